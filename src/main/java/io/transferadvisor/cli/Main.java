@@ -1,0 +1,40 @@
+package io.transferadvisor.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Entry point: builds the command line, runs it, exits with the documented code. */
+public final class Main {
+    private Main() {}
+
+    /** Every command's --help ends with the same exit-code table. */
+    private static void documentExitCodes(CommandLine cl) {
+        java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+        for (String line : ExitCodes.HELP_LIST) {
+            int colon = line.indexOf(':');
+            codes.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            documentExitCodes(sub);
+        }
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        System.exit(code);
+    }
+
+    /** The configured command line; tests call execute() on it with their own writers. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new AdvisorCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(new ExitCodes());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(new ErrorHandler.Usage());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        documentExitCodes(cl);
+        return cl;
+    }
+}

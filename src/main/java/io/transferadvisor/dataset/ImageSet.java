@@ -1,0 +1,40 @@
+package io.transferadvisor.dataset;
+
+import java.util.List;
+
+/**
+ * An ordered collection of images whose pixels load on demand (a dataset larger than memory is
+ * never loaded at once). Labels index {@link #classNames()}; unlabelled sets return -1.
+ */
+public interface ImageSet {
+    List<String> classNames();
+
+    int size();
+
+    /** Class index of image i, or -1 when unlabelled. */
+    int label(int index);
+
+    /** Where image i comes from, for messages: a path, or "file.idx#1234". */
+    String describe(int index);
+
+    /**
+     * Pixels of image i fitted to the geometry (resize, channel conversion as the spec says),
+     * CHW order, values in [0, 1].
+     */
+    float[] pixels(int index, InputGeometry geometry);
+
+    /** A view of the given indices, in that order. */
+    ImageSet subset(int[] indices);
+
+    /** Per-class counts, indexed like classNames(). */
+    default int[] classCounts() {
+        int[] counts = new int[classNames().size()];
+        for (int i = 0; i < size(); i++) {
+            int l = label(i);
+            if (l >= 0) {
+                counts[l]++;
+            }
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,30 @@
+package io.transferadvisor.dataset;
+
+import java.util.Optional;
+
+/**
+ * The data a spec describes, split and ready to stream.
+ *
+ * @param spec        the spec it came from
+ * @param train       labelled training images (after filters, subsampling and hold-outs)
+ * @param validation  held out of train for early stopping
+ * @param test        the test data (given, or held out of train)
+ * @param unlabelled  unlabelled images, if the spec names any
+ * @param contentHash SHA-256 over the selected images' bytes and labels: the audit's dataset identity
+ * @param skipped     unreadable files skipped under the corrupt-file policy, with reasons
+ */
+public record LoadedDataset(DatasetSpec spec, ImageSet train, ImageSet validation, ImageSet test,
+                            Optional<ImageSet> unlabelled, String contentHash,
+                            java.util.List<String> skipped) {
+    public LoadedDataset {
+        skipped = java.util.List.copyOf(skipped);
+    }
+
+    public java.util.List<String> classNames() {
+        return train.classNames();
+    }
+
+    public int labelledCount() {
+        return train.size() + validation.size() + test.size();
+    }
+}

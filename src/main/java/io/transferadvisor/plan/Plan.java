@@ -1,0 +1,78 @@
+package io.transferadvisor.plan;
+
+import java.util.List;
+
+/**
+ * What to do, in a file a person can read and edit (plan.yaml). Produced by the rules, consumed
+ * by the executor. No framework imports.
+ *
+ * @param schemaVersion  plan format version, currently 1
+ * @param dataset        path of the dataset.yaml this plan is for (relative to the plan file, or absolute)
+ * @param models         pretrained models used; one unless the strategy is ENSEMBLE
+ * @param strategy       the chosen strategy
+ * @param cutoffLayer    the model's own layer name: frozen up to and including it (null for
+ *                       FINETUNE_ALL, FROM_SCRATCH, AUTOENCODER_TRANSFER)
+ * @param head           classifier on top
+ * @param growBlocks     new convolution blocks added above the cutoff (TRUNCATE_GROW only, else 0)
+ * @param hyperparameters training settings
+ * @param collectMore    null, or advice to label more data (the plan still names the best plan for the data at hand)
+ * @param ensembleMembers for ENSEMBLE: one single-model plan per member; else empty
+ * @param seed           seed for every random choice of the execution
+ * @param budgetMinutes  wall-clock budget for the execution
+ * @param overrides      what a person overrode on the command line (recorded, never hidden)
+ */
+public record Plan(
+        int schemaVersion,
+        String dataset,
+        List<String> models,
+        Strategy strategy,
+        String cutoffLayer,
+        HeadType head,
+        int growBlocks,
+        Hyperparameters hyperparameters,
+        CollectMore collectMore,
+        List<Plan> ensembleMembers,
+        long seed,
+        double budgetMinutes,
+        List<String> overrides) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public Plan {
+        if (schemaVersion != SCHEMA_VERSION) {
+            throw new PlanException("plan schemaVersion " + schemaVersion + " not supported; this advisor reads " + SCHEMA_VERSION);
+        }
+        if (strategy == null) {
+            throw new PlanException("plan.strategy missing; allowed " + java.util.Arrays.toString(Strategy.values()));
+        }
+        models = models == null ? List.of() : List.copyOf(models);
+        if (models.isEmpty()) {
+            throw new PlanException("plan.models is empty; name at least one pretrained model");
+        }
+        if (head == null) {
+            head = HeadType.SOFTMAX;
+        }
+        if (hyperparameters == null) {
+            throw new PlanException("plan.hyperparameters missing");
+        }
+        boolean needsCutoff = strategy == Strategy.LINEAR_FROZEN || strategy == Strategy.LINEAR_EARLIER
+                || strategy == Strategy.TRUNCATE_GROW || strategy == Strategy.FINETUNE_ABOVE;
+        if (needsCutoff && (cutoffLayer == null || cutoffLayer.isBlank())) {
+            throw new PlanException("plan.cutoffLayer missing; strategy " + strategy + " needs a cutoff layer");
+        }
+        if (growBlocks < 0 || growBlocks > 4) {
+            throw new PlanException("plan.growBlocks " + growBlocks + " out of range; allowed 0..4");
+        }
+        if (strategy == Strategy.TRUNCATE_GROW && growBlocks < 1) {
+            throw new PlanException("plan.growBlocks must be >= 1 for TRUNCATE_GROW");
+        }
+        ensembleMembers = ensembleMembers == null ? List.of() : List.copyOf(ensembleMembers);
+        if (strategy == Strategy.ENSEMBLE && ensembleMembers.size() < 2) {
+            throw new PlanException("plan.ensembleMembers has " + ensembleMembers.size() + " plans; ENSEMBLE needs at least 2");
+        }
+        if (!(budgetMinutes > 0)) {
+            throw new PlanException("plan.budgetMinutes " + budgetMinutes + " must be > 0");
+        }
+        overrides = overrides == null ? List.of() : List.copyOf(overrides);
+    }
+}
