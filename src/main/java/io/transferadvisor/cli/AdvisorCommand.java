@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Profiles an image dataset against a pretrained CNN, recommends how to transfer it, explains why, and does it.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            BenchCommand.class,
         })
 public final class AdvisorCommand implements Runnable {
     @CommandLine.Spec
