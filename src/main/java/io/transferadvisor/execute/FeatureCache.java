@@ -1,0 +1,238 @@
+package io.transferadvisor.execute;
+
+import io.transferadvisor.dataset.ImageSet;
+import io.transferadvisor.dataset.InputGeometry;
+import io.transferadvisor.model.ModelException;
+import io.transferadvisor.util.Hashing;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A disk cache of layer activations, keyed per image, so the probe's sample, a frozen-feature
+ * training run and any rerun share the forward passes they have in common.
+ *
+ * <p>Layout: {@code ROOT/MODEL/LAYER.POOLING.HxWxC/} with {@code meta.json}, an append-only
+ * {@code rows.f32} and an append-only {@code index.txt} mapping an image's content hash (SHA-256 of
+ * its pixels as fitted to the geometry, first 128 bits) to a row. See {@link FeatureCacheStore}
+ * for why this is crash-safe and safe for concurrent readers. Only images missing from some
+ * requested store go through the network, once, with every requested layer collected from that
+ * single {@code feedForward}.
+ */
+public final class FeatureCache {
+    private static final int FORMAT_VERSION = 1;
+
+    private final Path root;
+
+    public FeatureCache(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** One layer with one pooling. */
+    public record Request(String layer, Pooling pooling) {
+        public Request {
+            if (layer == null || layer.isBlank()) {
+                throw new IllegalArgumentException("feature request layer must be a layer name");
+            }
+            if (pooling == null) {
+                throw new IllegalArgumentException("feature request pooling must be NONE, AVG or MOMENTS");
+            }
+        }
+    }
+
+    /**
+     * @param features per request, [n, ...row shape] FLOAT arrays in the images' order
+     * @param images   images asked for
+     * @param reused   images every requested store already held
+     * @param computed images that went through the network
+     * @param forwardSeconds time spent in feedForward
+     */
+    public record Result(Map<Request, INDArray> features, int images, int reused, int computed, double forwardSeconds) {
+        public INDArray get(String layer, Pooling pooling) {
+            INDArray a = features.get(new Request(layer, pooling));
+            if (a == null) {
+                throw new IllegalArgumentException("no features for " + layer + "/" + pooling + "; requested: " + features.keySet());
+            }
+            return a;
+        }
+    }
+
+    /**
+     * Features of the given layers with one pooling, computing only rows the cache lacks.
+     *
+     * @param modelId   identity of the weights (their SHA-256)
+     * @return layer name -> [n, ...] FLOAT array, rows in the images' order
+     */
+    public Map<String, INDArray> features(ComputationGraph graph, String modelId, List<String> layers, Pooling pooling,
+                                          ImageSet images, InputGeometry geometry, int batchSize) {
+        List<Request> requests = layers.stream().map(l -> new Request(l, pooling)).toList();
+        Result r = compute(graph, modelId, requests, images, geometry, batchSize, null);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Request q : requests) {
+            out.put(q.layer(), r.features().get(q));
+        }
+        return out;
+    }
+
+    /** As {@link #features}, with a pooling per layer, counts of reuse, and optional progress lines. */
+    public Result compute(ComputationGraph graph, String modelId, List<Request> requests, ImageSet images,
+                          InputGeometry geometry, int batchSize, PrintWriter progress) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " out of range; allowed >= 1");
+        }
+        if (modelId == null || modelId.isBlank()) {
+            throw new IllegalArgumentException("modelId must identify the weights (e.g. their SHA-256)");
+        }
+        checkLayers(graph, requests);
+        List<Request> unique = new ArrayList<>(new LinkedHashSet<>(requests));
+        Map<Request, FeatureCacheStore> stores = new LinkedHashMap<>();
+        for (Request q : unique) {
+            FeatureCacheStore.Meta identity = new FeatureCacheStore.Meta(FORMAT_VERSION, modelId, q.layer(), q.pooling().name(),
+                    geometry.toString(), null);
+            stores.put(q, new FeatureCacheStore(folder(modelId, q, geometry), identity));
+        }
+
+        int n = images.size();
+        List<String> hashes = new ArrayList<>(n);
+        List<String> pendingHashes = new ArrayList<>();
+        List<float[]> pendingPixels = new ArrayList<>();
+        Set<String> pendingSet = new java.util.HashSet<>();
+        int computed = 0;
+        int reused = 0;
+        long forwardNanos = 0;
+        int lastReported = 0;
+        for (int i = 0; i < n; i++) {
+            float[] px = images.pixels(i, geometry);
+            if (px.length != geometry.pixels()) {
+                throw new IllegalStateException("image " + images.describe(i) + " gave " + px.length + " values for geometry "
+                        + geometry + " (" + geometry.pixels() + " expected)");
+            }
+            String h = hash(px);
+            hashes.add(h);
+            boolean everywhere = true;
+            for (FeatureCacheStore s : stores.values()) {
+                if (!s.contains(h)) {
+                    everywhere = false;
+                    break;
+                }
+            }
+            if (everywhere) {
+                reused++;
+            } else if (pendingSet.add(h)) {
+                pendingHashes.add(h);
+                pendingPixels.add(px);
+            }
+            if (pendingHashes.size() >= batchSize) {
+                forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry);
+                computed += pendingHashes.size();
+                pendingHashes.clear();
+                pendingPixels.clear();
+                pendingSet.clear();
+            }
+            if (progress != null && (i + 1 - lastReported >= 1000 || i + 1 == n)) {
+                progress.printf("  features: %d/%d images (%d reused)%n", i + 1, n, reused);
+                progress.flush();
+                lastReported = i + 1;
+            }
+        }
+        if (!pendingHashes.isEmpty()) {
+            forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry);
+            computed += pendingHashes.size();
+        }
+
+        Map<Request, INDArray> out = new LinkedHashMap<>();
+        for (Request q : requests) {
+            FeatureCacheStore s = stores.get(q);
+            if (n == 0) {
+                out.put(q, Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 0));
+                continue;
+            }
+            s.refresh();
+            long[] rowShape = s.rowShape();
+            long[] shape = new long[rowShape.length + 1];
+            shape[0] = n;
+            System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+            out.put(q, Nd4j.create(s.read(hashes), shape, 'c'));
+        }
+        return new Result(out, n, reused, computed, forwardNanos / 1e9);
+    }
+
+    /** The folder of one store (for tests and for `advisor` messages). */
+    public Path folder(String modelId, Request q, InputGeometry geometry) {
+        return root.resolve(safe(modelId, 64)).resolve(safe(q.layer(), 48) + "." + q.pooling().name().toLowerCase() + "." + geometry);
+    }
+
+    /** Content key of one image: SHA-256 of its float32 pixels (little-endian), first 128 bits in hex. */
+    public static String hash(float[] pixels) {
+        ByteBuffer b = ByteBuffer.allocate(4 * pixels.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(pixels);
+        MessageDigest d = Hashing.sha256();
+        d.update(b.array());
+        return HexFormat.of().formatHex(Arrays.copyOf(d.digest(), 16));
+    }
+
+    private static long forward(ComputationGraph graph, Map<Request, FeatureCacheStore> stores, List<String> hashes,
+                                List<float[]> pixels, InputGeometry g) {
+        int k = hashes.size();
+        float[] flat = new float[k * g.pixels()];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(pixels.get(i), 0, flat, i * g.pixels(), g.pixels());
+        }
+        INDArray input = Nd4j.create(flat, new long[] {k, g.channels(), g.height(), g.width()}, 'c');
+        long t0 = System.nanoTime();
+        Map<String, INDArray> acts = graph.feedForward(input, false);
+        long nanos = System.nanoTime() - t0;
+        for (Map.Entry<Request, FeatureCacheStore> e : stores.entrySet()) {
+            Request q = e.getKey();
+            INDArray a = acts.get(q.layer());
+            INDArray pooled = q.pooling().apply(a).dup('c');
+            long[] shape = pooled.shape();
+            long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
+            int rowLen = Math.toIntExact(pooled.length() / k);
+            float[][] rows = pooled.reshape('c', k, rowLen).toFloatMatrix();
+            e.getValue().append(hashes, rows, rowShape);
+        }
+        return nanos;
+    }
+
+    private static void checkLayers(ComputationGraph graph, List<Request> requests) {
+        Set<String> names = new LinkedHashSet<>();
+        for (var v : graph.getVertices()) {
+            names.add(v.getVertexName());
+        }
+        for (Request q : requests) {
+            if (!names.contains(q.layer()) || graph.getConfiguration().getNetworkInputs().contains(q.layer())) {
+                List<String> valid = new ArrayList<>(names);
+                valid.removeAll(graph.getConfiguration().getNetworkInputs());
+                throw new ModelException("layer '" + q.layer() + "' not found in the network; valid: " + String.join(", ", valid));
+            }
+        }
+    }
+
+    private static String safe(String s, int max) {
+        String clean = s.replaceAll("[^A-Za-z0-9_-]", "_");
+        if (clean.equals(s) && clean.length() <= max) {
+            return clean;
+        }
+        // Different raw names must not share a folder: add a short hash of the raw name.
+        String tag = Hashing.sha256(s).substring(0, 8);
+        return clean.substring(0, Math.min(clean.length(), max - 9)) + "-" + tag;
+    }
+}

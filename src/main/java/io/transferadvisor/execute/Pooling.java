@@ -1,0 +1,55 @@
+package io.transferadvisor.execute;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * How a layer's activation is reduced per image before it is cached.
+ *
+ * <ul>
+ *   <li>NONE: the full activation ([C, H, W] maps, or [D] for dense layers); needed to grow new
+ *       layers on top of a cut.</li>
+ *   <li>AVG: global average over space for 4D activations ([C]); identity for 2D ([D]).</li>
+ *   <li>MOMENTS: per channel the spatial mean and the spatial mean of squares ([2C]: means first);
+ *       for 2D the value and its square. Enough to recover exact per-channel mean and variance over
+ *       any set of images, which is what the domain-shift measure needs.</li>
+ * </ul>
+ */
+public enum Pooling {
+    NONE, AVG, MOMENTS;
+
+    /**
+     * Applies this pooling to a batch activation [n, ...]; returns a FLOAT array [n, ...row shape].
+     */
+    public INDArray apply(INDArray activation) {
+        INDArray a = activation.dataType() == DataType.FLOAT ? activation : activation.castTo(DataType.FLOAT);
+        int rank = a.rank();
+        if (rank != 2 && rank != 4) {
+            throw new IllegalArgumentException("cannot pool an activation of rank " + rank + " (shape "
+                    + java.util.Arrays.toString(a.shape()) + "); only [n, d] and [n, c, h, w] are supported");
+        }
+        return switch (this) {
+            case NONE -> a;
+            case AVG -> rank == 4 ? a.mean(2, 3) : a;
+            case MOMENTS -> {
+                INDArray mean = rank == 4 ? a.mean(2, 3) : a;
+                INDArray sq = a.mul(a);
+                INDArray meanSq = rank == 4 ? sq.mean(2, 3) : sq;
+                yield Nd4j.hstack(mean, meanSq);
+            }
+        };
+    }
+
+    /** Shape of one pooled row, given the activation shape without the batch dimension. */
+    public long[] rowShape(long[] activationShape) {
+        if (activationShape.length != 1 && activationShape.length != 3) {
+            throw new IllegalArgumentException("cannot pool an activation of shape " + java.util.Arrays.toString(activationShape));
+        }
+        return switch (this) {
+            case NONE -> activationShape.clone();
+            case AVG -> new long[] {activationShape[0]};
+            case MOMENTS -> new long[] {2 * activationShape[0]};
+        };
+    }
+}
