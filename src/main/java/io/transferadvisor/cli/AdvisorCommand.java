@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             BenchCommand.class,
+            ValidateCommand.class,
         })
 public final class AdvisorCommand implements Runnable {
     @CommandLine.Spec
