@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             BenchCommand.class,
             ValidateCommand.class,
+            PretrainCommand.class,
+            ModelsCommand.class,
         })
 public final class AdvisorCommand implements Runnable {
     @CommandLine.Spec

@@ -1,6 +1,8 @@
 package io.transferadvisor.model;
 
 import io.transferadvisor.dataset.InputGeometry;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +40,9 @@ public record ModelProfile(
         sourceClasses = List.copyOf(sourceClasses);
         layers = List.copyOf(layers);
         candidateCuts = List.copyOf(candidateCuts);
-        activationStats = activationStats == null ? Map.of() : Map.copyOf(activationStats);
-        provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+        // Insertion order is kept (cuts input side first, provenance as written) so the JSON stays readable and diffable.
+        activationStats = activationStats == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(activationStats));
+        provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
     /**

@@ -1,0 +1,78 @@
+package io.transferadvisor.cli;
+
+import io.transferadvisor.model.PretrainOptions;
+import io.transferadvisor.model.Pretrainer;
+import io.transferadvisor.util.Home;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `advisor pretrain`: trains the project's source model fmnist-cnn and writes its profile. */
+@Command(name = "pretrain",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train the project's source model fmnist-cnn on Fashion-MNIST classes 0-4 (T-shirt/top, Trouser,",
+            "Pullover, Dress, Coat) and write fmnist-cnn.zip and fmnist-cnn.json (its profile) to the output folder.",
+            "Classes 5-9 stay unseen, so they are genuinely new labels for transfer experiments."
+        })
+public final class PretrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    OutputOptions output;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--per-class", defaultValue = "0", paramLabel = "N",
+            description = "Training images per class, first in file order; 0 = all 6,000 (default: ${DEFAULT-VALUE}).")
+    int perClass;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for init, shuffling and sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--stats-samples", defaultValue = "2000", paramLabel = "N",
+            description = "Training images for the per-channel activation statistics (default: ${DEFAULT-VALUE}).")
+    int statsSamples;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output folder (default: the installation's profiles/).")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite existing fmnist-cnn.zip / fmnist-cnn.json.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        PretrainOptions options;
+        try {
+            options = new PretrainOptions(epochs, perClass, seed, batch, learningRate, statsSamples,
+                    data != null ? data : PretrainOptions.DEFAULT_DATA, out != null ? out : Home.profiles(), force);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter log = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
+        Pretrainer.Result r = Pretrainer.run(options, log);
+        PrintWriter o = spec.commandLine().getOut();
+        if (output.json()) {
+            o.println("{\"zip\": \"" + r.zip() + "\", \"profile\": \"" + r.json() + "\", \"testAccuracy\": "
+                    + r.profile().provenance().get("testAccuracy") + "}");
+        } else if (output.quiet()) {
+            o.println(r.json());
+        }
+        o.flush();
+        return ExitCodes.OK;
+    }
+}
