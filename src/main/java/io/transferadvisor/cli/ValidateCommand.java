@@ -24,13 +24,14 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Check a dataset.yaml against docs/dataset.schema.json and the data it points to.",
-            "Prints the resolved spec (paths resolved, defaults filled) and the images per class",
-            "in train, validation and test; or every problem, one per line, as FILE:LINE: key: message (exit 3)."},
+            "Prints the resolved spec (paths resolved, defaults filled) and the images per class in train, "
+                + "validation and test, plus any unreadable files skipped; or every problem, one per line, "
+                + "as FILE:LINE: key: message, and exits with 3."},
         footer = {"",
             "Examples:",
             "  advisor validate examples/default.yaml",
             "  advisor validate examples/glyphs.yaml --json",
-            "  advisor validate my-data/dataset.yaml --quiet     # errors only; exit code 0 or 3",
+            "  advisor validate my-data/dataset.yaml --quiet   # errors only",
             "",
             "Schema: docs/dataset.schema.json; examples and their README: examples/."})
 public final class ValidateCommand implements Callable<Integer> {

@@ -79,30 +79,24 @@ public final class DatasetLoader {
             // Stratified, seeded hold-outs from train.
             double val = spec.split().validation();
             double tst = test == null ? spec.split().test() : 0;
-            Random rnd = random("split");
-            List<Integer> trainIdx = new ArrayList<>();
-            List<Integer> valIdx = new ArrayList<>();
-            List<Integer> testIdx = new ArrayList<>();
             for (int c = 0; c < train.classNames().size(); c++) {
-                int[] members = train.byClass().get(c).clone();
-                shuffle(members, rnd);
-                int n = members.length;
-                int nVal = val > 0 ? Math.max(1, (int) Math.round(n * val)) : 0;
-                int nTest = tst > 0 ? Math.max(1, (int) Math.round(n * tst)) : 0;
-                if (n - nVal - nTest < 1) {
+                int n = train.byClass().get(c).length;
+                if (!Splits.fits(n, val, tst)) {
+                    int nVal = Splits.holdOut(n, val);
+                    int nTest = Splits.holdOut(n, tst);
                     problem("split", "class '" + train.classNames().get(c) + "' has " + n + " images: too few to hold out "
                             + nVal + " for validation" + (nTest > 0 ? " and " + nTest + " for test" : "")
                             + " and keep one to train; add images or lower the split fractions");
-                    continue;
-                }
-                for (int i = 0; i < n; i++) {
-                    (i < nVal ? valIdx : i < nVal + nTest ? testIdx : trainIdx).add(members[i]);
                 }
             }
             failIfProblems();
-            ImageSet trainSet = train.all().subset(sorted(trainIdx));
-            ImageSet valSet = train.all().subset(sorted(valIdx));
-            ImageSet testSet = test != null ? test.all() : train.all().subset(sorted(testIdx));
+            Splits.Result split = Splits.stratified(train.byClass(), val, tst, random("split"));
+            int[] trainIdx = split.train();
+            int[] valIdx = split.validation();
+            int[] testIdx = split.test();
+            ImageSet trainSet = train.all().subset(trainIdx);
+            ImageSet valSet = train.all().subset(valIdx);
+            ImageSet testSet = test != null ? test.all() : train.all().subset(testIdx);
             Optional<ImageSet> unlabelled = Optional.empty();
             Pool unl = null;
             if (spec.unlabelled() != null) {
@@ -113,12 +107,12 @@ public final class DatasetLoader {
             // Content hash: class names, then each set's items in order (identity, label, bytes digest).
             MessageDigest d = Hashing.sha256();
             update(d, "classes=" + String.join("\u0000", train.classNames()));
-            hashSet(d, "train", train, sorted(trainIdx));
-            hashSet(d, "validation", train, sorted(valIdx));
+            hashSet(d, "train", train, trainIdx);
+            hashSet(d, "validation", train, valIdx);
             if (test != null) {
                 hashSet(d, "test", test, IdxImageSet.identity(test.all().size()));
             } else {
-                hashSet(d, "test", train, sorted(testIdx));
+                hashSet(d, "test", train, testIdx);
             }
             if (unl != null) {
                 hashSet(d, "unlabelled", unl, IdxImageSet.identity(unl.all().size()));

@@ -111,6 +111,8 @@ class ValidateCommandTest {
                 5, "train.rename.cta", "renames class 'cta'", "did you mean 'cat'?"),
             bad("no test data", PETS, GOOD.replace("split: {test: 0.2, validation: 0.2}", "split: {test: 0}"),
                 5, "split.test", "0 leaves no test data"),
+            bad("class too small for the hold-outs", d -> TestData.folders(d.resolve("pets"), "cat", 6, "dog", 2), GOOD,
+                5, "split", "class 'dog' has 2 images: too few to hold out 1 for validation and 1 for test and keep one to train"),
             bad("train of the wrong type", PETS, "version: 1\ntrain: pets\n",
                 2, "train", "'pets' is a string; expected a mapping"),
             bad("input geometry out of range", PETS, GOOD + "input: {height: 28, width: 4, channels: 2}\n",
