@@ -1,0 +1,360 @@
+package io.transferadvisor.probe;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A linear probe: multinomial logistic regression with an L2 penalty on standardised features,
+ * trained by L-BFGS, scored by stratified k-fold cross-validation. Plain Java on double[]: the
+ * probe sees at most a few thousand samples of at most a few thousand dimensions.
+ */
+public final class LinearProbe {
+    private LinearProbe() {}
+
+    /** L2 strength on the weights (not the biases), with the data term a mean over samples. */
+    public static final double LAMBDA = 1e-2;
+    static final int MAX_ITERATIONS = 300;
+    private static final int HISTORY = 10;
+
+    /**
+     * Out-of-fold predictions.
+     *
+     * @param accuracy  share of samples predicted correctly when held out
+     * @param correct   per sample, whether its held-out prediction was right
+     * @param folds     folds used
+     */
+    public record CvResult(double accuracy, boolean[] correct, int folds) {}
+
+    /** A fitted model: standardisation plus weights [classes][dims + 1] (bias last). */
+    public record Model(double[] mean, double[] scale, double[][] weights) {
+        public int predict(double[] x) {
+            int best = 0;
+            double bestZ = Double.NEGATIVE_INFINITY;
+            int d = mean.length;
+            for (int k = 0; k < weights.length; k++) {
+                double z = weights[k][d];
+                for (int j = 0; j < d; j++) {
+                    z += weights[k][j] * (x[j] - mean[j]) / scale[j];
+                }
+                if (z > bestZ) {
+                    bestZ = z;
+                    best = k;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** Folds to use: k, reduced so every class appears in every fold when it can; at least 2. */
+    public static int folds(int[] labels, int classes, int wanted) {
+        int[] counts = new int[classes];
+        for (int y : labels) {
+            counts[y]++;
+        }
+        int min = Integer.MAX_VALUE;
+        for (int c : counts) {
+            if (c > 0) {
+                min = Math.min(min, c);
+            }
+        }
+        return Math.max(2, Math.min(wanted, min));
+    }
+
+    /** Fold of each sample: each class shuffled (seeded) and dealt round-robin over the folds. */
+    public static int[] stratifiedFolds(int[] labels, int classes, int folds, long seed) {
+        int[] fold = new int[labels.length];
+        Random r = new Random(seed);
+        for (int c = 0; c < classes; c++) {
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] == c) {
+                    idx.add(i);
+                }
+            }
+            java.util.Collections.shuffle(idx, r);
+            int offset = r.nextInt(folds); // so small classes do not all start in fold 0
+            for (int j = 0; j < idx.size(); j++) {
+                fold[idx.get(j)] = (j + offset) % folds;
+            }
+        }
+        return fold;
+    }
+
+    /**
+     * k-fold cross-validation; in each fold the model is trained on a stratified {@code fraction}
+     * of the other folds (1 = all) and tested on the whole held-out fold.
+     */
+    public static CvResult crossValidate(double[][] x, int[] y, int classes, int folds, double fraction, long seed) {
+        int[] fold = stratifiedFolds(y, classes, folds, seed);
+        boolean[] correct = new boolean[x.length];
+        Random r = new Random(seed ^ 0x5DEECE66DL);
+        for (int f = 0; f < folds; f++) {
+            List<Integer> train = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                if (fold[i] != f) {
+                    train.add(i);
+                }
+            }
+            int[] trainIdx = subsample(train, y, classes, fraction, r);
+            double[][] tx = new double[trainIdx.length][];
+            int[] ty = new int[trainIdx.length];
+            for (int i = 0; i < trainIdx.length; i++) {
+                tx[i] = x[trainIdx[i]];
+                ty[i] = y[trainIdx[i]];
+            }
+            Model m = train(tx, ty, classes, LAMBDA);
+            for (int i = 0; i < x.length; i++) {
+                if (fold[i] == f) {
+                    correct[i] = m.predict(x[i]) == y[i];
+                }
+            }
+        }
+        int ok = 0;
+        for (boolean c : correct) {
+            ok += c ? 1 : 0;
+        }
+        return new CvResult((double) ok / x.length, correct, folds);
+    }
+
+    /** A stratified share of the given indices: per class ceil(fraction * count), at least 1. */
+    static int[] subsample(List<Integer> indices, int[] y, int classes, double fraction, Random r) {
+        if (fraction >= 1) {
+            return indices.stream().mapToInt(Integer::intValue).toArray();
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            List<Integer> of = new ArrayList<>();
+            for (int i : indices) {
+                if (y[i] == c) {
+                    of.add(i);
+                }
+            }
+            if (of.isEmpty()) {
+                continue;
+            }
+            java.util.Collections.shuffle(of, r);
+            int keep = Math.max(1, (int) Math.ceil(fraction * of.size()));
+            out.addAll(of.subList(0, Math.min(keep, of.size())));
+        }
+        java.util.Collections.sort(out);
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Fits standardisation and weights on all given samples. */
+    public static Model train(double[][] x, int[] y, int classes, double lambda) {
+        int n = x.length;
+        int d = x[0].length;
+        double[] mean = new double[d];
+        double[] scale = new double[d];
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += row[j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= n;
+        }
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                double v = row[j] - mean[j];
+                scale[j] += v * v;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            scale[j] = Math.sqrt(scale[j] / n);
+            if (!(scale[j] > 1e-8)) {
+                scale[j] = 1; // a constant feature: leave it centred at 0
+            }
+        }
+        double[][] z = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                z[i][j] = (x[i][j] - mean[j]) / scale[j];
+            }
+        }
+        Objective obj = new Objective(z, y, classes, lambda);
+        double[] theta = minimise(obj, new double[classes * (d + 1)]);
+        double[][] w = new double[classes][d + 1];
+        for (int k = 0; k < classes; k++) {
+            System.arraycopy(theta, k * (d + 1), w[k], 0, d + 1);
+        }
+        return new Model(mean, scale, w);
+    }
+
+    /** Mean cross-entropy plus lambda/2 * |W|^2, and its gradient. */
+    static final class Objective {
+        final double[][] x;
+        final int[] y;
+        final int k;
+        final int d;
+        final double lambda;
+
+        Objective(double[][] x, int[] y, int k, double lambda) {
+            this.x = x;
+            this.y = y;
+            this.k = k;
+            this.d = x[0].length;
+            this.lambda = lambda;
+        }
+
+        double eval(double[] theta, double[] grad) {
+            Arrays.fill(grad, 0);
+            int n = x.length;
+            int stride = d + 1;
+            double loss = 0;
+            double[] z = new double[k];
+            for (int i = 0; i < n; i++) {
+                double[] xi = x[i];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < k; c++) {
+                    int o = c * stride;
+                    double s = theta[o + d];
+                    for (int j = 0; j < d; j++) {
+                        s += theta[o + j] * xi[j];
+                    }
+                    z[c] = s;
+                    max = Math.max(max, s);
+                }
+                double sum = 0;
+                for (int c = 0; c < k; c++) {
+                    z[c] = Math.exp(z[c] - max);
+                    sum += z[c];
+                }
+                loss -= Math.log(z[y[i]] / sum);
+                for (int c = 0; c < k; c++) {
+                    double g = z[c] / sum - (c == y[i] ? 1 : 0);
+                    if (g == 0) {
+                        continue;
+                    }
+                    int o = c * stride;
+                    for (int j = 0; j < d; j++) {
+                        grad[o + j] += g * xi[j];
+                    }
+                    grad[o + d] += g;
+                }
+            }
+            loss /= n;
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] /= n;
+            }
+            for (int c = 0; c < k; c++) {
+                int o = c * stride;
+                for (int j = 0; j < d; j++) {
+                    loss += 0.5 * lambda * theta[o + j] * theta[o + j];
+                    grad[o + j] += lambda * theta[o + j];
+                }
+            }
+            return loss;
+        }
+    }
+
+    /** L-BFGS with Armijo backtracking. */
+    static double[] minimise(Objective obj, double[] start) {
+        int p = start.length;
+        double[] x = start.clone();
+        double[] g = new double[p];
+        double f = obj.eval(x, g);
+        double[][] s = new double[HISTORY][];
+        double[][] yv = new double[HISTORY][];
+        double[] rho = new double[HISTORY];
+        int stored = 0;
+        int head = 0;
+        double[] gNew = new double[p];
+        double[] xNew = new double[p];
+        for (int it = 0; it < MAX_ITERATIONS; it++) {
+            double gInf = 0;
+            for (double v : g) {
+                gInf = Math.max(gInf, Math.abs(v));
+            }
+            if (gInf < 1e-6) {
+                break;
+            }
+            // two-loop recursion
+            double[] q = g.clone();
+            double[] a = new double[HISTORY];
+            for (int m = 0; m < stored; m++) {
+                int idx = Math.floorMod(head - 1 - m, HISTORY);
+                a[idx] = rho[idx] * dot(s[idx], q);
+                axpy(-a[idx], yv[idx], q);
+            }
+            double gammaScale = 1;
+            if (stored > 0) {
+                int last = Math.floorMod(head - 1, HISTORY);
+                gammaScale = dot(s[last], yv[last]) / dot(yv[last], yv[last]);
+            } else {
+                gammaScale = 1 / Math.max(1, Math.sqrt(dot(g, g)));
+            }
+            for (int i = 0; i < p; i++) {
+                q[i] *= gammaScale;
+            }
+            for (int m = stored - 1; m >= 0; m--) {
+                int idx = Math.floorMod(head - 1 - m, HISTORY);
+                double b = rho[idx] * dot(yv[idx], q);
+                axpy(a[idx] - b, s[idx], q);
+            }
+            double[] dir = q;
+            for (int i = 0; i < p; i++) {
+                dir[i] = -dir[i];
+            }
+            double slope = dot(g, dir);
+            if (slope >= 0) {
+                for (int i = 0; i < p; i++) {
+                    dir[i] = -g[i];
+                }
+                slope = dot(g, dir);
+                stored = 0;
+            }
+            double step = 1;
+            double fNew = 0;
+            int tries = 0;
+            while (true) {
+                for (int i = 0; i < p; i++) {
+                    xNew[i] = x[i] + step * dir[i];
+                }
+                fNew = obj.eval(xNew, gNew);
+                if (fNew <= f + 1e-4 * step * slope || ++tries > 40) {
+                    break;
+                }
+                step *= 0.5;
+            }
+            double[] sv = new double[p];
+            double[] yy = new double[p];
+            for (int i = 0; i < p; i++) {
+                sv[i] = xNew[i] - x[i];
+                yy[i] = gNew[i] - g[i];
+            }
+            double sy = dot(sv, yy);
+            if (sy > 1e-12) {
+                s[head] = sv;
+                yv[head] = yy;
+                rho[head] = 1 / sy;
+                head = (head + 1) % HISTORY;
+                stored = Math.min(stored + 1, HISTORY);
+            }
+            double change = f - fNew;
+            System.arraycopy(xNew, 0, x, 0, p);
+            System.arraycopy(gNew, 0, g, 0, p);
+            f = fNew;
+            if (change >= 0 && change < 1e-10 * Math.max(1, Math.abs(f))) {
+                break;
+            }
+        }
+        return x;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static void axpy(double alpha, double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.transferadvisor.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.transferadvisor.probe.DatasetProfile.Estimate;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LinearProbeTest {
+
+    static double[][] clusters(int n, int d, int classes, double separation, int[] labels, long seed) {
+        Random r = new Random(seed);
+        double[][] x = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % classes;
+            for (int j = 0; j < d; j++) {
+                x[i][j] = r.nextGaussian() + (j == labels[i] ? separation : 0);
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void separableDataIsLearnedAlmostPerfectly() {
+        int[] y = new int[300];
+        double[][] x = clusters(300, 10, 4, 8, y, 1);
+        LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, 4, 5, 1.0, 7);
+        assertThat(cv.accuracy()).isGreaterThan(0.98);
+        assertThat(cv.correct()).hasSize(300);
+    }
+
+    @Test
+    void randomLabelsStayNearChance() {
+        int[] y = new int[400];
+        double[][] x = clusters(400, 10, 4, 0, y, 2);
+        Random r = new Random(3);
+        for (int i = 0; i < y.length; i++) {
+            y[i] = r.nextInt(4);
+        }
+        LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, 4, 5, 1.0, 7);
+        assertThat(cv.accuracy()).isBetween(0.15, 0.35);
+    }
+
+    @Test
+    void trainingFitsTheOptimumOfTheRegularisedObjective() {
+        int[] y = new int[120];
+        double[][] x = clusters(120, 5, 3, 1.5, y, 4);
+        LinearProbe.Model m = LinearProbe.train(x, y, 3, LinearProbe.LAMBDA);
+        // gradient of the objective at the returned weights is ~0
+        double[][] z = new double[x.length][5];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < 5; j++) {
+                z[i][j] = (x[i][j] - m.mean()[j]) / m.scale()[j];
+            }
+        }
+        LinearProbe.Objective obj = new LinearProbe.Objective(z, y, 3, LinearProbe.LAMBDA);
+        double[] theta = new double[3 * 6];
+        for (int k = 0; k < 3; k++) {
+            System.arraycopy(m.weights()[k], 0, theta, k * 6, 6);
+        }
+        double[] g = new double[theta.length];
+        obj.eval(theta, g);
+        for (double v : g) {
+            assertThat(Math.abs(v)).isLessThan(1e-4);
+        }
+    }
+
+    @Test
+    void lessTrainingDataNeverHelpsOnAverage() {
+        int[] y = new int[400];
+        double[][] x = clusters(400, 20, 4, 1.0, y, 5);
+        double full = LinearProbe.crossValidate(x, y, 4, 5, 1.0, 7).accuracy();
+        double eighth = LinearProbe.crossValidate(x, y, 4, 5, 0.125, 7).accuracy();
+        assertThat(full).isGreaterThan(eighth);
+    }
+
+    @Test
+    void sameSeedSameFoldsAndResult() {
+        int[] y = new int[100];
+        double[][] x = clusters(100, 6, 3, 1.0, y, 6);
+        assertThat(LinearProbe.crossValidate(x, y, 3, 5, 1.0, 11).correct())
+                .isEqualTo(LinearProbe.crossValidate(x, y, 3, 5, 1.0, 11).correct());
+        int[] folds = LinearProbe.stratifiedFolds(y, 3, 5, 11);
+        int[][] perFoldClass = new int[5][3];
+        for (int i = 0; i < y.length; i++) {
+            perFoldClass[folds[i]][y[i]]++;
+        }
+        for (int[] f : perFoldClass) {
+            for (int c : f) {
+                assertThat(c).isBetween(6, 7); // 33 or 34 per class over 5 folds
+            }
+        }
+    }
+
+    @Test
+    void bootstrapIntervalOfAProportionCoversItAndHasTheBinomialWidth() {
+        boolean[] outcomes = new boolean[400];
+        for (int i = 0; i < 400; i++) {
+            outcomes[i] = i % 4 != 0; // 0.75
+        }
+        Estimate e = Bootstrap.proportion(outcomes, 1000, 1);
+        assertThat(e.value()).isEqualTo(0.75);
+        double se = Math.sqrt(0.75 * 0.25 / 400);
+        assertThat(e.high() - e.low()).isCloseTo(2 * 1.96 * se, within(0.01));
+        assertThat(Bootstrap.proportion(outcomes, 1000, 1)).isEqualTo(e);
+    }
+}

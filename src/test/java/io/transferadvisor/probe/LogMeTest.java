@@ -1,0 +1,155 @@
+package io.transferadvisor.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LogMeTest {
+
+    /** log N(y; 0, beta^-1 I + alpha^-1 F F^T) by Cholesky: the evidence without any SVD trick. */
+    static double directLogEvidence(double[][] f, double[] y, double alpha, double beta) {
+        int n = f.length;
+        int d = f[0].length;
+        double[][] c = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) {
+                    s += f[i][k] * f[j][k];
+                }
+                c[i][j] = s / alpha + (i == j ? 1 / beta : 0);
+            }
+        }
+        double[][] l = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = c[i][j];
+                for (int k = 0; k < j; k++) {
+                    s -= l[i][k] * l[j][k];
+                }
+                l[i][j] = i == j ? Math.sqrt(s) : s / l[j][j];
+            }
+        }
+        double logDet = 0;
+        for (int i = 0; i < n; i++) {
+            logDet += 2 * Math.log(l[i][i]);
+        }
+        double[] z = new double[n]; // L z = y
+        for (int i = 0; i < n; i++) {
+            double s = y[i];
+            for (int k = 0; k < i; k++) {
+                s -= l[i][k] * z[k];
+            }
+            z[i] = s / l[i][i];
+        }
+        double quad = 0;
+        for (double v : z) {
+            quad += v * v;
+        }
+        return -0.5 * n * Math.log(2 * Math.PI) - 0.5 * logDet - 0.5 * quad;
+    }
+
+    static double[][] random(int n, int d, long seed) {
+        Random r = new Random(seed);
+        double[][] f = new double[n][d];
+        for (double[] row : f) {
+            for (int j = 0; j < d; j++) {
+                row[j] = r.nextGaussian();
+            }
+        }
+        return f;
+    }
+
+    static double[] onehot(int[] labels, int k) {
+        double[] y = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            y[i] = labels[i] == k ? 1 : 0;
+        }
+        return y;
+    }
+
+    private void checkAgainstDirect(int n, int d, long seed) {
+        double[][] f = random(n, d, seed);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            f[i][labels[i]] += 2; // signal for every class, so the optimum (alpha, beta) is interior, not alpha -> infinity
+        }
+        LogMe.ClassFit[] fits = LogMe.fit(f, null, labels, 3);
+        for (int k = 0; k < 3; k++) {
+            LogMe.ClassFit fit = fits[k];
+            assertThat(fit.iterations()).isLessThan(LogMe.MAX_ITERATIONS);
+            double[] y = onehot(labels, k);
+            double direct = directLogEvidence(f, y, fit.alpha(), fit.beta());
+            assertThat(fit.evidencePerSample()).as("class %d, n=%d d=%d", k, n, d).isCloseTo(direct / n, within(1e-6));
+            // the fixed point is a maximum: moving alpha or beta by 5% either way lowers the evidence
+            for (double fa : new double[] {0.95, 1.0, 1.05}) {
+                for (double fb : new double[] {0.95, 1.0, 1.05}) {
+                    if (fa == 1.0 && fb == 1.0) {
+                        continue;
+                    }
+                    assertThat(directLogEvidence(f, y, fit.alpha() * fa, fit.beta() * fb))
+                            .as("perturbed alpha x%.2f beta x%.2f", fa, fb).isLessThan(direct);
+                }
+            }
+        }
+    }
+
+    @Test
+    void matchesDirectEvidenceAtItsOptimumWhenSamplesOutnumberFeatures() {
+        checkAgainstDirect(40, 6, 1);
+    }
+
+    @Test
+    void matchesDirectEvidenceWhenFeaturesOutnumberSamples() {
+        checkAgainstDirect(12, 20, 2);
+    }
+
+    @Test
+    void bootstrapWeightsEqualDuplicatedRows() {
+        double[][] f = random(15, 4, 3);
+        int[] labels = new int[15];
+        for (int i = 0; i < 15; i++) {
+            labels[i] = i % 2;
+        }
+        double[] w = new double[15];
+        w[0] = 3;
+        w[4] = 2;
+        for (int i = 5; i < 15; i++) {
+            w[i] = 1;
+        }
+        int total = 15; // 3 + 2 + 10
+        double[][] dup = new double[total][];
+        int[] dl = new int[total];
+        int at = 0;
+        for (int i = 0; i < 15; i++) {
+            for (int c = 0; c < (int) w[i]; c++) {
+                dup[at] = f[i];
+                dl[at++] = labels[i];
+            }
+        }
+        assertThat(LogMe.score(f, w, labels, 2)).isCloseTo(LogMe.score(dup, dl, 2), within(1e-9));
+    }
+
+    @Test
+    void classSeparatingFeaturesScoreHigherThanRandomOnes() {
+        int n = 300;
+        int classes = 3;
+        Random r = new Random(9);
+        int[] labels = new int[n];
+        double[][] good = new double[n][8];
+        double[][] noise = new double[n][8];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % classes;
+            for (int j = 0; j < 8; j++) {
+                good[i][j] = r.nextGaussian() + (j == labels[i] ? 3 : 0);
+                noise[i][j] = r.nextGaussian();
+            }
+        }
+        double sGood = LogMe.score(good, labels, classes);
+        double sNoise = LogMe.score(noise, labels, classes);
+        assertThat(sGood).isGreaterThan(sNoise + 0.1);
+    }
+}
