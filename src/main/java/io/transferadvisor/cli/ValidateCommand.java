@@ -121,7 +121,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (s.test() != null) {
             spec.put("test", sourceJson(s.test()));
         }
-        spec.put("split", Map.of("test", s.split().test(), "validation", s.split().validation()));
+        spec.put("split", ordered("test", s.split().test(), "validation", s.split().validation()));
         if (s.unlabelled() != null) {
             spec.put("unlabelled", sourceJson(s.unlabelled()));
         }
@@ -146,7 +146,7 @@ public final class ValidateCommand implements Callable<Integer> {
         input.put("color", lower(s.fit().color()));
         spec.put("input", input);
         spec.put("seed", s.seed());
-        spec.put("budget", Map.of("minutes", s.budget().minutes(), "max_epochs", s.budget().maxEpochs()));
+        spec.put("budget", ordered("minutes", s.budget().minutes(), "max_epochs", s.budget().maxEpochs()));
         List<Map<String, Object>> classes = new ArrayList<>();
         int[] tr = data.train().classCounts();
         int[] va = data.validation().classCounts();
@@ -163,7 +163,7 @@ public final class ValidateCommand implements Callable<Integer> {
         out.put("valid", true);
         out.put("spec", spec);
         out.put("classes", classes);
-        out.put("totals", Map.of("train", data.train().size(), "validation", data.validation().size(), "test", data.test().size(),
+        out.put("totals", ordered("train", data.train().size(), "validation", data.validation().size(), "test", data.test().size(),
                 "unlabelled", data.unlabelled().map(ImageSet::size).orElse(0)));
         out.put("content_hash", data.contentHash());
         out.put("skipped", data.skipped());
@@ -188,6 +188,15 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         if (src.limit() > 0) {
             m.put("limit", src.limit());
+        }
+        return m;
+    }
+
+    /** A map that keeps the given key order, so JSON output is stable and diffable. */
+    private static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
         }
         return m;
     }

@@ -234,6 +234,9 @@ class ValidateCommandTest {
         assertThat(j.at("/classes/1/train").asInt()).isEqualTo(4);
         assertThat(j.at("/totals/test").asInt()).isEqualTo(3);
         assertThat(j.get("content_hash").asText()).matches("[0-9a-f]{64}");
+        List<String> order = new java.util.ArrayList<>();
+        j.get("totals").fieldNames().forEachRemaining(order::add);
+        assertThat(order).containsExactly("train", "validation", "test", "unlabelled");
     }
 
     @Test
