@@ -1,0 +1,239 @@
+package io.transferadvisor.rules;
+
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.RuleBase.Evaluation;
+import io.transferadvisor.rules.RuleBase.RawFiring;
+import io.transferadvisor.rules.facts.Alternative;
+import io.transferadvisor.rules.facts.BestLayer;
+import io.transferadvisor.rules.facts.CompetitiveLayer;
+import io.transferadvisor.rules.facts.DataFacts;
+import io.transferadvisor.rules.facts.DataHungry;
+import io.transferadvisor.rules.facts.DomainFacts;
+import io.transferadvisor.rules.facts.GeometryMismatch;
+import io.transferadvisor.rules.facts.Imbalance;
+import io.transferadvisor.rules.facts.LabelOverlap;
+import io.transferadvisor.rules.facts.LayerFacts;
+import io.transferadvisor.rules.facts.LowShiftLayer;
+import io.transferadvisor.rules.facts.Note;
+import io.transferadvisor.rules.facts.Preferences;
+import io.transferadvisor.rules.facts.Proposal;
+import io.transferadvisor.rules.facts.Rejected;
+import io.transferadvisor.rules.facts.RejectedModel;
+import io.transferadvisor.rules.facts.SimilarityClass;
+import io.transferadvisor.rules.facts.SizeClass;
+import io.transferadvisor.rules.facts.SufficiencyFacts;
+import io.transferadvisor.rules.facts.UnlabelledPool;
+import io.transferadvisor.util.Hashing;
+import io.transferadvisor.util.Json;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a Decision into the Audit: fact views, firings with evidence, rejections, reasons. */
+final class AuditBuilder {
+    private AuditBuilder() {}
+
+    static final Set<Class<?>> OBSERVED = Set.of(DataFacts.class, DomainFacts.class, LayerFacts.class, SufficiencyFacts.class, Preferences.class);
+    static final Set<Class<?>> DERIVED = Set.of(SizeClass.class, SimilarityClass.class, LabelOverlap.class, Imbalance.class,
+            GeometryMismatch.class, DataHungry.class, UnlabelledPool.class, BestLayer.class, CompetitiveLayer.class, LowShiftLayer.class);
+
+    static Audit build(RuleBase rules, List<DatasetProfile> profiles, Recommender.Request req, Recommender.Decision d,
+                       List<Audit.Counterfactual> cfs, double millis) {
+        List<Audit.ProfileInput> inputs = new ArrayList<>();
+        for (DatasetProfile p : profiles) {
+            inputs.add(new Audit.ProfileInput(p.model(), p.datasetHash(), req.modelShas().getOrDefault(p.model(), "unknown"), profileHash(p)));
+        }
+        Audit.Inputs in = new Audit.Inputs(req.dataset(), inputs, rules.hash(), rules.files(), req.options(), req.seed());
+        String version = Recommender.class.getPackage().getImplementationVersion();
+        Audit.RunDetails run = new Audit.RunDetails(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+                "transfer-advisor " + (version == null ? "0.1.0-dev" : version),
+                System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                Math.round(millis * 10) / 10.0);
+
+        List<Audit.ModelTrace> traces = new ArrayList<>();
+        List<Audit.Rejection> rejected = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Plan plan = d.plan();
+        String primary = plan.models().get(0);
+        for (Recommender.ModelRun r : d.runs()) {
+            Evaluation e = r.evaluation();
+            traces.add(new Audit.ModelTrace(r.profile().model(), views(e, OBSERVED), views(e, DERIVED), decisionViews(e),
+                    firings(e.firings())));
+            if (r.profile().model().equals(primary)) {
+                Map<Object, String> by = insertedBy(e.firings());
+                for (Rejected x : sortedRejections(e)) {
+                    rejected.add(new Audit.Rejection(r.profile().model(), x.strategy(), by.getOrDefault(x, "?"), x.reason()));
+                }
+                for (Note n : e.all(Note.class)) {
+                    notes.add(n.topic() + ": " + n.text() + " [" + by.getOrDefault(n, "?") + "]");
+                }
+            }
+        }
+        Map<Object, String> selBy = insertedBy(d.selection().firings());
+        for (Rejected x : d.selection().all(Rejected.class)) {
+            rejected.add(new Audit.Rejection(null, x.strategy(), selBy.getOrDefault(x, "?"), x.reason()));
+        }
+        for (RejectedModel x : d.selection().all(RejectedModel.class)) {
+            rejected.add(new Audit.Rejection(x.model(), null, selBy.getOrDefault(x, "?"), "model not used: " + x.reason()));
+        }
+        if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
+            rejected.removeIf(x -> x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE);
+        }
+        List<String> reasons = reasons(d);
+        return new Audit(Audit.SCHEMA_VERSION, in, run, traces, firings(d.selection().firings()), plan, rejected, notes, cfs, reasons);
+    }
+
+    static String profileHash(DatasetProfile p) {
+        try {
+            return Hashing.sha256(Json.json().writeValueAsString(p));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("profile not serialisable", e);
+        }
+    }
+
+    private static List<Rejected> sortedRejections(Evaluation e) {
+        List<Rejected> all = new ArrayList<>(e.all(Rejected.class));
+        all.sort(java.util.Comparator.comparing((Rejected x) -> x.strategy().ordinal()).thenComparing(Rejected::reason));
+        return all;
+    }
+
+    /** The id of the rule that inserted each fact. */
+    static Map<Object, String> insertedBy(List<RawFiring> firings) {
+        Map<Object, String> by = new IdentityHashMap<>();
+        for (RawFiring f : firings) {
+            for (Object o : f.inserted()) {
+                by.put(o, f.rule().id());
+            }
+        }
+        return by;
+    }
+
+    static List<Audit.FactView> views(Evaluation e, Set<Class<?>> kinds) {
+        List<Audit.FactView> out = new ArrayList<>();
+        for (Object f : e.facts()) {
+            if (kinds.contains(f.getClass())) {
+                out.add(view(f));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Audit.FactView::type).thenComparing(v -> String.valueOf(v.values())));
+        return out;
+    }
+
+    static List<Audit.FactView> decisionViews(Evaluation e) {
+        List<Audit.FactView> out = new ArrayList<>();
+        for (Object f : e.facts()) {
+            if (!OBSERVED.contains(f.getClass()) && !DERIVED.contains(f.getClass()) && !(f instanceof Alternative)
+                    && !(f instanceof Rejected)) {
+                out.add(view(f));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Audit.FactView::type).thenComparing(v -> String.valueOf(v.values())));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Audit.FactView view(Object f) {
+        Map<String, Object> values = Json.json().convertValue(f, LinkedHashMap.class);
+        return new Audit.FactView(f.getClass().getSimpleName(), values);
+    }
+
+    static List<Audit.Firing> firings(List<RawFiring> raw) {
+        List<Audit.Firing> out = new ArrayList<>();
+        for (RawFiring f : raw) {
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> b : f.bindings().entrySet()) {
+                Object v = b.getValue();
+                if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String || v instanceof Enum<?>) {
+                    evidence.put(b.getKey(), v instanceof Enum<?> en ? en.name() : v);
+                }
+            }
+            out.add(new Audit.Firing(f.seq(), f.rule().id(), f.rule().file(), f.rule().rationale(), f.rule().conditions(), evidence,
+                    f.matched().stream().map(AuditBuilder::view).toList(), f.inserted().stream().map(AuditBuilder::view).toList()));
+        }
+        return out;
+    }
+
+    /** The three main reasons: what chose the strategy, what chose the cutoff, and the next most telling rule. */
+    static List<String> reasons(Recommender.Decision d) {
+        List<String> out = new ArrayList<>();
+        Plan plan = d.plan();
+        if (d.runs().size() > 1) {
+            for (RawFiring f : d.selection().firings()) {
+                if (f.rule().id().equals("models-ensemble") || f.rule().id().equals("models-pick-best")) {
+                    out.add(f.rule().id() + ": " + f.rule().rationale() + evidence(f));
+                }
+            }
+        }
+        Recommender.ModelRun run = d.run(plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE
+                ? plan.ensembleMembers().get(0).models().get(0) : plan.models().get(0));
+        List<RawFiring> fs = run.evaluation().firings();
+        Proposal winner = null;
+        for (RawFiring f : fs) {
+            for (Object o : f.inserted()) {
+                if (o instanceof io.transferadvisor.rules.facts.StrategyChoice) {
+                    for (Object m : f.matched()) {
+                        if (m instanceof Proposal p) {
+                            winner = p;
+                        }
+                    }
+                }
+            }
+        }
+        SizeClass size = first(run.evaluation(), SizeClass.class);
+        SimilarityClass sim = first(run.evaluation(), SimilarityClass.class);
+        String context = (size == null ? "" : String.format(java.util.Locale.ROOT, " [size %s: %.0f images/class, %.2f per 1k params",
+                size.level(), size.trainPerClass(), size.imagesPer1kParams()))
+                + (sim == null ? "]" : String.format(java.util.Locale.ROOT, "; similarity %s: %.2f, top layer %.2f]",
+                sim.level(), sim.similarity(), sim.topLayerSimilarity()));
+        for (RawFiring f : fs) {
+            for (Object o : f.inserted()) {
+                if (o == winner) {
+                    out.add(f.rule().id() + ": " + f.rule().rationale() + context);
+                }
+            }
+        }
+        for (RawFiring f : fs) {
+            if (f.rule().file().equals("cutoff.drl")) {
+                out.add(f.rule().id() + ": " + f.rule().rationale() + evidence(f));
+            }
+        }
+        for (String preferred : List.of("guard-collect-more", "guard-label-overlap", "lr-finetune-similar", "lr-finetune-shifted", "bn-train",
+                "bn-recalibrate-shifted", "class-weights-inverse", "augment-small-data")) {
+            if (out.size() >= 3) {
+                break;
+            }
+            for (RawFiring f : fs) {
+                if (f.rule().id().equals(preferred)) {
+                    out.add(f.rule().id() + ": " + f.rule().rationale() + evidence(f));
+                    break;
+                }
+            }
+        }
+        return out.size() > 3 ? List.copyOf(out.subList(0, 3)) : out;
+    }
+
+    private static String evidence(RawFiring f) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Object> b : f.bindings().entrySet()) {
+            Object v = b.getValue();
+            if (v instanceof Double dv) {
+                parts.add(b.getKey().replace("$", "") + "=" + String.format(java.util.Locale.ROOT, "%.3g", dv));
+            } else if (v instanceof Number || v instanceof String || v instanceof Enum<?> || v instanceof Boolean) {
+                parts.add(b.getKey().replace("$", "") + "=" + v);
+            }
+        }
+        return parts.isEmpty() ? "" : " [" + String.join(", ", parts) + "]";
+    }
+
+    private static <T> T first(Evaluation e, Class<T> type) {
+        List<T> all = e.all(type);
+        return all.isEmpty() ? null : all.get(0);
+    }
+}

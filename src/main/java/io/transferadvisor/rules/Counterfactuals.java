@@ -1,0 +1,167 @@
+package io.transferadvisor.rules;
+
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.probe.DatasetProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * "What would change the decision": re-runs the rules on perturbed profiles and reports the
+ * nearest boundary in each direction (more/fewer images, more/less similar), plus what an
+ * unlabelled pool or a different imbalance would do. Every candidate is a real rule evaluation.
+ */
+public final class Counterfactuals {
+    private Counterfactuals() {}
+
+    /** Geometric search ladder: x1.5 per step, then bisection. */
+    static final double STEP = 1.5;
+    static final int MAX_STEPS = 14;
+    static final int BISECT = 10;
+
+    public static List<Audit.Counterfactual> find(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
+        List<Audit.Counterfactual> out = new ArrayList<>();
+        String baseSig = Recommender.signature(base);
+        DatasetProfile first = profiles.get(0);
+        int images = first.size().images();
+        int minImages = Math.max(2, first.size().classes() * 2);
+
+        // images: up, then down
+        Integer up = searchInt(images, true, minImages, n -> sig(r, map(profiles, p -> ProfileEdits.withImages(p, n)), req), baseSig);
+        if (up != null) {
+            String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, up)), req);
+            out.add(new Audit.Counterfactual("images", fmt(images), fmt(up), becomes,
+                    "with at least " + fmt(up) + " labelled images (now " + fmt(images) + ") this becomes " + becomes));
+        }
+        Integer down = searchInt(images, false, minImages, n -> sig(r, map(profiles, p -> ProfileEdits.withImages(p, n)), req), baseSig);
+        if (down != null) {
+            String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, down)), req);
+            out.add(new Audit.Counterfactual("images", fmt(images), fmt(down), becomes,
+                    "with " + fmt(down) + " labelled images or fewer (now " + fmt(images) + ") this becomes " + becomes));
+        }
+
+        // similarity: up, then down (0.01 resolution)
+        double sim = first.similarity();
+        for (int dir : new int[] {1, -1}) {
+            Double boundary = searchSimilarity(r, profiles, req, baseSig, sim, dir);
+            if (boundary != null) {
+                double b = boundary;
+                String becomes = sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, b)), req);
+                out.add(new Audit.Counterfactual("similarity", fmt2(sim), fmt2(b), becomes,
+                        (dir > 0 ? "if the domain were more similar (similarity >= " : "if the domain were less similar (similarity <= ")
+                                + fmt2(b) + ", now " + fmt2(sim) + ") this becomes " + becomes));
+            }
+        }
+
+        // unlabelled pool: add one if there is none, remove it if there is one
+        int unl = first.unlabelledImages();
+        int tryUnl = unl == 0 ? Math.max(500, first.size().trainImages()) : 0;
+        whole(out, r, profiles, req, base, "unlabelled", fmt(unl), fmt(tryUnl), p -> ProfileEdits.withUnlabelled(p, tryUnl),
+                unl == 0 ? "with " + fmt(tryUnl) + " unlabelled images" : "without the unlabelled images");
+
+        // imbalance: make balanced data imbalanced and vice versa
+        double imb = first.size().imbalance();
+        double tryImb = imb < 3.0 ? 5.0 : 1.0;
+        whole(out, r, profiles, req, base, "imbalance", fmt2(imb), fmt2(tryImb), p -> ProfileEdits.withImbalance(p, tryImb),
+                "with a class imbalance of " + fmt2(tryImb));
+        return out;
+    }
+
+    private static void whole(List<Audit.Counterfactual> out, Recommender r, List<DatasetProfile> profiles, Recommender.Request req,
+                              Plan base, String change, String from, String to, UnaryOperator<DatasetProfile> edit, String phrase) {
+        Plan other = r.decide(map(profiles, edit), req).plan();
+        List<String> d = PlanDiff.diff(base, other);
+        if (!d.isEmpty()) {
+            out.add(new Audit.Counterfactual(change, from, to, Recommender.signature(other),
+                    phrase + " (now " + from + "): " + String.join("; ", d.subList(0, Math.min(3, d.size())))
+                            + (d.size() > 3 ? "; ..." : "")));
+        }
+    }
+
+    static List<DatasetProfile> map(List<DatasetProfile> ps, UnaryOperator<DatasetProfile> f) {
+        return ps.stream().map(f).toList();
+    }
+
+    static String sig(Recommender r, List<DatasetProfile> ps, Recommender.Request req) {
+        return Recommender.signature(r.decide(ps, req).plan());
+    }
+
+    /** Nearest integer where the signature differs from base, searching up or down; null if none within range. */
+    static Integer searchInt(int start, boolean up, int min, Function<Integer, String> sigAt, String baseSig) {
+        int same = start;
+        Integer diff = null;
+        double f = 1;
+        for (int i = 0; i < MAX_STEPS; i++) {
+            f *= STEP;
+            int n = up ? (int) Math.round(start * f) : (int) Math.round(start / f);
+            if (!up && n < min) {
+                n = min;
+            }
+            if (n == same) {
+                break;
+            }
+            if (!sigAt.apply(n).equals(baseSig)) {
+                diff = n;
+                break;
+            }
+            same = n;
+            if (!up && n == min) {
+                break;
+            }
+        }
+        if (diff == null) {
+            return null;
+        }
+        int lo = same;
+        int hi = diff;
+        for (int i = 0; i < BISECT * 3 && Math.abs(hi - lo) > 1; i++) {
+            int mid = (int) (((long) lo + hi) / 2);
+            if (sigAt.apply(mid).equals(baseSig)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
+    }
+
+    private static Double searchSimilarity(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, String baseSig,
+                                           double start, int dir) {
+        double same = start;
+        Double diff = null;
+        for (double s = start + dir * 0.05; s >= -1e-9 && s <= 1 + 1e-9; s += dir * 0.05) {
+            double v = Math.max(0, Math.min(1, s));
+            if (!sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, v)), req).equals(baseSig)) {
+                diff = v;
+                break;
+            }
+            same = v;
+        }
+        if (diff == null) {
+            return null;
+        }
+        double lo = same;
+        double hi = diff;
+        for (int i = 0; i < BISECT && Math.abs(hi - lo) > 0.005; i++) {
+            double mid = (lo + hi) / 2;
+            if (sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, mid)), req).equals(baseSig)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        // report a value on the 0.01 grid that still changes the decision
+        double rounded = dir > 0 ? Math.ceil(hi * 100 - 1e-6) / 100 : Math.floor(hi * 100 + 1e-6) / 100;
+        return Math.max(0, Math.min(1, rounded));
+    }
+
+    static String fmt(int n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    static String fmt2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,125 @@
+package io.transferadvisor.rules;
+
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.probe.DatasetProfile.LayerProbe;
+import io.transferadvisor.probe.DatasetProfile.SizeStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What-if edits of a measured profile: the same profile with more or fewer images, another
+ * similarity, imbalance, unlabelled pool or label overlap. Used by --what-if and by the
+ * counterfactual search; never written back as if measured.
+ */
+public final class ProfileEdits {
+    private ProfileEdits() {}
+
+    /** The keys --what-if understands. */
+    public static final List<String> KEYS = List.of("images", "similarity", "imbalance", "unlabelled", "overlap");
+
+    /** Applies "key=value" to a profile. */
+    public static DatasetProfile apply(DatasetProfile p, String keyValue) {
+        int eq = keyValue.indexOf('=');
+        if (eq <= 0) {
+            throw new RulesException("--what-if '" + keyValue + "' is not key=value; keys: " + String.join(", ", KEYS));
+        }
+        String key = keyValue.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+        String raw = keyValue.substring(eq + 1).trim();
+        double v;
+        try {
+            v = Double.parseDouble(raw.replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw new RulesException("--what-if " + key + "=" + raw + ": not a number; e.g. images=5000, similarity=0.3", e);
+        }
+        return switch (key) {
+            case "images" -> {
+                require(v >= 1, key, raw, ">= 1");
+                yield withImages(p, (int) Math.round(v));
+            }
+            case "similarity" -> {
+                require(v >= 0 && v <= 1, key, raw, "0..1");
+                yield withSimilarity(p, v);
+            }
+            case "imbalance" -> {
+                require(v >= 1, key, raw, ">= 1");
+                yield withImbalance(p, v);
+            }
+            case "unlabelled", "unlabeled" -> {
+                require(v >= 0, key, raw, ">= 0");
+                yield withUnlabelled(p, (int) Math.round(v));
+            }
+            case "overlap" -> {
+                require(v >= 0 && v <= 1, key, raw, "0..1");
+                yield withLabelOverlap(p, v);
+            }
+            default -> throw new RulesException("--what-if key '" + key + "' unknown; keys: " + String.join(", ", KEYS));
+        };
+    }
+
+    private static void require(boolean ok, String key, String raw, String range) {
+        if (!ok) {
+            throw new RulesException("--what-if " + key + "=" + raw + " out of range; allowed " + range);
+        }
+    }
+
+    /** Scales every count so that the labelled images total {@code images}. */
+    public static DatasetProfile withImages(DatasetProfile p, int images) {
+        SizeStats s = p.size();
+        double f = (double) images / Math.max(1, s.images());
+        List<Integer> perClass = new ArrayList<>();
+        if (s.perClass() != null) {
+            for (int c : s.perClass()) {
+                perClass.add(Math.max(1, (int) Math.round(c * f)));
+            }
+        }
+        int train = Math.max(1, Math.min(images, (int) Math.round(s.trainImages() * f)));
+        SizeStats ns = new SizeStats(images, train, s.classes(), s.classNames(), perClass,
+                Math.max(1, (int) Math.round(s.minPerClass() * f)), s.medianPerClass() * f,
+                Math.max(1, (int) Math.round(s.maxPerClass() * f)), s.imbalance(), s.heightRange(), s.widthRange(),
+                s.channelsFound(), s.modelInput(), s.geometryMatches(), s.trainableParameters());
+        DatasetProfile.Sufficiency suf = p.sufficiency();
+        DatasetProfile.Sufficiency nsuf = suf == null ? null : new DatasetProfile.Sufficiency(suf.curve(), suf.model(),
+                suf.parameters(), suf.currentPerClass() * f, suf.current(), suf.at2x(), suf.at4x());
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), ns, p.layers(), p.similarity(),
+                p.sourceView(), nsuf, p.unlabelledImages(), p.sampling());
+    }
+
+    /** Sets the overall similarity and moves every layer's similarity by the same amount (shift = -ln similarity). */
+    public static DatasetProfile withSimilarity(DatasetProfile p, double similarity) {
+        double delta = similarity - p.similarity();
+        List<LayerProbe> layers = new ArrayList<>();
+        for (LayerProbe l : p.layers()) {
+            double sim = Math.max(0.0, Math.min(1.0, l.similarity() + delta));
+            layers.add(new LayerProbe(l.layer(), l.index(), l.relativeDepth(), l.featureDim(),
+                    -Math.log(Math.max(sim, 1e-6)), sim, l.shiftReference(), l.logme(), l.probeAccuracy()));
+        }
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), layers, similarity,
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+    }
+
+    /** Sets the largest/smallest class ratio (the largest class grows, the total stays about the same). */
+    public static DatasetProfile withImbalance(DatasetProfile p, double ratio) {
+        SizeStats s = p.size();
+        int max = Math.max(s.minPerClass(), (int) Math.round(s.minPerClass() * ratio));
+        SizeStats ns = new SizeStats(s.images(), s.trainImages(), s.classes(), s.classNames(), s.perClass(), s.minPerClass(),
+                s.medianPerClass(), max, ratio, s.heightRange(), s.widthRange(), s.channelsFound(), s.modelInput(),
+                s.geometryMatches(), s.trainableParameters());
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), ns, p.layers(), p.similarity(),
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+    }
+
+    public static DatasetProfile withUnlabelled(DatasetProfile p, int unlabelled) {
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
+                p.sourceView(), p.sufficiency(), unlabelled, p.sampling());
+    }
+
+    public static DatasetProfile withLabelOverlap(DatasetProfile p, double overlap) {
+        DatasetProfile.SourceView v = p.sourceView();
+        DatasetProfile.SourceView nv = v == null
+                ? new DatasetProfile.SourceView(0, 0, 0, List.of(), overlap)
+                : new DatasetProfile.SourceView(v.meanMaxSoftmax(), v.meanEntropy(), v.normalizedEntropy(), v.classMapping(), overlap);
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
+                nv, p.sufficiency(), p.unlabelledImages(), p.sampling());
+    }
+}

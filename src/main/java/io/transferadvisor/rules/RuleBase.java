@@ -1,0 +1,328 @@
+package io.transferadvisor.rules;
+
+import io.transferadvisor.util.Hashing;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.drools.base.definitions.rule.impl.RuleImpl;
+import org.drools.base.rule.GroupElement;
+import org.drools.base.rule.Pattern;
+import org.drools.base.rule.RuleConditionElement;
+import org.drools.base.rule.constraint.Constraint;
+import org.drools.decisiontable.InputType;
+import org.drools.decisiontable.SpreadsheetCompiler;
+import org.drools.mvel.MVELConstraint;
+import org.kie.api.KieBase;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.Results;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
+import org.kie.api.event.rule.ObjectInsertedEvent;
+import org.kie.api.io.ResourceType;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.Match;
+import org.kie.internal.io.ResourceFactory;
+import org.kie.internal.utils.KieHelper;
+
+/**
+ * The rule base: every *.drl and *.drl.csv file of a folder on disk, compiled into a KieBase.
+ * Immutable once loaded; {@link #evaluate} opens a fresh session per call, so one RuleBase can
+ * serve many evaluations (and threads).
+ */
+public final class RuleBase {
+    /** Firing limit: a rule base that has not settled by then re-fires on its own output. */
+    static final int MAX_FIRINGS = 20_000;
+
+    /** What the audit and `rules check` need to know about one rule. */
+    public record RuleInfo(String id, String name, String file, String rationale, List<String> conditions) {}
+
+    /** One rule firing, with the raw matched objects and bindings (converted for the audit later). */
+    public record RawFiring(int seq, RuleInfo rule, List<Object> matched, Map<String, Object> bindings, List<Object> inserted) {}
+
+    /** What one evaluation produced: every fact in the session at the end, and the firings in order. */
+    public record Evaluation(List<Object> facts, List<RawFiring> firings) {
+        public <T> List<T> all(Class<T> type) {
+            List<T> out = new ArrayList<>();
+            for (Object f : facts) {
+                if (type.isInstance(f)) {
+                    out.add(type.cast(f));
+                }
+            }
+            return out;
+        }
+    }
+
+    private final Path dir;
+    private final KieBase kieBase;
+    private final String hash;
+    private final List<String> files;
+    private final Map<String, RuleInfo> byName;
+
+    private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName) {
+        this.dir = dir;
+        this.kieBase = kieBase;
+        this.hash = hash;
+        this.files = files;
+        this.byName = byName;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** SHA-256 over the rule files' names and contents, in name order. */
+    public String hash() {
+        return hash;
+    }
+
+    public List<String> files() {
+        return files;
+    }
+
+    /** Every rule, in file and source order. */
+    public List<RuleInfo> rules() {
+        return List.copyOf(byName.values());
+    }
+
+    /**
+     * Compiles the folder.
+     *
+     * @throws RulesException {@code file:line: message} for the first compile error (all are
+     *     counted), or for a missing folder, a mis-named decision table, a rule without @id or @rationale
+     */
+    public static RuleBase load(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs)) {
+            throw new RulesException("rules folder " + abs + " not found; pass --rules DIR or restore rules/ under " + abs.getParent());
+        }
+        List<Path> paths;
+        try (Stream<Path> s = Files.list(abs)) {
+            paths = s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new RulesException("cannot list rules folder " + abs + ": " + e.getMessage(), e);
+        }
+        List<String> names = new ArrayList<>();
+        MessageDigest digest = Hashing.sha256();
+        KieHelper helper = new KieHelper();
+        Map<String, String> generatedDrl = new LinkedHashMap<>();
+        Map<String, List<String>> csvLines = new LinkedHashMap<>();
+        for (Path p : paths) {
+            String name = p.getFileName().toString();
+            boolean drl = name.endsWith(".drl");
+            boolean table = name.endsWith(".drl.csv");
+            if (!drl && !table) {
+                if (name.endsWith(".csv") || name.endsWith(".xlsx")) {
+                    throw new RulesException(name + ":1: decision table not loaded: Drools only reads tables named *.drl.csv / *.drl.xlsx; rename it");
+                }
+                continue;
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(p);
+            } catch (IOException e) {
+                throw new RulesException(name + ":1: cannot read: " + e.getMessage(), e);
+            }
+            names.add(name);
+            digest.update(name.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(bytes);
+            digest.update((byte) 0);
+            if (drl) {
+                helper.addResource(ResourceFactory.newByteArrayResource(bytes).setSourcePath(name), ResourceType.DRL);
+            } else {
+                String generated;
+                try {
+                    generated = new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), InputType.CSV);
+                } catch (RuntimeException e) {
+                    throw new RulesException(name + ":1: decision table does not parse: " + oneLine(e.getMessage()), e);
+                }
+                generatedDrl.put(name, generated);
+                csvLines.put(name, new String(bytes, StandardCharsets.UTF_8).lines().toList());
+                helper.addResource(ResourceFactory.newByteArrayResource(generated.getBytes(StandardCharsets.UTF_8))
+                        .setSourcePath(name + ".generated.drl"), ResourceType.DRL);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new RulesException("rules folder " + abs + " holds no *.drl or *.drl.csv file; restore the rule base or pass --rules DIR");
+        }
+        Results results = helper.verify();
+        List<Message> errors = results.getMessages(Message.Level.ERROR);
+        if (!errors.isEmpty()) {
+            Message m = errors.get(0);
+            String where = location(m, generatedDrl, csvLines);
+            String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more error(s))" : "";
+            throw new RulesException(where + ": " + oneLine(m.getText()) + more + "; fix the rule and rerun 'advisor rules check'");
+        }
+        KieBase kb;
+        try {
+            kb = helper.build();
+        } catch (RuntimeException e) {
+            throw new RulesException("rules in " + abs + " do not build: " + oneLine(e.getMessage()), e);
+        }
+        Map<String, RuleInfo> infos = new LinkedHashMap<>();
+        Map<String, String> idToName = new LinkedHashMap<>();
+        List<Rule> all = new ArrayList<>();
+        kb.getKiePackages().forEach(pk -> all.addAll(pk.getRules()));
+        for (Rule r : all) {
+            RuleImpl impl = (RuleImpl) r;
+            String file = fileOf(impl);
+            Object id = r.getMetaData().get("id");
+            Object rationale = r.getMetaData().get("rationale");
+            if (id == null || String.valueOf(id).isBlank()) {
+                throw new RulesException(file + ": rule \"" + r.getName() + "\" has no @id(...); every rule needs @id and @rationale for the audit");
+            }
+            if (rationale == null || String.valueOf(rationale).isBlank()) {
+                throw new RulesException(file + ": rule \"" + r.getName() + "\" has no @rationale(...); every rule needs @id and @rationale for the audit");
+            }
+            String previous = idToName.put(String.valueOf(id), r.getName());
+            if (previous != null) {
+                throw new RulesException(file + ": rule id '" + id + "' used by both \"" + previous + "\" and \"" + r.getName() + "\"; ids must be unique");
+            }
+            infos.put(r.getName(), new RuleInfo(String.valueOf(id), r.getName(), file, String.valueOf(rationale),
+                    conditions(impl.getLhs())));
+        }
+        Map<String, RuleInfo> ordered = new LinkedHashMap<>();
+        infos.values().stream()
+                .sorted(java.util.Comparator.comparingInt((RuleInfo i) -> names.indexOf(i.file())).thenComparing(RuleInfo::id))
+                .forEach(i -> ordered.put(i.name(), i));
+        return new RuleBase(abs, kb, Hashing.hex(digest), List.copyOf(names), Collections.unmodifiableMap(ordered));
+    }
+
+    /** Runs the rules over the given facts in a fresh session and records every firing in order. */
+    public Evaluation evaluate(Collection<?> facts) {
+        KieSession session = kieBase.newKieSession();
+        List<RawFiring> firings = new ArrayList<>();
+        List<Object> pending = new ArrayList<>();
+        try {
+            session.addEventListener(new DefaultRuleRuntimeEventListener() {
+                @Override
+                public void objectInserted(ObjectInsertedEvent event) {
+                    if (event.getRule() != null) {
+                        pending.add(event.getObject());
+                    }
+                }
+            });
+            session.addEventListener(new DefaultAgendaEventListener() {
+                @Override
+                public void afterMatchFired(AfterMatchFiredEvent event) {
+                    Match m = event.getMatch();
+                    RuleInfo info = byName.get(m.getRule().getName());
+                    Map<String, Object> bindings = new LinkedHashMap<>();
+                    for (String d : m.getDeclarationIds()) {
+                        bindings.put(d, m.getDeclarationValue(d));
+                    }
+                    List<Object> matched = new ArrayList<>();
+                    for (Object o : m.getObjects()) {
+                        if (o != null) {
+                            matched.add(o);
+                        }
+                    }
+                    firings.add(new RawFiring(firings.size() + 1, info, List.copyOf(matched), bindings, List.copyOf(pending)));
+                    pending.clear();
+                }
+            });
+            for (Object f : facts) {
+                session.insert(f);
+            }
+            int fired;
+            try {
+                fired = session.fireAllRules(MAX_FIRINGS);
+            } catch (RuntimeException e) {
+                throw new RulesException("a rule failed while running: " + oneLine(String.valueOf(e.getMessage()))
+                        + "; fix its consequence (rules only insert facts)", e);
+            }
+            if (fired >= MAX_FIRINGS) {
+                throw new RulesException("rules did not settle after " + MAX_FIRINGS + " firings; a rule re-fires on its own output (last: "
+                        + firings.get(firings.size() - 1).rule().id() + ")");
+            }
+            return new Evaluation(List.copyOf(session.getObjects()), List.copyOf(firings));
+        } finally {
+            session.dispose();
+        }
+    }
+
+    private static String fileOf(RuleImpl r) {
+        String p = r.getResource() == null ? null : r.getResource().getSourcePath();
+        if (p == null) {
+            return "?";
+        }
+        String name = Path.of(p).getFileName().toString();
+        return name.endsWith(".generated.drl") ? name.substring(0, name.length() - ".generated.drl".length()) : name;
+    }
+
+    /** Human-readable conditions of a rule: "DataFacts(trainPerClass < 20)", "not LowShiftLayer(top == false)". */
+    static List<String> conditions(GroupElement lhs) {
+        List<String> out = new ArrayList<>();
+        collect(lhs, "", out);
+        return List.copyOf(out);
+    }
+
+    private static void collect(RuleConditionElement e, String prefix, List<String> out) {
+        if (e instanceof GroupElement g) {
+            String p = g.isNot() ? prefix + "not " : g.isExists() ? prefix + "exists " : prefix;
+            for (RuleConditionElement c : g.getChildren()) {
+                collect(c, p, out);
+            }
+        } else if (e instanceof Pattern pat) {
+            String type = pat.getObjectType().getClassName();
+            type = type.substring(type.lastIndexOf('.') + 1).replace('$', '.');
+            List<String> cs = new ArrayList<>();
+            for (Constraint c : pat.getConstraints()) {
+                cs.add(c instanceof MVELConstraint mc ? mc.getExpression() : c.toString());
+            }
+            out.add(prefix + type + "(" + String.join(", ", cs) + ")");
+        }
+    }
+
+    private static String location(Message m, Map<String, String> generatedDrl, Map<String, List<String>> csvLines) {
+        String path = m.getPath() == null ? "?" : Path.of(m.getPath()).getFileName().toString();
+        int line = Math.max(1, m.getLine());
+        if (path.endsWith(".generated.drl")) {
+            String csv = path.substring(0, path.length() - ".generated.drl".length());
+            String ruleName = ruleAt(generatedDrl.get(csv), m.getLine());
+            List<String> rows = csvLines.getOrDefault(csv, List.of());
+            for (int i = 0; ruleName != null && i < rows.size(); i++) {
+                String first = rows.get(i).split(",", 2)[0].replace("\"", "").trim();
+                if (first.equals(ruleName)) {
+                    return csv + ":" + (i + 1) + " (row " + ruleName + ")";
+                }
+            }
+            return csv + ":1" + (ruleName == null ? "" : " (row " + ruleName + ")");
+        }
+        return path + ":" + line;
+    }
+
+    /** The name of the rule a generated-DRL line belongs to. */
+    private static String ruleAt(String drl, int line) {
+        if (drl == null || line < 1) {
+            return null;
+        }
+        List<String> lines = drl.lines().toList();
+        for (int i = Math.min(line, lines.size()) - 1; i >= 0; i--) {
+            String l = lines.get(i).trim();
+            if (l.startsWith("rule ")) {
+                return l.substring(5).replace("\"", "").trim();
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.replaceAll("\\s*\\R\\s*", " ").replaceAll("\\s+", " ").trim();
+    }
+}

@@ -1,0 +1,182 @@
+package io.transferadvisor.rules;
+
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.facts.Rejected;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * `advisor rules check`: runs the rule base over a grid of synthetic profiles (sizes x
+ * similarities x imbalance x unlabelled x label overlap x curve shapes, plus geometry, data-hungry,
+ * steep-shift, single-layer and several-model variants) and verifies that every profile gets
+ * exactly one strategy, exactly one cutoff where one is needed (a candidate layer), one value of
+ * every hyperparameter, a backbone rate below the head rate, a rejection for every strategy not
+ * taken; that every strategy is chosen somewhere; and that every rule fires at least once.
+ */
+public final class RuleCheck {
+    private RuleCheck() {}
+
+    public static final int[] PER_CLASS = {5, 15, 40, 120, 400, 1200, 3000};
+    public static final double[] SIMILARITY = {0.1, 0.3, 0.5, 0.65, 0.75, 0.9};
+    static final int MAX_LISTED = 20;
+
+    /**
+     * @param points       profiles (or model sets) evaluated
+     * @param failures     offending profiles with what is wrong (empty = pass)
+     * @param neverFired   rule ids no grid point made fire
+     * @param strategies   how often each strategy was chosen
+     * @param rules        number of rules
+     * @param seconds      wall time of the check
+     */
+    public record Report(int points, List<String> failures, List<String> neverFired, Map<Strategy, Integer> strategies,
+                         int rules, double seconds) {
+        public boolean ok() {
+            return failures.isEmpty() && neverFired.isEmpty();
+        }
+    }
+
+    /** One grid point: a label for the report and the profiles (one per model). */
+    record Point(String label, List<DatasetProfile> profiles) {}
+
+    public static Report run(RuleBase rules, List<String> layers, long parameters) {
+        long t0 = System.nanoTime();
+        Recommender rec = new Recommender(rules);
+        Set<String> fired = new TreeSet<>();
+        List<String> failures = new ArrayList<>();
+        Map<Strategy, Integer> counts = new EnumMap<>(Strategy.class);
+        List<Point> points = grid(layers, parameters);
+        for (Point pt : points) {
+            Recommender.Request req = Recommender.Request.defaults("grid.yaml");
+            Recommender.Decision d;
+            try {
+                d = rec.decide(pt.profiles(), req);
+            } catch (RulesException e) {
+                failures.add(pt.label() + ": " + e.getMessage());
+                continue;
+            }
+            for (Recommender.ModelRun r : d.runs()) {
+                r.evaluation().firings().forEach(f -> fired.add(f.rule().id()));
+                failures.addAll(checkRun(pt.label(), r));
+            }
+            d.selection().firings().forEach(f -> fired.add(f.rule().id()));
+            Plan plan = d.plan();
+            counts.merge(plan.strategy(), 1, Integer::sum);
+            if (plan.strategy() == Strategy.ENSEMBLE && pt.profiles().size() < 2) {
+                failures.add(pt.label() + ": ENSEMBLE chosen with one model");
+            }
+        }
+        for (Strategy s : Strategy.values()) {
+            if (!counts.containsKey(s)) {
+                failures.add("strategy " + s + " is never chosen on the grid: no rule (or matrix cell) selects it");
+            }
+        }
+        List<String> never = new ArrayList<>();
+        for (RuleBase.RuleInfo r : rules.rules()) {
+            if (!fired.contains(r.id())) {
+                never.add(r.id() + " (" + r.file() + ")");
+            }
+        }
+        return new Report(points.size(), failures, never, counts, rules.rules().size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    static List<String> checkRun(String label, Recommender.ModelRun r) {
+        List<String> out = new ArrayList<>();
+        Plan p = r.plan();
+        var hp = p.hyperparameters();
+        if (hp.backboneLearningRate() > 0 && !(hp.backboneLearningRate() < hp.headLearningRate())) {
+            out.add(label + ": backbone rate " + hp.backboneLearningRate() + " is not below the head rate " + hp.headLearningRate());
+        }
+        if (p.strategy().frozenBackbone() && hp.backboneLearningRate() != 0) {
+            out.add(label + ": frozen-backbone strategy " + p.strategy() + " with backbone rate " + hp.backboneLearningRate());
+        }
+        Set<Strategy> covered = EnumSet.of(p.strategy());
+        for (Rejected x : r.evaluation().all(Rejected.class)) {
+            covered.add(x.strategy());
+        }
+        if (r.profile() != null) {
+            Set<Strategy> missing = EnumSet.complementOf(EnumSet.copyOf(covered));
+            missing.remove(Strategy.ENSEMBLE); // decided by the model-selection stage when several models are given
+            if (!missing.isEmpty()) {
+                out.add(label + ": no rule rejects " + missing + " (chosen " + p.strategy() + ")");
+            }
+        }
+        return out;
+    }
+
+    static List<Point> grid(List<String> layers, long parameters) {
+        List<Point> points = new ArrayList<>();
+        SyntheticProfiles.Curve[] curves = {SyntheticProfiles.Curve.RISING, SyntheticProfiles.Curve.PEAK_MIDDLE, SyntheticProfiles.Curve.FALLING};
+        for (int pc : PER_CLASS) {
+            for (double sim : SIMILARITY) {
+                for (double imb : new double[] {1.0, 5.0}) {
+                    for (boolean unl : new boolean[] {false, true}) {
+                        for (double ov : new double[] {0.0, 0.9}) {
+                            for (SyntheticProfiles.Curve c : curves) {
+                                SyntheticProfiles b = base(layers, parameters).perClass(pc).similarity(sim).imbalance(imb).overlap(ov).curve(c);
+                                if (unl) {
+                                    b.unlabelled(Math.max(500, pc * 5 * 2));
+                                }
+                                String label = String.format(Locale.ROOT, "perClass=%d similarity=%.2f imbalance=%.0f unlabelled=%s overlap=%.1f curve=%s",
+                                        pc, sim, imb, unl, ov, c);
+                                points.add(new Point(label, List.of(b.build())));
+                            }
+                        }
+                    }
+                }
+                String at = String.format(Locale.ROOT, "perClass=%d similarity=%.2f", pc, sim);
+                points.add(new Point(at + " geometry-mismatch data-hungry", List.of(base(layers, parameters).perClass(pc).similarity(sim)
+                        .geometryMismatch().gain2x(0.05).build())));
+                points.add(new Point(at + " steep-shift flat-curve", List.of(base(layers, parameters).perClass(pc).similarity(sim)
+                        .shiftSlope(0.9).curve(SyntheticProfiles.Curve.FLAT).build())));
+                points.add(new Point(at + " single-layer", List.of(base(List.of(layers.get(layers.size() - 1)), parameters)
+                        .perClass(pc).similarity(sim).build())));
+                points.add(new Point(at + " two-layers wide-interval", List.of(base(layers.subList(Math.max(0, layers.size() - 2), layers.size()), parameters)
+                        .perClass(pc).similarity(sim).interval(0.2).build())));
+                for (double spread : new double[] {0.0, 0.15}) {
+                    List<DatasetProfile> models = new ArrayList<>();
+                    for (int m = 0; m < 3; m++) {
+                        models.add(base(layers, parameters).model("model-" + (char) ('a' + m)).perClass(pc).similarity(sim)
+                                .accuracyOffset(-spread * m).build());
+                    }
+                    points.add(new Point(at + " models=3 spread=" + spread, models));
+                }
+            }
+        }
+        return points;
+    }
+
+    private static SyntheticProfiles base(List<String> layers, long parameters) {
+        return SyntheticProfiles.profile().layers(layers).parameters(parameters);
+    }
+
+    /** The report as text lines, offending profiles first (at most 20 listed). */
+    public static List<String> format(Report r) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "checked %d rules on %d grid points in %.1f s", r.rules(), r.points(), r.seconds()));
+        StringBuilder sb = new StringBuilder("strategies chosen:");
+        r.strategies().forEach((s, n) -> sb.append(' ').append(s).append('=').append(n));
+        out.add(sb.toString());
+        Set<String> unique = new LinkedHashSet<>(r.failures());
+        if (!unique.isEmpty()) {
+            out.add(unique.size() + " problem(s):");
+            unique.stream().limit(MAX_LISTED).forEach(f -> out.add("  " + f));
+            if (unique.size() > MAX_LISTED) {
+                out.add("  ... and " + (unique.size() - MAX_LISTED) + " more");
+            }
+        }
+        if (!r.neverFired().isEmpty()) {
+            out.add(r.neverFired().size() + " rule(s) never fired on the grid: " + String.join(", ", r.neverFired()));
+        }
+        out.add(r.ok() ? "rules check: OK" : "rules check: FAILED");
+        return out;
+    }
+}

@@ -1,0 +1,11 @@
+package io.transferadvisor.rules.facts;
+
+import io.transferadvisor.plan.Strategy;
+
+/**
+ * Observed tier of the model-selection stage: one pretrained model with the plan the rules chose for
+ * it and its best probe score.
+ *
+ * @param rank  0 = highest score
+ */
+public record ModelCandidate(String model, Strategy strategy, double score, double low, double high, int rank) {}

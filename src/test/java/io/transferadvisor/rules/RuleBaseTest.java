@@ -1,0 +1,104 @@
+package io.transferadvisor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferadvisor.rules.facts.DataFacts;
+import io.transferadvisor.rules.facts.SizeClass;
+import io.transferadvisor.rules.facts.SizeLevel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleBaseTest {
+    static final Path RULES = Path.of("rules");
+    static RuleBase base;
+
+    @BeforeAll
+    static void load() {
+        base = RuleBase.load(RULES);
+    }
+
+    @Test
+    void drools10MvelReadsRecordComponentsByFieldName(@TempDir Path dir) throws Exception {
+        // Early check asked for by the style guide: `trainPerClass < 20` on a record, no getters.
+        Files.writeString(dir.resolve("r.drl"), """
+                package t;
+                import io.transferadvisor.rules.facts.*;
+                rule "r" @id("r") @rationale("x")
+                when DataFacts($n: trainPerClass < 20, model == "m")
+                then insert(new SizeClass(SizeLevel.TINY, $n, 0.0));
+                end
+                """);
+        RuleBase rb = RuleBase.load(dir);
+        RuleBase.Evaluation e = rb.evaluate(List.of(new DataFacts("m", 60, 50, 5, 10, 10.0, 1.0, 1000, 50, true, "28x28x1", "28x28x1", 0)));
+        assertThat(e.all(SizeClass.class)).containsExactly(new SizeClass(SizeLevel.TINY, 10.0, 0.0));
+        assertThat(e.firings()).hasSize(1);
+        assertThat(e.firings().get(0).bindings()).containsEntry("$n", 10.0);
+        assertThat(e.firings().get(0).rule().conditions()).anySatisfy(c -> assertThat(c).contains("trainPerClass < 20"));
+    }
+
+    @Test
+    void repositoryRulesLoadWithIdsRationalesAndTheDecisionTable() {
+        assertThat(base.files()).contains("derive.drl", "matrix.drl.csv", "cutoff.drl", "hyperparameters.drl", "guards.drl",
+                "alternatives.drl", "models.drl");
+        assertThat(base.rules()).allSatisfy(r -> {
+            assertThat(r.id()).isNotBlank();
+            assertThat(r.rationale()).isNotBlank();
+        });
+        assertThat(base.rules()).filteredOn(r -> r.file().equals("matrix.drl.csv")).hasSize(12);
+        assertThat(base.hash()).hasSize(64);
+    }
+
+    @Test
+    void compileErrorIsFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ok.drl"), "package t;\nrule \"a\" @id(\"a\") @rationale(\"x\")\nwhen\nthen\nend\n");
+        Files.writeString(dir.resolve("bad.drl"), "package t;\n\nrule \"b\" @id(\"b\") @rationale(\"x\")\nwhen\n  NoSuchFact(x > 1)\nthen\nend\n");
+        assertThatThrownBy(() -> RuleBase.load(dir)).isInstanceOf(RulesException.class)
+                .hasMessageStartingWith("bad.drl:5: ").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void decisionTableErrorPointsAtTheCsvRow(@TempDir Path dir) throws Exception {
+        String csv = Files.readString(RULES.resolve("matrix.drl.csv")).replace("\"LINEAR_FROZEN,SOFTMAX,0\"", "\"NO_SUCH_STRATEGY,SOFTMAX,0\"");
+        Files.writeString(dir.resolve("matrix.drl.csv"), csv);
+        int row = csv.lines().toList().indexOf(csv.lines().filter(l -> l.startsWith("matrix-small-high,")).findFirst().orElseThrow()) + 1;
+        assertThatThrownBy(() -> RuleBase.load(dir)).isInstanceOf(RulesException.class)
+                .hasMessageStartingWith("matrix.drl.csv:" + row + " (row matrix-small-high): ");
+    }
+
+    @Test
+    void ruleWithoutRationaleIsRefused(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("x.drl"), "package t;\nrule \"a\" @id(\"a\")\nwhen\nthen\nend\n");
+        assertThatThrownBy(() -> RuleBase.load(dir)).isInstanceOf(RulesException.class).hasMessageContaining("x.drl").hasMessageContaining("@rationale");
+    }
+
+    @Test
+    void duplicateIdsAreRefused(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("x.drl"), "package t;\nrule \"a\" @id(\"same\") @rationale(\"x\")\nwhen\nthen\nend\n"
+                + "rule \"b\" @id(\"same\") @rationale(\"y\")\nwhen\nthen\nend\n");
+        assertThatThrownBy(() -> RuleBase.load(dir)).isInstanceOf(RulesException.class).hasMessageContaining("'same'");
+    }
+
+    @Test
+    void misnamedDecisionTableIsAnErrorNotSilence(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("matrix.csv"), "RuleSet,t\n");
+        assertThatThrownBy(() -> RuleBase.load(dir)).isInstanceOf(RulesException.class).hasMessageContaining("*.drl.csv");
+    }
+
+    @Test
+    void hashChangesWithContent(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("x.drl"), "package t;\nrule \"a\" @id(\"a\") @rationale(\"x\")\nwhen\nthen\nend\n");
+        String h1 = RuleBase.load(dir).hash();
+        Files.writeString(dir.resolve("x.drl"), "package t;\nrule \"a\" @id(\"a\") @rationale(\"changed\")\nwhen\nthen\nend\n");
+        assertThat(RuleBase.load(dir).hash()).isNotEqualTo(h1);
+    }
+
+    @Test
+    void missingFolderIsRulesException() {
+        assertThatThrownBy(() -> RuleBase.load(Path.of("no-such-rules-dir"))).isInstanceOf(RulesException.class).hasMessageContaining("not found");
+    }
+}

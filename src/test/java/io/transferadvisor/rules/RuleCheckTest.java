@@ -1,0 +1,57 @@
+package io.transferadvisor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.Strategy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CI form of `advisor rules check`: the repository's rule base passes its own grid. */
+class RuleCheckTest {
+
+    @Test
+    void repositoryRulesPassTheGrid() {
+        RuleCheck.Report r = RuleCheck.run(RuleBase.load(Path.of("rules")), SyntheticProfiles.GENERIC_LAYERS, 400_000);
+        List<String> text = RuleCheck.format(r);
+        assertThat(r.failures()).as(String.join("\n", text)).isEmpty();
+        assertThat(r.neverFired()).as(String.join("\n", text)).isEmpty();
+        assertThat(r.strategies().keySet()).containsExactlyInAnyOrder(Strategy.values());
+        assertThat(r.points()).isGreaterThan(1000);
+    }
+
+    @Test
+    void aMatrixGapIsReportedWithTheOffendingProfiles(@TempDir Path dir) throws Exception {
+        copyRules(dir);
+        Path csv = dir.resolve("matrix.drl.csv");
+        Files.write(csv, Files.readAllLines(csv).stream().filter(l -> !l.startsWith("matrix-small-medium,")).toList());
+        RuleCheck.Report r = RuleCheck.run(RuleBase.load(dir), SyntheticProfiles.GENERIC_LAYERS, 400_000);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.failures()).anySatisfy(f -> assertThat(f).contains("perClass=40").contains("chose no strategy"));
+    }
+
+    @Test
+    void aConflictIsReported(@TempDir Path dir) throws Exception {
+        copyRules(dir);
+        Path csv = dir.resolve("matrix.drl.csv");
+        List<String> lines = Files.readAllLines(csv);
+        String dup = lines.stream().filter(l -> l.startsWith("matrix-large-low,")).findFirst().orElseThrow()
+                .replace("matrix-large-low,", "matrix-large-low-2,").replace(",matrix-large-low,", ",matrix-large-low-2,")
+                .replace("FROM_SCRATCH,SOFTMAX,0", "FINETUNE_ALL,SOFTMAX,0");
+        lines = new java.util.ArrayList<>(lines);
+        lines.add(dup);
+        Files.write(csv, lines);
+        RuleCheck.Report r = RuleCheck.run(RuleBase.load(dir), SyntheticProfiles.GENERIC_LAYERS, 400_000);
+        assertThat(r.failures()).anySatisfy(f -> assertThat(f).contains("perClass=3000").contains("conflict"));
+    }
+
+    static void copyRules(Path dir) throws Exception {
+        try (var s = Files.list(Path.of("rules"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+    }
+}
