@@ -113,6 +113,8 @@ class ValidateCommandTest {
                 5, "split.test", "0 leaves no test data"),
             bad("class too small for the hold-outs", d -> TestData.folders(d.resolve("pets"), "cat", 6, "dog", 2), GOOD,
                 5, "split", "class 'dog' has 2 images: too few to hold out 1 for validation and 1 for test and keep one to train"),
+            bad("empty file", PETS, "# nothing yet\n", 1, "", "expected a mapping with at least 'version: 1' and 'train:'"),
+            bad("negative seed", PETS, GOOD.replace("seed: 1", "seed: -1"), 6, "seed", "-1 is out of range; allowed >= 0"),
             bad("train of the wrong type", PETS, "version: 1\ntrain: pets\n",
                 2, "train", "'pets' is a string; expected a mapping"),
             bad("input geometry out of range", PETS, GOOD + "input: {height: 28, width: 4, channels: 2}\n",
