@@ -1,0 +1,82 @@
+package io.transferadvisor.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferadvisor.dataset.DatasetSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+    @TempDir
+    Path tmp;
+
+    private ModelRegistry registryWithProject() throws Exception {
+        Path profiles = Files.createDirectories(tmp.resolve("profiles"));
+        Files.writeString(profiles.resolve("fmnist-cnn.json"), "{}");
+        return new ModelRegistry(profiles, null);
+    }
+
+    @Test
+    void unknownProjectNameSuggestsTheClosestAndListsAll() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("fmnist-cnm", null, null)))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("unknown model 'fmnist-cnm'")
+                .hasMessageContaining("did you mean 'fmnist-cnn'?")
+                .hasMessageContaining("zoo:resnet50")
+                .hasMessageContaining("zoo:lenet");
+    }
+
+    @Test
+    void zooNameWithoutPrefixSuggestsThePrefixedName() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("resnet50", null, null)))
+                .isInstanceOf(ModelException.class).hasMessageContaining("did you mean 'zoo:resnet50'?");
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("zoo:vgg61", null, null)))
+                .isInstanceOf(ModelException.class).hasMessageContaining("did you mean 'zoo:vgg16'?");
+    }
+
+    @Test
+    void farOffNamesGetNoSuggestionButTheList() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("completely-different-thing", null, null)))
+                .isInstanceOf(ModelException.class)
+                .hasMessageNotContaining("did you mean")
+                .hasMessageContaining("valid: fmnist-cnn, zoo:resnet50");
+    }
+
+    @Test
+    void resolvesEachKind() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThat(r.find(new DatasetSpec.ModelRef("fmnist-cnn", null, null))).isInstanceOf(ProjectSourceModel.class);
+        assertThat(r.find(new DatasetSpec.ModelRef("ZOO:ResNet50", null, null)).name()).isEqualTo("zoo:resnet50");
+        assertThat(r.find(new DatasetSpec.ModelRef(null, tmp.resolve("x.zip"), null))).isInstanceOf(FileSourceModel.class);
+        assertThat(r.names()).startsWith("fmnist-cnn", "zoo:resnet50");
+    }
+
+    @Test
+    void weightsOnlyApplyToZooModels() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("fmnist-cnn", null, tmp.resolve("w.zip"))))
+                .isInstanceOf(ModelException.class).hasMessageContaining("only applies to zoo: models");
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef(null, tmp.resolve("m.zip"), tmp.resolve("w.zip"))))
+                .isInstanceOf(ModelException.class).hasMessageContaining("'weights:' is only for zoo: models");
+    }
+
+    @Test
+    void pathLikeNamesAreNotLookedUpAsFiles() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("../profiles/fmnist-cnn", null, null)))
+                .isInstanceOf(ModelException.class).hasMessageContaining("unknown model");
+    }
+
+    @Test
+    void levenshteinDistance() {
+        assertThat(ModelRegistry.levenshtein("kitten", "sitting")).isEqualTo(3);
+        assertThat(ModelRegistry.levenshtein("", "abc")).isEqualTo(3);
+        assertThat(ModelRegistry.levenshtein("same", "same")).isZero();
+    }
+}
