@@ -1,0 +1,148 @@
+package io.transferadvisor.cli;
+
+import io.transferadvisor.execute.ExecuteOptions;
+import io.transferadvisor.execute.Executor;
+import io.transferadvisor.execute.PlanOverrides;
+import io.transferadvisor.execute.RunResult;
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanIO;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `advisor execute PLAN.yaml`: trains what a plan says and writes a run directory. */
+@Command(name = "execute",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Carry out a plan (recommended or edited by hand) with DL4J: train, evaluate, and write a run directory with",
+            "model.zip, plan.yaml (as executed), profile.json, audit.json, metrics.json and report.html.",
+            "A run is checkpointed every epoch; continue a killed one with --resume RUN_DIR."},
+        footer = {"",
+            "Examples:",
+            "  advisor execute plan.yaml -o runs/glyphs",
+            "  advisor execute plan.yaml --strategy FINETUNE_ALL --epochs 5 -o runs/glyphs-ft",
+            "  advisor execute --resume runs/glyphs"})
+public final class ExecuteCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    OutputOptions output;
+
+    @CommandLine.Mixin
+    RunOptions run;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PLAN.yaml", description = "The plan to execute (omit with --resume).")
+    Path planFile;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in RUN_DIR from its last checkpoint (uses the plan recorded there).")
+    Path resume;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ExecuteOptions options = run.options(output).withResume(resume);
+        RunResult r;
+        if (resume != null) {
+            if (planFile != null || !run.overrides().isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--resume continues the plan recorded in RUN_DIR; do not give PLAN.yaml or overrides with it");
+            }
+            r = Executor.execute(null, null, options, progressWriter(out, err));
+        } else {
+            if (planFile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "missing PLAN.yaml (or --resume RUN_DIR)");
+            }
+            Plan plan = run.overrides().apply(PlanIO.read(planFile));
+            r = Executor.execute(plan, planFile, options, progressWriter(out, err));
+        }
+        printResult(out, output, r);
+        return ExitCodes.OK;
+    }
+
+    /** Progress goes to stderr when --json keeps stdout for the result; nowhere with --quiet. */
+    PrintWriter progressWriter(PrintWriter out, PrintWriter err) {
+        if (output.quiet()) {
+            return new PrintWriter(java.io.Writer.nullWriter());
+        }
+        return output.json() ? err : out;
+    }
+
+    static void printResult(PrintWriter out, OutputOptions output, RunResult r) throws Exception {
+        var m = r.metrics();
+        if (output.json()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("runDir", r.runDir().toString());
+            j.put("strategy", m.strategy());
+            j.put("testAccuracy", m.test().accuracy());
+            j.put("testMacroF1", m.test().macroF1());
+            j.put("validationAccuracy", m.validation().accuracy());
+            j.put("epochsRun", m.epochsRun());
+            j.put("bestEpoch", m.bestEpoch());
+            j.put("overrides", r.plan().overrides());
+            out.println(Json.json().writeValueAsString(j));
+        } else {
+            out.printf("run        %s%n", r.runDir());
+            out.printf("strategy   %s%s%n", m.strategy(), r.plan().cutoffLayer() == null ? "" : " (cutoff " + r.plan().cutoffLayer() + ")");
+            out.printf("test       accuracy %.4f, macro-F1 %.4f on %d images%n", m.test().accuracy(), m.test().macroF1(), m.test().images());
+            out.printf("validation accuracy %.4f%n", m.validation().accuracy());
+            if (m.epochsRun() > 0) {
+                out.printf("epochs     %d (best %d, %s)%n", m.epochsRun(), m.bestEpoch(), m.stopReason());
+            }
+            if (!r.plan().overrides().isEmpty()) {
+                out.printf("overrides  %s%n", String.join("; ", r.plan().overrides()));
+            }
+            out.printf("report     %s%n", r.runDir().resolve("report.html"));
+        }
+        out.flush();
+    }
+
+    /** Options shared by `execute` and `run`: output folder, --force, and the plan overrides. */
+    public static final class RunOptions {
+        @Option(names = {"-o", "--output"}, paramLabel = "RUN_DIR", description = "Run directory (default runs/<dataset>-<strategy>-<timestamp>).")
+        Path out;
+
+        @Option(names = "--force", description = "Replace an existing run directory.")
+        boolean force;
+
+        @Option(names = "--strategy", paramLabel = "S", description = "Override the strategy: ${COMPLETION-CANDIDATES}.")
+        Strategy strategy;
+
+        @Option(names = "--cutoff", paramLabel = "LAYER", description = "Override the cutoff layer (a layer name of the model).")
+        String cutoff;
+
+        @Option(names = "--freeze", paramLabel = "L1,L2", split = ",", description = "Freeze exactly these layers (fine-tuning strategies).")
+        List<String> freeze;
+
+        @Option(names = "--lr", paramLabel = "X", description = "Override the head learning rate.")
+        Double lr;
+
+        @Option(names = "--backbone-lr", paramLabel = "X", description = "Override the backbone learning rate.")
+        Double backboneLr;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "Override the maximum number of epochs.")
+        Integer epochs;
+
+        @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache folder (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
+        Path cache;
+
+        public PlanOverrides overrides() {
+            return new PlanOverrides(strategy, cutoff, freeze, lr, backboneLr, epochs);
+        }
+
+        public ExecuteOptions options(OutputOptions output) {
+            return ExecuteOptions.defaults().withOutput(out).withForce(force).withCacheDir(cache)
+                    .withInteractive(System.console() != null && !output.json() && !output.quiet());
+        }
+    }
+}

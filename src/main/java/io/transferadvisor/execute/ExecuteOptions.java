@@ -1,0 +1,63 @@
+package io.transferadvisor.execute;
+
+import java.nio.file.Path;
+
+/**
+ * How to execute a plan (not what: that is the plan).
+ *
+ * @param output        run directory to create; null = runs/&lt;dataset&gt;-&lt;strategy&gt;-&lt;timestamp&gt;
+ * @param force         replace an existing run directory
+ * @param resume        continue the run in this directory from its last checkpoint (null = fresh run)
+ * @param cacheDir      feature cache folder; null = util/Home.cache()
+ * @param featureCache  use the frozen-feature cache (false = recompute the frozen layers every epoch; for benchmarks)
+ * @param interactive   draw a progress bar (a terminal is attached) instead of plain log lines
+ * @param stopAfterEpochs test hook: after this many epochs of the final training phase, stop as
+ *                      if killed (throws {@link SimulatedKill}); 0 = never
+ */
+public record ExecuteOptions(Path output, boolean force, Path resume, Path cacheDir, boolean featureCache,
+                             boolean interactive, int stopAfterEpochs) {
+    public ExecuteOptions {
+        if (stopAfterEpochs < 0) {
+            throw new IllegalArgumentException("stopAfterEpochs " + stopAfterEpochs + " must be >= 0");
+        }
+    }
+
+    public static ExecuteOptions defaults() {
+        return new ExecuteOptions(null, false, null, null, true, false, 0);
+    }
+
+    public ExecuteOptions withOutput(Path dir) {
+        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs);
+    }
+
+    public ExecuteOptions withForce(boolean f) {
+        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs);
+    }
+
+    public ExecuteOptions withResume(Path dir) {
+        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs);
+    }
+
+    public ExecuteOptions withCacheDir(Path dir) {
+        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs);
+    }
+
+    public ExecuteOptions withFeatureCache(boolean on) {
+        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs);
+    }
+
+    public ExecuteOptions withInteractive(boolean on) {
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs);
+    }
+
+    public ExecuteOptions withStopAfterEpochs(int n) {
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n);
+    }
+
+    /** Thrown by the {@link #stopAfterEpochs} test hook: the run stops as a killed process would. */
+    public static final class SimulatedKill extends RuntimeException {
+        public SimulatedKill(String message) {
+            super(message);
+        }
+    }
+}

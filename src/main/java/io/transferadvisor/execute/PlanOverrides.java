@@ -1,0 +1,102 @@
+package io.transferadvisor.execute;
+
+import io.transferadvisor.plan.Hyperparameters;
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanException;
+import io.transferadvisor.plan.Strategy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command-line overrides of a plan. Applying them returns a new plan whose {@code overrides} list
+ * records each change as {@code key=new (was old)}, so the run says what a person changed.
+ * An explicit freeze list has no field in the plan; it is recorded as {@code freeze=L1,L2} and
+ * read back with {@link #freezeList(Plan)}.
+ */
+public record PlanOverrides(Strategy strategy, String cutoff, List<String> freeze, Double learningRate,
+                            Double backboneLearningRate, Integer epochs) {
+    public static final String FREEZE_KEY = "freeze=";
+
+    public PlanOverrides {
+        freeze = freeze == null ? List.of() : List.copyOf(freeze);
+        if (epochs != null && epochs < 1) {
+            throw new PlanException("--epochs " + epochs + " must be >= 1");
+        }
+    }
+
+    public static PlanOverrides none() {
+        return new PlanOverrides(null, null, List.of(), null, null, null);
+    }
+
+    public boolean isEmpty() {
+        return strategy == null && cutoff == null && freeze.isEmpty() && learningRate == null
+                && backboneLearningRate == null && epochs == null;
+    }
+
+    public Plan apply(Plan plan) {
+        if (isEmpty()) {
+            return plan;
+        }
+        List<String> notes = new ArrayList<>(plan.overrides());
+        Strategy s = plan.strategy();
+        if (strategy != null && strategy != s) {
+            notes.add("strategy=" + strategy + " (was " + s + ")");
+            s = strategy;
+        }
+        String cut = plan.cutoffLayer();
+        if (cutoff != null && !cutoff.equals(cut)) {
+            notes.add("cutoffLayer=" + cutoff + " (was " + cut + ")");
+            cut = cutoff;
+        }
+        Hyperparameters h = plan.hyperparameters();
+        double lr = h.headLearningRate();
+        if (learningRate != null) {
+            notes.add("headLearningRate=" + learningRate + " (was " + lr + ")");
+            lr = learningRate;
+        }
+        double blr = h.backboneLearningRate();
+        if (backboneLearningRate != null) {
+            notes.add("backboneLearningRate=" + backboneLearningRate + " (was " + blr + ")");
+            blr = backboneLearningRate;
+        }
+        int maxEpochs = h.maxEpochs();
+        int patience = h.patience();
+        if (epochs != null) {
+            notes.add("maxEpochs=" + epochs + " (was " + maxEpochs + ")");
+            maxEpochs = epochs;
+            patience = Math.min(patience, maxEpochs);
+        }
+        if (!freeze.isEmpty()) {
+            notes.add(FREEZE_KEY + String.join(",", freeze));
+        }
+        int grow = plan.growBlocks();
+        if (s == Strategy.TRUNCATE_GROW && grow < 1) {
+            grow = 1;
+            notes.add("growBlocks=1 (was " + plan.growBlocks() + ", TRUNCATE_GROW needs >= 1)");
+        } else if (s != Strategy.TRUNCATE_GROW && grow > 0 && strategy != null) {
+            grow = 0;
+        }
+        Hyperparameters nh = new Hyperparameters(lr, blr, maxEpochs, patience, h.batchSize(), h.weightDecay(),
+                h.batchNorm(), h.augmentation(), h.classWeighting());
+        return new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), s, cut, plan.head(), grow, nh,
+                plan.collectMore(), s == Strategy.ENSEMBLE ? plan.ensembleMembers() : List.of(), plan.seed(),
+                plan.budgetMinutes(), notes);
+    }
+
+    /** The explicit freeze list recorded in the plan's overrides (empty if none). */
+    public static List<String> freezeList(Plan plan) {
+        for (int i = plan.overrides().size() - 1; i >= 0; i--) {
+            String o = plan.overrides().get(i);
+            if (o.startsWith(FREEZE_KEY)) {
+                List<String> out = new ArrayList<>();
+                for (String s : o.substring(FREEZE_KEY.length()).split(",")) {
+                    if (!s.isBlank()) {
+                        out.add(s.trim());
+                    }
+                }
+                return out;
+            }
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,154 @@
+package io.transferadvisor.execute;
+
+import io.transferadvisor.dataset.DatasetSpec;
+import io.transferadvisor.dataset.ImageDecode;
+import io.transferadvisor.dataset.ImageFit;
+import io.transferadvisor.dataset.InputGeometry;
+import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.report.RunMetrics;
+import io.transferadvisor.util.OutputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/** Classifies new images with a finished run (a single model, or an ensemble's members averaged). */
+public final class Predictor {
+    private final List<ComputationGraph> models = new ArrayList<>();
+    private final List<HeadType> heads = new ArrayList<>();
+    private final List<String> classes;
+    private final InputGeometry geometry;
+    private final DatasetSpec.Fit fit;
+
+    /** One image's class probabilities, best first. */
+    public record Prediction(String image, List<ClassProbability> top) {}
+
+    public record ClassProbability(String className, double probability) {}
+
+    public Predictor(Path runDir) {
+        Path dir = runDir.toAbsolutePath().normalize();
+        RunFolder.RunInfo info = RunFolder.readInfo(dir);
+        if (info == null || !"finished".equals(info.status())) {
+            throw new OutputException(dir + " is not a finished run (no run.json with status finished); train one with 'advisor execute PLAN.yaml -o " + dir + "'");
+        }
+        this.classes = info.classNames();
+        this.fit = info.fit() != null ? info.fit() : new DatasetSpec.Fit(DatasetSpec.Resize.STRETCH, DatasetSpec.ColorMode.AUTO);
+        InputGeometry g = info.input();
+        if (Files.exists(dir.resolve(Executor.ENSEMBLE_FILE))) {
+            for (RunMetrics.Member m : RunFolder.readEnsemble(dir).members()) {
+                Path md = dir.resolve(m.folder());
+                RunFolder.RunInfo mi = RunFolder.readInfo(md);
+                models.add(load(md.resolve(Executor.MODEL_FILE)));
+                heads.add(mi == null ? HeadType.SOFTMAX : mi.head());
+                if (g == null && mi != null) {
+                    g = mi.input();
+                }
+            }
+        } else {
+            models.add(load(dir.resolve(Executor.MODEL_FILE)));
+            heads.add(info.head());
+        }
+        if (g == null) {
+            throw new OutputException("run " + dir + " records no input geometry in run.json; rerun it with this version");
+        }
+        this.geometry = g;
+    }
+
+    private static ComputationGraph load(Path zip) {
+        if (!Files.isRegularFile(zip)) {
+            throw new OutputException("model " + zip + " missing; the run did not finish or the folder was edited");
+        }
+        try {
+            return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new OutputException("cannot load " + zip + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** Image files named directly, and every image file (by extension) under named folders, sorted. */
+    public static List<Path> expand(List<Path> args) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : args) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(Files::isRegularFile).filter(Predictor::isImage).sorted(Comparator.comparing(Path::toString)).forEach(out::add);
+                } catch (IOException e) {
+                    throw new io.transferadvisor.dataset.DatasetException("cannot list " + p + ": " + e.getMessage(), e);
+                }
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                throw new io.transferadvisor.dataset.DatasetException("image " + p + " not found; give image files or folders of images");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new io.transferadvisor.dataset.DatasetException("no images found in " + args + "; accepted extensions: " + ImageDecode.EXTENSIONS);
+        }
+        return out;
+    }
+
+    static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && ImageDecode.EXTENSIONS.contains(n.substring(dot + 1));
+    }
+
+    /** Pixels of an image file fitted to the run's input geometry, as at training time. */
+    public float[] pixels(Path image) {
+        try {
+            ImageDecode.Pixels px = ImageDecode.decode(Files.readAllBytes(image));
+            return ImageFit.fit(px.chw(), px.height(), px.width(), px.channels(), geometry, fit);
+        } catch (ImageDecode.BadImage e) {
+            throw new io.transferadvisor.dataset.DatasetException("image " + image + " unreadable: " + e.getMessage() + "; give a PNG, JPEG, BMP or GIF", e);
+        } catch (IOException e) {
+            throw new io.transferadvisor.dataset.DatasetException("cannot read " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Class probabilities for already-fitted pixel arrays (averaged over ensemble members). */
+    public float[][] probabilities(List<float[]> images) {
+        int n = images.size();
+        int len = geometry.pixels();
+        float[] flat = new float[n * len];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(images.get(i), 0, flat, i * len, len);
+        }
+        TrainData d = new TrainData(flat, new long[] {geometry.channels(), geometry.height(), geometry.width()}, new int[n]);
+        List<float[][]> all = new ArrayList<>();
+        for (int m = 0; m < models.size(); m++) {
+            all.add(Executor.scores(models.get(m), d, heads.get(m)));
+        }
+        return Executor.average(all);
+    }
+
+    public List<Prediction> predict(List<Path> images, int topK) {
+        List<Prediction> out = new ArrayList<>();
+        for (int from = 0; from < images.size(); from += 128) {
+            List<Path> chunk = images.subList(from, Math.min(images.size(), from + 128));
+            List<float[]> px = new ArrayList<>();
+            for (Path p : chunk) {
+                px.add(pixels(p));
+            }
+            float[][] probs = probabilities(px);
+            for (int i = 0; i < chunk.size(); i++) {
+                List<ClassProbability> ranked = new ArrayList<>();
+                for (int c = 0; c < classes.size(); c++) {
+                    ranked.add(new ClassProbability(classes.get(c), probs[i][c]));
+                }
+                ranked.sort(Comparator.comparingDouble(ClassProbability::probability).reversed());
+                out.add(new Prediction(chunk.get(i).toString(), ranked.subList(0, Math.min(topK, ranked.size()))));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,276 @@
+package io.transferadvisor.execute;
+
+import io.transferadvisor.plan.Augmentation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The epoch loop shared by every strategy: seeded shuffling and augmentation, early stopping on
+ * the validation split (keeping the best epoch's parameters), a checkpoint every epoch, resume,
+ * the wall-clock budget, and divergence detection.
+ */
+public final class Trainer {
+    private Trainer() {}
+
+    /** How labels are presented to the output layer. */
+    public enum Labels {
+        /** one-hot (softmax + cross-entropy) */
+        ONE_HOT,
+        /** +1 for the class, -1 for the others (DL4J's LossHinge / LossSquaredHinge convention: loss = max(0, 1 - y * yhat)) */
+        PLUS_MINUS_ONE,
+        /** the input itself (autoencoder) */
+        RECONSTRUCT
+    }
+
+    /**
+     * @param phase           phase name (checkpoint file prefix)
+     * @param classes         number of classes (ignored for RECONSTRUCT)
+     * @param labels          label encoding
+     * @param batchSize       minibatch size
+     * @param maxEpochs       epoch cap
+     * @param patience        epochs without improvement before stopping
+     * @param seed            seed of shuffling and augmentation
+     * @param augmentation    applied to image batches (null or NONE = off)
+     * @param exampleWeights  per-class weight applied as a per-example label mask (null = none)
+     * @param deadline        stop cleanly when this passes (keeps the best epoch)
+     * @param stopAfterEpochs test hook: simulate a kill after this many epochs in this process (0 = off)
+     */
+    public record Config(String phase, int classes, Labels labels, int batchSize, int maxEpochs, int patience, long seed,
+                         Augmentation augmentation, double[] exampleWeights, Instant deadline, int stopAfterEpochs) {}
+
+    /** The trained network (best epoch's parameters) and the final state. */
+    public record Outcome(ComputationGraph net, TrainerState state) {}
+
+    public static Outcome train(ComputationGraph net, TrainData train, TrainData val, Config cfg,
+                                Checkpoints ckpt, Progress progress) {
+        TrainerState state = ckpt == null ? null : ckpt.readState(cfg.phase());
+        ComputationGraph best = null;
+        if (state != null && state.finished()) {
+            progress.log(cfg.phase() + ": already finished in a previous run (" + state.epochsDone() + " epochs, best epoch "
+                    + state.bestEpoch() + "); reusing its checkpoint");
+            return new Outcome(ckpt.loadBest(cfg.phase()), state);
+        }
+        if (state != null) {
+            net = ckpt.loadLast(cfg.phase());
+            best = ckpt.loadBest(cfg.phase());
+            progress.log(cfg.phase() + ": resuming after epoch " + state.epochsDone() + " of " + cfg.maxEpochs()
+                    + " (best epoch " + state.bestEpoch() + ")");
+        } else {
+            state = new TrainerState(cfg.phase(), 0, 0, 0.0, List.of(), false, null, 0.0);
+        }
+        INDArray bestParams = best != null ? best.params().dup() : null;
+        List<TrainerState.Epoch> history = new ArrayList<>(state.history());
+        int bestEpoch = state.bestEpoch();
+        double bestScore = state.bestScore();
+        double seconds = state.seconds();
+        int epochsThisProcess = 0;
+        String stopReason = null;
+        Augmenter augmenter = cfg.augmentation() != null && cfg.augmentation().enabled() && train.rowShape().length == 3
+                ? new Augmenter(cfg.augmentation()) : null;
+        int epoch = state.epochsDone();
+        double lastEpochSeconds = history.isEmpty() ? 0 : history.get(history.size() - 1).seconds();
+
+        while (true) {
+            if (epoch >= cfg.maxEpochs()) {
+                stopReason = "max epochs";
+                break;
+            }
+            if (bestEpoch > 0 && epoch - bestEpoch >= cfg.patience()) {
+                stopReason = "early stop (no improvement for " + cfg.patience() + " epochs)";
+                break;
+            }
+            if (epoch > 0 && cfg.deadline() != null && Instant.now().plusMillis((long) (lastEpochSeconds * 1000)).isAfter(cfg.deadline())) {
+                stopReason = "budget (the next epoch would not fit)";
+                break;
+            }
+            epoch++;
+            long t0 = System.nanoTime();
+            EpochResult r = runEpoch(net, train, cfg, epoch, augmenter, progress);
+            if (r.aborted) {
+                if (bestEpoch == 0) {
+                    throw new TrainingException(cfg.phase() + ": no epoch finished within the budget; raise plan.budgetMinutes"
+                            + " or pick a cheaper strategy (e.g. LINEAR_FROZEN)");
+                }
+                epoch--;
+                stopReason = "budget";
+                break;
+            }
+            Eval ev = evaluate(net, val.size() > 0 ? val : train, cfg);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            lastEpochSeconds = secs;
+            seconds += secs;
+            double score = cfg.labels() == Labels.RECONSTRUCT ? -ev.loss : ev.accuracy;
+            boolean improved = bestEpoch == 0 || score > bestScore + 1e-9;
+            if (improved) {
+                bestScore = score;
+                bestEpoch = epoch;
+                bestParams = net.params().dup();
+                if (ckpt != null) {
+                    ckpt.saveBest(cfg.phase(), net);
+                }
+            }
+            history.add(new TrainerState.Epoch(epoch, r.meanLoss, ev.loss,
+                    cfg.labels() == Labels.RECONSTRUCT ? -1 : ev.accuracy, secs, train.size() / Math.max(1e-9, r.seconds)));
+            progress.log(String.format("%s epoch %d/%d  loss %.4f  val loss %.4f%s  %.0f img/s  %.1f s%s",
+                    cfg.phase(), epoch, cfg.maxEpochs(), r.meanLoss, ev.loss,
+                    cfg.labels() == Labels.RECONSTRUCT ? "" : String.format("  val acc %.4f", ev.accuracy),
+                    train.size() / Math.max(1e-9, r.seconds), secs, improved ? "  *best" : ""));
+            state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, history, false, null, seconds);
+            if (ckpt != null) {
+                ckpt.saveLast(cfg.phase(), net);
+                ckpt.saveState(state);
+            }
+            epochsThisProcess++;
+            if (cfg.stopAfterEpochs() > 0 && epochsThisProcess >= cfg.stopAfterEpochs()) {
+                throw new ExecuteOptions.SimulatedKill(cfg.phase() + ": simulated kill after epoch " + epoch);
+            }
+        }
+        if (bestParams != null) {
+            net.setParams(bestParams);
+        }
+        state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, history, true, stopReason, seconds);
+        if (ckpt != null) {
+            ckpt.saveBest(cfg.phase(), net);
+            ckpt.saveState(state);
+        }
+        progress.log(cfg.phase() + ": stopped after " + epoch + " epochs (" + stopReason + "); keeping epoch " + bestEpoch);
+        return new Outcome(net, state);
+    }
+
+    private record EpochResult(double meanLoss, double seconds, boolean aborted) {}
+
+    private static EpochResult runEpoch(ComputationGraph net, TrainData train, Config cfg, int epoch, Augmenter aug, Progress progress) {
+        int n = train.size();
+        int[] idx = permutation(n, new Random(cfg.seed() * 1_000_003L + epoch));
+        progress.startEpoch(cfg.phase(), epoch, cfg.maxEpochs(), n);
+        double lossSum = 0;
+        long seen = 0;
+        long t0 = System.nanoTime();
+        int batchNo = 0;
+        for (int from = 0; from < n; from += cfg.batchSize()) {
+            if (cfg.deadline() != null && Instant.now().isAfter(cfg.deadline())) {
+                progress.endBar();
+                return new EpochResult(seen == 0 ? Double.NaN : lossSum / seen, (System.nanoTime() - t0) / 1e9, true);
+            }
+            int to = Math.min(n, from + cfg.batchSize());
+            int count = to - from;
+            float[] rows = train.rows(idx, from, to);
+            if (aug != null) {
+                long[] s = train.rowShape();
+                aug.apply(rows, count, (int) s[0], (int) s[1], (int) s[2], cfg.seed() * 7_919L + epoch * 104_729L + batchNo);
+            }
+            INDArray x = train.batch(rows, count);
+            DataSet ds = dataSet(x, train.labels(), idx, from, to, cfg);
+            net.fit(ds);
+            double loss = net.score();
+            if (!Double.isFinite(loss)) {
+                progress.endBar();
+                throw new TrainingException(cfg.phase() + ": training diverged (loss " + loss + ") at epoch " + epoch + ", batch "
+                        + (batchNo + 1) + "; lower the learning rate (--lr / --backbone-lr) or check the data");
+            }
+            lossSum += loss * count;
+            seen += count;
+            batchNo++;
+            progress.step(count, loss);
+        }
+        progress.endBar();
+        return new EpochResult(lossSum / Math.max(1, seen), (System.nanoTime() - t0) / 1e9, false);
+    }
+
+    static DataSet dataSet(INDArray x, int[] labels, int[] idx, int from, int to, Config cfg) {
+        if (cfg.labels() == Labels.RECONSTRUCT) {
+            return new DataSet(x, x);
+        }
+        int count = to - from;
+        float[] y = new float[count * cfg.classes()];
+        if (cfg.labels() == Labels.PLUS_MINUS_ONE) {
+            java.util.Arrays.fill(y, -1f);
+        }
+        float[] mask = cfg.exampleWeights() == null ? null : new float[count];
+        for (int i = 0; i < count; i++) {
+            int l = labels[idx == null ? from + i : idx[from + i]];
+            if (l < 0 || l >= cfg.classes()) {
+                throw new IllegalStateException("label " + l + " out of range 0.." + (cfg.classes() - 1));
+            }
+            y[i * cfg.classes() + l] = 1f;
+            if (mask != null) {
+                mask[i] = (float) cfg.exampleWeights()[l];
+            }
+        }
+        INDArray ya = Nd4j.create(y, new long[] {count, cfg.classes()}, 'c');
+        DataSet ds = new DataSet(x, ya);
+        if (mask != null) {
+            ds.setLabelsMaskArray(Nd4j.create(mask, new long[] {count, 1}, 'c'));
+        }
+        return ds;
+    }
+
+    private record Eval(double loss, double accuracy) {}
+
+    /** Mean loss (no regularisation, no class weights) and accuracy of the network on the data, inference mode, one forward pass. */
+    private static Eval evaluate(ComputationGraph net, TrainData data, Config cfg) {
+        int n = data.size();
+        double lossSum = 0;
+        long correct = 0;
+        int bs = Math.max(cfg.batchSize(), 256);
+        for (int from = 0; from < n; from += bs) {
+            int to = Math.min(n, from + bs);
+            INDArray x = data.slice(from, to);
+            INDArray out = net.output(false, x)[0];
+            if (cfg.labels() == Labels.RECONSTRUCT) {
+                INDArray d = out.sub(x);
+                lossSum += d.mul(d).sumNumber().doubleValue() / data.rowLength();
+                continue;
+            }
+            float[] o = out.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+            int k = cfg.classes();
+            for (int i = 0; i < to - from; i++) {
+                int l = data.labels()[from + i];
+                int arg = 0;
+                for (int c = 1; c < k; c++) {
+                    if (o[i * k + c] > o[i * k + arg]) {
+                        arg = c;
+                    }
+                }
+                if (arg == l) {
+                    correct++;
+                }
+                if (cfg.labels() == Labels.ONE_HOT) {
+                    lossSum += -Math.log(Math.max(1e-12, o[i * k + l]));
+                } else {
+                    for (int c = 0; c < k; c++) {
+                        double y = c == l ? 1 : -1;
+                        lossSum += Math.max(0, 1 - y * o[i * k + c]);
+                    }
+                }
+            }
+        }
+        return new Eval(lossSum / Math.max(1, n), n == 0 ? 0 : (double) correct / n);
+    }
+
+    static int[] permutation(int n, Random rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Seconds until the deadline, for messages. */
+    static double remaining(Instant deadline) {
+        return deadline == null ? Double.POSITIVE_INFINITY : Duration.between(Instant.now(), deadline).toMillis() / 1000.0;
+    }
+}

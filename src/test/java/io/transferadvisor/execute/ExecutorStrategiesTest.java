@@ -1,0 +1,185 @@
+package io.transferadvisor.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.transferadvisor.plan.BatchNormPolicy;
+import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.report.RunMetrics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Every strategy end to end on a tiny network: frozen parameters kept, trained ones changed, metrics computed. */
+class ExecutorStrategiesTest {
+    @TempDir
+    static Path tmp;
+    static Path zip;
+    static ComputationGraph source;
+
+    @BeforeAll
+    static void source() throws Exception {
+        zip = Tiny.sourceZip(tmp);
+        source = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+    }
+
+    private static RunResult run(String name, Plan plan, boolean unlabelled) {
+        StringWriter log = new StringWriter();
+        RunResult r = Executor.run(plan, Tiny.inputs(zip, 0.8f, unlabelled), Tiny.options(tmp.resolve(name), tmp.resolve("cache")),
+                new PrintWriter(log, true));
+        assertThat(log.toString()).contains("run finished");
+        return r;
+    }
+
+    private static ComputationGraph model(RunResult r) throws Exception {
+        return ModelSerializer.restoreComputationGraph(r.runDir().resolve("model.zip").toFile(), false);
+    }
+
+    private static void sameParams(ComputationGraph a, ComputationGraph b, String... layers) {
+        for (String l : layers) {
+            assertThat(a.getLayer(l).params().equalsWithEps(b.getLayer(l).params(), 0)).as("layer %s unchanged", l).isTrue();
+        }
+    }
+
+    private static void changedParams(ComputationGraph a, ComputationGraph b, String... layers) {
+        for (String l : layers) {
+            assertThat(a.getLayer(l).params().equalsWithEps(b.getLayer(l).params(), 1e-7)).as("layer %s changed", l).isFalse();
+        }
+    }
+
+    private static void metricsComputed(RunResult r) {
+        RunMetrics m = r.metrics();
+        assertThat(m.test().images()).isEqualTo(18);
+        int total = 0;
+        for (int[] row : m.test().confusion()) {
+            for (int v : row) {
+                total += v;
+            }
+        }
+        assertThat(total).isEqualTo(18);
+        assertThat(m.test().accuracy()).isBetween(0.0, 1.0);
+        assertThat(m.test().perClass()).hasSize(3);
+        assertThat(m.epochsRun()).isGreaterThan(0);
+        assertThat(r.runDir().resolve("metrics.json")).exists();
+        assertThat(r.runDir().resolve("report.html")).exists();
+        assertThat(r.runDir().resolve("plan.yaml")).exists();
+    }
+
+    @Test
+    void linearFrozenKeepsBackboneAndAssembledModelEqualsHeadOnFeatures() throws Exception {
+        RunResult r = run("linear", Tiny.plan(Strategy.LINEAR_FROZEN, "r2", HeadType.SOFTMAX, 0, Tiny.hp(6, BatchNormPolicy.FROZEN)), false);
+        metricsComputed(r);
+        ComputationGraph m = model(r);
+        sameParams(m, source, "c1", "bn1", "c2", "bn2");
+        assertThat(m.getConfiguration().getVertices()).doesNotContainKey("fc");
+        List<RunMetrics.EpochRow> h = r.metrics().history().get("train");
+        assertThat(h.get(h.size() - 1).trainLoss()).isLessThan(h.get(0).trainLoss());
+        assertThat(r.metrics().cache().computed() + r.metrics().cache().reused()).isEqualTo(60 + 18);
+
+        // head on the (cached) pooled features equals the assembled network on raw images
+        TrainData test = TrainData.load(Tiny.data(0.8f, false).test(), Tiny.GEOMETRY);
+        INDArray raw = test.all();
+        INDArray whole = m.output(false, raw)[0];
+        INDArray feats = source.output(List.of("r2"), false, new INDArray[] {raw}, null)[0].mean(2, 3);
+        var head = m.getLayer("head");
+        INDArray logits = feats.mmul(head.getParam("W")).addRowVector(head.getParam("b"));
+        INDArray probs = Transforms.softmax(logits);
+        assertThat(whole.equalsWithEps(probs, 1e-4)).isTrue();
+
+        // a second run reuses every cached feature row
+        RunResult again = run("linear2", Tiny.plan(Strategy.LINEAR_FROZEN, "r2", HeadType.SOFTMAX, 0, Tiny.hp(2, BatchNormPolicy.FROZEN)), false);
+        assertThat(again.metrics().cache().computed()).isZero();
+        assertThat(again.metrics().cache().reused()).isEqualTo(78);
+    }
+
+    @Test
+    void linearSvmOnEarlierLayer() throws Exception {
+        RunResult r = run("svm", Tiny.plan(Strategy.LINEAR_EARLIER, "p1", HeadType.SVM, 0, Tiny.hp(3, BatchNormPolicy.FROZEN)), false);
+        metricsComputed(r);
+        ComputationGraph m = model(r);
+        sameParams(m, source, "c1", "bn1");
+        assertThat(m.getLayer("head").conf().getLayer().toString()).contains("LossSquaredHinge");
+    }
+
+    @Test
+    void truncateGrowTrainsNewBlocksOnly() throws Exception {
+        RunResult r = run("grow", Tiny.plan(Strategy.TRUNCATE_GROW, "p1", HeadType.SOFTMAX, 1, Tiny.hp(3, BatchNormPolicy.FROZEN)), false);
+        metricsComputed(r);
+        ComputationGraph m = model(r);
+        sameParams(m, source, "c1", "bn1");
+        assertThat(m.getLayer("grow1_conv")).isNotNull();
+        assertThat(m.getConfiguration().getVertices()).doesNotContainKey("c2");
+        assertThat(r.metrics().cache().pooling()).isEqualTo("NONE");
+    }
+
+    @Test
+    void finetuneAboveFreezesBelowAndTrainsAbove() throws Exception {
+        RunResult r = run("above", Tiny.plan(Strategy.FINETUNE_ABOVE, "p1", HeadType.SOFTMAX, 0, Tiny.hp(3, BatchNormPolicy.TRAIN)), false);
+        metricsComputed(r);
+        ComputationGraph m = model(r);
+        sameParams(m, source, "c1", "bn1");
+        changedParams(m, source, "c2", "fc");
+        // discriminative rates: head at the head rate, backbone at the backbone rate
+        assertThat(adamLr(m, "output")).isCloseTo(0.01, within(1e-12));
+        assertThat(adamLr(m, "c2")).isCloseTo(0.003, within(1e-12));
+    }
+
+    static double adamLr(ComputationGraph m, String layer) {
+        var l = Networks.unwrap(m.getLayer(layer).conf().getLayer());
+        return ((org.nd4j.linalg.learning.config.Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer) l).getIUpdater()).getLearningRate();
+    }
+
+    @Test
+    void finetuneAllTrainsEverything() throws Exception {
+        RunResult r = run("all", Tiny.plan(Strategy.FINETUNE_ALL, null, HeadType.SOFTMAX, 0, Tiny.hp(3, BatchNormPolicy.TRAIN)), false);
+        metricsComputed(r);
+        changedParams(model(r), source, "c1", "c2", "fc");
+    }
+
+    @Test
+    void fromScratchReinitialises() throws Exception {
+        RunResult r = run("scratch", Tiny.plan(Strategy.FROM_SCRATCH, null, HeadType.SOFTMAX, 0, Tiny.hp(2, BatchNormPolicy.FROZEN)), false);
+        metricsComputed(r);
+        ComputationGraph m = model(r);
+        changedParams(m, source, "c1", "c2", "fc");
+        assertThat(r.metrics().notes()).anyMatch(n -> n.contains("re-initialised"));
+    }
+
+    @Test
+    void autoencoderTransferPretrainsOnUnlabelledImages() throws Exception {
+        RunResult r = run("ae", Tiny.plan(Strategy.AUTOENCODER_TRANSFER, null, HeadType.SOFTMAX, 0, Tiny.hp(2, BatchNormPolicy.TRAIN)), true);
+        metricsComputed(r);
+        assertThat(r.metrics().history()).containsKeys("autoencoder", "train");
+        assertThat(r.metrics().notes()).anyMatch(n -> n.contains("30 unlabelled images"));
+        ComputationGraph m = model(r);
+        changedParams(m, source, "c1", "c2");
+        assertThat(m.getConfiguration().getVertices()).doesNotContainKeys("ae_loss", "fc");
+    }
+
+    @Test
+    void ensembleAveragesMembers() throws Exception {
+        Plan a = Tiny.plan(Strategy.LINEAR_FROZEN, "r2", HeadType.SOFTMAX, 0, Tiny.hp(2, BatchNormPolicy.FROZEN));
+        Plan b = Tiny.plan(Strategy.LINEAR_EARLIER, "p1", HeadType.SVM, 0, Tiny.hp(2, BatchNormPolicy.FROZEN));
+        Plan e = new Plan(1, "tiny.yaml", List.of("tiny"), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0, a.hyperparameters(), null,
+                List.of(a, b), 5, 10, List.of());
+        RunResult r = run("ensemble", e, false);
+        assertThat(r.metrics().members()).hasSize(2);
+        assertThat(r.runDir().resolve("ensemble.json")).exists();
+        assertThat(r.runDir().resolve("member-1/model.zip")).exists();
+        assertThat(r.runDir().resolve("member-2/model.zip")).exists();
+        assertThat(r.metrics().test().images()).isEqualTo(18);
+        assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("member-2");
+    }
+}
