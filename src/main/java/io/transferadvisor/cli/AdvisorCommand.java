@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             PretrainCommand.class,
             ModelsCommand.class,
+            ExecuteCommand.class,
+            RunCommand.class,
+            PredictCommand.class,
         })
 public final class AdvisorCommand implements Runnable {
     @CommandLine.Spec
