@@ -55,7 +55,7 @@ public final class PretrainCommand implements Callable<Integer> {
     boolean force;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PretrainOptions options;
         try {
             options = new PretrainOptions(epochs, perClass, seed, batch, learningRate, statsSamples,
@@ -63,12 +63,19 @@ public final class PretrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        PrintWriter log = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
+        // With --json, stdout carries only the JSON summary; progress goes to stderr.
+        PrintWriter log = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
+                : output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
         Pretrainer.Result r = Pretrainer.run(options, log);
         PrintWriter o = spec.commandLine().getOut();
         if (output.json()) {
-            o.println("{\"zip\": \"" + r.zip() + "\", \"profile\": \"" + r.json() + "\", \"testAccuracy\": "
-                    + r.profile().provenance().get("testAccuracy") + "}");
+            java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("zip", r.zip().toString());
+            summary.put("profile", r.json().toString());
+            summary.put("sha256", r.profile().sha256());
+            summary.put("testAccuracy", r.profile().provenance().get("testAccuracy"));
+            summary.put("wallSeconds", r.profile().provenance().get("wallSeconds"));
+            o.println(io.transferadvisor.util.Json.json().writeValueAsString(summary));
         } else if (output.quiet()) {
             o.println(r.json());
         }

@@ -26,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A network from a local file: a DL4J zip written by ModelSerializer (a MultiLayerNetwork is
  * converted with toComputationGraph()) or a Keras HDF5 model (.h5/.hdf5, functional or Sequential).
+ * Channels-last networks (Keras/TensorFlow) are converted to channels-first, like every other model here.
  * The profile is derived from the loaded network; the source classes are unknown ("class 0..n-1"),
  * and the input height/width, which DL4J files do not store, is found by trial forward passes.
  */
@@ -95,7 +96,7 @@ public final class FileSourceModel implements SourceModel {
                         ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
                         : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false).toComputationGraph();
             }
-            return readKeras(file);
+            return ChannelsFirst.convert(readKeras(file));
         } catch (ModelException e) {
             throw e;
         } catch (Exception e) {
