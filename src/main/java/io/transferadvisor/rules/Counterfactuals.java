@@ -33,13 +33,13 @@ public final class Counterfactuals {
         if (up != null) {
             String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, up)), req);
             out.add(new Audit.Counterfactual("images", fmt(images), fmt(up), becomes,
-                    "with at least " + fmt(up) + " labelled images (now " + fmt(images) + ") this becomes " + becomes));
+                    "with at least " + fmt(up) + " labelled images (now " + fmt(images) + perClass(first, up) + ") this becomes " + becomes));
         }
         Integer down = searchInt(images, false, minImages, n -> sig(r, map(profiles, p -> ProfileEdits.withImages(p, n)), req), baseSig);
         if (down != null) {
             String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, down)), req);
             out.add(new Audit.Counterfactual("images", fmt(images), fmt(down), becomes,
-                    "with " + fmt(down) + " labelled images or fewer (now " + fmt(images) + ") this becomes " + becomes));
+                    "with " + fmt(down) + " labelled images or fewer (now " + fmt(images) + perClass(first, down) + ") this becomes " + becomes));
         }
 
         // similarity: up, then down (0.01 resolution)
@@ -155,6 +155,13 @@ public final class Counterfactuals {
         // report a value on the 0.01 grid that still changes the decision
         double rounded = dir > 0 ? Math.ceil(hi * 100 - 1e-6) / 100 : Math.floor(hi * 100 + 1e-6) / 100;
         return Math.max(0, Math.min(1, rounded));
+    }
+
+    /** "; 36 -> 200 training images per class" for a scaled profile. */
+    static String perClass(DatasetProfile p, int images) {
+        DatasetProfile q = ProfileEdits.withImages(p, images);
+        int classes = Math.max(1, p.size().classes());
+        return "; " + fmt(p.size().trainImages() / classes) + " -> " + fmt(q.size().trainImages() / classes) + " training images per class";
     }
 
     static String fmt(int n) {

@@ -225,7 +225,7 @@ public final class RuleBase {
                     }
                     List<Object> matched = new ArrayList<>();
                     for (Object o : m.getObjects()) {
-                        if (o != null) {
+                        if (o != null && !o.getClass().getName().startsWith("org.drools.")) {
                             matched.add(o);
                         }
                     }

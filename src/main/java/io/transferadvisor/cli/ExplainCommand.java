@@ -1,0 +1,153 @@
+package io.transferadvisor.cli;
+
+import io.transferadvisor.plan.PlanException;
+import io.transferadvisor.plan.PlanIO;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.Audit;
+import io.transferadvisor.rules.AuditDiff;
+import io.transferadvisor.rules.AuditIO;
+import io.transferadvisor.rules.AuditText;
+import io.transferadvisor.rules.PlanDiff;
+import io.transferadvisor.rules.PlanFiles;
+import io.transferadvisor.rules.ProfileEdits;
+import io.transferadvisor.rules.Recommender;
+import io.transferadvisor.rules.RuleBase;
+import io.transferadvisor.util.Home;
+import io.transferadvisor.util.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `advisor explain PLAN.yaml|RUN_DIR`: the full decision trace; --what-if re-runs; --diff compares. */
+@Command(name = "explain",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Explain a plan: the observed facts with their values, the derived facts, every rule that fired in order "
+                + "with its rationale and the evidence against its thresholds, the alternatives rejected and by which rule, "
+                + "and what would change the decision.",
+            "--what-if KEY=VALUE re-runs the rules on the saved profile with changed facts (keys: images, similarity, "
+                + "imbalance, unlabelled, overlap) and shows the new plan and the difference.",
+            "--diff A B compares two audits (plan files, audit JSON files or run directories)."},
+        footer = {"",
+            "Examples:",
+            "  advisor explain plan.yaml",
+            "  advisor explain plan.yaml --what-if images=5000 --what-if similarity=0.3",
+            "  advisor explain runs/2026-01-01T10-00 --json",
+            "  advisor explain --diff plan-a.yaml plan-b.yaml"})
+public final class ExplainCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    OutputOptions output;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Parameters(arity = "0..2", paramLabel = "PLAN.yaml|RUN_DIR|AUDIT.json", description = "What to explain (two with --diff).")
+    List<Path> targets = new ArrayList<>();
+
+    @Option(names = "--what-if", paramLabel = "KEY=VALUE", description = "Re-run with a changed fact (repeatable).")
+    List<String> whatIf = new ArrayList<>();
+
+    @Option(names = "--diff", description = "Compare the two audits given.")
+    boolean diff;
+
+    @Option(names = "--rules", paramLabel = "DIR", description = "Rule base for --what-if (default: the installation's rules/).")
+    Path rulesDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        if (diff) {
+            if (targets.size() != 2) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(), "--diff needs two plans, audits or run directories; got " + targets.size());
+            }
+            Audit a = AuditIO.read(PlanFiles.locate(targets.get(0)).audit());
+            Audit b = AuditIO.read(PlanFiles.locate(targets.get(1)).audit());
+            AuditDiff.Result r = AuditDiff.diff(a, b);
+            if (output.json()) {
+                out.println(Json.json().writeValueAsString(r));
+            } else {
+                AuditDiff.format(r, targets.get(0).toString(), targets.get(1).toString()).forEach(out::println);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (targets.size() != 1) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "give one plan.yaml, audit JSON or run directory (two only with --diff)");
+        }
+        PlanFiles.Located loc = PlanFiles.locate(targets.get(0));
+        Audit audit = AuditIO.read(loc.audit());
+        if (loc.plan() != null && loc.plan().toFile().isFile()) {
+            var onDisk = PlanIO.read(loc.plan());
+            List<String> edits = PlanDiff.diff(audit.plan(), onDisk);
+            if (!edits.isEmpty() && !output.json()) {
+                out.println("note: " + loc.plan() + " was edited after the recommendation: " + String.join("; ", edits));
+            }
+        }
+        if (whatIf.isEmpty()) {
+            if (output.json()) {
+                out.println(AuditIO.toJson(audit).stripTrailing());
+            } else {
+                AuditText.explain(audit).forEach(out::println);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (loc.profiles().isEmpty()) {
+            throw new PlanException("--what-if needs the saved profile beside " + targets.get(0) + " (" + (loc.plan() == null ? "profile.json"
+                    : PlanFiles.profileOf(loc.plan()).getFileName()) + "); re-run 'advisor recommend' to write it");
+        }
+        List<DatasetProfile> profiles = new ArrayList<>();
+        for (Path p : loc.profiles()) {
+            DatasetProfile prof = PlanFiles.readProfile(p);
+            for (String w : whatIf) {
+                prof = ProfileEdits.apply(prof, w);
+            }
+            profiles.add(prof);
+        }
+        Path rules = rulesDir != null ? rulesDir : Home.rules();
+        RuleBase base = RuleBase.load(rules);
+        Map<String, String> options = new LinkedHashMap<>(audit.inputs().options());
+        options.put("what-if", String.join(" ", whatIf));
+        Map<String, String> shas = new LinkedHashMap<>();
+        audit.inputs().profiles().forEach(p -> shas.put(p.model(), p.modelSha256()));
+        Recommender.Request req = new Recommender.Request(audit.plan().dataset(), audit.plan().budgetMinutes(),
+                0, audit.plan().seed(), shas, options);
+        Recommender.Recommendation rec = new Recommender(base).recommend(profiles, req);
+        List<String> changes = PlanDiff.diff(audit.plan(), rec.plan());
+        if (output.json()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("whatIf", whatIf);
+            json.put("plan", rec.plan());
+            json.put("changes", changes);
+            json.put("audit", rec.audit());
+            out.println(Json.json().valueToTree(json).toPrettyString());
+        } else {
+            out.println("what if " + String.join(", ", whatIf) + ":");
+            out.println("  was:  " + Recommender.signature(audit.plan()));
+            out.println("  now:  " + Recommender.signature(rec.plan()));
+            AuditText.plan(rec.plan()).forEach(l -> out.println("    " + l));
+            if (!base.hash().equals(audit.inputs().rulesHash())) {
+                out.println("  (the rules changed since the recommendation: differences may come from them too)");
+            }
+            out.println(changes.isEmpty() ? "  no change to the plan" : "  changes:");
+            changes.forEach(c -> out.println("    " + c));
+            out.println("  because:");
+            for (int i = 0; i < rec.audit().reasons().size(); i++) {
+                out.println("    " + (i + 1) + ". " + rec.audit().reasons().get(i));
+            }
+            if (output.verbose()) {
+                AuditText.explain(rec.audit()).forEach(l -> out.println("  " + l));
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,184 @@
+package io.transferadvisor.cli;
+
+import io.transferadvisor.dataset.DatasetLoader;
+import io.transferadvisor.dataset.DatasetSpec;
+import io.transferadvisor.dataset.LoadedDataset;
+import io.transferadvisor.dataset.SpecReader;
+import io.transferadvisor.model.ModelException;
+import io.transferadvisor.model.ModelRegistry;
+import io.transferadvisor.model.SourceModel;
+import io.transferadvisor.plan.PlanIO;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.probe.ProbeOptions;
+import io.transferadvisor.probe.Prober;
+import io.transferadvisor.rules.AuditIO;
+import io.transferadvisor.rules.AuditText;
+import io.transferadvisor.rules.PlanFiles;
+import io.transferadvisor.rules.Recommender;
+import io.transferadvisor.rules.RuleBase;
+import io.transferadvisor.util.Home;
+import io.transferadvisor.util.Json;
+import io.transferadvisor.util.OutputException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `advisor recommend DATASET.yaml`: profile (or read a profile), run the rules, write plan + audit. */
+@Command(name = "recommend",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Recommend a transfer-learning plan for a dataset: profile it against the pretrained model(s) "
+                + "(or read a saved profile), run the rule base (rules/), and write an editable plan.yaml with "
+                + "PLAN.audit.json (why) and PLAN.profile.json (what was measured) beside it.",
+            "Prints the plan in a few lines and the three main reasons; 'advisor explain PLAN.yaml' shows the full trace."},
+        footer = {"",
+            "Examples:",
+            "  advisor recommend examples/default.yaml -o plan.yaml",
+            "  advisor recommend examples/default.yaml --profile profile.json -o plan.yaml --force",
+            "  advisor recommend examples/glyphs.yaml --models fmnist-cnn,zoo:lenet   # compare, pick or ensemble"})
+public final class RecommendCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    OutputOptions output;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Parameters(index = "0", paramLabel = "DATASET.yaml", description = "The dataset description.")
+    Path dataset;
+
+    @Option(names = "--profile", paramLabel = "PROFILE.json",
+            description = "Use saved profile(s) from 'advisor profile' instead of probing (repeat for several models).")
+    List<Path> profiles = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "PLAN.yaml", defaultValue = "plan.yaml",
+            description = "Plan file to write (default: ${DEFAULT-VALUE}); the audit and profile go beside it.")
+    Path planFile;
+
+    @Option(names = "--models", split = ",", paramLabel = "MODEL",
+            description = "Pretrained models to compare (default: those in DATASET.yaml); several may be ensembled.")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--rules", paramLabel = "DIR", description = "Rule base folder (default: the installation's rules/).")
+    Path rulesDir;
+
+    @Option(names = "--force", description = "Overwrite existing plan / audit / profile files.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        PrintWriter err = commandSpec.commandLine().getErr();
+        DatasetSpec spec = SpecReader.read(dataset);
+        Path plan = planFile.toAbsolutePath().normalize();
+        Path audit = PlanFiles.auditOf(plan);
+        Path profileOut = PlanFiles.profileOf(plan);
+        if (!force) {
+            for (Path p : List.of(plan, audit, profileOut)) {
+                if (Files.exists(p)) {
+                    throw new OutputException(p + " exists; pass --force to overwrite it, or -o another plan file");
+                }
+            }
+        }
+        Path rules = rulesDir != null ? rulesDir : Home.rules();
+        RuleBase base = RuleBase.load(rules);
+
+        List<DatasetProfile> measured = new ArrayList<>();
+        Map<String, String> shas = new LinkedHashMap<>();
+        if (!profiles.isEmpty()) {
+            for (Path p : profiles) {
+                measured.add(PlanFiles.readProfile(p));
+            }
+            if (!models.isEmpty()) {
+                List<String> have = measured.stream().map(DatasetProfile::model).toList();
+                if (!have.containsAll(models)) {
+                    throw new CommandLine.ParameterException(commandSpec.commandLine(), "--models " + String.join(",", models)
+                            + " but the --profile files are for " + String.join(",", have) + "; give one --profile per model");
+                }
+            }
+            for (DatasetProfile p : measured) {
+                shas.put(p.model(), modelSha(p.model()));
+            }
+        } else {
+            List<DatasetSpec.ModelRef> refs = new ArrayList<>();
+            if (models.isEmpty()) {
+                refs.addAll(spec.models());
+            } else {
+                for (String m : models) {
+                    refs.add(new DatasetSpec.ModelRef(m, null, null));
+                }
+            }
+            LoadedDataset data = DatasetLoader.load(spec);
+            PrintWriter progress = output.quiet() ? null : err;
+            for (DatasetSpec.ModelRef ref : refs) {
+                SourceModel source = ModelRegistry.resolve(ref);
+                measured.add(Prober.run(data, source, ProbeOptions.defaults(spec.seed(), Home.cache()), progress));
+                shas.put(source.name(), source.profile().sha256());
+            }
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("rules", rules.toAbsolutePath().normalize().toString());
+        options.put("models", String.join(",", measured.stream().map(DatasetProfile::model).toList()));
+        options.put("profile", profiles.isEmpty() ? "measured" : "read from file");
+        String datasetRef = relative(plan.getParent(), spec.file());
+        Recommender.Request request = new Recommender.Request(datasetRef, spec.budget().minutes(), spec.budget().maxEpochs(), spec.seed(),
+                shas, options);
+        Recommender.Recommendation rec = new Recommender(base).recommend(measured, request);
+
+        PlanIO.write(plan, rec.plan());
+        AuditIO.write(audit, rec.audit());
+        String primary = rec.plan().models().get(0);
+        for (DatasetProfile p : measured) {
+            PlanFiles.writeProfile(p.model().equals(primary) ? profileOut : PlanFiles.profileOf(plan, p.model()), p);
+        }
+        if (output.json()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("plan", rec.plan());
+            json.put("reasons", rec.audit().reasons());
+            json.put("counterfactuals", rec.audit().counterfactuals());
+            json.put("files", List.of(plan.toString(), audit.toString(), profileOut.toString()));
+            out.println(Json.json().valueToTree(json).toPrettyString());
+        } else if (output.quiet()) {
+            out.println(plan);
+        } else {
+            out.println("plan: " + Recommender.signature(rec.plan()));
+            AuditText.plan(rec.plan()).forEach(l -> out.println("  " + l));
+            out.println("why:");
+            for (int i = 0; i < rec.audit().reasons().size(); i++) {
+                out.println("  " + (i + 1) + ". " + rec.audit().reasons().get(i));
+            }
+            if (!rec.audit().counterfactuals().isEmpty()) {
+                out.println("would change: " + rec.audit().counterfactuals().get(0).text());
+            }
+            out.println("wrote " + plan + " (+ " + audit.getFileName() + ", " + profileOut.getFileName() + ")");
+            out.println("next: advisor explain " + planFile + "   |   advisor run " + planFile);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static String relative(Path from, Path to) {
+        try {
+            return from.toAbsolutePath().normalize().relativize(to.toAbsolutePath().normalize()).toString();
+        } catch (IllegalArgumentException e) {
+            return to.toAbsolutePath().normalize().toString();
+        }
+    }
+
+    /** The weights' SHA-256 from the model registry, or "unknown" when the model is not resolvable on this machine. */
+    static String modelSha(String model) {
+        try {
+            return ModelRegistry.resolve(new DatasetSpec.ModelRef(model, null, null)).profile().sha256();
+        } catch (ModelException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}

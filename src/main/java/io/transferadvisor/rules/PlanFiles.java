@@ -1,0 +1,111 @@
+package io.transferadvisor.rules;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.transferadvisor.plan.PlanException;
+import io.transferadvisor.plan.PlanIO;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.util.AtomicFiles;
+import io.transferadvisor.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The files of a recommendation: plan.yaml with plan.audit.json and plan.profile.json beside it
+ * (same base name), or a run directory holding plan.yaml, audit.json and profile.json.
+ */
+public final class PlanFiles {
+    private PlanFiles() {}
+
+    /** Where a plan's (or a run's) plan, audit and profile files are. */
+    public record Located(Path plan, Path audit, List<Path> profiles) {}
+
+    public static String base(Path plan) {
+        String name = plan.getFileName().toString();
+        for (String ext : new String[] {".yaml", ".yml"}) {
+            if (name.endsWith(ext)) {
+                return name.substring(0, name.length() - ext.length());
+            }
+        }
+        return name;
+    }
+
+    public static Path auditOf(Path plan) {
+        return plan.resolveSibling(base(plan) + ".audit.json");
+    }
+
+    public static Path profileOf(Path plan) {
+        return plan.resolveSibling(base(plan) + ".profile.json");
+    }
+
+    /** Extra profiles when several models were compared: BASE.profile-MODEL.json. */
+    public static Path profileOf(Path plan, String model) {
+        return plan.resolveSibling(base(plan) + ".profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+    }
+
+    /** Resolves `explain`'s argument: a plan file, an audit JSON, or a run directory. */
+    public static Located locate(Path target) {
+        if (Files.isDirectory(target)) {
+            Path audit = target.resolve("audit.json");
+            return new Located(target.resolve("plan.yaml"), audit, existing(List.of(target.resolve("profile.json"))));
+        }
+        if (!Files.exists(target)) {
+            throw new PlanException(target + " not found; give a plan.yaml written by 'advisor recommend', its .audit.json, or a run directory");
+        }
+        String name = target.getFileName().toString();
+        if (name.endsWith(".audit.json")) {
+            Path plan = target.resolveSibling(name.substring(0, name.length() - ".audit.json".length()) + ".yaml");
+            return new Located(plan, target, profilesBeside(plan));
+        }
+        if (name.endsWith(".json")) {
+            return new Located(null, target, existing(List.of(target.resolveSibling("profile.json"))));
+        }
+        return new Located(target, auditOf(target), profilesBeside(target));
+    }
+
+    private static List<Path> profilesBeside(Path plan) {
+        List<Path> out = new ArrayList<>(existing(List.of(profileOf(plan))));
+        String prefix = base(plan) + ".profile-";
+        try (var s = Files.list(plan.toAbsolutePath().getParent())) {
+            s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".json"))
+                    .sorted().forEach(out::add);
+        } catch (IOException e) {
+            throw new PlanException("cannot list " + plan.toAbsolutePath().getParent() + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static List<Path> existing(List<Path> ps) {
+        return ps.stream().filter(Files::isRegularFile).toList();
+    }
+
+    /** Reads a DatasetProfile JSON; PlanException (exit 6) naming the field when malformed. */
+    public static DatasetProfile readProfile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new PlanException("profile " + file + " not found; write one with 'advisor profile DATASET.yaml -o " + file.getFileName() + "'");
+        } catch (IOException e) {
+            throw new PlanException("cannot read profile " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return Json.json().readValue(text, DatasetProfile.class);
+        } catch (JsonProcessingException e) {
+            Throwable c = e.getCause();
+            String why = c instanceof IllegalArgumentException ? c.getMessage() : PlanIO.describe(e);
+            throw new PlanException("profile " + file + ": " + why + "; re-run 'advisor profile'", e);
+        }
+    }
+
+    public static void writeProfile(Path file, DatasetProfile p) {
+        try {
+            AtomicFiles.writeString(file, Json.json().writeValueAsString(p) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("profile not serialisable", e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.transferadvisor.rules;
+
+import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.rules.facts.Rejected;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** alternatives.drl: every strategy not taken is rejected, by the most specific rule. */
+class AlternativesRulesTest {
+
+    static Map<Strategy, String> rejectedBy(Recommender.Decision d) {
+        Map<Object, String> by = AuditBuilder.insertedBy(d.runs().get(0).evaluation().firings());
+        Map<Strategy, String> out = new LinkedHashMap<>();
+        for (Rejected r : d.runs().get(0).evaluation().all(Rejected.class)) {
+            out.merge(r.strategy(), by.get(r), (a, b) -> a + "," + b);
+        }
+        return out;
+    }
+
+    @Test
+    void smallSimilarData() {
+        var d = decide(profile().perClass(100).similarity(0.9).build());
+        Map<Strategy, String> by = rejectedBy(d);
+        assertThat(by.keySet()).isEqualTo(EnumSet.complementOf(EnumSet.of(Strategy.LINEAR_FROZEN)));
+        assertThat(by.get(Strategy.FROM_SCRATCH)).isEqualTo("reject-from-scratch-not-large");
+        assertThat(by.get(Strategy.FINETUNE_ALL)).isEqualTo("reject-finetune-all-small");
+        assertThat(by.get(Strategy.AUTOENCODER_TRANSFER)).isEqualTo("reject-autoencoder-no-unlabelled");
+        assertThat(by.get(Strategy.ENSEMBLE)).isEqualTo("reject-ensemble-single-model");
+        assertThat(by.get(Strategy.LINEAR_EARLIER)).isEqualTo("reject-by-matrix");
+        assertThat(by.get(Strategy.FINETUNE_ABOVE)).isEqualTo("reject-by-matrix");
+    }
+
+    @Test
+    void largeSimilarData() {
+        var d = decide(profile().perClass(3000).similarity(0.9).build());
+        Map<Strategy, String> by = rejectedBy(d);
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(by.get(Strategy.FROM_SCRATCH)).isEqualTo("reject-from-scratch-similar");
+        assertThat(by.get(Strategy.LINEAR_FROZEN)).isEqualTo("reject-linear-enough-data");
+        assertThat(by.get(Strategy.LINEAR_EARLIER)).isEqualTo("reject-linear-enough-data");
+        assertThat(by.get(Strategy.FINETUNE_ALL)).isEqualTo("reject-by-matrix");
+    }
+
+    @Test
+    void tinyDataRejectsFineTuning() {
+        var d = decide(profile().perClass(10).similarity(0.9).build());
+        assertThat(rejectedBy(d).get(Strategy.FINETUNE_ABOVE)).isEqualTo("reject-finetune-tiny");
+        var reasons = d.runs().get(0).evaluation().all(Rejected.class);
+        assertThat(reasons).filteredOn(r -> r.strategy() == Strategy.FROM_SCRATCH)
+                .singleElement().satisfies(r -> assertThat(r.reason()).contains("10 images per class").contains("TINY"));
+    }
+}

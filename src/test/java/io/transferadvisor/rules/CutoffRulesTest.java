@@ -1,0 +1,73 @@
+package io.transferadvisor.rules;
+
+import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.rules.SyntheticProfiles.Curve;
+import io.transferadvisor.rules.facts.Cutoff;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** cutoff.drl: the cut comes from the measured curves, not from an index or a name. */
+class CutoffRulesTest {
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                // LINEAR_FROZEN (small, similar): latest layer within the best layer's interval
+                Arguments.of("rising curve: only the top is competitive", profile().perClass(100).similarity(0.9).curve(Curve.RISING),
+                        Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
+                Arguments.of("peak in the middle", profile().perClass(100).similarity(0.9).curve(Curve.PEAK_MIDDLE),
+                        Strategy.LINEAR_FROZEN, "b3_relu", "cutoff-linear-latest-competitive"),
+                Arguments.of("wide intervals: everything competitive, take the latest", profile().perClass(100).similarity(0.9).curve(Curve.PEAK_MIDDLE).interval(0.3),
+                        Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
+                // LINEAR_EARLIER (small, medium similarity): earliest competitive non-top layer
+                Arguments.of("falling curve: the first layer is best", profile().perClass(100).similarity(0.6).curve(Curve.FALLING),
+                        Strategy.LINEAR_EARLIER, "b1_pool", "cutoff-earlier-competitive"),
+                Arguments.of("wide intervals: earliest", profile().perClass(100).similarity(0.6).curve(Curve.FLAT).interval(0.05),
+                        Strategy.LINEAR_EARLIER, "b1_pool", "cutoff-earlier-competitive"),
+                Arguments.of("rising curve: best layer below the top", profile().perClass(100).similarity(0.6).curve(Curve.RISING),
+                        Strategy.LINEAR_EARLIER, "b4_relu", "cutoff-earlier-best-below-top"),
+                Arguments.of("one candidate layer", profile().perClass(100).similarity(0.6).layers(List.of("fc1_relu")),
+                        Strategy.LINEAR_EARLIER, "fc1_relu", "cutoff-earlier-single-layer"),
+                // FINETUNE_ABOVE / TRUNCATE_GROW: latest low-shift layer below the top
+                Arguments.of("similar: every layer low-shift, cut just below the top", profile().perClass(400).similarity(0.9),
+                        Strategy.FINETUNE_ABOVE, "b4_relu", "cutoff-latest-low-shift"),
+                Arguments.of("shifted: stricter threshold, cut lower", profile().perClass(400).similarity(0.6),
+                        Strategy.FINETUNE_ABOVE, "b2_pool", "cutoff-latest-low-shift"),
+                Arguments.of("dissimilar, small: grow above the first layer", profile().perClass(100).similarity(0.2),
+                        Strategy.TRUNCATE_GROW, "b1_pool", "cutoff-first-layer"),
+                Arguments.of("dissimilar, small, early layers close: grow above them", profile().perClass(100).similarity(0.39).shiftSlope(-0.2),
+                        Strategy.TRUNCATE_GROW, "b4_relu", "cutoff-latest-low-shift"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void cutoffFollowsTheCurves(String name, SyntheticProfiles p, Strategy strategy, String layer, String rule) {
+        var d = decide(p.build());
+        assertThat(d.plan().strategy()).isEqualTo(strategy);
+        assertThat(d.plan().cutoffLayer()).isEqualTo(layer);
+        assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly(rule);
+    }
+
+    @Test
+    void strategiesWithoutACutoffGetNone() {
+        for (var p : List.of(profile().perClass(400).similarity(0.2), profile().perClass(3000).similarity(0.6), profile().perClass(3000).similarity(0.2))) {
+            var d = decide(p.build());
+            assertThat(d.plan().cutoffLayer()).as(d.plan().strategy().name()).isNull();
+            assertThat(d.runs().get(0).evaluation().all(Cutoff.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void layerNamesComeFromTheProfile() {
+        var d = decide(profile().perClass(100).similarity(0.9).curve(Curve.PEAK_MIDDLE)
+                .layers(List.of("conv_a", "conv_b", "mixed_c", "pool_d", "avg_e")).build());
+        assertThat(d.plan().cutoffLayer()).isEqualTo("mixed_c");
+    }
+}

@@ -1,0 +1,68 @@
+package io.transferadvisor.rules;
+
+import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.fired;
+import static io.transferadvisor.rules.RuleTesting.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.rules.facts.Note;
+import io.transferadvisor.rules.facts.Rejected;
+import org.junit.jupiter.api.Test;
+
+/** guards.drl: the autoencoder override, collect-more advice, and the notes. */
+class GuardsRulesTest {
+
+    @Test
+    void dissimilarWithUnlabelledImagesSelfPretrainsAnAutoencoderAndRejectsTheMatrixCell() {
+        var d = decide(profile().perClass(100).similarity(0.2).unlabelled(5000).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
+        assertThat(d.plan().cutoffLayer()).isNull();
+        assertThat(fired(d)).contains("guard-autoencoder", "matrix-small-low", "reject-outranked");
+        assertThat(d.runs().get(0).evaluation().all(Rejected.class))
+                .anySatisfy(r -> {
+                    assertThat(r.strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+                    assertThat(r.reason()).contains("outranked by AUTOENCODER_TRANSFER");
+                });
+        assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(3e-4);
+    }
+
+    @Test
+    void unlabelledImagesOnASimilarDomainChangeNothing() {
+        var d = decide(profile().perClass(100).similarity(0.9).unlabelled(5000).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.LINEAR_FROZEN);
+        assertThat(fired(d)).contains("unlabelled-pool", "reject-autoencoder-not-needed").doesNotContain("guard-autoencoder");
+    }
+
+    @Test
+    void largeDissimilarDataTrainsFromScratchEvenWithUnlabelledImages() {
+        var d = decide(profile().perClass(3000).similarity(0.2).unlabelled(100_000).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FROM_SCRATCH);
+    }
+
+    @Test
+    void collectMoreNamesTheNumbersAndKeepsTheBestPlanForTheDataAtHand() {
+        var without = decide(profile().perClass(100).similarity(0.9).gain2x(0.01).build());
+        var with = decide(profile().perClass(100).similarity(0.9).gain2x(0.06).build());
+        assertThat(without.plan().collectMore()).isNull();
+        assertThat(with.plan().collectMore()).isNotNull();
+        assertThat(with.plan().collectMore().extraPerClass()).isEqualTo(100);
+        assertThat(with.plan().collectMore().expectedGainPoints()).isEqualTo(6.0);
+        assertThat(with.plan().collectMore().gainHigh()).isGreaterThan(with.plan().collectMore().gainLow());
+        assertThat(with.plan().strategy()).isEqualTo(without.plan().strategy());
+        assertThat(with.plan().cutoffLayer()).isEqualTo(without.plan().cutoffLayer());
+        assertThat(fired(with)).contains("guard-collect-more");
+    }
+
+    @Test
+    void labelOverlapGeometryAndTinyDataLeaveNotesNotPlanChanges() {
+        var plain = decide(profile().perClass(10).build());
+        var flagged = decide(profile().perClass(10).overlap(0.9).geometryMismatch().build());
+        assertThat(flagged.runs().get(0).evaluation().all(Note.class)).extracting(Note::topic)
+                .containsExactlyInAnyOrder("label-overlap", "geometry", "tiny-data");
+        assertThat(flagged.runs().get(0).evaluation().all(Note.class)).filteredOn(n -> n.topic().equals("geometry"))
+                .allSatisfy(n -> assertThat(n.text()).contains("32x32x3").contains("28x28x1"));
+        assertThat(PlanDiff.diff(plain.plan(), flagged.plan())).isEmpty();
+        assertThat(fired(flagged)).contains("guard-label-overlap", "guard-geometry", "guard-tiny-data");
+    }
+}

@@ -1,0 +1,90 @@
+package io.transferadvisor.rules;
+
+import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.BatchNormPolicy;
+import io.transferadvisor.plan.ClassWeighting;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.rules.facts.BatchNormChoice;
+import io.transferadvisor.rules.facts.LearningRates;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** hyperparameters.drl: rates, schedule, batch, weight decay, batch norm, augmentation, class weights. */
+class HyperparametersRulesTest {
+
+    @ParameterizedTest(name = "{0}/class sim {1}: {2} lr {3}/{4} by {5}")
+    @CsvSource({
+        "100,  0.9, LINEAR_FROZEN,  0.001, 0.0,    lr-frozen-backbone",
+        "100,  0.2, TRUNCATE_GROW,  0.001, 0.0,    lr-frozen-backbone",
+        "400,  0.9, FINETUNE_ABOVE, 0.001, 0.0001, lr-finetune-similar",
+        "400,  0.6, FINETUNE_ABOVE, 0.001, 0.0003, lr-finetune-shifted",
+        "400,  0.2, FINETUNE_ALL,   0.001, 0.0003, lr-finetune-shifted",
+        "3000, 0.2, FROM_SCRATCH,   0.001, 0.0,    lr-from-scratch",
+    })
+    void backboneLearnsSlowerThanTheHead(int perClass, double sim, Strategy strategy, double head, double backbone, String rule) {
+        var d = decide(profile().perClass(perClass).similarity(sim).build());
+        assertThat(d.plan().strategy()).isEqualTo(strategy);
+        assertThat(d.plan().hyperparameters().headLearningRate()).isEqualTo(head);
+        assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(backbone);
+        assertThat(RuleTesting.insertersOf(d, LearningRates.class)).containsExactly(rule);
+    }
+
+    @ParameterizedTest(name = "{0}/class -> {1} epochs, patience {2}, batch {3}, decay {4}")
+    @CsvSource({
+        "10,   100, 15, 16, 0.0005",
+        "100,  60,  10, 32, 0.0005",
+        "400,  30,  6,  32, 0.0001",
+        "3000, 15,  3,  64, 0.0001",
+    })
+    void scheduleAndBatchFollowTheSize(int perClass, int epochs, int patience, int batch, double decay) {
+        var hp = decide(profile().perClass(perClass).build()).plan().hyperparameters();
+        assertThat(hp.maxEpochs()).isEqualTo(epochs);
+        assertThat(hp.patience()).isEqualTo(patience);
+        assertThat(hp.batchSize()).isEqualTo(batch);
+        assertThat(hp.weightDecay()).isEqualTo(decay);
+    }
+
+    @ParameterizedTest(name = "{0}/class sim {1} -> BN {2} by {3}")
+    @CsvSource({
+        "100, 0.9, FROZEN,      bn-frozen",
+        "400, 0.6, RECALIBRATE, bn-recalibrate-shifted",
+        "100, 0.2, RECALIBRATE, bn-recalibrate-frozen-backbone",
+        "400, 0.2, TRAIN,       bn-train",
+    })
+    void batchNormPolicyFollowsTheShift(int perClass, double sim, BatchNormPolicy policy, String rule) {
+        var d = decide(profile().perClass(perClass).similarity(sim).build());
+        assertThat(d.plan().hyperparameters().batchNorm()).isEqualTo(policy);
+        assertThat(RuleTesting.insertersOf(d, BatchNormChoice.class)).containsExactly(rule);
+    }
+
+    @ParameterizedTest(name = "{0}/class sim {1}: augmentation {2}")
+    @CsvSource({
+        "100, 0.9, false",  // linear on cached features
+        "100, 0.2, true",   // small data, grown layers train on images
+        "400, 0.9, false",  // enough data
+    })
+    void augmentationOnlyForSmallDataThatTrainsOnImages(int perClass, double sim, boolean enabled) {
+        var aug = decide(profile().perClass(perClass).similarity(sim).build()).plan().hyperparameters().augmentation();
+        assertThat(aug.enabled()).isEqualTo(enabled);
+        assertThat(aug.horizontalFlip()).isFalse();
+    }
+
+    @ParameterizedTest(name = "imbalance {0} -> {1}")
+    @CsvSource({"1.0, NONE", "2.9, NONE", "3.0, INVERSE_FREQUENCY", "8.0, INVERSE_FREQUENCY"})
+    void classWeightsForImbalance(double ratio, ClassWeighting weighting) {
+        var d = decide(ProfileEdits.withImbalance(profile().build(), ratio));
+        assertThat(d.plan().hyperparameters().classWeighting()).isEqualTo(weighting);
+    }
+
+    @ParameterizedTest(name = "dataset.yaml max_epochs {0} caps the schedule")
+    @CsvSource({"5, 5, 5", "0, 60, 10", "200, 60, 10"})
+    void epochCapFromTheDatasetBudget(int cap, int epochs, int patience) {
+        var req = new Recommender.Request("d.yaml", 10, cap, 1, null, null);
+        var plan = RuleTesting.recommender().decide(java.util.List.of(profile().perClass(100).build()), req).plan();
+        assertThat(plan.hyperparameters().maxEpochs()).isEqualTo(epochs);
+        assertThat(plan.hyperparameters().patience()).isEqualTo(patience);
+    }
+}
