@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             BenchCommand.class,
+            RecommendCommand.class,
+            ExplainCommand.class,
+            RulesCommand.class,
             ValidateCommand.class,
             PretrainCommand.class,
             ModelsCommand.class,
