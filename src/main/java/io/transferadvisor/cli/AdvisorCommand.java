@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ExecuteCommand.class,
             RunCommand.class,
             PredictCommand.class,
+            ProfileCommand.class,
         })
 public final class AdvisorCommand implements Runnable {
     @CommandLine.Spec

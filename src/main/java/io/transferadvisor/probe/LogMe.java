@@ -1,6 +1,5 @@
 package io.transferadvisor.probe;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
@@ -67,43 +66,76 @@ public final class LogMe {
             w[i] = weights == null ? 1 : weights[i];
             nEff += w[i];
         }
-        INDArray f = Nd4j.create(features).castTo(DataType.DOUBLE);
-        INDArray sw = Nd4j.createFromArray(sqrt(w)).reshape(n, 1);
-        INDArray fw = f.mulColumnVector(sw); // sqrt(w) F: F^T W F = fw^T fw
-        INDArray gram = fw.transpose().mmul(fw); // [d, d]
-        INDArray vectors = gram.dup();
+        // Gram matrix F^T W F in plain Java (upper triangle, then mirrored): cheaper than ND4J's
+        // conversions at these sizes, and exact in double.
+        double[] gram = new double[d * d];
+        for (int i = 0; i < n; i++) {
+            double[] row = features[i];
+            double wi = w[i];
+            if (wi == 0) {
+                continue;
+            }
+            for (int a = 0; a < d; a++) {
+                double ra = wi * row[a];
+                if (ra == 0) {
+                    continue;
+                }
+                int off = a * d;
+                for (int b = a; b < d; b++) {
+                    gram[off + b] += ra * row[b];
+                }
+            }
+        }
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < a; b++) {
+                gram[a * d + b] = gram[b * d + a];
+            }
+        }
+        INDArray vectors = Nd4j.create(gram, new long[] {d, d}, 'c');
         INDArray eig = Eigen.symmetricGeneralizedEigenvalues(vectors, true); // vectors now holds eigenvectors as columns
         double[] sigma = eig.toDoubleVector();
+        double[][] v = vectors.toDoubleMatrix();
         double maxSigma = 0;
         for (double s : sigma) {
             maxSigma = Math.max(maxSigma, s);
         }
         double cutoff = maxSigma * 1e-12;
+        // F^T W y_k for every class in one pass
+        double[][] fty = new double[classes][d];
+        double[] yy = new double[classes];
+        boolean[] any = new boolean[classes];
+        for (int i = 0; i < n; i++) {
+            int k = labels[i];
+            if (k < 0 || k >= classes || w[i] == 0) {
+                continue;
+            }
+            any[k] = true;
+            yy[k] += w[i];
+            double[] row = features[i];
+            double[] acc = fty[k];
+            for (int j = 0; j < d; j++) {
+                acc[j] += w[i] * row[j];
+            }
+        }
         ClassFit[] out = new ClassFit[classes];
         for (int k = 0; k < classes; k++) {
-            double[] y = new double[n];
-            double yy = 0;
-            boolean any = false;
-            for (int i = 0; i < n; i++) {
-                y[i] = labels[i] == k ? 1 : 0;
-                yy += w[i] * y[i];
-                any |= y[i] > 0 && w[i] > 0;
-            }
-            if (!any) {
+            if (!any[k]) {
                 continue;
             }
             // x_j = u_j^T (sqrt(W) y) with u_j = sqrt(W) F v_j / sqrt(sigma_j): x_j = v_j^T F^T W y / sqrt(sigma_j)
-            INDArray fty = f.transpose().mmul(Nd4j.createFromArray(mul(w, y)).reshape(n, 1)); // [d, 1]
-            double[] proj = vectors.transpose().mmul(fty).toDoubleVector();
             double[] x2 = new double[d];
             double explained = 0;
             for (int j = 0; j < d; j++) {
                 if (sigma[j] > cutoff) {
-                    x2[j] = proj[j] * proj[j] / sigma[j];
+                    double proj = 0;
+                    for (int a = 0; a < d; a++) {
+                        proj += v[a][j] * fty[k][a];
+                    }
+                    x2[j] = proj * proj / sigma[j];
                     explained += x2[j];
                 }
             }
-            double residualOutside = Math.max(0, yy - explained);
+            double residualOutside = Math.max(0, yy[k] - explained);
             out[k] = solve(sigma, x2, residualOutside, cutoff, nEff, d);
         }
         return out;
@@ -147,21 +179,5 @@ public final class LogMe {
         double evidence = d / 2.0 * Math.log(alpha) + n / 2.0 * Math.log(beta) - 0.5 * logDet
                 - beta / 2 * res2 - alpha / 2 * m2 - n / 2.0 * Math.log(2 * Math.PI);
         return new ClassFit(alpha, beta, evidence / n, Math.min(it, MAX_ITERATIONS));
-    }
-
-    private static double[] sqrt(double[] w) {
-        double[] r = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            r[i] = Math.sqrt(w[i]);
-        }
-        return r;
-    }
-
-    private static double[] mul(double[] a, double[] b) {
-        double[] r = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = a[i] * b[i];
-        }
-        return r;
     }
 }

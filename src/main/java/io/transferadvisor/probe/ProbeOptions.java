@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * @param sampleCap  at most this many labelled training images go through the network
  *                   (stratified); default {@value #DEFAULT_SAMPLE_CAP}
  * @param seed       seed of the sample, the folds and every bootstrap
- * @param bootstrap  bootstrap resamples for accuracy intervals (LogME uses min(this, {@value #LOGME_BOOTSTRAP_CAP}))
+ * @param bootstrap  bootstrap resamples for the accuracy intervals (LogME's interval is a {@value #LOGME_JACKKNIFE_GROUPS}-group jackknife)
  * @param folds      cross-validation folds of the linear probe
  * @param batchSize  forward-pass minibatch
  * @param cacheRoot  feature cache folder; null disables the disk cache (a temporary one is used)
@@ -17,7 +17,7 @@ public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, i
     /** 2,000 images: enough for a +-2 point accuracy interval, and a few seconds on fmnist-cnn. */
     public static final int DEFAULT_SAMPLE_CAP = 2000;
     public static final int DEFAULT_BOOTSTRAP = 200;
-    public static final int LOGME_BOOTSTRAP_CAP = 100;
+    public static final int LOGME_JACKKNIFE_GROUPS = 10;
     public static final int DEFAULT_FOLDS = 5;
     public static final int DEFAULT_BATCH = 64;
 

@@ -123,8 +123,9 @@ public final class Prober {
             double[][] x = feats.get(cut, Pooling.AVG).toDoubleMatrix();
             pooled.put(cut, x);
             int dim = x[0].length;
-            int logmeResamples = Math.min(options.bootstrap(), dim > 512 ? 20 : ProbeOptions.LOGME_BOOTSTRAP_CAP);
-            Estimate logme = Bootstrap.of(x.length, w -> LogMe.score(x, w, y, classes), logmeResamples, options.seed() + 17 * i + 1);
+            double logmeFull = LogMe.score(x, y, classes);
+            Estimate logme = Bootstrap.jackknife(y, classes, idx -> LogMe.score(rows(x, idx), pick(y, idx), classes), logmeFull,
+                    ProbeOptions.LOGME_JACKKNIFE_GROUPS, options.seed() + 17 * i + 1);
             LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, classes, folds, 1.0, options.seed());
             Estimate acc = Bootstrap.proportion(cv.correct(), options.bootstrap(), options.seed() + 17 * i + 2);
             double sim = Double.isNaN(shift) ? Double.NaN : DomainShift.similarity(shift);
@@ -157,6 +158,22 @@ public final class Prober {
         return new DatasetProfile(DatasetProfile.SCHEMA_VERSION, data.spec().name(), data.contentHash(), model.name(), size,
                 layers, similarity, view, sufficiency, unlabelled,
                 new Sampling(sample.length, options.sampleCap(), options.seed(), options.bootstrap(), seconds));
+    }
+
+    private static double[][] rows(double[][] x, int[] idx) {
+        double[][] r = new double[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            r[i] = x[idx[i]];
+        }
+        return r;
+    }
+
+    private static int[] pick(int[] y, int[] idx) {
+        int[] r = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            r[i] = y[idx[i]];
+        }
+        return r;
     }
 
     static SizeStats size(LoadedDataset data, ModelProfile mp) {

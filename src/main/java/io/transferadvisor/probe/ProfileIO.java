@@ -1,0 +1,95 @@
+package io.transferadvisor.probe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.transferadvisor.plan.PlanException;
+import io.transferadvisor.util.AtomicFiles;
+import io.transferadvisor.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads and writes DatasetProfile JSON (versioned; unknown fields rejected). */
+public final class ProfileIO {
+    private ProfileIO() {}
+
+    public static String toJson(DatasetProfile profile) {
+        try {
+            return Json.json().writeValueAsString(profile) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("profile cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static void write(Path file, DatasetProfile profile) {
+        AtomicFiles.writeString(file, toJson(profile));
+    }
+
+    /**
+     * @throws PlanException (exit 6) with one line naming the file and the problem
+     */
+    public static DatasetProfile read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new PlanException("profile " + file + " not found; create it with 'advisor profile DATASET.yaml -o " + file + "'", e);
+        } catch (IOException e) {
+            throw new PlanException("profile " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    public static DatasetProfile parse(String text, String where) {
+        JsonNode tree;
+        try {
+            tree = Json.json().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new PlanException("profile " + where + " is not valid JSON at line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage() + "; re-create it with 'advisor profile'", e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new PlanException("profile " + where + " is not a JSON object; re-create it with 'advisor profile'");
+        }
+        JsonNode version = tree.get("schemaVersion");
+        if (version == null || !version.canConvertToInt()) {
+            throw new PlanException("profile " + where + " has no schemaVersion; it is not a profile written by 'advisor profile'");
+        }
+        if (version.asInt() != DatasetProfile.SCHEMA_VERSION) {
+            throw new PlanException("profile " + where + " has schemaVersion " + version.asInt() + "; this advisor reads version "
+                    + DatasetProfile.SCHEMA_VERSION + "; re-create it with 'advisor profile'");
+        }
+        DatasetProfile p;
+        try {
+            p = Json.json().treeToValue(tree, DatasetProfile.class);
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage();
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            if (root instanceof IllegalArgumentException) {
+                msg = root.getMessage();
+            }
+            throw new PlanException("profile " + where + " is invalid: " + firstLine(msg) + "; re-create it with 'advisor profile'", e);
+        }
+        for (String field : new String[] {"dataset", "model", "size", "layers", "sourceView", "sufficiency", "sampling"}) {
+            if (!tree.hasNonNull(field)) {
+                throw new PlanException("profile " + where + " lacks '" + field + "'; re-create it with 'advisor profile'");
+            }
+        }
+        if (p.layers().isEmpty()) {
+            throw new PlanException("profile " + where + " has no layers; re-create it with 'advisor profile'");
+        }
+        return p;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,199 @@
+package io.transferadvisor.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.transferadvisor.dataset.DatasetSpec;
+import io.transferadvisor.dataset.ImageSet;
+import io.transferadvisor.dataset.InputGeometry;
+import io.transferadvisor.dataset.LoadedDataset;
+import io.transferadvisor.model.ActivationStats;
+import io.transferadvisor.model.ModelProfile;
+import io.transferadvisor.model.SourceModel;
+import io.transferadvisor.plan.PlanException;
+import io.transferadvisor.probe.DatasetProfile.LayerProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The whole probe on a tiny network and in-memory images: wiring, JSON, summary, determinism. */
+class ProberTest {
+    static final InputGeometry G = new InputGeometry(10, 10, 1);
+    static ComputationGraph graph;
+    static SourceModel model;
+
+    @TempDir
+    static Path cache;
+
+    @BeforeAll
+    static void trainTinySource() {
+        graph = TinyGraphs.convBn(G, 3, 5);
+        MemoryImageSet src = MemoryImageSet.blobs(30, 3, G, 100);
+        INDArray x = Nd4j.zeros(src.size(), 1, 10, 10);
+        INDArray y = Nd4j.zeros(src.size(), 3);
+        for (int i = 0; i < src.size(); i++) {
+            x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(Nd4j.create(src.pixels(i, G), new long[] {1, 10, 10}));
+            y.putScalar(i, src.label(i), 1);
+        }
+        for (int e = 0; e < 20; e++) {
+            graph.fit(new INDArray[] {x}, new INDArray[] {y});
+        }
+        // source statistics for the cut without BatchNorm ("d1"), as `advisor pretrain` records them
+        Map<String, ModelProfile.ChannelStats> stats = ActivationStats.measure(graph, List.of("d1"), List.of(x));
+        ModelProfile profile = new ModelProfile(ModelProfile.SCHEMA_VERSION, "tiny", "blobs", List.of("s0", "s1", "s2"), G,
+                graph.numParams(), List.of(), List.of("k1_down", "d1"), stats, "feedc0de", Map.of());
+        model = new SourceModel() {
+            public String name() {
+                return "tiny";
+            }
+
+            public ModelProfile profile() {
+                return profile;
+            }
+
+            public boolean available() {
+                return true;
+            }
+
+            public String weightsLocation() {
+                return "memory";
+            }
+
+            public ComputationGraph load() {
+                return graph;
+            }
+        };
+    }
+
+    static LoadedDataset dataset(ImageSet train) {
+        DatasetSpec spec = new DatasetSpec(Path.of("tiny.yaml"), "tiny-blobs", null, null, new DatasetSpec.Split(0.2, 0.1), null,
+                List.of(new DatasetSpec.ModelRef("tiny", null, null)), null, null, 42, new DatasetSpec.Budget(1, 1));
+        ImageSet empty = train.subset(new int[0]);
+        return new LoadedDataset(spec, train, empty, empty, Optional.empty(), "abc123", List.of());
+    }
+
+    static ProbeOptions options() {
+        return new ProbeOptions(ProbeOptions.DEFAULT_SAMPLE_CAP, 7, 50, 5, 16, cache);
+    }
+
+    @Test
+    void fillsEveryFieldFromOneForwardPassAndReadsReferencesFromTheModel() {
+        LoadedDataset data = dataset(MemoryImageSet.blobs(20, 3, G, 1));
+        DatasetProfile p = Prober.run(data, model, options(), null);
+        assertThat(p.layers()).extracting(LayerProbe::layer).containsExactly("k1_down", "d1");
+        assertThat(p.layers().get(0).shiftReference()).isEqualTo("batchnorm:k1_norm");
+        assertThat(p.layers().get(1).shiftReference()).isEqualTo("model-profile");
+        assertThat(p.layers().get(0).featureDim()).isEqualTo(4);
+        assertThat(p.layers().get(1).featureDim()).isEqualTo(8);
+        for (LayerProbe l : p.layers()) {
+            assertThat(l.similarity()).isBetween(0.0, 1.0);
+            assertThat(l.probeAccuracy().low()).isLessThanOrEqualTo(l.probeAccuracy().value());
+            assertThat(l.logme().high()).isGreaterThan(l.logme().low());
+        }
+        // the blobs are easy: the last hidden layer separates them
+        assertThat(p.layers().get(1).probeAccuracy().value()).isGreaterThan(0.8);
+        assertThat(p.size().images()).isEqualTo(60);
+        assertThat(p.size().perClass()).containsExactly(20, 20, 20);
+        assertThat(p.size().geometryMatches()).isFalse(); // "memory#i" has no header: counted unreadable, so not claimed
+        assertThat(p.sourceView().classMapping()).hasSize(3);
+        assertThat(p.sourceView().normalizedEntropy()).isBetween(0.0, 1.0);
+        assertThat(p.sufficiency().curve()).hasSize(4);
+        assertThat(p.sufficiency().at4x().value()).isGreaterThanOrEqualTo(p.sufficiency().current().value() - 1e-12);
+        assertThat(p.sampling().sampledImages()).isEqualTo(60);
+        assertThat(p.sampling().seed()).isEqualTo(7);
+    }
+
+    @Test
+    void sameSeedSameNumbersAndTheCacheServesTheRerun() {
+        LoadedDataset data = dataset(MemoryImageSet.blobs(20, 3, G, 2));
+        DatasetProfile a = Prober.run(data, model, options(), null);
+        java.io.StringWriter log = new java.io.StringWriter();
+        DatasetProfile b = Prober.run(data, model, options(), new java.io.PrintWriter(log));
+        assertThat(withoutTime(b)).isEqualTo(withoutTime(a));
+        assertThat(log.toString()).contains("0 computed, 60 from the cache");
+        DatasetProfile c = Prober.run(data, model, options().withSeed(8), null);
+        assertThat(c.layers().get(0).logme()).isNotEqualTo(a.layers().get(0).logme()); // other jackknife groups
+    }
+
+    @Test
+    void sampleCapIsStratifiedAndRecorded() {
+        LoadedDataset data = dataset(MemoryImageSet.blobs(30, 3, G, 3));
+        DatasetProfile p = Prober.run(data, model, options().withSampleCap(45), null);
+        assertThat(p.sampling().sampledImages()).isEqualTo(45);
+        assertThat(p.sampling().cap()).isEqualTo(45);
+        int[] idx = Prober.stratifiedSample(data.train(), 45, 7);
+        int[] per = new int[3];
+        for (int i : idx) {
+            per[data.train().label(i)]++;
+        }
+        assertThat(per).containsExactly(15, 15, 15);
+    }
+
+    @Test
+    void jsonRoundTripsAndTheSummaryPrintsTheSameNumbers(@TempDir Path dir) throws Exception {
+        DatasetProfile p = Prober.run(dataset(MemoryImageSet.blobs(20, 3, G, 4)), model, options(), null);
+        Path f = dir.resolve("p.json");
+        ProfileIO.write(f, p);
+        DatasetProfile back = ProfileIO.read(f);
+        assertThat(back).isEqualTo(p);
+
+        String summary = ProfileSummary.render(back);
+        for (LayerProbe l : p.layers()) {
+            String row = summary.lines().filter(s -> s.trim().startsWith(l.layer() + " ") && s.contains(l.shiftReference()))
+                    .findFirst().orElseThrow();
+            assertThat(row).contains(String.format(java.util.Locale.ROOT, "%.3f", l.shift()))
+                    .contains(ProfileSummary.est(l.logme())).contains(ProfileSummary.est(l.probeAccuracy()));
+        }
+        assertThat(summary).contains(String.format(java.util.Locale.ROOT, "overall similarity to the source domain: %.3f", p.similarity()));
+        assertThat(summary).contains(ProfileSummary.moreData(p.sufficiency()));
+        assertThat(summary).contains(String.format(java.util.Locale.ROOT, "mean max softmax %.3f", p.sourceView().meanMaxSoftmax()));
+    }
+
+    @Test
+    void plotsAsPngAndSvg(@TempDir Path dir) throws Exception {
+        DatasetProfile p = Prober.run(dataset(MemoryImageSet.blobs(20, 3, G, 4)), model, options(), null);
+        Path png = dir.resolve("c.png");
+        Path svg = dir.resolve("c.svg");
+        ProfilePlot.write(p, png);
+        ProfilePlot.write(p, svg);
+        byte[] head = Files.readAllBytes(png);
+        assertThat(head[1]).isEqualTo((byte) 'P');
+        assertThat(Files.readString(svg)).contains("<svg");
+    }
+
+    @Test
+    void badProfileFilesGiveOneLinePlanErrors(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "{\"schemaVersion\": 9}");
+        assertThatThrownBy(() -> ProfileIO.read(f)).isInstanceOf(PlanException.class).hasMessageContaining("schemaVersion 9")
+                .hasMessageNotContaining("\n");
+        Files.writeString(f, "{not json");
+        assertThatThrownBy(() -> ProfileIO.read(f)).isInstanceOf(PlanException.class).hasMessageContaining("not valid JSON");
+        Files.writeString(f, "{\"schemaVersion\": 1, \"similarity\": 3}");
+        assertThatThrownBy(() -> ProfileIO.read(f)).isInstanceOf(PlanException.class).hasMessageContaining("similarity");
+        assertThatThrownBy(() -> ProfileIO.read(dir.resolve("none.json"))).isInstanceOf(PlanException.class)
+                .hasMessageContaining("not found");
+    }
+
+    @Test
+    void labelOverlapIsOneForAOneToOneMappingAndLowForACollapse() {
+        assertThat(Prober.labelOverlap(new int[][] {{10, 0}, {0, 10}}, 20)).isEqualTo(1.0);
+        assertThat(Prober.labelOverlap(new int[][] {{10, 0}, {10, 0}}, 20)).isCloseTo(0.5, within(1e-12));
+    }
+
+    private static DatasetProfile withoutTime(DatasetProfile p) {
+        var s = p.sampling();
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(),
+                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), 0));
+    }
+}
