@@ -67,7 +67,7 @@ public final class ModelsCommand implements Callable<Integer> {
         String[] head = {"NAME", "SOURCE", "INPUT", "PARAMS", "CUT LAYERS", "WEIGHTS"};
         List<String[]> cells = new ArrayList<>();
         for (Row r : rows) {
-            cells.add(new String[] {r.name(), abbreviate(r.source() + ": " + r.classSummary(), 60), r.input(), humanCount(r.parameters()),
+            cells.add(new String[] {r.name(), abbreviate(sourceCell(r), 72), r.input(), humanCount(r.parameters()),
                 abbreviateList(r.candidateCuts()), r.available() ? "available" : "missing"});
         }
         int[] width = new int[head.length];
@@ -112,6 +112,16 @@ public final class ModelsCommand implements Callable<Integer> {
         }
         return new Row(m.name(), p.sourceDataset(), p.sourceClasses().size(), classSummary(p.sourceClasses()), p.input().toString(),
                 p.parameters(), p.candidateCuts(), m.available(), m.weightsLocation(), note);
+    }
+
+    /** The dataset, plus the class names unless the dataset text already names them or they are only numbers. */
+    static String sourceCell(Row r) {
+        String first = r.classSummary().split(",")[0].trim();
+        boolean synthetic = first.isEmpty() || first.matches(".*\\d+") && !first.matches("\\d+");
+        if (synthetic || r.source().contains(first)) {
+            return r.source();
+        }
+        return r.source() + ": " + r.classSummary();
     }
 
     static String classSummary(List<String> classes) {
