@@ -1,0 +1,124 @@
+package io.transferadvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** recommend / explain / rules check through the real command line. */
+class RulesCliTest {
+    static final String DATASET = "examples/default.yaml";
+    static final String PROFILE = "src/test/resources/rules/fmnist-default.profile.json";
+
+    static CliTestSupport.Result recommend(Path plan, String... extra) {
+        String[] base = {"recommend", DATASET, "--profile", PROFILE, "-o", plan.toString()};
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        return CliTestSupport.run(args);
+    }
+
+    @Test
+    void recommendWritesPlanAuditAndProfileAndPrintsThreeReasons(@TempDir Path dir) {
+        Path plan = dir.resolve("plan.yaml");
+        var r = recommend(plan);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(plan).exists();
+        assertThat(dir.resolve("plan.audit.json")).exists();
+        assertThat(dir.resolve("plan.profile.json")).exists();
+        assertThat(r.out()).startsWith("plan: LINEAR_FROZEN").contains("why:", "  1. matrix-small-high", "  2. cutoff-", "  3. ", "would change: with at least");
+        var again = recommend(plan);
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
+        assertThat(again.err()).contains("exists; pass --force");
+        assertThat(recommend(plan, "--force").exitCode()).isZero();
+    }
+
+    @Test
+    void brokenRulesDirectoryExitsFiveWithFileAndLine(@TempDir Path dir) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("bad.drl"), "package t;\n\nrule \"x\" @id(\"x\") @rationale(\"y\")\nwhen\n  Nope(a > 1)\nthen\nend\n");
+        var r = recommend(dir.resolve("plan.yaml"), "--rules", rules.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_RULES);
+        assertThat(r.err()).startsWith("error: bad.drl:5: ");
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        var check = CliTestSupport.run("rules", "check", rules.toString());
+        assertThat(check.exitCode()).isEqualTo(ExitCodes.BAD_RULES);
+        assertThat(check.err()).contains("bad.drl:5: ");
+    }
+
+    @Test
+    void explainPrintsTheWholeTraceAndWhatIfReruns(@TempDir Path dir) {
+        Path plan = dir.resolve("plan.yaml");
+        assertThat(recommend(plan).exitCode()).isZero();
+        var r = CliTestSupport.run("explain", plan.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("observed facts (fmnist-cnn):", "LayerFacts(layer=b3_relu", "derived facts:", "SizeClass(level=SMALL",
+                "rules fired, in order:", "why:", "when: DataFacts(", "evidence:", "alternatives rejected:",
+                "FROM_SCRATCH - by reject-from-scratch-not-large", "what would change the decision:", "main reasons:");
+        var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000", "--what-if", "similarity=0.3");
+        assertThat(w.exitCode()).as(w.err()).isZero();
+        assertThat(w.out()).contains("was:  LINEAR_FROZEN fc1_relu", "now:  ", "changes:", "strategy: LINEAR_FROZEN -> ");
+        var bad = CliTestSupport.run("explain", plan.toString(), "--what-if", "pixels=3");
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_RULES);
+        assertThat(bad.err()).contains("--what-if key 'pixels' unknown");
+    }
+
+    @Test
+    void explainDiffComparesTwoRecommendations(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.yaml");
+        Path b = dir.resolve("b.yaml");
+        assertThat(recommend(a).exitCode()).isZero();
+        assertThat(recommend(b).exitCode()).isZero();
+        var same = CliTestSupport.run("explain", "--diff", a.toString(), b.toString());
+        assertThat(same.out()).contains("same inputs, facts, firings and plan");
+        // edit the rules: a threshold change shows up as a different rules hash and plan
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        try (var s = Files.list(Path.of("rules"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, rules.resolve(p.getFileName()));
+            }
+        }
+        Path derive = rules.resolve("derive.drl");
+        Files.writeString(derive, Files.readString(derive).replace("trainPerClass < 20,", "trainPerClass < 50,")
+                .replace("trainPerClass >= 20,", "trainPerClass >= 50,"));
+        assertThat(recommend(b, "--force", "--rules", rules.toString()).exitCode()).isZero();
+        var d = CliTestSupport.run("explain", "--diff", a.toString(), b.toString());
+        assertThat(d.exitCode()).as(d.err()).isZero();
+        assertThat(d.out()).contains("plan:", "head: SOFTMAX -> SVM", "inputs:", "rulesHash", "fired only in B: size-tiny");
+    }
+
+    @Test
+    void explainOfABadPlanExitsSix(@TempDir Path dir) throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        assertThat(recommend(plan).exitCode()).isZero();
+        Files.writeString(plan, Files.readString(plan).replace("batchNorm: FROZEN", "batchNorm: MELTED"));
+        var r = CliTestSupport.run("explain", plan.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_PLAN);
+        assertThat(r.err()).contains("field 'hyperparameters.batchNorm' has bad value 'MELTED'");
+        var missing = CliTestSupport.run("explain", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_PLAN);
+    }
+
+    @Test
+    void rulesCheckPassesOnTheRepositoryRules() {
+        var r = CliTestSupport.run("rules", "check");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("grid shaped by fmnist-cnn: cuts b1_pool", "rules check: OK", "strategies chosen:");
+    }
+
+    @Test
+    void rulesCheckListsTheProfilesOfAGap(@TempDir Path dir) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        try (var s = Files.list(Path.of("rules"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, rules.resolve(p.getFileName()));
+            }
+        }
+        Path csv = rules.resolve("matrix.drl.csv");
+        Files.write(csv, Files.readAllLines(csv).stream().filter(l -> !l.startsWith("matrix-large-low,")).toList());
+        var r = CliTestSupport.run("rules", "check", rules.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_RULES);
+        assertThat(r.out()).contains("perClass=3000 similarity=0.10", "chose no strategy", "rules check: FAILED");
+        assertThat(r.err()).startsWith("error: rules check failed");
+    }
+}

@@ -1,0 +1,131 @@
+package io.transferadvisor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanException;
+import io.transferadvisor.plan.PlanIO;
+import io.transferadvisor.probe.DatasetProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Golden plan and audit for a real probe profile (examples/default.yaml on fmnist-cnn) and for a
+ * synthetic three-model case; run details (time, versions) are excluded. Regenerate after an
+ * intended rule change with -Dgolden.update=true and review the diff.
+ */
+class GoldenAuditTest {
+    static final Path GOLDEN = Path.of("src/test/resources/rules/golden");
+    static final Recommender.Request REQUEST = new Recommender.Request("../examples/default.yaml", 5, 30, 42, Map.of("fmnist-cnn", "fixture"), Map.of());
+
+    static DatasetProfile realProfile() {
+        return PlanFiles.readProfile(Path.of("src/test/resources/rules/fmnist-default.profile.json"));
+    }
+
+    static Audit withoutRunDetails(Audit a) {
+        return new Audit(a.schemaVersion(), a.inputs(), null, a.traces(), a.selection(), a.plan(), a.rejected(), a.notes(),
+                a.counterfactuals(), a.reasons());
+    }
+
+    static void golden(String name, String actual) throws Exception {
+        Path file = GOLDEN.resolve(name);
+        if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
+            Files.createDirectories(GOLDEN);
+            Files.writeString(file, actual);
+        }
+        assertThat(actual).as("golden " + file + " (regenerate with -Dgolden.update=true after an intended change)")
+                .isEqualTo(Files.readString(file));
+    }
+
+    @Test
+    void realProfileGivesTheGoldenPlanAndAudit() throws Exception {
+        var rec = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST);
+        golden("fmnist-default.plan.yaml", PlanIO.toYaml(rec.plan()));
+        golden("fmnist-default.audit.json", AuditIO.toJson(withoutRunDetails(rec.audit())));
+        assertThat(rec.audit().reasons()).hasSize(3);
+        assertThat(rec.audit().run().java()).contains(System.getProperty("java.version"));
+    }
+
+    @Test
+    void threeModelGoldenEnsemble() throws Exception {
+        var profiles = List.of(RuleTesting.profile().model("a").perClass(100).similarity(0.9).build(),
+                RuleTesting.profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-0.01).build(),
+                RuleTesting.profile().model("c").perClass(100).similarity(0.9).accuracyOffset(-0.2).build());
+        var rec = RuleTesting.recommender().recommend(profiles, Recommender.Request.defaults("d.yaml"));
+        golden("three-models.plan.yaml", PlanIO.toYaml(rec.plan()));
+        golden("three-models.audit.json", AuditIO.toJson(withoutRunDetails(rec.audit())));
+    }
+
+    @Test
+    void planAndAuditRoundTrip(@TempDir Path dir) {
+        var rec = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST);
+        Path plan = dir.resolve("plan.yaml");
+        PlanIO.write(plan, rec.plan());
+        assertThat(PlanIO.read(plan)).isEqualTo(rec.plan());
+        Path audit = dir.resolve("plan.audit.json");
+        AuditIO.write(audit, rec.audit());
+        Audit back = AuditIO.read(audit);
+        assertThat(AuditIO.toJson(back)).isEqualTo(AuditIO.toJson(rec.audit()));
+        assertThat(AuditDiff.diff(rec.audit(), back).same()).isTrue();
+        Path profile = dir.resolve("plan.profile.json");
+        PlanFiles.writeProfile(profile, realProfile());
+        assertThat(PlanFiles.readProfile(profile)).usingRecursiveComparison().isEqualTo(realProfile());
+    }
+
+    @Test
+    void sameInputsSameAuditApartFromRunDetails() {
+        var a = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST).audit();
+        var b = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST).audit();
+        assertThat(AuditIO.toJson(withoutRunDetails(a))).isEqualTo(AuditIO.toJson(withoutRunDetails(b)));
+    }
+
+    @Test
+    void diffShowsWhatChangedBetweenTwoAudits() {
+        var a = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST).audit();
+        var b = RuleTesting.recommender().recommend(List.of(ProfileEdits.withImages(realProfile(), 20_000)), REQUEST).audit();
+        AuditDiff.Result r = AuditDiff.diff(a, b);
+        assertThat(r.same()).isFalse();
+        assertThat(r.plan()).anySatisfy(l -> assertThat(l).startsWith("strategy: LINEAR_FROZEN -> "));
+        assertThat(r.firings()).anySatisfy(l -> assertThat(l).isEqualTo("fired only in A: size-small"));
+        assertThat(r.inputs()).anySatisfy(l -> assertThat(l).contains("profileHash"));
+    }
+
+    @Test
+    void counterfactualsAreRealBoundaries() {
+        var rec = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST);
+        var images = rec.audit().counterfactuals().stream().filter(c -> c.change().equals("images")).toList();
+        assertThat(images).isNotEmpty();
+        for (Audit.Counterfactual c : images) {
+            int at = Integer.parseInt(c.to().replace(",", ""));
+            boolean up = at > realProfile().size().images();
+            Plan changed = RuleTesting.decide(ProfileEdits.withImages(realProfile(), at)).plan();
+            Plan justBefore = RuleTesting.decide(ProfileEdits.withImages(realProfile(), up ? at - 1 : at + 1)).plan();
+            assertThat(Recommender.signature(changed)).isEqualTo(c.becomes()).isNotEqualTo(Recommender.signature(rec.plan()));
+            assertThat(Recommender.signature(justBefore)).isEqualTo(Recommender.signature(rec.plan()));
+        }
+    }
+
+    @Test
+    void badPlanFilesGiveOneLineErrorsNamingTheField(@TempDir Path dir) throws Exception {
+        var rec = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST);
+        String yaml = PlanIO.toYaml(rec.plan());
+        record Case(String yaml, String expected) {}
+        for (Case c : List.of(
+                new Case(yaml.replace("strategy: LINEAR_FROZEN", "strategy: LINEAR_FROZN"), "field 'strategy' has bad value 'LINEAR_FROZN'; allowed [LINEAR_FROZEN"),
+                new Case(yaml.replace("headLearningRate: 0.001", "headLearningRate: 5"), "hyperparameters.headLearningRate 5.0 out of range"),
+                new Case(yaml.replace("patience: 10", "patience: 100"), "hyperparameters.patience 100 out of range"),
+                new Case(yaml.replace("cutoffLayer: fc1_relu\n", ""), "plan.cutoffLayer missing; strategy LINEAR_FROZEN needs a cutoff layer"),
+                new Case(yaml.replace("growBlocks: 0", "growBlocks: 0\nextra: 1"), "unknown field 'extra'"),
+                new Case(yaml.replace("maxEpochs: 30", "maxEpochs: thirty"), "maxEpochs"))) {
+            Path f = dir.resolve("bad.yaml");
+            Files.writeString(f, c.yaml());
+            assertThatThrownBy(() -> PlanIO.read(f)).isInstanceOf(PlanException.class)
+                    .hasMessageContaining(c.expected()).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.transferadvisor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.facts.Rejected;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/** Over the whole profile space: one strategy, a valid cutoff, sane rates, every alternative rejected. */
+class RulesPropertyTest {
+
+    @Property(tries = 400)
+    void everyProfileGetsOneCompleteConsistentPlan(
+            @ForAll @IntRange(min = 1, max = 20_000) int perClass,
+            @ForAll @IntRange(min = 2, max = 50) int classes,
+            @ForAll @DoubleRange(min = 0, max = 1) double similarity,
+            @ForAll @DoubleRange(min = -0.3, max = 1.2) double shiftSlope,
+            @ForAll @DoubleRange(min = 1, max = 20) double imbalance,
+            @ForAll @IntRange(min = 0, max = 100_000) int unlabelled,
+            @ForAll @DoubleRange(min = 0, max = 1) double overlap,
+            @ForAll @LongRange(min = 10_000, max = 50_000_000) long params,
+            @ForAll @IntRange(min = 1, max = 8) int layerCount,
+            @ForAll SyntheticProfiles.Curve curve,
+            @ForAll @DoubleRange(min = 0.01, max = 0.3) double interval,
+            @ForAll @DoubleRange(min = 0, max = 0.1) double gain2x) {
+        List<String> layers = new ArrayList<>();
+        for (int i = 0; i < layerCount; i++) {
+            layers.add("cut" + i);
+        }
+        DatasetProfile p = SyntheticProfiles.profile().classes(classes).perClass(perClass).similarity(similarity).shiftSlope(shiftSlope)
+                .imbalance(imbalance).unlabelled(unlabelled).overlap(overlap).parameters(params).layers(layers).curve(curve)
+                .interval(interval).gain2x(gain2x).build();
+        Recommender.Decision d = RuleTesting.decide(p);
+        Plan plan = d.plan();
+        var hp = plan.hyperparameters();
+        if (hp.backboneLearningRate() > 0) {
+            assertThat(hp.backboneLearningRate()).isLessThan(hp.headLearningRate());
+        }
+        if (plan.strategy().frozenBackbone()) {
+            assertThat(hp.backboneLearningRate()).isZero();
+        }
+        if (Recommender.needsCutoff(plan.strategy())) {
+            assertThat(layers).contains(plan.cutoffLayer());
+        } else {
+            assertThat(plan.cutoffLayer()).isNull();
+        }
+        assertThat(plan.strategy()).isNotEqualTo(Strategy.ENSEMBLE);
+        Set<Strategy> covered = EnumSet.of(plan.strategy());
+        d.runs().get(0).evaluation().all(Rejected.class).forEach(r -> covered.add(r.strategy()));
+        assertThat(covered).containsExactlyInAnyOrder(Strategy.values());
+        assertThat(hp.patience()).isLessThanOrEqualTo(hp.maxEpochs());
+        if (plan.collectMore() != null) {
+            assertThat(plan.collectMore().expectedGainPoints()).isGreaterThanOrEqualTo(2.0);
+        }
+    }
+
+    @Property(tries = 100)
+    void moreDataNeverMovesTowardsAFrozenBackbone(
+            @ForAll @IntRange(min = 5, max = 5_000) int perClass,
+            @ForAll @DoubleRange(min = 0, max = 1) double similarity) {
+        // Monotonicity of the matrix: with 4x the data, a plan that trained the backbone never falls back to frozen features.
+        Plan small = RuleTesting.decide(RuleTesting.profile().perClass(perClass).similarity(similarity).build()).plan();
+        Plan big = RuleTesting.decide(RuleTesting.profile().perClass(perClass * 4).similarity(similarity).build()).plan();
+        if (!small.strategy().frozenBackbone() && small.strategy() != Strategy.AUTOENCODER_TRANSFER) {
+            assertThat(big.strategy().frozenBackbone()).as(small.strategy() + " -> " + big.strategy()).isFalse();
+        }
+    }
+}
