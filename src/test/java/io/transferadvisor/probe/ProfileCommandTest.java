@@ -1,0 +1,71 @@
+package io.transferadvisor.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.cli.CliTestSupport;
+import io.transferadvisor.cli.CliTestSupport.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `advisor profile` as a user runs it, on the committed glyphs example. */
+class ProfileCommandTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void check() {
+        Assumptions.assumeTrue(Files.exists(Path.of("profiles/fmnist-cnn.zip")), "profiles/fmnist-cnn.zip not built yet");
+    }
+
+    @Test
+    void writesJsonAndPlotAndPrintsTheSummaryThatMatchesIt() throws Exception {
+        Path json = dir.resolve("glyphs.profile.json");
+        Path png = dir.resolve("glyphs.png");
+        Result r = CliTestSupport.run("profile", "examples/glyphs.yaml", "-o", json.toString(), "--plot", png.toString(),
+                "--cache", dir.resolve("cache").toString(), "--bootstrap", "50");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        DatasetProfile p = ProfileIO.read(json);
+        assertThat(r.out()).isEqualTo(ProfileSummary.render(p) + "profile written to " + json + "\nplot written to " + png + "\n");
+        assertThat(r.out()).contains("Size", "Layers", "Transferability", "Source classifier view", "Data sufficiency", "labels per class");
+        assertThat(r.err()).contains("probe: sampled");
+        assertThat(Files.size(png)).isGreaterThan(1000);
+        assertThat(p.dataset()).isEqualTo("glyphs");
+        assertThat(p.unlabelledImages()).isGreaterThan(0);
+        assertThat(p.size().geometryMatches()).isTrue();
+
+        // the same seed from a warm cache: the same numbers, printed as JSON
+        Result again = CliTestSupport.run("profile", "examples/glyphs.yaml", "--json", "--quiet", "--cache", dir.resolve("cache").toString(),
+                "--bootstrap", "50");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        DatasetProfile q = ProfileIO.parse(again.out(), "stdout");
+        assertThat(q.layers()).isEqualTo(p.layers());
+        assertThat(q.sufficiency()).isEqualTo(p.sufficiency());
+        assertThat(q.similarity()).isEqualTo(p.similarity());
+
+        // an existing output is not overwritten without --force
+        Result refused = CliTestSupport.run("profile", "examples/glyphs.yaml", "-o", json.toString());
+        assertThat(refused.exitCode()).isEqualTo(8);
+        assertThat(refused.err()).contains("already exists").contains("--force");
+    }
+
+    @Test
+    void badInputGetsTheSameErrorsAsValidate() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "version: 1\nname: bad\ntrain:\n  format: folder\n  path: does-not-exist\n");
+        Result v = CliTestSupport.run("validate", bad.toString());
+        Result p = CliTestSupport.run("profile", bad.toString());
+        assertThat(p.exitCode()).isEqualTo(3).isEqualTo(v.exitCode());
+        assertThat(p.err()).isEqualTo(v.err());
+
+        Result plot = CliTestSupport.run("profile", "examples/glyphs.yaml", "--plot", dir.resolve("x.gif").toString());
+        assertThat(plot.exitCode()).isEqualTo(2);
+        assertThat(plot.err()).contains(".png or .svg");
+        Result cap = CliTestSupport.run("profile", "examples/glyphs.yaml", "--sample-cap", "5");
+        assertThat(cap.exitCode()).isEqualTo(2);
+        assertThat(cap.err()).contains("sample cap 5 out of range");
+    }
+}
