@@ -94,7 +94,7 @@ public final class FileSourceModel implements SourceModel {
             if (ext.equals("zip")) {
                 return isComputationGraphZip(file)
                         ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
-                        : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false).toComputationGraph();
+                        : LayerNames.toGraph(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
             }
             return ChannelsFirst.convert(readKeras(file));
         } catch (ModelException e) {
@@ -113,7 +113,7 @@ public final class FileSourceModel implements SourceModel {
             functional = e;
         }
         try {
-            return KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false).toComputationGraph();
+            return LayerNames.toGraph(KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false));
         } catch (Exception e) {
             e.addSuppressed(functional);
             throw e;

@@ -56,6 +56,9 @@ class KerasImportTest {
         assertThat(p.parameters()).isEqualTo(3 * 3 * 2 + 2 + 13 * 13 * 2 * 3 + 3);
         assertThat(p.sourceClasses()).hasSize(3);
         // activations at the cut are channels-first like every other model: [n, 2, 13, 13]
+        // the Keras layer names survive the Sequential -> MultiLayerNetwork -> ComputationGraph conversion
+        assertThat(p.layers()).extracting(ModelProfile.LayerInfo::name).containsExactly("in", "conv2d_1", "max_pooling2d_1", "dense_1");
+        assertThat(p.candidateCuts()).containsExactly("max_pooling2d_1");
         String cut = p.candidateCuts().get(0);
         assertThat(g.feedForward(fixedInput(), false).get(cut).shape()).containsExactly(1, 2, 13, 13);
 
