@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark and write its table (with the command that produced it).",
         subcommands = {
+            BenchProbeCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
