@@ -19,11 +19,9 @@ import picocli.CommandLine.Command;
 /** `advisor models`: every pretrained model the advisor knows, and whether its weights are here. */
 @Command(name = "models",
         mixinStandardHelpOptions = true,
-        description = {
-            "List the pretrained models: project models (profiles/), DL4J zoo models (zoo:NAME).",
-            "Any DL4J .zip or Keras .h5 file can also be used with 'file:' in dataset.yaml.",
-            "Zoo weights are never downloaded: a missing file is shown with where to put it."
-        })
+        description = "List the pretrained models: project models (profiles/) and DL4J zoo models (zoo:NAME). "
+                + "Any DL4J .zip or Keras .h5 file can also be used with 'file:' in dataset.yaml. "
+                + "Zoo weights are never downloaded: a missing file is shown with its checksum and where to put it.")
 public final class ModelsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -13,11 +13,10 @@ import picocli.CommandLine.Option;
 /** `advisor pretrain`: trains the project's source model fmnist-cnn and writes its profile. */
 @Command(name = "pretrain",
         mixinStandardHelpOptions = true,
-        description = {
-            "Train the project's source model fmnist-cnn on Fashion-MNIST classes 0-4 (T-shirt/top, Trouser,",
-            "Pullover, Dress, Coat) and write fmnist-cnn.zip and fmnist-cnn.json (its profile) to the output folder.",
-            "Classes 5-9 stay unseen, so they are genuinely new labels for transfer experiments."
-        })
+        description = "Train the project's source model fmnist-cnn on Fashion-MNIST classes 0-4 (T-shirt/top, Trouser, "
+                + "Pullover, Dress, Coat) and write fmnist-cnn.zip and fmnist-cnn.json (its profile) to the output folder. "
+                + "Classes 5-9 stay unseen, so they are genuinely new labels for transfer experiments. "
+                + "Defaults (3 epochs over all 30,000 images) take about 7 minutes on 2 cores.")
 public final class PretrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

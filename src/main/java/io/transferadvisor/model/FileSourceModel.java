@@ -171,16 +171,18 @@ public final class FileSourceModel implements SourceModel {
         if (channels != 1 && channels != 3) {
             throw new ModelException("model's first convolution takes " + channels + " channels; only image models with 1 or 3 input channels are supported");
         }
+        RuntimeException last = null;
         for (int size : TRIAL_SIZES) {
             try {
                 g.output(false, Nd4j.zeros(1, channels, size, size));
                 return new InputGeometry(size, size, channels);
             } catch (RuntimeException e) {
-                // this size does not fit the network; try the next one
+                last = e; // this size does not fit the network; try the next one
             }
         }
         throw new ModelException("cannot find the input size of the model: none of " + java.util.Arrays.toString(TRIAL_SIZES)
-                + " square inputs runs through it; only square image classifiers of those sizes are supported");
+                + " square inputs runs through it (last error: " + ProfileFiles.oneLine(String.valueOf(last.getMessage()))
+                + "); only square image classifiers of those sizes are supported", last);
     }
 
     static String extension(Path p) {
