@@ -35,7 +35,7 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            tmp = tempSibling(dir, target);
             try (var channel = java.nio.channels.FileChannel.open(tmp,
                     java.nio.file.StandardOpenOption.WRITE,
                     java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
@@ -66,7 +66,7 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            tmp = tempSibling(dir, target);
             writer.write(tmp);
             move(tmp, target);
             tmp = null;
@@ -87,6 +87,18 @@ public final class AtomicFiles {
     @FunctionalInterface
     public interface PathWriter {
         void write(Path path) throws IOException;
+    }
+
+    /**
+     * A temporary file beside the target. createTempFile makes it owner-only (0600); outputs are
+     * files people share (reports, plans), so give them the usual 0644 where POSIX permissions exist.
+     */
+    private static Path tempSibling(Path dir, Path target) throws IOException {
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        return tmp;
     }
 
     private static void move(Path tmp, Path target) throws IOException {
