@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark and write its table (with the command that produced it).",
         subcommands = {
             BenchProbeCommand.class,
+            BenchRulesCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,62 +23,70 @@ public final class Counterfactuals {
     static final int BISECT = 10;
 
     public static List<Audit.Counterfactual> find(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
-        List<Audit.Counterfactual> out = new ArrayList<>();
         String baseSig = Recommender.signature(base);
         DatasetProfile first = profiles.get(0);
         int images = first.size().images();
         int minImages = Math.max(2, first.size().classes() * 2);
-
-        // images: up, then down
-        Integer up = searchInt(images, true, minImages, n -> sig(r, map(profiles, p -> ProfileEdits.withImages(p, n)), req), baseSig);
-        if (up != null) {
-            String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, up)), req);
-            out.add(new Audit.Counterfactual("images", fmt(images), fmt(up), becomes,
-                    "with at least " + fmt(up) + " labelled images (now " + fmt(images) + perClass(first, up) + ") this becomes " + becomes));
-        }
-        Integer down = searchInt(images, false, minImages, n -> sig(r, map(profiles, p -> ProfileEdits.withImages(p, n)), req), baseSig);
-        if (down != null) {
-            String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, down)), req);
-            out.add(new Audit.Counterfactual("images", fmt(images), fmt(down), becomes,
-                    "with " + fmt(down) + " labelled images or fewer (now " + fmt(images) + perClass(first, down) + ") this becomes " + becomes));
-        }
-
-        // similarity: up, then down (0.01 resolution)
         double sim = first.similarity();
-        for (int dir : new int[] {1, -1}) {
-            Double boundary = searchSimilarity(r, profiles, req, baseSig, sim, dir);
-            if (boundary != null) {
-                double b = boundary;
-                String becomes = sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, b)), req);
-                out.add(new Audit.Counterfactual("similarity", fmt2(sim), fmt2(b), becomes,
-                        (dir > 0 ? "if the domain were more similar (similarity >= " : "if the domain were less similar (similarity <= ")
-                                + fmt2(b) + ", now " + fmt2(sim) + ") this becomes " + becomes));
-            }
-        }
-
-        // unlabelled pool: add one if there is none, remove it if there is one
-        int unl = first.unlabelledImages();
-        int tryUnl = unl == 0 ? Math.max(500, first.size().trainImages()) : 0;
-        whole(out, r, profiles, req, base, "unlabelled", fmt(unl), fmt(tryUnl), p -> ProfileEdits.withUnlabelled(p, tryUnl),
-                unl == 0 ? "with " + fmt(tryUnl) + " unlabelled images" : "without the unlabelled images");
-
-        // imbalance: make balanced data imbalanced and vice versa
-        double imb = first.size().imbalance();
-        double tryImb = imb < 3.0 ? 5.0 : 1.0;
-        whole(out, r, profiles, req, base, "imbalance", fmt2(imb), fmt2(tryImb), p -> ProfileEdits.withImbalance(p, tryImb),
-                "with a class imbalance of " + fmt2(tryImb));
+        // Independent searches, each a series of real rule evaluations: run them on both cores, keep their order.
+        List<Supplier<List<Audit.Counterfactual>>> searches = List.of(
+                () -> images(r, profiles, req, baseSig, first, images, minImages, true),
+                () -> images(r, profiles, req, baseSig, first, images, minImages, false),
+                () -> similarity(r, profiles, req, baseSig, sim, 1),
+                () -> similarity(r, profiles, req, baseSig, sim, -1),
+                () -> {
+                    int unl = first.unlabelledImages();
+                    int tryUnl = unl == 0 ? Math.max(500, first.size().trainImages()) : 0;
+                    return whole(r, profiles, req, base, "unlabelled", fmt(unl), fmt(tryUnl), p -> ProfileEdits.withUnlabelled(p, tryUnl),
+                            unl == 0 ? "with " + fmt(tryUnl) + " unlabelled images" : "without the unlabelled images");
+                },
+                () -> {
+                    double imb = first.size().imbalance();
+                    double tryImb = imb < 3.0 ? 5.0 : 1.0;
+                    return whole(r, profiles, req, base, "imbalance", fmt2(imb), fmt2(tryImb), p -> ProfileEdits.withImbalance(p, tryImb),
+                            "with a class imbalance of " + fmt2(tryImb));
+                });
+        List<Audit.Counterfactual> out = new ArrayList<>();
+        searches.parallelStream().map(Supplier::get).toList().forEach(out::addAll);
         return out;
     }
 
-    private static void whole(List<Audit.Counterfactual> out, Recommender r, List<DatasetProfile> profiles, Recommender.Request req,
-                              Plan base, String change, String from, String to, UnaryOperator<DatasetProfile> edit, String phrase) {
+    private static List<Audit.Counterfactual> images(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, String baseSig,
+                                                     DatasetProfile first, int images, int minImages, boolean up) {
+        Integer at = searchInt(images, up, minImages, n -> sig(r, map(profiles, p -> ProfileEdits.withImages(p, n)), req), baseSig);
+        if (at == null) {
+            return List.of();
+        }
+        String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, at)), req);
+        String text = up
+                ? "with at least " + fmt(at) + " labelled images (now " + fmt(images) + perClass(first, at) + ") this becomes " + becomes
+                : "with " + fmt(at) + " labelled images or fewer (now " + fmt(images) + perClass(first, at) + ") this becomes " + becomes;
+        return List.of(new Audit.Counterfactual("images", fmt(images), fmt(at), becomes, text));
+    }
+
+    private static List<Audit.Counterfactual> similarity(Recommender r, List<DatasetProfile> profiles, Recommender.Request req,
+                                                         String baseSig, double sim, int dir) {
+        Double boundary = searchSimilarity(r, profiles, req, baseSig, sim, dir);
+        if (boundary == null) {
+            return List.of();
+        }
+        double b = boundary;
+        String becomes = sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, b)), req);
+        return List.of(new Audit.Counterfactual("similarity", fmt2(sim), fmt2(b), becomes,
+                (dir > 0 ? "if the domain were more similar (similarity >= " : "if the domain were less similar (similarity <= ")
+                        + fmt2(b) + ", now " + fmt2(sim) + ") this becomes " + becomes));
+    }
+
+    private static List<Audit.Counterfactual> whole(Recommender r, List<DatasetProfile> profiles, Recommender.Request req,
+                                                    Plan base, String change, String from, String to, UnaryOperator<DatasetProfile> edit, String phrase) {
         Plan other = r.decide(map(profiles, edit), req).plan();
         List<String> d = PlanDiff.diff(base, other);
-        if (!d.isEmpty()) {
-            out.add(new Audit.Counterfactual(change, from, to, Recommender.signature(other),
-                    phrase + " (now " + from + "): " + String.join("; ", d.subList(0, Math.min(3, d.size())))
-                            + (d.size() > 3 ? "; ..." : "")));
+        if (d.isEmpty()) {
+            return List.of();
         }
+        return List.of(new Audit.Counterfactual(change, from, to, Recommender.signature(other),
+                phrase + " (now " + from + "): " + String.join("; ", d.subList(0, Math.min(3, d.size())))
+                        + (d.size() > 3 ? "; ..." : "")));
     }
 
     static List<DatasetProfile> map(List<DatasetProfile> ps, UnaryOperator<DatasetProfile> f) {

@@ -23,6 +23,10 @@ import org.drools.decisiontable.InputType;
 import org.drools.decisiontable.SpreadsheetCompiler;
 import org.drools.mvel.MVELConstraint;
 import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.ReleaseId;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.Results;
 import org.kie.api.definition.rule.Rule;
@@ -33,8 +37,6 @@ import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.io.ResourceType;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.Match;
-import org.kie.internal.io.ResourceFactory;
-import org.kie.internal.utils.KieHelper;
 
 /**
  * The rule base: every *.drl and *.drl.csv file of a folder on disk, compiled into a KieBase.
@@ -44,6 +46,9 @@ import org.kie.internal.utils.KieHelper;
 public final class RuleBase {
     /** Firing limit: a rule base that has not settled by then re-fires on its own output. */
     static final int MAX_FIRINGS = 20_000;
+
+    /** Where rule files go inside the in-memory KieModule (the file name is what errors report). */
+    private static final String RESOURCES = "src/main/resources/io/transferadvisor/rules/drl/";
 
     /** What the audit and `rules check` need to know about one rule. */
     public record RuleInfo(String id, String name, String file, String rationale, List<String> conditions) {}
@@ -115,7 +120,10 @@ public final class RuleBase {
         }
         List<String> names = new ArrayList<>();
         MessageDigest digest = Hashing.sha256();
-        KieHelper helper = new KieHelper();
+        KieServices ks = KieServices.Factory.get();
+        KieFileSystem kfs = ks.newKieFileSystem();
+        ReleaseId releaseId = ks.newReleaseId("io.transferadvisor.rules", "rules-" + java.util.UUID.randomUUID(), "1.0.0");
+        kfs.generateAndWritePomXML(releaseId);
         Map<String, String> generatedDrl = new LinkedHashMap<>();
         Map<String, List<String>> csvLines = new LinkedHashMap<>();
         for (Path p : paths) {
@@ -140,7 +148,7 @@ public final class RuleBase {
             digest.update(bytes);
             digest.update((byte) 0);
             if (drl) {
-                helper.addResource(ResourceFactory.newByteArrayResource(bytes).setSourcePath(name), ResourceType.DRL);
+                kfs.write(RESOURCES + name, ks.getResources().newByteArrayResource(bytes).setResourceType(ResourceType.DRL));
             } else {
                 String generated;
                 try {
@@ -150,14 +158,15 @@ public final class RuleBase {
                 }
                 generatedDrl.put(name, generated);
                 csvLines.put(name, new String(bytes, StandardCharsets.UTF_8).lines().toList());
-                helper.addResource(ResourceFactory.newByteArrayResource(generated.getBytes(StandardCharsets.UTF_8))
-                        .setSourcePath(name + ".generated.drl"), ResourceType.DRL);
+                kfs.write(RESOURCES + name + ".generated.drl", ks.getResources()
+                        .newByteArrayResource(generated.getBytes(StandardCharsets.UTF_8)).setResourceType(ResourceType.DRL));
             }
         }
         if (names.isEmpty()) {
             throw new RulesException("rules folder " + abs + " holds no *.drl or *.drl.csv file; restore the rule base or pass --rules DIR");
         }
-        Results results = helper.verify();
+        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        Results results = builder.getResults();
         List<Message> errors = results.getMessages(Message.Level.ERROR);
         if (!errors.isEmpty()) {
             Message m = errors.get(0);
@@ -167,7 +176,8 @@ public final class RuleBase {
         }
         KieBase kb;
         try {
-            kb = helper.build();
+            kb = ks.newKieContainer(releaseId).getKieBase();
+            ks.getRepository().removeKieModule(releaseId);
         } catch (RuntimeException e) {
             throw new RulesException("rules in " + abs + " do not build: " + oneLine(e.getMessage()), e);
         }
