@@ -34,6 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class FeatureCache {
     private static final int FORMAT_VERSION = 1;
+    /** Computed rows are appended (and synced) once this many bytes are buffered, and at the end of each call. */
+    static final long WRITE_BUFFER_BYTES = 64L << 20;
 
     private final Path root;
 
@@ -114,6 +116,7 @@ public final class FeatureCache {
         List<String> pendingHashes = new ArrayList<>();
         List<float[]> pendingPixels = new ArrayList<>();
         Set<String> pendingSet = new java.util.HashSet<>();
+        Unwritten unwritten = new Unwritten();
         int computed = 0;
         int reused = 0;
         long forwardNanos = 0;
@@ -140,11 +143,14 @@ public final class FeatureCache {
                 pendingPixels.add(px);
             }
             if (pendingHashes.size() >= batchSize) {
-                forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry);
+                forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten);
                 computed += pendingHashes.size();
                 pendingHashes.clear();
                 pendingPixels.clear();
-                pendingSet.clear();
+                if (unwritten.bytes > WRITE_BUFFER_BYTES) {
+                    unwritten.flush(stores);
+                    pendingSet.clear();
+                }
             }
             if (progress != null && (i + 1 - lastReported >= 1000 || i + 1 == n)) {
                 progress.printf("  features: %d/%d images (%d reused)%n", i + 1, n, reused);
@@ -153,9 +159,10 @@ public final class FeatureCache {
             }
         }
         if (!pendingHashes.isEmpty()) {
-            forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry);
+            forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten);
             computed += pendingHashes.size();
         }
+        unwritten.flush(stores);
 
         Map<Request, INDArray> out = new LinkedHashMap<>();
         for (Request q : requests) {
@@ -189,7 +196,7 @@ public final class FeatureCache {
     }
 
     private static long forward(ComputationGraph graph, Map<Request, FeatureCacheStore> stores, List<String> hashes,
-                                List<float[]> pixels, InputGeometry g) {
+                                List<float[]> pixels, InputGeometry g, Unwritten unwritten) {
         int k = hashes.size();
         float[] flat = new float[k * g.pixels()];
         for (int i = 0; i < k; i++) {
@@ -207,9 +214,38 @@ public final class FeatureCache {
             long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
             int rowLen = Math.toIntExact(pooled.length() / k);
             float[][] rows = pooled.reshape('c', k, rowLen).toFloatMatrix();
-            e.getValue().append(hashes, rows, rowShape);
+            unwritten.add(q, hashes, rows, rowShape);
         }
         return nanos;
+    }
+
+    /** Rows computed but not yet appended: written in large chunks so the disk syncs a few times per call, not per batch. */
+    private static final class Unwritten {
+        final Map<Request, List<String>> hashes = new LinkedHashMap<>();
+        final Map<Request, List<float[]>> rows = new LinkedHashMap<>();
+        final Map<Request, long[]> shapes = new LinkedHashMap<>();
+        long bytes;
+
+        void add(Request q, List<String> h, float[][] r, long[] shape) {
+            hashes.computeIfAbsent(q, x -> new ArrayList<>()).addAll(h);
+            List<float[]> list = rows.computeIfAbsent(q, x -> new ArrayList<>());
+            for (float[] row : r) {
+                list.add(row);
+                bytes += 4L * row.length;
+            }
+            shapes.put(q, shape);
+        }
+
+        void flush(Map<Request, FeatureCacheStore> stores) {
+            for (Map.Entry<Request, List<String>> e : hashes.entrySet()) {
+                Request q = e.getKey();
+                stores.get(q).append(e.getValue(), rows.get(q).toArray(new float[0][]), shapes.get(q));
+            }
+            hashes.clear();
+            rows.clear();
+            shapes.clear();
+            bytes = 0;
+        }
     }
 
     private static void checkLayers(ComputationGraph graph, List<Request> requests) {

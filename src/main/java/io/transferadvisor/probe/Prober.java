@@ -51,8 +51,11 @@ public final class Prober {
             throw new DatasetException("dataset '" + data.spec().name() + "' has " + classes
                     + " class; the probe needs at least 2 labelled classes");
         }
+        long ts = System.nanoTime();
         SizeStats size = size(data, mp);
-        log.printf("probe: %d labelled images in %d classes; model %s (input %s)%n", size.images(), classes, model.name(), mp.input());
+        double sizeSeconds = (System.nanoTime() - ts) / 1e9;
+        log.printf("probe: %d labelled images in %d classes; model %s (input %s); size table %.1f s%n", size.images(), classes,
+                model.name(), mp.input(), sizeSeconds);
 
         int[] sample = stratifiedSample(train, options.sampleCap(), options.seed());
         ImageSet sampled = train.subset(sample);
@@ -90,15 +93,20 @@ public final class Prober {
         requests.add(new FeatureCache.Request(output, Pooling.AVG));
         InputGeometry geometry = mp.input();
         FeatureCache cache = new FeatureCache(options.cacheRoot());
-        FeatureCache.Result feats = cache.compute(graph, mp.sha256(), requests, sampled, geometry, options.batchSize(), log);
-        log.printf("probe: features ready (%d computed, %d from the cache %s), %.1f s in the network%n",
-                feats.computed(), feats.reused(), cache.root(), feats.forwardSeconds());
+        // Same model identity as the executor uses, so its frozen-feature runs reuse these rows.
+        String modelId = mp.sha256() != null ? mp.sha256() : io.transferadvisor.util.Hashing.sha256(model.name());
+        long tf = System.nanoTime();
+        FeatureCache.Result feats = cache.compute(graph, modelId, requests, sampled, geometry, options.batchSize(), log);
+        log.printf("probe: features ready (%d computed, %d from the cache %s) in %.1f s, %.1f s in the network%n",
+                feats.computed(), feats.reused(), cache.root(), (System.nanoTime() - tf) / 1e9, feats.forwardSeconds());
 
         SourceView view = sourceView(feats.get(output, Pooling.AVG), y, train.classNames(), mp.sourceClasses());
 
         List<LayerProbe> layers = new ArrayList<>();
         Map<String, double[][]> pooled = new LinkedHashMap<>();
         int folds = LinearProbe.folds(y, classes, options.folds());
+        long logmeNanos = 0;
+        long probeNanos = 0;
         for (int i = 0; i < cuts.size(); i++) {
             String cut = cuts.get(i);
             double relDepth = cuts.size() == 1 ? 1.0 : (double) i / (cuts.size() - 1);
@@ -123,11 +131,15 @@ public final class Prober {
             double[][] x = feats.get(cut, Pooling.AVG).toDoubleMatrix();
             pooled.put(cut, x);
             int dim = x[0].length;
+            long tl = System.nanoTime();
             double logmeFull = LogMe.score(x, y, classes);
             Estimate logme = Bootstrap.jackknife(y, classes, idx -> LogMe.score(rows(x, idx), pick(y, idx), classes), logmeFull,
                     ProbeOptions.LOGME_JACKKNIFE_GROUPS, options.seed() + 17 * i + 1);
+            logmeNanos += System.nanoTime() - tl;
+            long tp = System.nanoTime();
             LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, classes, folds, 1.0, options.seed());
             Estimate acc = Bootstrap.proportion(cv.correct(), options.bootstrap(), options.seed() + 17 * i + 2);
+            probeNanos += System.nanoTime() - tp;
             double sim = Double.isNaN(shift) ? Double.NaN : DomainShift.similarity(shift);
             layers.add(new LayerProbe(cut, i, relDepth, dim, shift, sim, reference, logme, acc));
             log.printf("probe: %-12s shift %s  LogME %.3f  probe acc %.3f%n", cut,
@@ -150,8 +162,12 @@ public final class Prober {
                 best = l;
             }
         }
+        long tc = System.nanoTime();
         Sufficiency sufficiency = sufficiency(pooled.get(best.layer()), y, classes, folds, (double) train.size() / classes, options);
-        log.printf("probe: learning curve on %s: %s%n", best.layer(), sufficiency.parameters());
+        log.printf("probe: learning curve on %s: a=%.4f b=%.4f c=%.3f%n", best.layer(), sufficiency.parameters().get(0),
+                sufficiency.parameters().get(1), sufficiency.parameters().get(2));
+        log.printf("probe: time %.1f s LogME, %.1f s linear probe, %.1f s learning curve%n", logmeNanos / 1e9, probeNanos / 1e9,
+                (System.nanoTime() - tc) / 1e9);
 
         double seconds = (System.nanoTime() - t0) / 1e9;
         int unlabelled = data.unlabelled().map(ImageSet::size).orElse(0);
