@@ -4,6 +4,9 @@ import io.transferadvisor.dataset.DatasetLoader;
 import io.transferadvisor.dataset.DatasetSpec;
 import io.transferadvisor.dataset.LoadedDataset;
 import io.transferadvisor.dataset.SpecReader;
+import io.transferadvisor.execute.ExecuteOptions;
+import io.transferadvisor.execute.Executor;
+import io.transferadvisor.execute.RunResult;
 import io.transferadvisor.model.ModelException;
 import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
@@ -46,7 +49,8 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  advisor recommend examples/default.yaml -o plan.yaml",
             "  advisor recommend examples/default.yaml --profile profile.json -o plan.yaml --force",
-            "  advisor recommend examples/glyphs.yaml --models fmnist-cnn,zoo:lenet   # compare, pick or ensemble"})
+            "  advisor recommend examples/glyphs.yaml --models fmnist-cnn,zoo:lenet   # compare, pick or ensemble",
+            "  advisor recommend examples/default.yaml -o plan.yaml --execute          # and train it"})
 public final class RecommendCommand implements Callable<Integer> {
     @CommandLine.Mixin
     OutputOptions output;
@@ -72,11 +76,17 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "DIR", description = "Rule base folder (default: the installation's rules/).")
     Path rulesDir;
 
-    @Option(names = "--force", description = "Overwrite existing plan / audit / profile files.")
+    @Option(names = "--force", description = "Overwrite existing plan / audit / profile files (and the run directory with --execute).")
     boolean force;
 
+    @Option(names = "--execute", description = "Then execute the plan (as 'advisor execute PLAN.yaml').")
+    boolean execute;
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory for --execute (default: runs/<dataset>-<strategy>-<time>).")
+    Path runDir;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
         Path plan = planFile.toAbsolutePath().normalize();
@@ -166,6 +176,11 @@ public final class RecommendCommand implements Callable<Integer> {
             out.println("next: advisor explain " + planFile + "   |   advisor run " + planFile);
         }
         out.flush();
+        if (execute) {
+            RunResult r = Executor.execute(rec.plan(), plan, ExecuteOptions.defaults().withOutput(runDir).withForce(force), err);
+            ExecuteCommand.printResult(out, output, r);
+            out.flush();
+        }
         return ExitCodes.OK;
     }
 

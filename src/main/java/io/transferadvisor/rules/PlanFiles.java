@@ -1,14 +1,10 @@
 package io.transferadvisor.rules;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.transferadvisor.plan.PlanException;
-import io.transferadvisor.plan.PlanIO;
 import io.transferadvisor.probe.DatasetProfile;
-import io.transferadvisor.util.AtomicFiles;
-import io.transferadvisor.util.Json;
+import io.transferadvisor.probe.ProfileIO;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,30 +78,12 @@ public final class PlanFiles {
         return ps.stream().filter(Files::isRegularFile).toList();
     }
 
-    /** Reads a DatasetProfile JSON; PlanException (exit 6) naming the field when malformed. */
+    /** Reads a DatasetProfile JSON (probe/ProfileIO); PlanException (exit 6) naming the problem. */
     public static DatasetProfile readProfile(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new PlanException("profile " + file + " not found; write one with 'advisor profile DATASET.yaml -o " + file.getFileName() + "'");
-        } catch (IOException e) {
-            throw new PlanException("cannot read profile " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            return Json.json().readValue(text, DatasetProfile.class);
-        } catch (JsonProcessingException e) {
-            Throwable c = e.getCause();
-            String why = c instanceof IllegalArgumentException ? c.getMessage() : PlanIO.describe(e);
-            throw new PlanException("profile " + file + ": " + why + "; re-run 'advisor profile'", e);
-        }
+        return ProfileIO.read(file);
     }
 
     public static void writeProfile(Path file, DatasetProfile p) {
-        try {
-            AtomicFiles.writeString(file, Json.json().writeValueAsString(p) + "\n");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("profile not serialisable", e);
-        }
+        ProfileIO.write(file, p);
     }
 }

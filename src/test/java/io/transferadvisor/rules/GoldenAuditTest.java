@@ -117,7 +117,7 @@ class GoldenAuditTest {
         record Case(String yaml, String expected) {}
         for (Case c : List.of(
                 new Case(yaml.replace("strategy: LINEAR_FROZEN", "strategy: LINEAR_FROZN"), "field 'strategy' has bad value 'LINEAR_FROZN'; allowed [LINEAR_FROZEN"),
-                new Case(yaml.replace("headLearningRate: 0.001", "headLearningRate: 5"), "hyperparameters.headLearningRate 5.0 out of range"),
+                new Case(yaml.replace("headLearningRate: 0.01", "headLearningRate: 5"), "hyperparameters.headLearningRate 5.0 out of range"),
                 new Case(yaml.replace("patience: 10", "patience: 100"), "hyperparameters.patience 100 out of range"),
                 new Case(yaml.replace("cutoffLayer: fc1_relu\n", ""), "plan.cutoffLayer missing; strategy LINEAR_FROZEN needs a cutoff layer"),
                 new Case(yaml.replace("growBlocks: 0", "growBlocks: 0\nextra: 1"), "unknown field 'extra'"),
