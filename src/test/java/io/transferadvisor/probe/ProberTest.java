@@ -146,6 +146,15 @@ class ProberTest {
         DatasetProfile back = ProfileIO.read(f);
         assertThat(back).isEqualTo(p);
 
+        // a layer without any source reference (NaN shift) survives the round trip and prints as n/a
+        LayerProbe l0 = p.layers().get(0);
+        LayerProbe unmeasured = new LayerProbe(l0.layer(), l0.index(), l0.relativeDepth(), l0.featureDim(), Double.NaN, Double.NaN,
+                "none", l0.logme(), l0.probeAccuracy());
+        DatasetProfile withNaN = new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(),
+                List.of(unmeasured, p.layers().get(1)), p.similarity(), p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+        assertThat(ProfileIO.parse(ProfileIO.toJson(withNaN), "memory")).isEqualTo(withNaN);
+        assertThat(ProfileSummary.render(withNaN)).containsPattern(l0.layer() + " +4 +n/a +n/a +none");
+
         String summary = ProfileSummary.render(back);
         for (LayerProbe l : p.layers()) {
             String row = summary.lines().filter(s -> s.trim().startsWith(l.layer() + " ") && s.contains(l.shiftReference()))
