@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Measure a dataset against its pretrained model: size, domain shift per candidate cut layer, how the "
-                + "source classifier sees the images, LogME and linear-probe accuracy per cut (with 95% bootstrap "
+                + "source classifier sees the images, LogME and linear-probe accuracy per cut (with 95%% bootstrap "
                 + "intervals), and what more labelled data would buy.",
             "One forward pass over a stratified sample (at most --sample-cap images) feeds everything; activations are "
                 + "cached in the feature cache ($ADVISOR_CACHE or ~/.cache/transfer-advisor) and reused by 'advisor execute'."},
@@ -61,7 +61,7 @@ public final class ProfileCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--bootstrap", paramLabel = "B", defaultValue = "" + ProbeOptions.DEFAULT_BOOTSTRAP,
-            description = "Bootstrap resamples for the 95% intervals. Default: ${DEFAULT-VALUE}.")
+            description = "Bootstrap resamples for the 95%% intervals. Default: ${DEFAULT-VALUE}.")
     int bootstrap;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache folder. Default: $ADVISOR_CACHE or ~/.cache/transfer-advisor.")
