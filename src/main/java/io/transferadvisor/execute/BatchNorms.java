@@ -36,8 +36,8 @@ public final class BatchNorms {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 INDArray x = images.slice(from, to);
-                INDArray a = conf.getNetworkInputs().contains(input) ? x
-                        : net.output(List.of(input), false, new INDArray[] {x}, null)[0];
+                // feedForward returns detached activations (output(List, ...) trips over workspaces in M2.1)
+                INDArray a = conf.getNetworkInputs().contains(input) ? x : net.feedForward(x, false).get(input);
                 INDArray ad = a.castTo(DataType.DOUBLE);
                 int[] dims = a.rank() == 4 ? new int[] {0, 2, 3} : new int[] {0};
                 double[] s = ad.sum(dims).toDoubleVector();

@@ -98,6 +98,12 @@ public final class Executor {
                     return io.transferadvisor.model.ModelRegistry.resolve(ref);
                 }
             }
+            for (DatasetSpec.ModelRef ref : spec.models()) {
+                SourceModel m = io.transferadvisor.model.ModelRegistry.resolve(ref);
+                if (n.equals(m.name())) {
+                    return m;
+                }
+            }
             return io.transferadvisor.model.ModelRegistry.resolve(new DatasetSpec.ModelRef(n, null, null));
         });
     }
@@ -445,8 +451,18 @@ public final class Executor {
         c.progress.log("features: " + reused + " images from the cache, " + computed + " computed");
         c.lap("features");
 
-        TrainData ftrain = TrainData.of(ftr.get(cut, pooling), c.train.labels());
-        TrainData fval = TrainData.of(fva.get(cut, pooling), c.validation.labels());
+        INDArray trainFeatures = ftr.get(cut, pooling);
+        INDArray valFeatures = fva.get(cut, pooling);
+        Standardizer std = null;
+        if (!grow) {
+            // a linear head on standardised features converges in a few epochs; the scaling is folded
+            // into the saved head afterwards, so the assembled network still takes raw features
+            std = Standardizer.fit(trainFeatures);
+            trainFeatures = std.apply(trainFeatures);
+            valFeatures = std.apply(valFeatures);
+        }
+        TrainData ftrain = TrainData.of(trainFeatures, c.train.labels());
+        TrainData fval = TrainData.of(valFeatures, c.validation.labels());
         InputType featType = pooling == Pooling.AVG && spatial
                 ? InputType.feedForward(((InputType.InputTypeConvolutional) cutType).getChannels()) : cutType;
         List<NewLayer> trainable = new ArrayList<>();
@@ -464,6 +480,9 @@ public final class Executor {
             if (trained.getLayer(l.name()) != null && trained.getLayer(l.name()).numParams() > 0) {
                 Networks.copyParams(trained, assembled, l.name());
             }
+        }
+        if (std != null) {
+            std.foldInto(assembled.getLayer(head));
         }
         return assembled;
     }
@@ -599,6 +618,7 @@ public final class Executor {
         ComputationGraphConfiguration conf = tl.getConfiguration().clone();
         Map<String, IUpdater> updaters = new HashMap<>();
         Set<String> freeze = new HashSet<>();
+        Set<String> frozenBn = new HashSet<>();
         List<String> explicit = PlanOverrides.freezeList(c.plan);
         for (String f : explicit) {
             if (!conf.getVertices().containsKey(f)) {
@@ -616,8 +636,9 @@ public final class Executor {
             boolean isNew = newLayers.contains(name);
             updaters.put(name, adam(isNew ? c.hp.headLearningRate() : Math.max(backboneLr, 1e-12)));
             boolean bn = Networks.layerConf(e.getValue()) instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization;
-            if (bn && !isNew && !scratch && c.hp.batchNorm() != BatchNormPolicy.TRAIN) {
-                freeze.add(name); // FROZEN / RECALIBRATE: statistics and gamma/beta kept, inference mode
+            if (bn && ((!isNew && !scratch && c.hp.batchNorm() != BatchNormPolicy.TRAIN) || freeze.contains(name))) {
+                frozenBn.add(name); // FROZEN / RECALIBRATE: statistics and gamma/beta kept, inference mode
+                freeze.remove(name);
             }
         }
         if (!explicit.isEmpty()) {
@@ -627,6 +648,11 @@ public final class Executor {
         if (scratch) {
             Nd4j.getRandom().setSeed(c.plan.seed());
             return Networks.rebuild(conf, null);
+        }
+        if (!frozenBn.isEmpty()) {
+            var replaced = Networks.freezeBatchNorms(conf, tl, c.inputType, frozenBn);
+            c.notes.add("batch norm frozen in inference mode (as a fixed per-channel affine map): " + String.join(", ", new java.util.TreeSet<>(frozenBn)));
+            return Networks.rebuildByName(conf, tl, replaced);
         }
         return Networks.rebuild(conf, tl);
     }

@@ -186,7 +186,9 @@ public final class Networks {
                 bl.setBiasUpdater(u.clone());
             }
             if (freezeWithBackprop.contains(e.getKey()) && !isFrozen(lv)) {
-                lv.getLayerConf().setLayer(new FrozenLayerWithBackprop(l));
+                FrozenLayerWithBackprop wrapped = new FrozenLayerWithBackprop(l);
+                wrapped.setLayerName(e.getKey());
+                lv.getLayerConf().setLayer(wrapped);
             }
         }
     }
@@ -211,6 +213,92 @@ public final class Networks {
                 throw new IllegalStateException("parameter layout changed: " + from.numParams() + " vs " + g.numParams());
             }
             g.setParams(from.params().dup());
+        }
+        return g;
+    }
+
+    /**
+     * Replaces frozen BatchNormalization layers by the fixed per-channel affine map they compute in
+     * inference mode, y = a * x + b (M2.1's BatchNormalization applies no activation, whatever its
+     * configuration says: measured) with a = gamma / sqrt(var + eps), b = beta - mean * a (a 1x1
+     * depthwise convolution for maps, an element-wise layer for flat inputs), wrapped in
+     * FrozenLayerWithBackprop. Exact at inference, and gradients pass through to the layers below
+     * (DL4J M2.1 cannot backpropagate through an inference-mode BatchNormalization: its backprop
+     * reads workspace arrays of a forward pass that ran in test mode). Returns the new parameters.
+     */
+    public static Map<String, Map<String, org.nd4j.linalg.api.ndarray.INDArray>> freezeBatchNorms(
+            ComputationGraphConfiguration conf, ComputationGraph from, InputType input, Set<String> bns) {
+        Map<String, Map<String, org.nd4j.linalg.api.ndarray.INDArray>> params = new java.util.HashMap<>();
+        Map<String, InputType> types = conf.getLayerActivationTypes(input);
+        for (String bn : bns) {
+            LayerVertex lv = (LayerVertex) conf.getVertices().get(bn);
+            BatchNormalization b = (BatchNormalization) unwrap(lv.getLayerConf().getLayer());
+            var layer = from.getLayer(bn);
+            double[] gamma = layer.getParam("gamma").toDoubleVector();
+            double[] beta = layer.getParam("beta").toDoubleVector();
+            double[] mean = layer.getParam("mean").toDoubleVector();
+            double[] var;
+            if (layer.paramTable().containsKey("log10stdev")) {
+                double[] l = layer.getParam("log10stdev").toDoubleVector();
+                var = new double[l.length];
+                for (int i = 0; i < l.length; i++) {
+                    var[i] = Math.pow(10, 2 * l[i]);
+                }
+            } else {
+                var = layer.getParam("var").toDoubleVector();
+            }
+            int c = gamma.length;
+            float[] a = new float[c];
+            float[] off = new float[c];
+            for (int i = 0; i < c; i++) {
+                a[i] = (float) (gamma[i] / Math.sqrt(var[i] + b.getEps()));
+                off[i] = (float) (beta[i] - mean[i] * a[i]);
+            }
+            String in = conf.getVertexInputs().get(bn).get(0);
+            InputType t = conf.getNetworkInputs().contains(in) ? input : types.get(in);
+            Layer replacement;
+            Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = new java.util.LinkedHashMap<>();
+            if (t instanceof InputType.InputTypeConvolutional) {
+                replacement = new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(1, 1).nIn(c).nOut(c)
+                        .depthMultiplier(1).hasBias(true).activation(org.nd4j.linalg.activations.Activation.IDENTITY)
+                        .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER).updater(new org.nd4j.linalg.learning.config.NoOp())
+                        .biasUpdater(new org.nd4j.linalg.learning.config.NoOp()).build();
+                p.put("W", org.nd4j.linalg.factory.Nd4j.create(a).reshape(1, 1, c, 1));
+            } else {
+                replacement = new org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer.Builder().nIn(c).nOut(c)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
+                        .updater(new org.nd4j.linalg.learning.config.NoOp()).biasUpdater(new org.nd4j.linalg.learning.config.NoOp()).build();
+                p.put("W", org.nd4j.linalg.factory.Nd4j.create(a).reshape(1, c));
+            }
+            p.put("b", org.nd4j.linalg.factory.Nd4j.create(off).reshape(1, c));
+            replacement.setLayerName(bn);
+            FrozenLayerWithBackprop wrapped = new FrozenLayerWithBackprop(replacement);
+            wrapped.setLayerName(bn); // without it the saved model does not load (init looks inputs up by layer name)
+            lv.getLayerConf().setLayer(wrapped);
+            params.put(bn, p);
+        }
+        return params;
+    }
+
+    /** Builds a network from a configuration, copying parameters layer by layer from {@code from}, with some replaced. */
+    public static ComputationGraph rebuildByName(ComputationGraphConfiguration conf, ComputationGraph from,
+                                                 Map<String, Map<String, org.nd4j.linalg.api.ndarray.INDArray>> replaced) {
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        for (String v : conf.getVertices().keySet()) {
+            var dst = g.getLayer(v);
+            if (dst == null || dst.numParams() == 0) {
+                continue;
+            }
+            Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = replaced.get(v);
+            if (p != null) {
+                for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : p.entrySet()) {
+                    org.nd4j.linalg.api.ndarray.INDArray cur = dst.getParam(e.getKey());
+                    dst.setParam(e.getKey(), e.getValue().reshape(cur.shape()).castTo(cur.dataType()));
+                }
+            } else {
+                copyParams(from, g, v);
+            }
         }
         return g;
     }

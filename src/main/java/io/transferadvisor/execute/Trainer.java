@@ -63,12 +63,13 @@ public final class Trainer {
             progress.log(cfg.phase() + ": resuming after epoch " + state.epochsDone() + " of " + cfg.maxEpochs()
                     + " (best epoch " + state.bestEpoch() + ")");
         } else {
-            state = new TrainerState(cfg.phase(), 0, 0, 0.0, List.of(), false, null, 0.0);
+            state = new TrainerState(cfg.phase(), 0, 0, 0.0, 0.0, List.of(), false, null, 0.0);
         }
         INDArray bestParams = best != null ? best.params().dup() : null;
         List<TrainerState.Epoch> history = new ArrayList<>(state.history());
         int bestEpoch = state.bestEpoch();
         double bestScore = state.bestScore();
+        double bestLoss = state.bestLoss();
         double seconds = state.seconds();
         int epochsThisProcess = 0;
         String stopReason = null;
@@ -107,9 +108,12 @@ public final class Trainer {
             lastEpochSeconds = secs;
             seconds += secs;
             double score = cfg.labels() == Labels.RECONSTRUCT ? -ev.loss : ev.accuracy;
-            boolean improved = bestEpoch == 0 || score > bestScore + 1e-9;
+            // better accuracy, or the same accuracy at a lower validation loss (small validation sets tie often)
+            boolean improved = bestEpoch == 0 || score > bestScore + 1e-9
+                    || (Math.abs(score - bestScore) <= 1e-9 && ev.loss < bestLoss - 1e-6);
             if (improved) {
                 bestScore = score;
+                bestLoss = ev.loss;
                 bestEpoch = epoch;
                 bestParams = net.params().dup();
                 if (ckpt != null) {
@@ -122,7 +126,7 @@ public final class Trainer {
                     cfg.phase(), epoch, cfg.maxEpochs(), r.meanLoss, ev.loss,
                     cfg.labels() == Labels.RECONSTRUCT ? "" : String.format("  val acc %.4f", ev.accuracy),
                     train.size() / Math.max(1e-9, r.seconds), secs, improved ? "  *best" : ""));
-            state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, history, false, null, seconds);
+            state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, bestLoss, history, false, null, seconds);
             if (ckpt != null) {
                 ckpt.saveLast(cfg.phase(), net);
                 ckpt.saveState(state);
@@ -135,7 +139,7 @@ public final class Trainer {
         if (bestParams != null) {
             net.setParams(bestParams);
         }
-        state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, history, true, stopReason, seconds);
+        state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, bestLoss, history, true, stopReason, seconds);
         if (ckpt != null) {
             ckpt.saveBest(cfg.phase(), net);
             ckpt.saveState(state);

@@ -9,12 +9,13 @@ import java.util.List;
  * @param epochsDone  epochs completed
  * @param bestEpoch   epoch (1-based) whose parameters are kept; 0 before the first epoch
  * @param bestScore   its validation score (accuracy, or minus the reconstruction loss)
+ * @param bestLoss    its validation loss (tie-break)
  * @param history     one entry per completed epoch
  * @param finished    the phase has ended (early stop, max epochs or budget)
  * @param stopReason  why it ended ("max epochs", "early stop", "budget"), null while running
  * @param seconds     training wall time spent so far, over every process that worked on it
  */
-public record TrainerState(String phase, int epochsDone, int bestEpoch, double bestScore, List<Epoch> history,
+public record TrainerState(String phase, int epochsDone, int bestEpoch, double bestScore, double bestLoss, List<Epoch> history,
                            boolean finished, String stopReason, double seconds) {
     public TrainerState {
         history = history == null ? List.of() : List.copyOf(history);

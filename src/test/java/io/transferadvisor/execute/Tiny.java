@@ -52,8 +52,12 @@ public final class Tiny {
     private Tiny() {}
 
     public static ComputationGraphConfiguration configuration() {
+        return configuration(8);
+    }
+
+    public static ComputationGraphConfiguration configuration(int size) {
         return new NeuralNetConfiguration.Builder().seed(7).updater(new Adam(0.01)).graphBuilder()
-                .addInputs("input").setInputTypes(InputType.convolutional(8, 8, 1))
+                .addInputs("input").setInputTypes(InputType.convolutional(size, size, 1))
                 .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.IDENTITY).hasBias(false).build(), "input")
                 .addLayer("bn1", new BatchNormalization.Builder().build(), "c1")
@@ -73,34 +77,42 @@ public final class Tiny {
 
     /** Synthetic images: class 0 horizontal bar, 1 vertical bar, 2 diagonal, at random positions, plus noise and an offset. */
     public static MemoryImageSet images(int perClass, long seed, float brightness) {
+        return images(perClass, seed, brightness, 8);
+    }
+
+    public static MemoryImageSet images(int perClass, long seed, float brightness, int size) {
         Random r = new Random(seed);
         int n = perClass * 3;
         float[][] px = new float[n][];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
             int c = i % 3;
-            float[] p = new float[64];
-            int pos = 1 + r.nextInt(6);
-            for (int k = 0; k < 8; k++) {
+            float[] p = new float[size * size];
+            int pos = 1 + r.nextInt(size - 2);
+            for (int k = 0; k < size; k++) {
                 int y = c == 0 ? pos : c == 1 ? k : k;
-                int x = c == 0 ? k : c == 1 ? pos : (k + pos) % 8;
-                p[y * 8 + x] = 1f;
+                int x = c == 0 ? k : c == 1 ? pos : (k + pos) % size;
+                p[y * size + x] = 1f;
             }
-            for (int k = 0; k < 64; k++) {
+            for (int k = 0; k < size * size; k++) {
                 p[k] = Math.min(1f, Math.max(0f, p[k] * brightness + 0.15f * (float) r.nextGaussian() + (1 - brightness) * 0.3f));
             }
             px[i] = p;
             labels[i] = c;
         }
-        return new MemoryImageSet(CLASSES, px, labels, GEOMETRY);
+        return new MemoryImageSet(CLASSES, px, labels, new InputGeometry(size, size, 1));
     }
 
     /** The pretrained source saved as a DL4J zip in {@code dir}. */
     public static Path sourceZip(Path dir) {
-        ComputationGraph g = new ComputationGraph(configuration());
+        return sourceZip(dir, 8);
+    }
+
+    public static Path sourceZip(Path dir, int size) {
+        ComputationGraph g = new ComputationGraph(configuration(size));
         Nd4j.getRandom().setSeed(7);
         g.init();
-        TrainData d = TrainData.load(images(40, 1, 1f), GEOMETRY);
+        TrainData d = TrainData.load(images(40, 1, 1f, size), new InputGeometry(size, size, 1));
         for (int e = 0; e < 4; e++) {
             for (int from = 0; from < d.size(); from += 20) {
                 int to = Math.min(d.size(), from + 20);
@@ -111,7 +123,7 @@ public final class Tiny {
                 g.fit(new DataSet(d.slice(from, to), Nd4j.create(y, new long[] {to - from, 3}, 'c')));
             }
         }
-        Path zip = dir.resolve("tiny-source.zip");
+        Path zip = dir.resolve("tiny-source-" + size + ".zip");
         try {
             ModelSerializer.writeModel(g, zip.toFile(), false);
         } catch (IOException e) {
