@@ -78,11 +78,32 @@ public final class ProfileEdits {
                 Math.max(1, (int) Math.round(s.minPerClass() * f)), s.medianPerClass() * f,
                 Math.max(1, (int) Math.round(s.maxPerClass() * f)), s.imbalance(), s.heightRange(), s.widthRange(),
                 s.channelsFound(), s.modelInput(), s.geometryMatches(), s.trainableParameters());
-        DatasetProfile.Sufficiency suf = p.sufficiency();
-        DatasetProfile.Sufficiency nsuf = suf == null ? null : new DatasetProfile.Sufficiency(suf.curve(), suf.model(),
-                suf.parameters(), suf.currentPerClass() * f, suf.current(), suf.at2x(), suf.at4x());
+        DatasetProfile.Sufficiency nsuf = scaleCurve(p.sufficiency(), f);
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), ns, p.layers(), p.similarity(),
                 p.sourceView(), nsuf, p.unlabelledImages(), p.sampling());
+    }
+
+    /**
+     * Moves the learning curve to the scaled data size: with the fitted acc(n) = a - b * n^-c (n =
+     * training images per class) the current, 2x and 4x predictions are re-evaluated at the new n,
+     * keeping each interval's width; without a 3-parameter fit the numbers are kept.
+     */
+    static DatasetProfile.Sufficiency scaleCurve(DatasetProfile.Sufficiency suf, double f) {
+        if (suf == null) {
+            return null;
+        }
+        double n = suf.currentPerClass() * f;
+        List<Double> q = suf.parameters();
+        if (q == null || q.size() != 3 || suf.current() == null || suf.at2x() == null || suf.at4x() == null || !(n > 0)) {
+            return new DatasetProfile.Sufficiency(suf.curve(), suf.model(), suf.parameters(), n, suf.current(), suf.at2x(), suf.at4x());
+        }
+        java.util.function.DoubleUnaryOperator acc = x -> Math.max(0, Math.min(1, q.get(0) - q.get(1) * Math.pow(x, -q.get(2))));
+        return new DatasetProfile.Sufficiency(suf.curve(), suf.model(), suf.parameters(), n,
+                moved(suf.current(), acc.applyAsDouble(n)), moved(suf.at2x(), acc.applyAsDouble(2 * n)), moved(suf.at4x(), acc.applyAsDouble(4 * n)));
+    }
+
+    private static DatasetProfile.Estimate moved(DatasetProfile.Estimate e, double value) {
+        return new DatasetProfile.Estimate(value, value - (e.value() - e.low()), value + (e.high() - e.value()));
     }
 
     /** Sets the overall similarity and moves every layer's similarity by the same amount (shift = -ln similarity). */

@@ -65,4 +65,16 @@ class GuardsRulesTest {
         assertThat(PlanDiff.diff(plain.plan(), flagged.plan())).isEmpty();
         assertThat(fired(flagged)).contains("guard-label-overlap", "guard-geometry", "guard-tiny-data");
     }
+
+    @Test
+    void moreImagesMoveAlongTheFittedLearningCurve() {
+        var p = GoldenAuditTest.realProfile();
+        var big = ProfileEdits.withImages(p, p.size().images() * 20);
+        double gainNow = p.sufficiency().at2x().value() - p.sufficiency().current().value();
+        double gainBig = big.sufficiency().at2x().value() - big.sufficiency().current().value();
+        assertThat(gainBig).isLessThan(gainNow / 3);
+        assertThat(big.sufficiency().current().value()).isGreaterThan(p.sufficiency().current().value());
+        assertThat(decide(p).plan().collectMore()).isNotNull();
+        assertThat(decide(big).plan().collectMore()).isNull();
+    }
 }
