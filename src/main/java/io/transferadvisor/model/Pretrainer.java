@@ -124,7 +124,10 @@ public final class Pretrainer {
         int[] statsRows = java.util.Arrays.copyOf(permutation(train.count(), new Random(o.seed() + 1)), Math.min(o.statsSamples(), train.count()));
         Map<String, ModelProfile.ChannelStats> stats = ActivationStats.measure(graph, cuts, batches(train, statsRows, 250));
 
-        AtomicFiles.writeVia(zip, tmp -> ModelSerializer.writeModel(graph, tmp.toFile(), true));
+        AtomicFiles.writeVia(zip, tmp -> {
+            ModelSerializer.writeModel(graph, tmp.toFile(), true);
+            withFixedTimestamps(tmp);
+        });
         String sha = Hashing.sha256(zip);
         double wall = (System.nanoTime() - start) / 1e9;
 
@@ -162,6 +165,29 @@ public final class Pretrainer {
                 testAccuracy, test.count(), zip, sha.substring(0, 12), json, wall);
         log.flush();
         return new Result(zip, json, profile);
+    }
+
+    /**
+     * Rewrites a zip with every entry dated 1980-01-01 (in the same order, same bytes), so the same
+     * weights give the same file and the same SHA-256: ModelSerializer stamps entries with the time.
+     */
+    static void withFixedTimestamps(Path zipFile) throws IOException {
+        Path tmp = zipFile.resolveSibling(zipFile.getFileName() + ".fixed");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new BufferedInputStream(Files.newInputStream(zipFile)));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            java.util.zip.ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                java.util.zip.ZipEntry fixed = new java.util.zip.ZipEntry(e.getName());
+                fixed.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
+                out.putNextEntry(fixed);
+                in.transferTo(out);
+                out.closeEntry();
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, zipFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Fraction of correctly classified images of a subset. */

@@ -52,6 +52,15 @@ class PretrainAndModelsCommandTest {
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
         assertThat(again.err()).contains("already exists").contains("--force");
         assertThat(Hashing.sha256(out.resolve("fmnist-cnn.zip"))).isEqualTo(sha);
+
+        // the same seed again: identical weights and updater state, and no timestamps in the zip, so an identical file
+        Path out2 = tmp.resolve("again");
+        CliTestSupport.Result rerun = CliTestSupport.run("pretrain", "--per-class", "40", "--epochs", "1", "--stats-samples", "100",
+                "--seed", "5", "--data", data.toString(), "-o", out2.toString(), "-q");
+        assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+        assertThat(Hashing.sha256(out2.resolve("fmnist-cnn.zip"))).isEqualTo(sha);
+        assertThat(ProfileFiles.read(out2.resolve("fmnist-cnn.json")).activationStats().get("b3_relu").mean())
+                .containsExactly(p.activationStats().get("b3_relu").mean());
     }
 
     /** The first n training and m test images of the real Fashion-MNIST, as gzipped IDX files (keeps the test fast). */
