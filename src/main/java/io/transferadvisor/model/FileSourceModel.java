@@ -106,6 +106,11 @@ public final class FileSourceModel implements SourceModel {
     }
 
     private static ComputationGraph readKeras(Path file) throws Exception {
+        if (!isHdf5(file)) {
+            // checked here so the HDF5 native library does not print its diagnostic stack to stderr
+            throw new ModelException("cannot load model file " + file + ": not an HDF5 file (no HDF5 signature)"
+                    + "; give a Keras HDF5 model saved with model.save('x.h5'), or a DL4J ModelSerializer .zip");
+        }
         Exception functional;
         try {
             return KerasModelImport.importKerasModelAndWeights(file.toString(), false);
@@ -118,6 +123,22 @@ public final class FileSourceModel implements SourceModel {
             e.addSuppressed(functional);
             throw e;
         }
+    }
+
+    /** HDF5's signature sits at offset 0, 512, 1024, 2048, ... (after an optional user block). */
+    static boolean isHdf5(Path file) throws IOException {
+        byte[] signature = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+        long size = Files.size(file);
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+            for (long offset = 0; offset + signature.length <= size; offset = offset == 0 ? 512 : offset * 2) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(signature.length);
+                ch.read(buf, offset);
+                if (java.util.Arrays.equals(buf.array(), signature)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** DL4J zips hold configuration.json; a ComputationGraph's has "vertices", a MultiLayerNetwork's "confs". */
