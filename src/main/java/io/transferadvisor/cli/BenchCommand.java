@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchProbeCommand.class,
             BenchRulesCommand.class,
+            BenchExecuteCommand.class,
+            BenchTorchCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
