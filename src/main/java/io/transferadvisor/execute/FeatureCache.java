@@ -209,11 +209,9 @@ public final class FeatureCache {
         for (Map.Entry<Request, FeatureCacheStore> e : stores.entrySet()) {
             Request q = e.getKey();
             INDArray a = acts.get(q.layer());
-            INDArray pooled = q.pooling().apply(a).dup('c');
-            long[] shape = pooled.shape();
-            long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
-            int rowLen = Math.toIntExact(pooled.length() / k);
-            float[][] rows = pooled.reshape('c', k, rowLen).toFloatMatrix();
+            long[] shape = a.shape();
+            long[] rowShape = q.pooling().rowShape(Arrays.copyOfRange(shape, 1, shape.length));
+            float[][] rows = q.pooling().rows(a);
             unwritten.add(q, hashes, rows, rowShape);
         }
         return nanos;

@@ -41,6 +41,59 @@ public enum Pooling {
         };
     }
 
+    /**
+     * Pooled rows of a batch activation [n, ...], one float[] per image, computed in plain Java
+     * from one copy of the activation (a handful of small ND4J ops per batch and layer cost more
+     * than the arithmetic).
+     */
+    public float[][] rows(INDArray activation) {
+        int rank = activation.rank();
+        if (rank != 2 && rank != 4) {
+            throw new IllegalArgumentException("cannot pool an activation of rank " + rank + " (shape "
+                    + java.util.Arrays.toString(activation.shape()) + "); only [n, d] and [n, c, h, w] are supported");
+        }
+        INDArray a = activation.castTo(DataType.FLOAT).dup('c');
+        float[] flat = a.data().asFloat();
+        int n = (int) a.size(0);
+        int per = (int) (a.length() / n);
+        int c = (int) a.size(1);
+        int hw = per / c;
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            int base = i * per;
+            switch (this) {
+                case NONE -> out[i] = java.util.Arrays.copyOfRange(flat, base, base + per);
+                case AVG -> {
+                    float[] r = new float[c];
+                    for (int ch = 0; ch < c; ch++) {
+                        double s = 0;
+                        for (int k = 0; k < hw; k++) {
+                            s += flat[base + ch * hw + k];
+                        }
+                        r[ch] = (float) (s / hw);
+                    }
+                    out[i] = r;
+                }
+                case MOMENTS -> {
+                    float[] r = new float[2 * c];
+                    for (int ch = 0; ch < c; ch++) {
+                        double s = 0;
+                        double q = 0;
+                        for (int k = 0; k < hw; k++) {
+                            double v = flat[base + ch * hw + k];
+                            s += v;
+                            q += v * v;
+                        }
+                        r[ch] = (float) (s / hw);
+                        r[c + ch] = (float) (q / hw);
+                    }
+                    out[i] = r;
+                }
+            }
+        }
+        return out;
+    }
+
     /** Shape of one pooled row, given the activation shape without the batch dimension. */
     public long[] rowShape(long[] activationShape) {
         if (activationShape.length != 1 && activationShape.length != 3) {

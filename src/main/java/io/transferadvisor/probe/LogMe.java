@@ -1,8 +1,5 @@
 package io.transferadvisor.probe;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.eigen.Eigen;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * LogME (You et al., ICML 2021, "LogME: Practical Assessment of Pre-trained Models for Transfer
@@ -91,10 +88,9 @@ public final class LogMe {
                 gram[a * d + b] = gram[b * d + a];
             }
         }
-        INDArray vectors = Nd4j.create(gram, new long[] {d, d}, 'c');
-        INDArray eig = Eigen.symmetricGeneralizedEigenvalues(vectors, true); // vectors now holds eigenvectors as columns
-        double[] sigma = eig.toDoubleVector();
-        double[][] v = vectors.toDoubleMatrix();
+        SymmetricEigen.Result eig = SymmetricEigen.of(gram, d);
+        double[] sigma = eig.values();
+        double[][] v = eig.vectors(); // eigenvectors as columns
         double maxSigma = 0;
         for (double s : sigma) {
             maxSigma = Math.max(maxSigma, s);

@@ -1,0 +1,87 @@
+package io.transferadvisor.probe;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.eigen.Eigen;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Eigen-decomposition of a symmetric matrix: cyclic Jacobi in plain Java up to {@value #JACOBI_MAX}
+ * dimensions (no native start-up: ND4J's first LAPACK call costs ~2 s, and at these sizes Jacobi
+ * takes milliseconds), LAPACK dsyev via ND4J above.
+ */
+final class SymmetricEigen {
+    private SymmetricEigen() {}
+
+    static final int JACOBI_MAX = 160;
+
+    /** Eigenvalues and eigenvectors (columns of vectors[row][col]). */
+    record Result(double[] values, double[][] vectors) {}
+
+    /** @param a row-major d x d symmetric matrix (not modified) */
+    static Result of(double[] a, int d) {
+        if (d > JACOBI_MAX) {
+            INDArray m = Nd4j.create(a.clone(), new long[] {d, d}, 'c');
+            INDArray eig = Eigen.symmetricGeneralizedEigenvalues(m, true);
+            return new Result(eig.toDoubleVector(), m.toDoubleMatrix());
+        }
+        double[][] m = new double[d][d];
+        double[][] v = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(a, i * d, m[i], 0, d);
+            v[i][i] = 1;
+        }
+        double scale = 0;
+        for (int i = 0; i < d; i++) {
+            scale = Math.max(scale, Math.abs(m[i][i]));
+        }
+        for (int sweep = 0; sweep < 100; sweep++) {
+            double off = 0;
+            for (int p = 0; p < d; p++) {
+                for (int q = p + 1; q < d; q++) {
+                    off += m[p][q] * m[p][q];
+                }
+            }
+            if (off <= 1e-30 * Math.max(1, scale * scale)) {
+                break;
+            }
+            for (int p = 0; p < d; p++) {
+                for (int q = p + 1; q < d; q++) {
+                    double apq = m[p][q];
+                    if (Math.abs(apq) < 1e-300) {
+                        continue;
+                    }
+                    double theta = (m[q][q] - m[p][p]) / (2 * apq);
+                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+                    if (theta == 0) {
+                        t = 1;
+                    }
+                    double c = 1 / Math.sqrt(t * t + 1);
+                    double s = t * c;
+                    for (int k = 0; k < d; k++) {
+                        double mkp = m[k][p];
+                        double mkq = m[k][q];
+                        m[k][p] = c * mkp - s * mkq;
+                        m[k][q] = s * mkp + c * mkq;
+                    }
+                    for (int k = 0; k < d; k++) {
+                        double mpk = m[p][k];
+                        double mqk = m[q][k];
+                        m[p][k] = c * mpk - s * mqk;
+                        m[q][k] = s * mpk + c * mqk;
+                    }
+                    for (int k = 0; k < d; k++) {
+                        double vkp = v[k][p];
+                        double vkq = v[k][q];
+                        v[k][p] = c * vkp - s * vkq;
+                        v[k][q] = s * vkp + c * vkq;
+                    }
+                }
+            }
+        }
+        double[] values = new double[d];
+        for (int i = 0; i < d; i++) {
+            values[i] = m[i][i];
+        }
+        return new Result(values, v);
+    }
+}
