@@ -118,8 +118,15 @@ public final class ExplainCommand implements Callable<Integer> {
         options.put("what-if", String.join(" ", whatIf));
         Map<String, String> shas = new LinkedHashMap<>();
         audit.inputs().profiles().forEach(p -> shas.put(p.model(), p.modelSha256()));
+        int maxEpochs = 0;
+        try {
+            maxEpochs = Integer.parseInt(audit.inputs().options().getOrDefault("maxEpochs", "0"));
+        } catch (NumberFormatException e) {
+            throw new PlanException("audit " + loc.audit() + ": options.maxEpochs '" + audit.inputs().options().get("maxEpochs")
+                    + "' is not a whole number; regenerate it with 'advisor recommend --force'", e);
+        }
         Recommender.Request req = new Recommender.Request(audit.plan().dataset(), audit.plan().budgetMinutes(),
-                0, audit.plan().seed(), shas, options);
+                maxEpochs, audit.plan().seed(), shas, options);
         Recommender.Recommendation rec = new Recommender(base).recommend(profiles, req);
         List<String> changes = PlanDiff.diff(audit.plan(), rec.plan());
         if (output.json()) {

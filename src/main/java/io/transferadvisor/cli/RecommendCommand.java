@@ -142,6 +142,7 @@ public final class RecommendCommand implements Callable<Integer> {
         options.put("rules", rules.toAbsolutePath().normalize().toString());
         options.put("models", String.join(",", measured.stream().map(DatasetProfile::model).toList()));
         options.put("profile", profiles.isEmpty() ? "measured" : "read from file");
+        options.put("maxEpochs", String.valueOf(spec.budget().maxEpochs()));
         String datasetRef = relative(plan.getParent(), spec.file());
         Recommender.Request request = new Recommender.Request(datasetRef, spec.budget().minutes(), spec.budget().maxEpochs(), spec.seed(),
                 shas, options);
