@@ -33,10 +33,10 @@ public final class ProfilePlot {
             sim[i] = Double.isNaN(l.similarity()) ? 0 : l.similarity();
             logme[i] = l.logme().value();
         }
-        XYChart chart = new XYChartBuilder().width(900).height(500)
+        XYChart chart = new XYChartBuilder().width(900).height(560)
                 .title("Transferability of " + p.model() + " features for " + p.dataset())
                 .xAxisTitle("cut layer (input side first)").yAxisTitle("accuracy / similarity").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisMin(0, 0.0);
         chart.getStyler().setYAxisMax(0, 1.0);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
