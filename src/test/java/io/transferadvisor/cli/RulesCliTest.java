@@ -124,4 +124,20 @@ class RulesCliTest {
         assertThat(r.out()).contains("perClass=3000 similarity=0.10", "chose no strategy", "rules check: FAILED");
         assertThat(r.err()).startsWith("error: rules check failed");
     }
+
+    @Test
+    void severalProfilesAreComparedAndEnsembledWhenClose(@TempDir Path dir) throws Exception {
+        // a second model's profile: the same measurements under another name (so the scores tie)
+        Path other = dir.resolve("other.profile.json");
+        Files.writeString(other, Files.readString(Path.of(PROFILE)).replace("\"model\" : \"fmnist-cnn\"", "\"model\" : \"fmnist-twin\""));
+        Path plan = dir.resolve("plan.yaml");
+        var r = recommend(plan, "--profile", other.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. models-ensemble");
+        assertThat(dir.resolve("plan.profile.json")).exists();
+        assertThat(dir.resolve("plan.profile-fmnist-twin.json")).exists();
+        var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000");
+        assertThat(w.exitCode()).as(w.err()).isZero();
+        assertThat(w.out()).contains("now:  ENSEMBLE of fmnist-cnn, fmnist-twin");
+    }
 }
