@@ -1,0 +1,73 @@
+package io.transferadvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** explain (trace, what-if, diff, bad plans) through the real command line. */
+class ExplainCliTest {
+
+    static CliTestSupport.Result recommend(Path plan, String... extra) {
+        return RulesCliTest.recommend(plan, extra);
+    }
+
+    @Test
+    void explainPrintsTheWholeTraceAndWhatIfReruns(@TempDir Path dir) {
+        Path plan = dir.resolve("plan.yaml");
+        assertThat(recommend(plan).exitCode()).isZero();
+        var r = CliTestSupport.run("explain", plan.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("observed facts (fmnist-cnn):", "LayerFacts(layer=b3_relu", "derived facts:", "SizeClass(level=SMALL",
+                "rules fired, in order:", "why:", "when: DataFacts(", "evidence:", "alternatives rejected:",
+                "FROM_SCRATCH - by reject-from-scratch-not-large", "what would change the decision:", "main reasons:");
+        var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000", "--what-if", "similarity=0.3");
+        assertThat(w.exitCode()).as(w.err()).isZero();
+        assertThat(w.out()).contains("was:  LINEAR_FROZEN fc1_relu", "now:  ", "changes:", "strategy: LINEAR_FROZEN -> ");
+        // a change the rules do not care about gives the same plan (the dataset's epoch cap is kept from the audit)
+        var none = CliTestSupport.run("explain", plan.toString(), "--what-if", "overlap=0.2");
+        assertThat(none.out()).as(none.err()).contains("no change to the plan");
+        var bad = CliTestSupport.run("explain", plan.toString(), "--what-if", "pixels=3");
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_RULES);
+        assertThat(bad.err()).contains("--what-if key 'pixels' unknown");
+    }
+
+    @Test
+    void explainDiffComparesTwoRecommendations(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.yaml");
+        Path b = dir.resolve("b.yaml");
+        assertThat(recommend(a).exitCode()).isZero();
+        assertThat(recommend(b).exitCode()).isZero();
+        var same = CliTestSupport.run("explain", "--diff", a.toString(), b.toString());
+        assertThat(same.out()).contains("same inputs, facts, firings and plan");
+        // edit the rules: a threshold change shows up as a different rules hash and plan
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        try (var s = Files.list(Path.of("rules"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, rules.resolve(p.getFileName()));
+            }
+        }
+        Path derive = rules.resolve("derive.drl");
+        Files.writeString(derive, Files.readString(derive).replace("trainPerClass < 20,", "trainPerClass < 50,")
+                .replace("trainPerClass >= 20,", "trainPerClass >= 50,"));
+        assertThat(recommend(b, "--force", "--rules", rules.toString()).exitCode()).isZero();
+        var d = CliTestSupport.run("explain", "--diff", a.toString(), b.toString());
+        assertThat(d.exitCode()).as(d.err()).isZero();
+        assertThat(d.out()).contains("plan:", "head: SOFTMAX -> SVM", "inputs:", "rulesHash", "fired only in B: size-tiny");
+    }
+
+    @Test
+    void explainOfABadPlanExitsSix(@TempDir Path dir) throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        assertThat(recommend(plan).exitCode()).isZero();
+        Files.writeString(plan, Files.readString(plan).replace("batchNorm: FROZEN", "batchNorm: MELTED"));
+        var r = CliTestSupport.run("explain", plan.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_PLAN);
+        assertThat(r.err()).contains("field 'hyperparameters.batchNorm' has bad value 'MELTED'");
+        var missing = CliTestSupport.run("explain", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_PLAN);
+    }
+
+}
