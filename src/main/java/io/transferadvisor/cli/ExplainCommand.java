@@ -106,11 +106,12 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         List<DatasetProfile> profiles = new ArrayList<>();
         for (Path p : loc.profiles()) {
-            DatasetProfile prof = PlanFiles.readProfile(p);
-            for (String w : whatIf) {
-                prof = ProfileEdits.apply(prof, w);
+            for (DatasetProfile prof : PlanFiles.readProfiles(p)) {
+                for (String w : whatIf) {
+                    prof = ProfileEdits.apply(prof, w);
+                }
+                profiles.add(prof);
             }
-            profiles.add(prof);
         }
         Path rules = rulesDir != null ? rulesDir : Home.rules();
         RuleBase base = RuleBase.load(rules);

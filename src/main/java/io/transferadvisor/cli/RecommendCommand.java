@@ -126,7 +126,7 @@ public final class RecommendCommand implements Callable<Integer> {
             if (models.isEmpty()) {
                 refs.addAll(spec.models());
             } else {
-                for (String m : models) {
+                for (String m : new java.util.LinkedHashSet<>(models)) {
                     refs.add(new DatasetSpec.ModelRef(m, null, null));
                 }
             }

@@ -83,6 +83,32 @@ public final class PlanFiles {
         return ProfileIO.read(file);
     }
 
+    /**
+     * Reads the profiles in a file: one profile, or a JSON array of them (a run directory of a
+     * several-model run holds an array in profile.json).
+     */
+    public static List<DatasetProfile> readProfiles(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            return List.of(ProfileIO.read(file)); // same one-line error as a single profile
+        }
+        if (!text.stripLeading().startsWith("[")) {
+            return List.of(ProfileIO.parse(text, file.toString()));
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode arr = io.transferadvisor.util.Json.json().readTree(text);
+            List<DatasetProfile> out = new ArrayList<>();
+            for (int i = 0; i < arr.size(); i++) {
+                out.add(ProfileIO.parse(arr.get(i).toString(), file + "[" + i + "]"));
+            }
+            return out;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new PlanException("profile " + file + " is not valid JSON: " + e.getOriginalMessage() + "; re-create it with 'advisor profile'", e);
+        }
+    }
+
     public static void writeProfile(Path file, DatasetProfile p) {
         ProfileIO.write(file, p);
     }

@@ -75,6 +75,16 @@ class GoldenAuditTest {
         Path profile = dir.resolve("plan.profile.json");
         PlanFiles.writeProfile(profile, realProfile());
         assertThat(PlanFiles.readProfile(profile)).usingRecursiveComparison().isEqualTo(realProfile());
+        // a several-model run directory keeps its profiles as a JSON array
+        Path array = dir.resolve("profile.json");
+        String one = io.transferadvisor.probe.ProfileIO.toJson(realProfile()).strip();
+        try {
+            java.nio.file.Files.writeString(array, "[" + one + ",\n" + one.replace("\"model\" : \"fmnist-cnn\"", "\"model\" : \"twin\"") + "]");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(PlanFiles.readProfiles(array)).extracting(DatasetProfile::model).containsExactly("fmnist-cnn", "twin");
+        assertThat(PlanFiles.readProfiles(profile)).hasSize(1);
     }
 
     @Test
