@@ -268,7 +268,7 @@ public final class LinearProbe {
             for (double v : g) {
                 gInf = Math.max(gInf, Math.abs(v));
             }
-            if (gInf < 1e-6) {
+            if (gInf < 1e-5) {
                 break;
             }
             // two-loop recursion

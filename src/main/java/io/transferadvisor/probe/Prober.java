@@ -80,7 +80,9 @@ public final class Prober {
         if (cuts.isEmpty()) {
             throw new ModelException("model '" + model.name() + "' lists no candidate cut layers in its profile; re-create its profile");
         }
+        long tm = System.nanoTime();
         ComputationGraph graph = model.load();
+        log.printf("probe: model %s loaded in %.1f s%n", model.name(), (System.nanoTime() - tm) / 1e9);
         String output = graph.getConfiguration().getNetworkOutputs().get(0);
         Map<String, BatchNormReference.Reference> bn = BatchNormReference.find(graph, cuts);
 
@@ -105,6 +107,7 @@ public final class Prober {
         List<LayerProbe> layers = new ArrayList<>();
         Map<String, double[][]> pooled = new LinkedHashMap<>();
         int folds = LinearProbe.folds(y, classes, options.folds());
+        Map<String, LinearProbe.CvResult> fullCv = new LinkedHashMap<>();
         long logmeNanos = 0;
         long probeNanos = 0;
         for (int i = 0; i < cuts.size(); i++) {
@@ -138,6 +141,7 @@ public final class Prober {
             logmeNanos += System.nanoTime() - tl;
             long tp = System.nanoTime();
             LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, classes, folds, 1.0, options.seed());
+            fullCv.put(cut, cv);
             Estimate acc = Bootstrap.proportion(cv.correct(), options.bootstrap(), options.seed() + 17 * i + 2);
             probeNanos += System.nanoTime() - tp;
             double sim = Double.isNaN(shift) ? Double.NaN : DomainShift.similarity(shift);
@@ -163,7 +167,8 @@ public final class Prober {
             }
         }
         long tc = System.nanoTime();
-        Sufficiency sufficiency = sufficiency(pooled.get(best.layer()), y, classes, folds, (double) train.size() / classes, options);
+        Sufficiency sufficiency = sufficiency(pooled.get(best.layer()), y, classes, folds, (double) train.size() / classes, options,
+                fullCv.get(best.layer()));
         log.printf("probe: learning curve on %s: a=%.4f b=%.4f c=%.3f%n", best.layer(), sufficiency.parameters().get(0),
                 sufficiency.parameters().get(1), sufficiency.parameters().get(2));
         log.printf("probe: time %.1f s LogME, %.1f s linear probe, %.1f s learning curve%n", logmeNanos / 1e9, probeNanos / 1e9,
@@ -350,14 +355,17 @@ public final class Prober {
         return q;
     }
 
-    static Sufficiency sufficiency(double[][] x, int[] y, int classes, int folds, double currentPerClass, ProbeOptions options) {
+    /** @param full the layer's cross-validation on all the data (the curve's last point, already computed) */
+    static Sufficiency sufficiency(double[][] x, int[] y, int classes, int folds, double currentPerClass, ProbeOptions options,
+                                   LinearProbe.CvResult full) {
         int n = x.length;
         boolean[][] correct = new boolean[FRACTIONS.length][];
         double[] perClass = new double[FRACTIONS.length];
         double[] acc = new double[FRACTIONS.length];
         List<CurvePoint> curve = new ArrayList<>();
         for (int f = 0; f < FRACTIONS.length; f++) {
-            LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, classes, folds, FRACTIONS[f], options.seed());
+            LinearProbe.CvResult cv = FRACTIONS[f] >= 1 && full != null ? full
+                    : LinearProbe.crossValidate(x, y, classes, folds, FRACTIONS[f], options.seed());
             correct[f] = cv.correct();
             acc[f] = cv.accuracy();
             perClass[f] = Math.max(1, FRACTIONS[f] * (folds - 1) / folds * n / classes);
