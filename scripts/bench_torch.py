@@ -5,6 +5,10 @@ Trains the fmnist-cnn architecture (conv3x3-BN-ReLU x4 with 2x2 max pools after 
 dense 128-BN-ReLU, linear output) on the same raw images the DL4J side used, with the same batch
 size and thread count, and prints one JSON line: images/s per epoch.
 Usage: bench_torch.py IMAGES.f32 LABELS.i32 N CLASSES EPOCHS BATCH THREADS
+       bench_torch.py finetune WEIGHTS_DIR TRAIN.f32 TRAIN.i32 NTRAIN TEST.f32 TEST.i32 NTEST CLASSES EPOCHS BATCH THREADS
+The second form loads the pretrained fmnist-cnn weights exported by the DL4J side (raw float32
+files + manifest.json), puts a new head on it and fine-tunes everything, printing test accuracy
+and cumulative training seconds after every epoch (the "fine-tune everything" baseline).
 """
 import json
 import sys
@@ -27,7 +31,69 @@ def model(classes):
     return nn.Sequential(*layers)
 
 
+def load_pretrained(net, wdir):
+    """DL4J layout -> PyTorch: conv W [out,in,kh,kw] as is; dense W [in,out] transposed;
+    BN running_var = 10^(2*log10stdev) (DL4J stores the variance without eps, both add eps)."""
+    man = json.load(open(wdir + "/manifest.json"))
+
+    def arr(name):
+        m = man[name]
+        return torch.from_numpy(np.fromfile(wdir + "/" + m["file"], dtype="<f4").reshape(m["shape"]).copy())
+
+    convs = [m for m in net if isinstance(m, nn.Conv2d)]
+    bns = [m for m in net if isinstance(m, (nn.BatchNorm2d, nn.BatchNorm1d))]
+    lins = [m for m in net if isinstance(m, nn.Linear)]
+    with torch.no_grad():
+        for i, c in enumerate(convs):
+            c.weight.copy_(arr("b%d_conv/W" % (i + 1)).reshape(c.weight.shape))
+        names = ["b1_bn", "b2_bn", "b3_bn", "b4_bn", "fc1_bn"]
+        for b, n in zip(bns, names):
+            b.weight.copy_(arr(n + "/gamma").reshape(-1))
+            b.bias.copy_(arr(n + "/beta").reshape(-1))
+            b.running_mean.copy_(arr(n + "/mean").reshape(-1))
+            b.running_var.copy_(torch.pow(10.0, 2 * arr(n + "/log10stdev").reshape(-1)))
+        lins[0].weight.copy_(arr("fc1/W").reshape(lins[0].in_features, lins[0].out_features).t())
+
+
+def finetune(args):
+    wdir, trx, tr_y, ntr, tex, tey, nte, classes, epochs, batch, threads = args
+    ntr, nte, classes, epochs, batch, threads = int(ntr), int(nte), int(classes), int(epochs), int(batch), int(threads)
+    torch.set_num_threads(threads)
+    torch.manual_seed(42)
+    x = torch.from_numpy(np.fromfile(trx, dtype="<f4").reshape(ntr, 1, 28, 28))
+    y = torch.from_numpy(np.fromfile(tr_y, dtype="<i4").astype(np.int64))
+    xt = torch.from_numpy(np.fromfile(tex, dtype="<f4").reshape(nte, 1, 28, 28))
+    yt = torch.from_numpy(np.fromfile(tey, dtype="<i4").astype(np.int64))
+    net = model(classes)
+    load_pretrained(net, wdir)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    g = torch.Generator().manual_seed(42)
+    spent = 0.0
+    curve = []
+    for _ in range(epochs):
+        net.train()
+        perm = torch.randperm(ntr, generator=g)
+        t0 = time.perf_counter()
+        for i in range(0, ntr, batch):
+            idx = perm[i:i + batch]
+            if len(idx) < 2:
+                continue
+            opt.zero_grad()
+            loss_fn(net(x[idx]), y[idx]).backward()
+            opt.step()
+        spent += time.perf_counter() - t0
+        net.eval()
+        with torch.no_grad():
+            acc = float((net(xt).argmax(1) == yt).float().mean())
+        curve.append([spent, acc])
+    print(json.dumps({"framework": "pytorch " + torch.__version__, "threads": torch.get_num_threads(), "curve": curve}))
+
+
 def main():
+    if sys.argv[1] == "finetune":
+        finetune(sys.argv[2:13])
+        return
     images, labels, n, classes, epochs, batch, threads = sys.argv[1:8]
     n, classes, epochs, batch, threads = int(n), int(classes), int(epochs), int(batch), int(threads)
     torch.set_num_threads(threads)

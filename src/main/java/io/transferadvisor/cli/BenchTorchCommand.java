@@ -39,19 +39,42 @@ public final class BenchTorchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--throughput", negatable = true, defaultValue = "true", description = "Measure training throughput (default ${DEFAULT-VALUE}).")
+    boolean throughput;
+
+    @Option(names = "--tta", negatable = true, defaultValue = "true", description = "Also measure time-to-accuracy (default ${DEFAULT-VALUE}).")
+    boolean tta;
+
+    @Option(names = "--tta-epochs", defaultValue = "30", description = "Epochs of the PyTorch fine-tune-everything baseline (default ${DEFAULT-VALUE}).")
+    int ttaEpochs;
+
     @Option(names = "-o", paramLabel = "FILE", description = "Markdown output (default docs/benchmarks/execute-torch.md).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        Path tmp0 = Files.createTempDirectory("bench-torch");
+        if (!throughput) {
+            StringBuilder md = new StringBuilder("# Benchmark: time to accuracy, advisor plan vs PyTorch fine-tune everything\n\n");
+            md.append("Command: `advisor bench torch --no-throughput --tta-epochs ").append(ttaEpochs).append("`  \n");
+            md.append("Date: ").append(LocalDate.now()).append("; machine: ").append(Runtime.getRuntime().availableProcessors())
+                    .append(" cores (nproc), Java ").append(System.getProperty("java.version")).append("; other jobs were running on the machine.\n");
+            timeToAccuracy(md, tmp0);
+            Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/execute-tta.md");
+            AtomicFiles.writeString(file, md.toString());
+            w.print(md);
+            w.println("written to " + file);
+            w.flush();
+            return ExitCodes.OK;
+        }
         Path ds = Home.dir().resolve("examples/fashion-large.yaml");
         DatasetSpec s = SpecReader.read(ds);
         LoadedDataset data = DatasetLoader.load(s);
         TrainData train = TrainData.load(data.train(), FmnistCnn.INPUT);
         int n = train.size();
         int k = data.classNames().size();
-        Path tmp = Files.createTempDirectory("bench-torch");
+        Path tmp = tmp0;
         ByteBuffer fb = ByteBuffer.allocate(4 * train.data().length).order(ByteOrder.LITTLE_ENDIAN);
         fb.asFloatBuffer().put(train.data());
         Files.write(tmp.resolve("x.f32"), fb.array());
@@ -116,11 +139,125 @@ public final class BenchTorchCommand implements Callable<Integer> {
         md.append(String.format("| DL4J | %s | %.0f |%n", dl4j.stream().map(v -> String.format("%.0f", v)).toList(), dl4jIps));
         md.append(String.format("| PyTorch | %s | %.0f |%n", torch.get("imagesPerSecond").toString(), torchIps));
         md.append(String.format("%nRatio DL4J / PyTorch: **%.2f**.%n", dl4jIps / torchIps));
+        if (tta) {
+            timeToAccuracy(md, tmp);
+        }
         Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/execute-torch.md");
         AtomicFiles.writeString(file, md.toString());
         w.print(md);
         w.println("written to " + file);
         w.flush();
         return ExitCodes.OK;
+    }
+
+    /** The advisor's plan (probe + rules + execute) vs PyTorch fine-tuning everything from the same pretrained weights. */
+    private void timeToAccuracy(StringBuilder md, Path tmp) throws Exception {
+        Path ds = Home.dir().resolve("examples/default.yaml");
+        DatasetSpec s = SpecReader.read(ds);
+        LoadedDataset data = DatasetLoader.load(s);
+        io.transferadvisor.model.SourceModel model = io.transferadvisor.model.ModelRegistry.resolve(s.models().get(0));
+        PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+        Path cache = tmp.resolve("cache");
+        long t0 = System.nanoTime();
+        var profile = io.transferadvisor.probe.Prober.run(data, model, io.transferadvisor.probe.ProbeOptions.defaults(s.seed(), cache), quiet);
+        double probeSeconds = (System.nanoTime() - t0) / 1e9;
+        io.transferadvisor.plan.Plan plan;
+        String planSource;
+        try {
+            var rec = new io.transferadvisor.rules.Recommender(io.transferadvisor.rules.RuleBase.load(Home.rules())).recommend(List.of(profile),
+                    new io.transferadvisor.rules.Recommender.Request(ds.toString(), s.budget().minutes(), s.budget().maxEpochs(), s.seed(),
+                            java.util.Map.of(), java.util.Map.of("command", "bench torch")));
+            plan = rec.plan();
+            planSource = "recommended by the rules";
+        } catch (RuntimeException e) {
+            throw new io.transferadvisor.rules.RulesException("the rules could not recommend a plan for " + ds + ": " + e.getMessage(), e);
+        }
+        var in = new io.transferadvisor.execute.RunInputs(data, n -> model, ds, null, null);
+        var r = io.transferadvisor.execute.Executor.run(plan, in, io.transferadvisor.execute.ExecuteOptions.defaults()
+                .withOutput(tmp.resolve("advisor-run")).withCacheDir(cache), quiet);
+        var ph = r.metrics().phases();
+        double trainSeconds = 0;
+        for (var e : ph.entrySet()) {
+            if (!List.of("load", "evaluate", "save").contains(e.getKey())) {
+                trainSeconds += e.getValue();
+            }
+        }
+        double target = r.metrics().test().accuracy();
+
+        // export the pretrained weights for the PyTorch side
+        ComputationGraph g = model.load();
+        Path wdir = Files.createDirectories(tmp.resolve("weights"));
+        var manifest = Json.json().createObjectNode();
+        for (String v : g.getConfiguration().getVertices().keySet()) {
+            var layer = g.getLayer(v);
+            if (layer == null || layer.numParams() == 0) {
+                continue;
+            }
+            for (var p : layer.paramTable().entrySet()) {
+                String f = v + "_" + p.getKey() + ".f32";
+                float[] vals = p.getValue().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+                ByteBuffer b = ByteBuffer.allocate(4 * vals.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(vals);
+                Files.write(wdir.resolve(f), b.array());
+                var node = manifest.putObject(v + "/" + p.getKey());
+                node.put("file", f);
+                var shape = node.putArray("shape");
+                for (long d : p.getValue().shape()) {
+                    shape.add(d);
+                }
+            }
+        }
+        Files.writeString(wdir.resolve("manifest.json"), Json.json().writeValueAsString(manifest));
+        TrainData tr = TrainData.load(data.train(), FmnistCnn.INPUT);
+        TrainData te = TrainData.load(data.test(), FmnistCnn.INPUT);
+        writeRaw(tmp.resolve("tr.f32"), tmp.resolve("tr.i32"), tr);
+        writeRaw(tmp.resolve("te.f32"), tmp.resolve("te.i32"), te);
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", Home.dir().resolve("scripts/bench_torch.py").toString(), "finetune",
+                wdir.toString(), tmp.resolve("tr.f32").toString(), tmp.resolve("tr.i32").toString(), String.valueOf(tr.size()),
+                tmp.resolve("te.f32").toString(), tmp.resolve("te.i32").toString(), String.valueOf(te.size()),
+                String.valueOf(data.classNames().size()), String.valueOf(ttaEpochs), "32", "2");
+        pb.environment().put("OMP_NUM_THREADS", "2");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes());
+        int rc = p.waitFor();
+        String last = text.strip().lines().reduce((a, b) -> b).orElse("");
+        if (rc != 0 || !last.startsWith("{")) {
+            throw new io.transferadvisor.execute.TrainingException("PyTorch fine-tune baseline failed (exit " + rc + "): " + last);
+        }
+        JsonNode curve = Json.json().readTree(last).get("curve");
+        double reached = -1;
+        double best = 0;
+        int bestEpoch = 0;
+        for (int e = 0; e < curve.size(); e++) {
+            double acc = curve.get(e).get(1).asDouble();
+            if (acc > best) {
+                best = acc;
+                bestEpoch = e + 1;
+            }
+            if (reached < 0 && acc >= target) {
+                reached = curve.get(e).get(0).asDouble();
+            }
+        }
+        md.append("\n## Time to accuracy: the advisor's plan vs PyTorch fine-tuning everything\n\n");
+        md.append("Task: examples/default.yaml (").append(data.train().size()).append(" train, ").append(data.validation().size())
+                .append(" validation, ").append(te.size()).append(" test images of Fashion-MNIST classes 5-9), both starting from the ")
+                .append("pretrained fmnist-cnn weights (exported from DL4J to PyTorch), 2 threads.\n\n");
+        md.append("| approach | training seconds | test accuracy |\n|---|---:|---:|\n");
+        md.append(String.format("| advisor plan: %s%s, %s (DL4J; features + training) | %.1f | %.4f |%n", plan.strategy(),
+                plan.cutoffLayer() == null ? "" : " at " + plan.cutoffLayer(), planSource, trainSeconds, target));
+        md.append(String.format("| the same plus the probe that chose it (%.1f s) | %.1f | %.4f |%n", probeSeconds, trainSeconds + probeSeconds, target));
+        md.append(String.format("| PyTorch fine-tune everything, Adam 1e-3, batch 32: time to reach %.4f | %s | best %.4f (epoch %d of %d, %.1f s) |%n",
+                target, reached < 0 ? "not reached" : String.format("%.1f", reached), best, bestEpoch, curve.size(),
+                curve.get(curve.size() - 1).get(0).asDouble()));
+    }
+
+    private static void writeRaw(Path x, Path y, TrainData d) throws java.io.IOException {
+        ByteBuffer fb = ByteBuffer.allocate(4 * d.data().length).order(ByteOrder.LITTLE_ENDIAN);
+        fb.asFloatBuffer().put(d.data());
+        Files.write(x, fb.array());
+        ByteBuffer lb = ByteBuffer.allocate(4 * d.size()).order(ByteOrder.LITTLE_ENDIAN);
+        lb.asIntBuffer().put(d.labels());
+        Files.write(y, lb.array());
     }
 }

@@ -215,15 +215,28 @@ public final class HtmlReport {
             h.append("<p class=\"note\">No audit.json beside the plan (a hand-written plan): no rule reasons to show.</p>\n");
             return;
         }
-        JsonNode firings = null;
+        if (audit.path("reasons").isArray() && !audit.get("reasons").isEmpty()) {
+            h.append("<p><b>Why this plan</b></p><ol>");
+            for (JsonNode r : audit.get("reasons")) {
+                h.append("<li>").append(esc(r.isTextual() ? r.asText() : describe(r))).append("</li>");
+            }
+            h.append("</ol>\n");
+        }
+        List<JsonNode> firings = new ArrayList<>();
         for (String k : List.of("firings", "fired", "rules", "decisions")) {
             if (audit.path(k).isArray()) {
-                firings = audit.get(k);
-                break;
+                audit.get(k).forEach(firings::add);
             }
         }
-        if (firings != null && !firings.isEmpty()) {
-            h.append("<ol>");
+        if (audit.path("traces").isArray()) {
+            for (JsonNode t : audit.get("traces")) {
+                if (t.path("firings").isArray()) {
+                    t.get("firings").forEach(firings::add);
+                }
+            }
+        }
+        if (!firings.isEmpty()) {
+            h.append("<details><summary>").append(firings.size()).append(" rule firings</summary><ol>");
             for (JsonNode f : firings) {
                 String id = first(f, "id", "ruleId", "rule", "name");
                 String why = first(f, "rationale", "reason", "why", "description");
@@ -233,13 +246,14 @@ public final class HtmlReport {
                 }
                 h.append("</li>");
             }
-            h.append("</ol>\n");
+            h.append("</ol></details>\n");
         }
-        for (String k : List.of("rejected", "alternatives", "whatWouldChange", "counterfactuals")) {
+        for (String k : List.of("rejected", "alternatives", "counterfactuals", "whatWouldChange")) {
             if (audit.path(k).isArray() && !audit.get(k).isEmpty()) {
-                h.append("<p><b>").append(esc(k)).append("</b></p><ul>");
+                h.append("<p><b>").append(esc(k.equals("counterfactuals") ? "What would change the decision" : k.equals("rejected")
+                        ? "Alternatives rejected" : k)).append("</b></p><ul>");
                 for (JsonNode a : audit.get(k)) {
-                    h.append("<li>").append(esc(a.isTextual() ? a.asText() : compact(a))).append("</li>");
+                    h.append("<li>").append(esc(a.isTextual() ? a.asText() : describe(a))).append("</li>");
                 }
                 h.append("</ul>\n");
             }
@@ -252,7 +266,18 @@ public final class HtmlReport {
         }
     }
 
-    private static String compact(JsonNode n) {
+    /** A readable line for an audit entry: its text, or strategy + rule + reason, or the JSON. */
+    private static String describe(JsonNode n) {
+        String text = first(n, "text", "summary");
+        if (!text.isEmpty()) {
+            return text;
+        }
+        String reason = first(n, "reason", "rationale");
+        if (!reason.isEmpty()) {
+            String what = first(n, "strategy", "change", "model");
+            String rule = first(n, "rule", "id");
+            return (what.isEmpty() ? "" : what + ": ") + reason + (rule.isEmpty() ? "" : " (" + rule + ")");
+        }
         return n.toString();
     }
 
