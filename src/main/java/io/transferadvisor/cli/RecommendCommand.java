@@ -89,6 +89,7 @@ public final class RecommendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
+        long t0 = System.nanoTime();
         Path plan = planFile.toAbsolutePath().normalize();
         Path audit = PlanFiles.auditOf(plan);
         Path profileOut = PlanFiles.profileOf(plan);
@@ -146,13 +147,24 @@ public final class RecommendCommand implements Callable<Integer> {
         String datasetRef = relative(plan.getParent(), spec.file());
         Recommender.Request request = new Recommender.Request(datasetRef, spec.budget().minutes(), spec.budget().maxEpochs(), spec.seed(),
                 shas, options);
-        Recommender.Recommendation rec = new Recommender(rulesOf(loading)).recommend(measured, request);
+        long tInputs = System.nanoTime();
+        RuleBase ruleBase = rulesOf(loading);
+        long tRules = System.nanoTime();
+        Recommender.Recommendation rec = new Recommender(ruleBase).recommend(measured, request);
+        long tRecommend = System.nanoTime();
 
         PlanIO.write(plan, rec.plan());
         AuditIO.write(audit, rec.audit());
         String primary = rec.plan().models().get(0);
         for (DatasetProfile p : measured) {
             PlanFiles.writeProfile(p.model().equals(primary) ? profileOut : PlanFiles.profileOf(plan, p.model()), p);
+        }
+        if (output.verbose()) {
+            long tWrite = System.nanoTime();
+            err.printf(java.util.Locale.ROOT, "timing: inputs %.0f ms, waiting for the rule compile %.0f ms, rules + counterfactuals %.0f ms, "
+                    + "writes %.0f ms (JVM uptime at start of command %d ms)%n", (tInputs - t0) / 1e6, (tRules - tInputs) / 1e6,
+                    (tRecommend - tRules) / 1e6, (tWrite - tRecommend) / 1e6,
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (tWrite - t0) / 1_000_000);
         }
         if (output.json()) {
             Map<String, Object> json = new LinkedHashMap<>();
