@@ -82,9 +82,7 @@ public final class ProfileSummary {
     public static String moreData(Sufficiency f) {
         long n = Math.round(f.currentPerClass());
         double x = 100 * (f.at2x().value() - f.current().value());
-        double lo = 100 * (f.at2x().low() - f.current().value());
-        double hi = 100 * (f.at2x().high() - f.current().value());
-        return String.format(Locale.ROOT, "+%d labels per class ≈ %+.1f points (95%% CI %+.1f .. %+.1f)", n, x, lo, hi);
+        return String.format(Locale.ROOT, "+%d labels per class ≈ %+.1f points (to %s)", n, x, est(f.at2x()));
     }
 
     static String est(Estimate e) {
