@@ -435,10 +435,7 @@ public final class Executor {
         }
 
         // Frozen features: computed once (cached on disk, shared with the probe), reused every epoch.
-        String modelId = c.source.profile().sha256() != null ? c.source.profile().sha256() : Hashing.sha256(c.source.name());
-        if (recalibrated) {
-            modelId = Hashing.sha256(modelId + "|bn-recalibrated|" + c.data().contentHash() + "|" + c.plan.seed());
-        }
+        String modelId = featureModelId(c, recalibrated);
         FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache());
         FeatureCache.Request req = new FeatureCache.Request(cut, pooling);
         int bs = Math.max(64, c.hp.batchSize());
@@ -577,9 +574,7 @@ public final class Executor {
     private static ComputationGraph fineTune(Ctx c, ComputationGraph source, Strategy s) {
         String cut = s == Strategy.FINETUNE_ABOVE ? cutoff(c, source) : null;
         boolean scratch = s == Strategy.FROM_SCRATCH;
-        if (!scratch) {
-            maybeRecalibrate(c, source);
-        }
+        boolean recalibrated = !scratch && maybeRecalibrate(c, source);
         if (scratch && c.hp.batchNorm() != BatchNormPolicy.TRAIN) {
             c.notes.add("batch norm trained (policy " + c.hp.batchNorm() + " ignored: a randomly initialised network has no statistics to keep)");
         }
@@ -606,7 +601,72 @@ public final class Executor {
             c.notes.add("parameters re-initialised at random (seed " + c.plan.seed() + ")");
         }
         c.lap("build");
+        if (cut != null && c.options.featureCache() && !c.hp.augmentation().enabled() && PlanOverrides.freezeList(c.plan).isEmpty()) {
+            ComputationGraph cached = aboveCutOnCachedMaps(c, source, net, cut, recalibrated);
+            if (cached != null) {
+                return cached;
+            }
+        }
         return train(c, "train", net, c.train, c.validation, labelsFor(c.plan.head()), c.hp.augmentation());
+    }
+
+    /** Feature-cache identity of the source weights (changed by batch-norm recalibration on this data). */
+    private static String featureModelId(Ctx c, boolean recalibrated) {
+        String id = c.source.profile().sha256() != null ? c.source.profile().sha256() : Hashing.sha256(c.source.name());
+        return recalibrated ? Hashing.sha256(id + "|bn-recalibrated|" + c.data().contentHash() + "|" + c.plan.seed()) : id;
+    }
+
+    /**
+     * FINETUNE_ABOVE without augmentation: the frozen prefix's output maps are computed once
+     * (feature cache, Pooling.NONE at the cut) and only the layers above the cut run every epoch;
+     * the trained parameters are copied back into the full network. Returns null (train on raw
+     * images instead) when an edge crosses the cut other than the cut itself.
+     */
+    private static ComputationGraph aboveCutOnCachedMaps(Ctx c, ComputationGraph source, ComputationGraph net, String cut, boolean recalibrated) {
+        ComputationGraphConfiguration full = net.getConfiguration();
+        Set<String> prefix = Networks.ancestors(full, cut);
+        var gb = new NeuralNetConfiguration.Builder().seed(c.plan.seed()).graphBuilder().addInputs("features")
+                .setInputTypes(Networks.typeOf(full, c.inputType, cut));
+        for (String v : Networks.order(full)) {
+            if (prefix.contains(v)) {
+                continue;
+            }
+            List<String> ins = new ArrayList<>();
+            for (String i : full.getVertexInputs().get(v)) {
+                if (prefix.contains(i) && !i.equals(cut)) {
+                    return null;
+                }
+                ins.add(i.equals(cut) ? "features" : i);
+            }
+            gb.addVertex(v, full.getVertices().get(v).clone(), ins.toArray(String[]::new));
+        }
+        gb.setOutputs(full.getNetworkOutputs().toArray(String[]::new));
+        ComputationGraph top = new ComputationGraph(gb.build());
+        top.init();
+        for (String v : top.getConfiguration().getVertices().keySet()) {
+            if (top.getLayer(v) != null && top.getLayer(v).numParams() > 0) {
+                Networks.copyParams(net, top, v);
+            }
+        }
+        FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache());
+        FeatureCache.Request req = new FeatureCache.Request(cut, Pooling.NONE);
+        int bs = Math.max(64, c.hp.batchSize());
+        String modelId = featureModelId(c, recalibrated);
+        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), shuffled(c.data().train(), c.plan.seed()), c.geometry, bs, null);
+        FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs, null);
+        c.cache = new RunMetrics.CacheUse(cut, Pooling.NONE.name(), ftr.reused() + fva.reused(), ftr.computed() + fva.computed(),
+                ftr.forwardSeconds() + fva.forwardSeconds());
+        c.progress.log("frozen layers up to " + cut + " computed once: " + c.cache.reused() + " images from the cache, "
+                + c.cache.computed() + " computed; training the " + (top.getConfiguration().getVertices().size()) + " vertices above it");
+        c.lap("features");
+        ComputationGraph trained = train(c, "train", top, TrainData.of(ftr.get(cut, Pooling.NONE), c.train.labels()),
+                TrainData.of(fva.get(cut, Pooling.NONE), c.validation.labels()), labelsFor(c.plan.head()), null);
+        for (String v : trained.getConfiguration().getVertices().keySet()) {
+            if (trained.getLayer(v) != null && trained.getLayer(v).numParams() > 0) {
+                Networks.copyParams(trained, net, v);
+            }
+        }
+        return net;
     }
 
     /**

@@ -261,6 +261,7 @@ public final class Networks {
             if (t instanceof InputType.InputTypeConvolutional) {
                 replacement = new org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.Builder(1, 1).nIn(c).nOut(c)
                         .depthMultiplier(1).hasBias(true).activation(org.nd4j.linalg.activations.Activation.IDENTITY)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate)
                         .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER).updater(new org.nd4j.linalg.learning.config.NoOp())
                         .biasUpdater(new org.nd4j.linalg.learning.config.NoOp()).build();
                 p.put("W", org.nd4j.linalg.factory.Nd4j.create(a).reshape(1, 1, c, 1));

@@ -84,6 +84,14 @@ class ExecutorTrainedStrategiesTest {
         ComputationGraph m = model(r);
         sameParams(m, source, "c1", "bn1");
         changedParams(m, source, "c2", "fc");
+        // the frozen prefix ran once (cached full maps at the cut); the saved model is still the whole network on raw images
+        assertThat(r.metrics().cache().pooling()).isEqualTo("NONE");
+        assertThat(r.metrics().cache().layer()).isEqualTo("p1");
+        assertThat(m.getConfiguration().getNetworkInputs()).containsExactly("input");
+        TrainData test = TrainData.load(Tiny.data(0.8f, false).test(), Tiny.GEOMETRY);
+        float[][] scores = Executor.scores(m, test, HeadType.SOFTMAX);
+        assertThat(io.transferadvisor.report.ClassificationMetrics.of(test.labels(), scores, Tiny.CLASSES).accuracy())
+                .isCloseTo(r.metrics().test().accuracy(), within(1e-9));
         // discriminative rates: head at the head rate, backbone at the backbone rate
         assertThat(adamLr(m, "output")).isCloseTo(0.01, within(1e-12));
         assertThat(adamLr(m, "c2")).isCloseTo(0.003, within(1e-12));
