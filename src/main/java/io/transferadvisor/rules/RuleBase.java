@@ -210,6 +210,14 @@ public final class RuleBase {
         return new RuleBase(abs, kb, Hashing.hex(digest), List.copyOf(names), Collections.unmodifiableMap(ordered));
     }
 
+    /**
+     * A bare session over the compiled rules, for tests that drive the engine step by step
+     * (insert, modify, retract observed facts and watch truth maintenance follow). The caller disposes it.
+     */
+    KieSession newSession() {
+        return kieBase.newKieSession();
+    }
+
     /** Runs the rules over the given facts in a fresh session and records every firing in order. */
     public Evaluation evaluate(Collection<?> facts) {
         KieSession session = kieBase.newKieSession();
