@@ -7,6 +7,8 @@ import io.transferadvisor.rules.RuleBase.RawFiring;
 import io.transferadvisor.rules.facts.Alternative;
 import io.transferadvisor.rules.facts.BestLayer;
 import io.transferadvisor.rules.facts.CompetitiveLayer;
+import io.transferadvisor.rules.facts.FarShiftedLayer;
+import io.transferadvisor.rules.facts.ShiftFloor;
 import io.transferadvisor.rules.facts.DataFacts;
 import io.transferadvisor.rules.facts.DataHungry;
 import io.transferadvisor.rules.facts.DomainFacts;
@@ -41,7 +43,8 @@ final class AuditBuilder {
 
     static final Set<Class<?>> OBSERVED = Set.of(DataFacts.class, DomainFacts.class, LayerFacts.class, SufficiencyFacts.class, Preferences.class);
     static final Set<Class<?>> DERIVED = Set.of(SizeClass.class, SimilarityClass.class, LabelOverlap.class, Imbalance.class,
-            GeometryMismatch.class, DataHungry.class, UnlabelledPool.class, BestLayer.class, CompetitiveLayer.class, LowShiftLayer.class);
+            GeometryMismatch.class, DataHungry.class, UnlabelledPool.class, BestLayer.class, CompetitiveLayer.class,
+            ShiftFloor.class, FarShiftedLayer.class, LowShiftLayer.class);
 
     static Audit build(RuleBase rules, List<DatasetProfile> profiles, Recommender.Request req, Recommender.Decision d,
                        List<Audit.Counterfactual> cfs, double millis) {

@@ -4,6 +4,7 @@ import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.rules.facts.Rejected;
+import io.transferadvisor.rules.facts.ShiftFloor;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -17,7 +18,7 @@ import java.util.TreeSet;
 /**
  * `advisor rules check`: runs the rule base over a grid of synthetic profiles (sizes x
  * similarities x imbalance x unlabelled x label overlap x curve shapes, plus geometry, data-hungry,
- * steep-shift, single-layer and several-model variants) and verifies that every profile gets
+ * steep-shift, shifted-top, single-layer and several-model variants) and verifies that every profile gets
  * exactly one strategy, exactly one cutoff where one is needed (a candidate layer), one value of
  * every hyperparameter, a backbone rate below the head rate, a rejection for every strategy not
  * taken; that every strategy is chosen somewhere; and that every rule fires at least once.
@@ -102,11 +103,65 @@ public final class RuleCheck {
         for (Rejected x : r.evaluation().all(Rejected.class)) {
             covered.add(x.strategy());
         }
+        if (p.strategy() == Strategy.LINEAR_FROZEN && r.profile() != null && p.cutoffLayer() != null) {
+            out.addAll(checkLinearCut(label, r.profile(), p.cutoffLayer(), r.evaluation().all(ShiftFloor.class)));
+        }
         if (r.profile() != null) {
             Set<Strategy> missing = EnumSet.complementOf(EnumSet.copyOf(covered));
             missing.remove(Strategy.ENSEMBLE); // decided by the model-selection stage when several models are given
             if (!missing.isEmpty()) {
                 out.add(label + ": no rule rejects " + missing + " (chosen " + p.strategy() + ")");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A linear cut must be a competitive layer (probe accuracy within the best layer's interval),
+     * at or above the least-shifted competitive layer, and no competitive layer above it may be at
+     * least as similar to the source (that layer would be as good, later and no more shifted).
+     * These hold for any shift margin. With the rule base's own ShiftFloor, also: the cut is at or
+     * above the floor and it is the latest competitive layer that is.
+     */
+    static List<String> checkLinearCut(String label, DatasetProfile profile, String cut, List<ShiftFloor> floors) {
+        List<String> out = new ArrayList<>();
+        DatasetProfile.LayerProbe best = null;
+        for (DatasetProfile.LayerProbe l : profile.layers()) {
+            if (best == null || l.probeAccuracy().value() > best.probeAccuracy().value()
+                    || (l.probeAccuracy().value() == best.probeAccuracy().value() && l.index() > best.index())) {
+                best = l;
+            }
+        }
+        double bestLow = best.probeAccuracy().low();
+        List<DatasetProfile.LayerProbe> competitive = profile.layers().stream().filter(l -> l.probeAccuracy().value() >= bestLow).toList();
+        DatasetProfile.LayerProbe c = competitive.stream().filter(l -> l.layer().equals(cut)).findFirst().orElse(null);
+        if (c == null) {
+            out.add(label + ": linear cut " + cut + " is not within the best layer's accuracy interval");
+            return out;
+        }
+        DatasetProfile.LayerProbe leastShifted = competitive.stream()
+                .max(java.util.Comparator.comparingDouble(DatasetProfile.LayerProbe::similarity).thenComparingInt(DatasetProfile.LayerProbe::index))
+                .orElseThrow();
+        if (c.index() < leastShifted.index()) {
+            out.add(label + ": linear cut " + cut + " is below the least-shifted competitive layer " + leastShifted.layer());
+        }
+        for (DatasetProfile.LayerProbe l : competitive) {
+            if (l.index() > c.index() && l.similarity() >= c.similarity()) {
+                out.add(label + ": linear cut " + cut + " passes over " + l.layer() + ", later, as accurate and no more shifted");
+            }
+        }
+        if (floors.size() != 1) {
+            out.add(label + ": " + floors.size() + " shift floors derived for a linear cut; expected exactly one");
+            return out;
+        }
+        double floor = floors.get(0).floor();
+        if (c.similarity() < floor) {
+            out.add(String.format(Locale.ROOT, "%s: linear cut %s is far shifted (similarity %.3f below the floor %.3f)", label, cut, c.similarity(), floor));
+        }
+        for (DatasetProfile.LayerProbe l : competitive) {
+            if (l.index() > c.index() && l.similarity() >= floor) {
+                out.add(String.format(Locale.ROOT, "%s: linear cut %s passes over %s, later, as accurate and above the shift floor %.3f",
+                        label, cut, l.layer(), floor));
             }
         }
         return out;
@@ -137,6 +192,8 @@ public final class RuleCheck {
                         .geometryMismatch().gain2x(0.05).build())));
                 points.add(new Point(at + " steep-shift flat-curve", List.of(base(layers, parameters).perClass(pc).similarity(sim)
                         .shiftSlope(0.9).curve(SyntheticProfiles.Curve.FLAT).build())));
+                points.add(new Point(at + " shifted-top flat-curve", List.of(base(layers, parameters).perClass(pc).similarity(sim)
+                        .shiftSlope(0.0).topDrop(0.3).curve(SyntheticProfiles.Curve.FLAT).build())));
                 points.add(new Point(at + " single-layer", List.of(base(List.of(layers.get(layers.size() - 1)), parameters)
                         .perClass(pc).similarity(sim).build())));
                 points.add(new Point(at + " two-layers wide-interval", List.of(base(layers.subList(Math.max(0, layers.size() - 2), layers.size()), parameters)

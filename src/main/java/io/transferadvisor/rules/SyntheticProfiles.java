@@ -34,6 +34,7 @@ public final class SyntheticProfiles {
     double gain2x = 0.01;
     List<String> layers = GENERIC_LAYERS;
     double shiftSlope = 0.4;
+    double topDrop = 0.0;
 
     public static SyntheticProfiles profile() {
         return new SyntheticProfiles();
@@ -55,6 +56,8 @@ public final class SyntheticProfiles {
     public SyntheticProfiles gain2x(double v) { gain2x = v; return this; }
     public SyntheticProfiles layers(List<String> v) { layers = List.copyOf(v); return this; }
     public SyntheticProfiles shiftSlope(double v) { shiftSlope = v; return this; }
+    /** Extra similarity lost at the top layer only (a source-specific head layer, like fmnist-cnn's fc1_relu). */
+    public SyntheticProfiles topDrop(double v) { topDrop = v; return this; }
 
     public DatasetProfile build() {
         int train = (int) Math.round(images * trainFraction);
@@ -79,6 +82,9 @@ public final class SyntheticProfiles {
             };
             acc = Math.max(0.05, Math.min(0.98, acc + accuracyOffset));
             double layerSim = clamp(similarity + 0.25 - shiftSlope * depth);
+            if (i == n - 1) {
+                layerSim = clamp(layerSim - topDrop);
+            }
             probes.add(new LayerProbe(layers.get(i), i, depth, 64, -Math.log(Math.max(layerSim, 1e-6)), layerSim,
                     i % 2 == 0 ? "batchnorm:" + layers.get(i) : "model-profile",
                     new Estimate(-1.0 + acc, -1.05 + acc, -0.95 + acc),

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.rules.SyntheticProfiles.Curve;
+import io.transferadvisor.rules.facts.CompetitiveLayer;
 import io.transferadvisor.rules.facts.Cutoff;
+import io.transferadvisor.rules.facts.FarShiftedLayer;
+import io.transferadvisor.rules.facts.ShiftFloor;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,8 +27,18 @@ class CutoffRulesTest {
                         Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
                 Arguments.of("peak in the middle", profile().perClass(100).similarity(0.9).curve(Curve.PEAK_MIDDLE),
                         Strategy.LINEAR_FROZEN, "b3_relu", "cutoff-linear-latest-competitive"),
-                Arguments.of("wide intervals: everything competitive, take the latest", profile().perClass(100).similarity(0.9).curve(Curve.PEAK_MIDDLE).interval(0.3),
-                        Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
+                Arguments.of("wide intervals, no drift: everything competitive, take the latest", profile().perClass(100).similarity(0.9).shiftSlope(0.0)
+                        .curve(Curve.PEAK_MIDDLE).interval(0.3), Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
+                // layer similarities 1.0, 1.0, 0.95, 0.85, 0.75: floor 0.90 below the least-shifted competitive layer
+                Arguments.of("wide intervals, gradual drift: the latest layer within 0.10 of the least-shifted", profile().perClass(100).similarity(0.9)
+                        .curve(Curve.PEAK_MIDDLE).interval(0.3), Strategy.LINEAR_FROZEN, "b3_relu", "cutoff-linear-latest-competitive"),
+                // the shape of examples/default.yaml: every layer tied within the interval, only the top one shifted (0.97 -> 0.67)
+                Arguments.of("top layer tied but far shifted loses to the layer below", profile().perClass(100).similarity(0.72).shiftSlope(0.0)
+                        .topDrop(0.3).curve(Curve.FLAT), Strategy.LINEAR_FROZEN, "b4_relu", "cutoff-linear-latest-competitive"),
+                Arguments.of("top layer tied and only slightly shifted keeps the cut", profile().perClass(100).similarity(0.72).shiftSlope(0.0)
+                        .topDrop(0.08).curve(Curve.FLAT), Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
+                Arguments.of("shifted top layer, but the only competitive one: still the cut", profile().perClass(100).similarity(0.72).shiftSlope(0.0)
+                        .topDrop(0.3).curve(Curve.RISING), Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
                 // LINEAR_EARLIER (small, medium similarity): earliest competitive non-top layer
                 Arguments.of("falling curve: the first layer is best", profile().perClass(100).similarity(0.6).curve(Curve.FALLING),
                         Strategy.LINEAR_EARLIER, "b1_pool", "cutoff-earlier-competitive"),
@@ -62,6 +75,22 @@ class CutoffRulesTest {
             assertThat(d.plan().cutoffLayer()).as(d.plan().strategy().name()).isNull();
             assertThat(d.runs().get(0).evaluation().all(Cutoff.class)).isEmpty();
         }
+    }
+
+    @Test
+    void theRealExampleProfileCutsBelowTheShiftedTopLayer() throws Exception {
+        // examples/default.yaml on fmnist-cnn: b3_relu 0.878 [0.833, 0.922] is best; b4_relu 0.872 and fc1_relu 0.861 are within
+        // its interval; similarities b3 0.968, b4 0.972, fc1 0.663. fc1_relu is competitive but 0.31 below b4_relu.
+        var d = decide(GoldenAuditTest.realProfile());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.LINEAR_FROZEN);
+        assertThat(d.plan().cutoffLayer()).isEqualTo("b4_relu");
+        var e = d.runs().get(0).evaluation();
+        assertThat(e.all(ShiftFloor.class)).singleElement().satisfies(f -> {
+            assertThat(f.referenceLayer()).isEqualTo("b4_relu");
+            assertThat(f.floor()).isCloseTo(0.872, org.assertj.core.data.Offset.offset(0.001));
+        });
+        assertThat(e.all(FarShiftedLayer.class)).extracting(FarShiftedLayer::layer).containsExactly("fc1_relu");
+        assertThat(e.all(CompetitiveLayer.class)).extracting(CompetitiveLayer::layer).containsExactlyInAnyOrder("b3_relu", "b4_relu", "fc1_relu");
     }
 
     @Test

@@ -47,6 +47,22 @@ class RuleCheckTest {
         assertThat(r.failures()).anySatisfy(f -> assertThat(f).contains("perClass=3000").contains("conflict"));
     }
 
+    @Test
+    void aLinearCutOnAFarShiftedLayerIsReported(@TempDir Path dir) throws Exception {
+        // the cutoff rule as it was before the shift floor: the latest competitive layer, however shifted
+        copyRules(dir);
+        Path cutoff = dir.resolve("cutoff.drl");
+        String drl = Files.readString(cutoff);
+        String edited = drl.replace("    ShiftFloor($floor: floor, $ref: referenceLayer)\n", "")
+                .replace("$sim: similarity >= $floor)", "$sim: similarity)")
+                .replace("not CompetitiveLayer(index > $i, similarity >= $floor)", "not CompetitiveLayer(index > $i)");
+        assertThat(edited).isNotEqualTo(drl).doesNotContain("$floor");
+        Files.writeString(cutoff, edited);
+        RuleCheck.Report r = RuleCheck.run(RuleBase.load(dir), SyntheticProfiles.GENERIC_LAYERS, 400_000);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.failures()).anySatisfy(f -> assertThat(f).contains("shifted-top flat-curve").contains("is far shifted"));
+    }
+
     static void copyRules(Path dir) throws Exception {
         try (var s = Files.list(Path.of("rules"))) {
             for (Path p : s.toList()) {

@@ -7,6 +7,7 @@ import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.rules.facts.Rejected;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -32,14 +33,15 @@ class RulesPropertyTest {
             @ForAll @IntRange(min = 1, max = 8) int layerCount,
             @ForAll SyntheticProfiles.Curve curve,
             @ForAll @DoubleRange(min = 0.01, max = 0.3) double interval,
-            @ForAll @DoubleRange(min = 0, max = 0.1) double gain2x) {
+            @ForAll @DoubleRange(min = 0, max = 0.1) double gain2x,
+            @ForAll @DoubleRange(min = 0, max = 0.6) double topDrop) {
         List<String> layers = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
             layers.add("cut" + i);
         }
         DatasetProfile p = SyntheticProfiles.profile().classes(classes).perClass(perClass).similarity(similarity).shiftSlope(shiftSlope)
                 .imbalance(imbalance).unlabelled(unlabelled).overlap(overlap).parameters(params).layers(layers).curve(curve)
-                .interval(interval).gain2x(gain2x).build();
+                .interval(interval).gain2x(gain2x).topDrop(topDrop).build();
         Recommender.Decision d = RuleTesting.decide(p);
         Plan plan = d.plan();
         var hp = plan.hyperparameters();
@@ -48,6 +50,9 @@ class RulesPropertyTest {
         }
         if (plan.strategy().frozenBackbone()) {
             assertThat(hp.backboneLearningRate()).isZero();
+        }
+        if (plan.strategy() == Strategy.LINEAR_FROZEN) {
+            assertThat(plan.cutoffLayer()).isEqualTo(expectedLinearCut(p));
         }
         if (Recommender.needsCutoff(plan.strategy())) {
             assertThat(layers).contains(plan.cutoffLayer());
@@ -62,6 +67,39 @@ class RulesPropertyTest {
         if (plan.collectMore() != null) {
             assertThat(plan.collectMore().expectedGainPoints()).isGreaterThanOrEqualTo(2.0);
         }
+    }
+
+    /**
+     * Oracle for the linear cut, written from the rule text: competitive = accuracy >= the best
+     * layer's lower bound; floor = similarity of the least-shifted competitive layer - 0.10; the
+     * latest competitive layer at or above the floor.
+     */
+    static String expectedLinearCut(DatasetProfile p) {
+        DatasetProfile.LayerProbe best = p.layers().stream()
+                .max(Comparator.comparingDouble((DatasetProfile.LayerProbe l) -> l.probeAccuracy().value()).thenComparingInt(DatasetProfile.LayerProbe::index))
+                .orElseThrow();
+        List<DatasetProfile.LayerProbe> competitive = p.layers().stream()
+                .filter(l -> l.probeAccuracy().value() >= best.probeAccuracy().low()).toList();
+        double floor = competitive.stream().mapToDouble(DatasetProfile.LayerProbe::similarity).max().orElseThrow() - 0.10;
+        return competitive.stream().filter(l -> l.similarity() >= floor)
+                .max(Comparator.comparingInt(DatasetProfile.LayerProbe::index)).orElseThrow().layer();
+    }
+
+    @Property(tries = 200)
+    void aFarShiftedTopLayerNeverWinsATie(
+            @ForAll @DoubleRange(min = 0.75, max = 1.0) double similarity,
+            @ForAll @DoubleRange(min = 0.11, max = 0.45) double topDrop,
+            @ForAll @IntRange(min = 2, max = 8) int layerCount) {
+        // flat curve: every layer tied; no drift below the top; the top drops by more than the 0.10 margin
+        List<String> layers = new ArrayList<>();
+        for (int i = 0; i < layerCount; i++) {
+            layers.add("cut" + i);
+        }
+        DatasetProfile p = RuleTesting.profile().perClass(100).similarity(similarity).shiftSlope(0.0).topDrop(topDrop)
+                .curve(SyntheticProfiles.Curve.FLAT).layers(layers).build();
+        Plan plan = RuleTesting.decide(p).plan();
+        assertThat(plan.strategy()).isEqualTo(Strategy.LINEAR_FROZEN);
+        assertThat(plan.cutoffLayer()).isEqualTo("cut" + (layerCount - 2));
     }
 
     @Property(tries = 100)
