@@ -11,6 +11,7 @@ import io.transferadvisor.execute.RunResult;
 import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanIO;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
 import io.transferadvisor.probe.ProfileIO;
@@ -21,6 +22,7 @@ import io.transferadvisor.rules.RuleBase;
 import io.transferadvisor.util.Home;
 import io.transferadvisor.util.Json;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,17 +33,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** `advisor run DATASET.yaml`: profile -> recommend -> execute in one go. */
+/** `advisor run DATASET.yaml`: profile -> recommend -> execute in one go; `advisor run PLAN.yaml` = `advisor execute PLAN.yaml`. */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         description = {
             "Profile a dataset against its model(s), recommend a plan with the rules, and execute it:",
             "the same as 'advisor recommend DATASET.yaml -o plan.yaml' followed by 'advisor execute plan.yaml'.",
-            "Overrides change the recommended plan and are recorded in the run's plan.yaml."},
+            "Overrides change the recommended plan and are recorded in the run's plan.yaml.",
+            "Given a plan file (schemaVersion/strategy, no train:) instead, it executes that plan like 'advisor execute'."},
         footer = {"",
             "Examples:",
             "  advisor run examples/glyphs.yaml -o runs/glyphs",
-            "  advisor run examples/glyphs.yaml --strategy FINETUNE_ALL --epochs 5"})
+            "  advisor run examples/glyphs.yaml --strategy FINETUNE_ALL --epochs 5",
+            "  advisor run plan.yaml -o runs/glyphs-plan"})
 public final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     OutputOptions output;
@@ -52,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DATASET.yaml", description = "The dataset description.")
+    @Parameters(index = "0", paramLabel = "DATASET.yaml|PLAN.yaml", description = "The dataset description, or a plan written by 'advisor recommend'.")
     Path datasetFile;
 
     @Override
@@ -60,6 +64,12 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
                 : output.json() ? spec.commandLine().getErr() : out;
+        if (isPlanFile(datasetFile)) {
+            Plan plan = run.overrides().apply(PlanIO.read(datasetFile));
+            progress.println(datasetFile + " is a plan: executing it (as 'advisor execute' would)");
+            ExecuteCommand.printResult(out, output, Executor.execute(plan, datasetFile, run.options(output), progress));
+            return ExitCodes.OK;
+        }
         DatasetSpec ds = SpecReader.read(datasetFile);
         LoadedDataset data = DatasetLoader.load(ds);
         Path cache = run.cache != null ? run.cache : Home.cache();
@@ -102,5 +112,21 @@ public final class RunCommand implements Callable<Integer> {
         RunResult r = Executor.run(plan, in, run.options(output), progress);
         ExecuteCommand.printResult(out, output, r);
         return ExitCodes.OK;
+    }
+
+    /**
+     * A plan file has a top-level schemaVersion or strategy and no train: section (a dataset.yaml
+     * always has train:). Unreadable or non-mapping files are not plans: the dataset reader reports them.
+     */
+    static boolean isPlanFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            JsonNode n = Json.yaml().readTree(file.toFile());
+            return n != null && n.isObject() && !n.has("train") && (n.has("schemaVersion") || n.has("strategy"));
+        } catch (java.io.IOException e) {
+            return false; // not YAML we can read: SpecReader names the problem with its line
+        }
     }
 }

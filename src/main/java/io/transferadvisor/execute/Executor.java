@@ -139,7 +139,11 @@ public final class Executor {
                 ? RunFolder.resume(options.resume())
                 : RunFolder.create(options.output() != null ? options.output() : RunFolder.defaultPath(in.data().spec().name(), plan.strategy()),
                         options.force());
-        Plan executed = plan;
+        Plan executed = PlanOverrides.withBackboneRate(plan);
+        if (executed != plan) {
+            progress.log("backbone learning rate: the plan has 0 but " + executed.strategy() + " trains backbone layers; using headLearningRate/10 = "
+                    + executed.hyperparameters().backboneLearningRate() + " (recorded in plan.overrides; pass --backbone-lr to choose)");
+        }
         if (options.resume() == null) {
             folder.writeStart(executed, in);
         }

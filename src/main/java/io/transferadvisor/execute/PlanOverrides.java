@@ -78,9 +78,69 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         }
         Hyperparameters nh = new Hyperparameters(lr, blr, maxEpochs, patience, h.batchSize(), h.weightDecay(),
                 h.batchNorm(), h.augmentation(), h.classWeighting());
-        return new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), s, cut, plan.head(), grow, nh,
+        Plan out = new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), s, cut, plan.head(), grow, nh,
                 plan.collectMore(), s == Strategy.ENSEMBLE ? plan.ensembleMembers() : List.of(), plan.seed(),
                 plan.budgetMinutes(), notes);
+        requireTrainableBackbone(out);
+        return out;
+    }
+
+    /** PlanException if the backbone rate 0 of a fine-tuning plan was asked for explicitly (an override note says so). */
+    public static void requireTrainableBackbone(Plan plan) {
+        Hyperparameters h = plan.hyperparameters();
+        if (!usesBackboneRate(plan.strategy()) || h.backboneLearningRate() > 0) {
+            return;
+        }
+        for (String o : plan.overrides()) {
+            if (o.startsWith("backboneLearningRate=") && !o.contains(BACKBONE_DEFAULT_NOTE)) {
+                throw new PlanException("backboneLearningRate 0 with strategy " + plan.strategy()
+                        + ": the backbone would not train (only the head would); use --strategy LINEAR_FROZEN, or a positive --backbone-lr such as "
+                        + h.headLearningRate() / 10);
+            }
+        }
+    }
+
+    /** Marks the override note {@link #withBackboneRate} records. */
+    public static final String BACKBONE_DEFAULT_NOTE = "(strategy override; plan had 0)";
+
+    /** Strategies that train pretrained backbone layers at {@code backboneLearningRate}
+     *  (FROM_SCRATCH trains everything at the head rate; frozen strategies never touch it). */
+    public static boolean usesBackboneRate(Strategy s) {
+        return s == Strategy.FINETUNE_ABOVE || s == Strategy.FINETUNE_ALL || s == Strategy.AUTOENCODER_TRANSFER;
+    }
+
+    /**
+     * A plan whose strategy fine-tunes backbone layers but whose backbone rate is 0 (every LINEAR_*
+     * plan has 0, so `--strategy FINETUNE_ALL` on one would silently train only the head): the
+     * backbone gets headLearningRate/10, recorded in the overrides. If the 0 was asked for
+     * explicitly (`--backbone-lr 0`, recorded as an override), that is a contradiction: PlanException.
+     * Unchanged for every other plan (so calling it twice changes nothing); ENSEMBLE members one by one.
+     */
+    public static Plan withBackboneRate(Plan plan) {
+        if (plan.strategy() == Strategy.ENSEMBLE) {
+            List<Plan> members = new ArrayList<>();
+            boolean changed = false;
+            for (Plan m : plan.ensembleMembers()) {
+                Plan f = withBackboneRate(m);
+                changed |= f != m;
+                members.add(f);
+            }
+            return !changed ? plan : new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), plan.strategy(),
+                    plan.cutoffLayer(), plan.head(), plan.growBlocks(), plan.hyperparameters(), plan.collectMore(), members,
+                    plan.seed(), plan.budgetMinutes(), plan.overrides());
+        }
+        Hyperparameters h = plan.hyperparameters();
+        if (!usesBackboneRate(plan.strategy()) || h.backboneLearningRate() > 0) {
+            return plan;
+        }
+        requireTrainableBackbone(plan);
+        double blr = h.headLearningRate() / 10;
+        List<String> notes = new ArrayList<>(plan.overrides());
+        notes.add("backboneLearningRate=" + blr + " " + BACKBONE_DEFAULT_NOTE);
+        Hyperparameters nh = new Hyperparameters(h.headLearningRate(), blr, h.maxEpochs(), h.patience(), h.batchSize(),
+                h.weightDecay(), h.batchNorm(), h.augmentation(), h.classWeighting());
+        return new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), plan.strategy(), plan.cutoffLayer(), plan.head(),
+                plan.growBlocks(), nh, plan.collectMore(), plan.ensembleMembers(), plan.seed(), plan.budgetMinutes(), notes);
     }
 
     /** The explicit freeze list recorded in the plan's overrides (empty if none). */
