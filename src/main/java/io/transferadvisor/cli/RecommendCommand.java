@@ -85,6 +85,10 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory for --execute (default: runs/<dataset>-<strategy>-<time>).")
     Path runDir;
 
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Feature cache folder for probing and --execute (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
+    Path cacheDir;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = commandSpec.commandLine().getOut();
@@ -135,7 +139,7 @@ public final class RecommendCommand implements Callable<Integer> {
             PrintWriter progress = output.quiet() ? null : err;
             for (DatasetSpec.ModelRef ref : refs) {
                 SourceModel source = ModelRegistry.resolve(ref);
-                measured.add(Prober.run(data, source, ProbeOptions.defaults(spec.seed(), Home.cache()), progress));
+                measured.add(Prober.run(data, source, ProbeOptions.defaults(spec.seed(), cacheDir != null ? cacheDir : Home.cache()), progress));
                 shas.put(source.name(), source.profile().sha256());
             }
         }
@@ -190,7 +194,7 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         out.flush();
         if (execute) {
-            RunResult r = Executor.execute(rec.plan(), plan, ExecuteOptions.defaults().withOutput(runDir).withForce(force), err);
+            RunResult r = Executor.execute(rec.plan(), plan, ExecuteOptions.defaults().withOutput(runDir).withForce(force).withCacheDir(cacheDir), err);
             ExecuteCommand.printResult(out, output, r);
             out.flush();
         }

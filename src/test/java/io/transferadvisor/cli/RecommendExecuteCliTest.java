@@ -1,0 +1,51 @@
+package io.transferadvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanIO;
+import io.transferadvisor.rules.PlanFiles;
+import io.transferadvisor.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `advisor recommend --execute`: probe, recommend and train in one command on the tiny glyph set
+ * (72 images, at most 5 epochs), with a @TempDir feature cache and run directory.
+ */
+class RecommendExecuteCliTest {
+
+    @Test
+    void recommendExecuteWritesThePlanAndARunDirectory(@TempDir Path dir) throws Exception {
+        Path yaml = RecommendProbeCliTest.tinyGlyphs(dir);
+        Path plan = dir.resolve("plan.yaml");
+        Path run = dir.resolve("run");
+        Path cache = dir.resolve("cache");
+        var r = CliTestSupport.run("recommend", yaml.toString(), "-o", plan.toString(), "--cache", cache.toString(),
+                "--execute", "--run-dir", run.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        Plan p = PlanIO.read(plan);
+        assertThat(p.strategy()).isNotNull();
+        assertThat(PlanFiles.auditOf(plan)).exists();
+        assertThat(PlanFiles.profileOf(plan)).exists();
+        assertThat(RecommendProbeCliTest.filesUnder(cache)).isPositive();
+
+        for (String f : new String[] {"metrics.json", "model.zip", "plan.yaml", "audit.json", "profile.json", "report.html"}) {
+            assertThat(run.resolve(f)).as(f).isRegularFile();
+        }
+        JsonNode metrics = Json.json().readTree(Files.readString(run.resolve("metrics.json")));
+        assertThat(metrics.path("strategy").asText()).isEqualTo(p.strategy().name());
+        // split test 0.25 of 12 images x 6 letters
+        assertThat(metrics.path("test").path("images").asInt()).isEqualTo(18);
+        double accuracy = metrics.path("test").path("accuracy").asDouble(-1);
+        assertThat(accuracy).isBetween(0.0, 1.0);
+        assertThat(metrics.path("epochsRun").asInt()).isBetween(1, 5);
+        assertThat(PlanIO.read(run.resolve("plan.yaml")).strategy()).isEqualTo(p.strategy());
+        assertThat(r.out()).contains("plan: " + p.strategy().name(), run.toString(),
+                String.format(java.util.Locale.ROOT, "accuracy %.4f", accuracy));
+    }
+}

@@ -1,0 +1,90 @@
+package io.transferadvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanIO;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.Audit;
+import io.transferadvisor.rules.AuditIO;
+import io.transferadvisor.rules.PlanFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `advisor recommend` without --profile: the real probe on a tiny copy of examples/glyphs.yaml
+ * (12 images per letter, 6 letters; no unlabelled pool) against the project's fmnist-cnn, with a
+ * @TempDir feature cache (--cache) so the user's cache is neither read nor written.
+ */
+class RecommendProbeCliTest {
+    static final int PER_CLASS = 12;
+    static final int CLASSES = 6;
+
+    /** A dataset.yaml in dir pointing at the committed glyph images by absolute path. */
+    static Path tinyGlyphs(Path dir) throws Exception {
+        Path images = Path.of("examples", "glyphs", "labelled").toAbsolutePath().normalize();
+        Path yaml = dir.resolve("glyphs-tiny.yaml");
+        Files.writeString(yaml, """
+                version: 1
+                name: glyphs-tiny
+                train:
+                  format: folder
+                  path: %s
+                  per_class: %d
+                split: {test: 0.25, validation: 0.15}
+                model: fmnist-cnn
+                seed: 42
+                budget: {minutes: 1, max_epochs: 5}
+                """.formatted(images, PER_CLASS));
+        return yaml;
+    }
+
+    static long filesUnder(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void recommendProbesTheDatasetAndWritesPlanAuditAndProfile(@TempDir Path dir) throws Exception {
+        Path yaml = tinyGlyphs(dir);
+        Path plan = dir.resolve("out").resolve("plan.yaml");
+        Files.createDirectories(plan.getParent());
+        Path cache = dir.resolve("cache");
+        var r = CliTestSupport.run("recommend", yaml.toString(), "-o", plan.toString(), "--cache", cache.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        // the probe ran: per-layer progress on stderr, activations in the given cache
+        assertThat(r.err()).contains("probe: b1_pool", "probe: fc1_relu");
+        assertThat(filesUnder(cache)).isPositive();
+
+        Plan p = PlanIO.read(plan);
+        assertThat(p.strategy()).isNotNull();
+        assertThat(p.models()).containsExactly("fmnist-cnn");
+        assertThat(r.out()).startsWith("plan: " + p.strategy().name()).contains("why:", "  1. ", "wrote " + plan);
+
+        Path auditFile = PlanFiles.auditOf(plan);
+        assertThat(auditFile).exists();
+        Audit audit = AuditIO.read(auditFile);
+        assertThat(audit.plan().strategy()).isEqualTo(p.strategy());
+        assertThat(audit.plan().cutoffLayer()).isEqualTo(p.cutoffLayer());
+        assertThat(audit.inputs().options()).containsEntry("profile", "measured");
+        assertThat(audit.traces()).hasSize(1);
+        assertThat(audit.traces().get(0).firings()).isNotEmpty();
+
+        DatasetProfile measured = PlanFiles.readProfile(PlanFiles.profileOf(plan));
+        assertThat(measured.model()).isEqualTo("fmnist-cnn");
+        assertThat(measured.size().images()).isEqualTo(PER_CLASS * CLASSES);
+        assertThat(measured.size().classes()).isEqualTo(CLASSES);
+        assertThat(measured.layers()).extracting(DatasetProfile.LayerProbe::layer)
+                .containsExactly("b1_pool", "b2_pool", "b3_relu", "b4_relu", "fc1_relu");
+        assertThat(measured.layers()).allSatisfy(l -> assertThat(l.probeAccuracy().value()).isBetween(0.0, 1.0));
+        assertThat(audit.inputs().profiles().get(0).datasetHash()).isEqualTo(measured.datasetHash());
+    }
+}
