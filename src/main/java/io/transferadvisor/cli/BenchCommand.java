@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             BenchRulesCommand.class,
             BenchExecuteCommand.class,
             BenchTorchCommand.class,
+            BenchPlansCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
