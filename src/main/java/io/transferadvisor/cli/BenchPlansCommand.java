@@ -44,40 +44,51 @@ public final class BenchPlansCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "FILE", description = "Markdown output (default docs/benchmarks/plans.md under the advisor home).")
     Path out;
 
+    private String rulesHash = "?";
+
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
         List<String> names = tasks == null || tasks.isEmpty() ? BenchTasks.DEFAULT : tasks;
         Path work = Files.createTempDirectory("bench-plans");
         w.println("runs and generated tasks in " + work);
-        Recommender recommender = new Recommender(RuleBase.load(Home.rules()));
+        RuleBase rules = RuleBase.load(Home.rules());
+        rulesHash = rules.hash();
+        Recommender recommender = new Recommender(rules);
         PlanBench bench = new PlanBench(recommender, new PlanBench.Settings(maxEpochs, runMinutes, work.resolve("runs"),
                 cache != null ? cache : Home.cache()));
         long t0 = System.nanoTime();
         List<PlanResults.TaskResult> results = new ArrayList<>();
+        Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/plans.md");
         for (String t : names) {
             Path yaml = BenchTasks.resolve(t, Home.dir(), work);
             results.add(bench.run(t, yaml, w));
+            // written after every task, so a long bench that is stopped still leaves the tasks it finished
+            AtomicFiles.writeString(file, document(names, results, (System.nanoTime() - t0) / 6e10));
         }
-        double minutes = (System.nanoTime() - t0) / 6e10;
+        w.println(PlanResults.markdown(results));
+        w.println("wrote " + file);
+        return ExitCodes.OK;
+    }
+
+    String document(List<String> names, List<PlanResults.TaskResult> results, double minutes) {
         StringBuilder md = new StringBuilder("# Benchmark: recommended plan vs every strategy (oracle)\n\n");
         md.append("Command: `advisor bench plans --tasks ").append(String.join(",", names)).append(" --max-epochs ").append(maxEpochs)
                 .append(" --run-minutes ").append(fmt(runMinutes)).append(out != null ? " -o " + out : "").append("`  \n");
         md.append("Date: ").append(LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores (nproc), Java ").append(System.getProperty("java.version"))
                 .append(", ").append(System.getProperty("os.name")).append("; other jobs may share the machine.  \n");
-        md.append("Rules: ").append(Home.rules()).append("; whole bench ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.\n\n");
+        md.append("Rules: ").append(Home.rules()).append(" (rules hash ").append(rulesHash.substring(0, Math.min(12, rulesHash.length()))).append("); whole bench ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.\n\n");
         md.append("Every trial of a task uses the recommended plan's head, seed, learning rates and batch size, at most ").append(maxEpochs)
                 .append(" epochs (early stopping on validation accuracy) and ").append(fmt(runMinutes))
                 .append(" min; only strategy, cutoff and grow blocks change. A backbone rate of 0 (linear plans) becomes head/10 for ")
                 .append("fine-tuning strategies. Test sets as given by each task. Regret = oracle minus recommended test accuracy, in points; ")
                 .append("with ~500 test images one image is 0.2 points and the 95% interval of an accuracy near 0.85 is about +-3 points.\n\n");
+        if (results.size() < names.size()) {
+            md.append("**Partial: ").append(results.size()).append(" of ").append(names.size()).append(" tasks finished so far.**\n\n");
+        }
         md.append(PlanResults.markdown(results));
-        Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/plans.md");
-        AtomicFiles.writeString(file, md.toString());
-        w.println(PlanResults.markdown(results));
-        w.println("wrote " + file);
-        return ExitCodes.OK;
+        return md.toString();
     }
 
     private static String fmt(double v) {

@@ -84,4 +84,13 @@ class PlanBenchTest {
         String text = Files.readString(out);
         assertThat(text).contains("name: fashion-200").contains("  per_class: 222\n").contains("  per_class: 100\n").doesNotContain("per_class: 40");
     }
+
+    @Test
+    void benchPlansIsWiredAndRejectsAnUnknownTask() {
+        var r = io.transferadvisor.cli.CliTestSupport.run("bench", "plans", "--tasks", tmp.resolve("nope.yaml").toString(),
+                "-o", tmp.resolve("p.md").toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        assertThat(r.err()).contains("neither a built-in task").contains("fashion200");
+        assertThat(tmp.resolve("p.md")).doesNotExist();
+    }
 }
