@@ -25,7 +25,9 @@ public final class SyntheticProfiles {
     double similarity = 0.8;
     double imbalance = 1.0;
     int unlabelled = 0;
-    double overlap = 0.0;
+    // Neutral by default: neither new labels (< 0.5, rule new-labels) nor shared labels (>= 0.6,
+    // rule label-overlap), so a profile only exercises the label rules when a test asks for it.
+    double overlap = 0.5;
     boolean geometryMatches = true;
     long parameters = 400_000;
     Curve curve = Curve.RISING;

@@ -25,7 +25,10 @@ class ExplainCliTest {
                 "FROM_SCRATCH - by reject-from-scratch-not-large", "what would change the decision:", "main reasons:");
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000", "--what-if", "similarity=0.3");
         assertThat(w.exitCode()).as(w.err()).isZero();
-        assertThat(w.out()).contains("was:  LINEAR_FROZEN b4_relu", "now:  ", "changes:", "strategy: LINEAR_FROZEN -> ");
+        assertThat(w.out()).contains("was:  FINETUNE_ABOVE b2_pool", "now:  ", "changes:", "strategy: FINETUNE_ABOVE -> ");
+        // shared labels (overlap >= 0.6): the source classifier already separates them, the linear head on frozen features is back
+        var shared = CliTestSupport.run("explain", plan.toString(), "--what-if", "overlap=0.9");
+        assertThat(shared.out()).as(shared.err()).contains("now:  LINEAR_FROZEN b4_relu", "strategy: FINETUNE_ABOVE -> LINEAR_FROZEN");
         // a change the rules do not care about gives the same plan (the dataset's epoch cap is kept from the audit)
         var none = CliTestSupport.run("explain", plan.toString(), "--what-if", "overlap=0.2");
         assertThat(none.out()).as(none.err()).contains("no change to the plan");

@@ -26,7 +26,8 @@ class RulesCliTest {
         assertThat(plan).exists();
         assertThat(dir.resolve("plan.audit.json")).exists();
         assertThat(dir.resolve("plan.profile.json")).exists();
-        assertThat(r.out()).startsWith("plan: LINEAR_FROZEN").contains("why:", "  1. matrix-small-high", "  2. cutoff-", "  3. ", "would change: with at least");
+        assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. guard-small-similar-new-labels", "  2. cutoff-new-labels-below-competitive",
+                "  3. ", "would change: with 386 labelled images or fewer");
         var again = recommend(plan);
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
         assertThat(again.err()).contains("exists; pass --force");

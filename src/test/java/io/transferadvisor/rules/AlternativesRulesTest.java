@@ -55,4 +55,21 @@ class AlternativesRulesTest {
         assertThat(reasons).filteredOn(r -> r.strategy() == Strategy.FROM_SCRATCH)
                 .singleElement().satisfies(r -> assertThat(r.reason()).contains("10 images per class").contains("TINY"));
     }
+
+    @Test
+    void smallSimilarDataWithNewLabelsSaysWhyTheLinearHeadLost() {
+        var d = decide(profile().perClass(100).similarity(0.9).overlap(0.1).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        Map<Strategy, String> by = rejectedBy(d);
+        assertThat(by.keySet()).isEqualTo(EnumSet.complementOf(EnumSet.of(Strategy.FINETUNE_ABOVE)));
+        assertThat(by.get(Strategy.LINEAR_FROZEN).split(",")).containsExactlyInAnyOrder("reject-linear-new-labels", "reject-outranked");
+        assertThat(by.get(Strategy.LINEAR_EARLIER)).isEqualTo("reject-linear-new-labels");
+        assertThat(by.get(Strategy.FINETUNE_ALL)).isEqualTo("reject-finetune-all-new-labels");
+        assertThat(by.get(Strategy.TRUNCATE_GROW)).isEqualTo("reject-by-matrix");
+        var reasons = d.runs().get(0).evaluation().all(Rejected.class);
+        assertThat(reasons).filteredOn(r -> r.strategy() == Strategy.LINEAR_FROZEN)
+                .anySatisfy(r -> assertThat(r.reason()).startsWith("label overlap 0.10 < 0.5 (new labels)").contains("100 images per class"));
+        assertThat(reasons).filteredOn(r -> r.strategy() == Strategy.FINETUNE_ALL)
+                .singleElement().satisfies(r -> assertThat(r.reason()).contains("the layers up to " + d.plan().cutoffLayer()));
+    }
 }

@@ -81,7 +81,8 @@ class CutoffRulesTest {
     void theRealExampleProfileCutsBelowTheShiftedTopLayer() throws Exception {
         // examples/default.yaml on fmnist-cnn: b3_relu 0.878 [0.833, 0.922] is best; b4_relu 0.872 and fc1_relu 0.861 are within
         // its interval; similarities b3 0.968, b4 0.972, fc1 0.663. fc1_relu is competitive but 0.31 below b4_relu.
-        var d = decide(GoldenAuditTest.realProfile());
+        // Its labels are new (overlap 0.31), so the linear cut only applies when the labels are made shared (overlap 0.9).
+        var d = decide(ProfileEdits.withLabelOverlap(GoldenAuditTest.realProfile(), 0.9));
         assertThat(d.plan().strategy()).isEqualTo(Strategy.LINEAR_FROZEN);
         assertThat(d.plan().cutoffLayer()).isEqualTo("b4_relu");
         var e = d.runs().get(0).evaluation();
@@ -91,6 +92,40 @@ class CutoffRulesTest {
         });
         assertThat(e.all(FarShiftedLayer.class)).extracting(FarShiftedLayer::layer).containsExactly("fc1_relu");
         assertThat(e.all(CompetitiveLayer.class)).extracting(CompetitiveLayer::layer).containsExactlyInAnyOrder("b3_relu", "b4_relu", "fc1_relu");
+    }
+
+    @Test
+    void theRealExampleWithNewLabelsFineTunesAboveTheLayerBelowTheEarliestCompetitiveOne() throws Exception {
+        // Measured (docs/design/rules.md, Calibration): FINETUNE_ABOVE b2_pool 0.922 > b4_relu 0.902 > LINEAR_FROZEN b4_relu 0.848.
+        var d = decide(GoldenAuditTest.realProfile());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(d.plan().cutoffLayer()).isEqualTo("b2_pool");
+        assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly("cutoff-new-labels-below-competitive");
+        assertThat(d.plan().hyperparameters().headLearningRate()).isEqualTo(1e-2);
+        assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(1e-3);
+    }
+
+    static Stream<Arguments> newLabelCases() {
+        return Stream.of(
+                // rising curve: only the top is competitive -> the latest low-shift layer below it
+                Arguments.of(profile().perClass(100).similarity(0.9).overlap(0.1).curve(Curve.RISING), "b4_relu", "cutoff-new-labels-below-competitive"),
+                // peak in the middle: b3_relu is the earliest competitive layer -> b2_pool
+                Arguments.of(profile().perClass(100).similarity(0.9).overlap(0.1).curve(Curve.PEAK_MIDDLE), "b2_pool", "cutoff-new-labels-below-competitive"),
+                // falling curve: the first layer is already competitive, nothing below it -> the generic fine-tuning cut
+                Arguments.of(profile().perClass(100).similarity(0.9).overlap(0.1).curve(Curve.FALLING), "b4_relu", "cutoff-latest-low-shift"),
+                // enough data, new labels: the matrix already fine-tunes; the new-labels cut applies too
+                Arguments.of(profile().perClass(400).similarity(0.9).overlap(0.1).curve(Curve.PEAK_MIDDLE), "b2_pool", "cutoff-new-labels-below-competitive"),
+                // enough data, shared labels: the generic cut just below the top
+                Arguments.of(profile().perClass(400).similarity(0.9).overlap(0.9).curve(Curve.PEAK_MIDDLE), "b4_relu", "cutoff-latest-low-shift"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("newLabelCases")
+    void newLabelsCutBelowTheEarliestCompetitiveLayer(SyntheticProfiles p, String layer, String rule) {
+        var d = decide(p.build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(d.plan().cutoffLayer()).isEqualTo(layer);
+        assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly(rule);
     }
 
     @Test

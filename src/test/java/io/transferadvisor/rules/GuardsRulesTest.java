@@ -77,4 +77,24 @@ class GuardsRulesTest {
         assertThat(decide(p).plan().collectMore()).isNotNull();
         assertThat(decide(big).plan().collectMore()).isNull();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}/class sim {1} overlap {2} -> {3}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "100, 0.9, 0.31, FINETUNE_ABOVE, true",   // examples/default.yaml's cell: small, similar, new labels
+        "100, 0.9, 0.49, FINETUNE_ABOVE, true",
+        "20,  0.9, 0.1,  FINETUNE_ABOVE, true",   // the smallest SMALL size
+        "100, 0.9, 0.5,  LINEAR_FROZEN,  false",  // not new labels: the matrix cell stands
+        "100, 0.9, 0.9,  LINEAR_FROZEN,  false",  // shared labels: the source classifier already separates them
+        "19,  0.9, 0.1,  LINEAR_FROZEN,  false",  // TINY: too few validation images to stop fine-tuning safely
+        "100, 0.6, 0.1,  LINEAR_EARLIER, false",  // shifted domain: the guard is for similar domains only
+    })
+    void smallSimilarDataWithNewLabelsFineTunes(int perClass, double sim, double overlap, Strategy strategy, boolean guard) {
+        var d = decide(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
+        assertThat(d.plan().strategy()).isEqualTo(strategy);
+        assertThat(fired(d).contains("guard-small-similar-new-labels")).isEqualTo(guard);
+        assertThat(fired(d).contains("new-labels")).isEqualTo(overlap < 0.5);
+        if (guard) {
+            assertThat(fired(d)).contains("reject-outranked", "matrix-small-high");
+        }
+    }
 }

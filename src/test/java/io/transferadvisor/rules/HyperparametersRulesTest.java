@@ -88,4 +88,25 @@ class HyperparametersRulesTest {
         assertThat(plan.hyperparameters().maxEpochs()).isEqualTo(epochs);
         assertThat(plan.hyperparameters().patience()).isEqualTo(patience);
     }
+
+    @ParameterizedTest(name = "{0}/class sim {1} overlap {2}: {3} lr {4}/{5} by {6}")
+    @CsvSource({
+        "100, 0.9, 0.1, FINETUNE_ABOVE, 0.01,  0.001,  lr-finetune-small-new-labels",  // the calibrated cell (examples/default.yaml)
+        "100, 0.9, 0.9, LINEAR_FROZEN,  0.01,  0.0,    lr-linear-head",                // shared labels keep the linear head
+        "400, 0.9, 0.1, FINETUNE_ABOVE, 0.001, 0.0001, lr-finetune-similar",           // medium data: the generic rates
+    })
+    void smallDataWithNewLabelsFineTunesAtTheMeasuredRates(int perClass, double sim, double overlap, Strategy strategy, double head, double backbone, String rule) {
+        var d = decide(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
+        assertThat(d.plan().strategy()).isEqualTo(strategy);
+        var hp = d.plan().hyperparameters();
+        assertThat(hp.headLearningRate()).isEqualTo(head);
+        assertThat(hp.backboneLearningRate()).isEqualTo(backbone);
+        assertThat(RuleTesting.insertersOf(d, LearningRates.class)).containsExactly(rule);
+        if (perClass == 100) {
+            // early stopping on the validation split, and light augmentation exactly when the backbone trains on images
+            assertThat(hp.patience()).isEqualTo(10);
+            assertThat(hp.augmentation().enabled()).isEqualTo(strategy == Strategy.FINETUNE_ABOVE);
+            assertThat(hp.augmentation().maxShiftPixels()).isEqualTo(strategy == Strategy.FINETUNE_ABOVE ? 2 : 0);
+        }
+    }
 }

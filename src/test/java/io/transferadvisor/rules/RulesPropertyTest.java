@@ -54,6 +54,14 @@ class RulesPropertyTest {
         if (plan.strategy() == Strategy.LINEAR_FROZEN) {
             assertThat(plan.cutoffLayer()).isEqualTo(expectedLinearCut(p));
         }
+        if (plan.strategy() == Strategy.FINETUNE_ABOVE && overlap < 0.5 && expectedNewLabelsCut(p) != null) {
+            assertThat(plan.cutoffLayer()).isEqualTo(expectedNewLabelsCut(p));
+        }
+        // the calibrated guard: small data on a similar domain fine-tunes exactly when the labels are new
+        if (d.runs().get(0).evaluation().all(io.transferadvisor.rules.facts.SizeClass.class).get(0).level() == io.transferadvisor.rules.facts.SizeLevel.SMALL
+                && d.runs().get(0).evaluation().all(io.transferadvisor.rules.facts.SimilarityClass.class).get(0).level() == io.transferadvisor.rules.facts.SimilarityLevel.HIGH) {
+            assertThat(plan.strategy()).as("SMALL x HIGH, overlap " + overlap).isEqualTo(overlap < 0.5 ? Strategy.FINETUNE_ABOVE : Strategy.LINEAR_FROZEN);
+        }
         if (Recommender.needsCutoff(plan.strategy())) {
             assertThat(layers).contains(plan.cutoffLayer());
         } else {
@@ -85,6 +93,24 @@ class RulesPropertyTest {
                 .max(Comparator.comparingInt(DatasetProfile.LayerProbe::index)).orElseThrow().layer();
     }
 
+    /**
+     * Oracle for the new-labels fine-tuning cut, from the rule text: the latest non-top layer below
+     * the earliest competitive layer that is low-shift (similarity >= 0.5 on a HIGH domain, >= 0.7
+     * otherwise); null when there is none (the generic cut rules apply).
+     */
+    static String expectedNewLabelsCut(DatasetProfile p) {
+        DatasetProfile.LayerProbe best = p.layers().stream()
+                .max(Comparator.comparingDouble((DatasetProfile.LayerProbe l) -> l.probeAccuracy().value()).thenComparingInt(DatasetProfile.LayerProbe::index))
+                .orElseThrow();
+        int earliest = p.layers().stream().filter(l -> l.probeAccuracy().value() >= best.probeAccuracy().low())
+                .mapToInt(DatasetProfile.LayerProbe::index).min().orElseThrow();
+        int top = p.layers().stream().mapToInt(DatasetProfile.LayerProbe::index).max().orElseThrow();
+        double topSim = p.layers().stream().filter(l -> l.index() == top).findFirst().orElseThrow().similarity();
+        double threshold = p.similarity() >= 0.7 && topSim >= 0.5 ? 0.5 : 0.7;
+        return p.layers().stream().filter(l -> l.index() < earliest && l.index() != top && l.similarity() >= threshold)
+                .max(Comparator.comparingInt(DatasetProfile.LayerProbe::index)).map(DatasetProfile.LayerProbe::layer).orElse(null);
+    }
+
     @Property(tries = 200)
     void aFarShiftedTopLayerNeverWinsATie(
             @ForAll @DoubleRange(min = 0.75, max = 1.0) double similarity,
@@ -105,10 +131,11 @@ class RulesPropertyTest {
     @Property(tries = 100)
     void moreDataNeverMovesTowardsAFrozenBackbone(
             @ForAll @IntRange(min = 5, max = 5_000) int perClass,
-            @ForAll @DoubleRange(min = 0, max = 1) double similarity) {
-        // Monotonicity of the matrix: with 4x the data, a plan that trained the backbone never falls back to frozen features.
-        Plan small = RuleTesting.decide(RuleTesting.profile().perClass(perClass).similarity(similarity).build()).plan();
-        Plan big = RuleTesting.decide(RuleTesting.profile().perClass(perClass * 4).similarity(similarity).build()).plan();
+            @ForAll @DoubleRange(min = 0, max = 1) double similarity,
+            @ForAll @DoubleRange(min = 0, max = 1) double overlap) {
+        // Monotonicity of the matrix and its guards: with 4x the data, a plan that trained the backbone never falls back to frozen features.
+        Plan small = RuleTesting.decide(RuleTesting.profile().perClass(perClass).similarity(similarity).overlap(overlap).build()).plan();
+        Plan big = RuleTesting.decide(RuleTesting.profile().perClass(perClass * 4).similarity(similarity).overlap(overlap).build()).plan();
         if (!small.strategy().frozenBackbone() && small.strategy() != Strategy.AUTOENCODER_TRANSFER) {
             assertThat(big.strategy().frozenBackbone()).as(small.strategy() + " -> " + big.strategy()).isFalse();
         }
