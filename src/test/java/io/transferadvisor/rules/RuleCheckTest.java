@@ -63,6 +63,21 @@ class RuleCheckTest {
         assertThat(r.failures()).anySatisfy(f -> assertThat(f).contains("shifted-top flat-curve").contains("is far shifted"));
     }
 
+    @Test
+    void theNewLabelsCutMustExcludeTheGenericFineTuningCut(@TempDir Path dir) throws Exception {
+        // without `not Cutoff()` the generic rule adds a second cut wherever the new-labels rule fired (overlap=0.0 points)
+        copyRules(dir);
+        Path cutoff = dir.resolve("cutoff.drl");
+        String drl = Files.readString(cutoff);
+        String edited = drl.replace("    not Cutoff()\n", "");
+        assertThat(edited).isNotEqualTo(drl).doesNotContain("not Cutoff()");
+        Files.writeString(cutoff, edited);
+        RuleCheck.Report r = RuleCheck.run(RuleBase.load(dir), SyntheticProfiles.GENERIC_LAYERS, 400_000);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.failures()).anySatisfy(f -> assertThat(f).contains("overlap=0.0").containsIgnoringCase("cutoff"));
+        assertThat(r.failures()).noneSatisfy(f -> assertThat(f).contains("overlap=0.9"));
+    }
+
     static void copyRules(Path dir) throws Exception {
         try (var s = Files.list(Path.of("rules"))) {
             for (Path p : s.toList()) {
