@@ -91,7 +91,7 @@ public final class BenchRulesCommand implements Callable<Integer> {
         double checkMs = (System.nanoTime() - t0) / 1e6;
         rows.add(row("rules check grid (" + check.points() + " points)", 1, checkMs, checkMs, checkMs, "-"));
 
-        String command = "advisor bench rules --runs " + runs + " --iterations " + iterations;
+        String command = "advisor bench rules --runs " + runs + " --iterations " + iterations + (launcher != null ? " --launcher " + launcher : "");
         if (runs > 0) {
             Path exe = launcher != null ? launcher : home.resolve("advisor");
             Path tmp = Files.createTempDirectory("advisor-bench-rules");
@@ -100,7 +100,7 @@ public final class BenchRulesCommand implements Callable<Integer> {
                         "-o", tmp.resolve("plan.yaml").toString(), "--force", "--quiet");
                 runOnce(cmd, tmp, null); // warm-up: the launcher may build first; not timed
                 double[] wall = launcherRuns(cmd, tmp, null, out);
-                rows.add(0, row("`./advisor recommend " + dataset + " --profile ...` (subprocess, JVM start included)", runs,
+                rows.add(0, row("`" + (launcher != null ? launcher.toString() : "./advisor") + " recommend " + dataset + " --profile ...` (subprocess, JVM start included)", runs,
                         pct(wall, 50), pct(wall, 95), max(wall), "< 3000 ms"));
                 double[] c1 = launcherRuns(cmd, tmp, C1_OPTS, out);
                 rows.add(1, row("the same with ADVISOR_JAVA_OPTS=\"" + C1_OPTS + "\"", runs,
