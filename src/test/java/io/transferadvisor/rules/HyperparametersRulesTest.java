@@ -103,10 +103,11 @@ class HyperparametersRulesTest {
         assertThat(hp.backboneLearningRate()).isEqualTo(backbone);
         assertThat(RuleTesting.insertersOf(d, LearningRates.class)).containsExactly(rule);
         if (perClass == 100) {
-            // early stopping on the validation split, and light augmentation exactly when the backbone trains on images
+            // early stopping on the validation split; no augmentation (measured: shift + crop cost 1.4-2.2 points on two seeds)
             assertThat(hp.patience()).isEqualTo(10);
-            assertThat(hp.augmentation().enabled()).isEqualTo(strategy == Strategy.FINETUNE_ABOVE);
-            assertThat(hp.augmentation().maxShiftPixels()).isEqualTo(strategy == Strategy.FINETUNE_ABOVE ? 2 : 0);
+            assertThat(hp.augmentation().enabled()).isFalse();
+            assertThat(RuleTesting.insertersOf(d, io.transferadvisor.rules.facts.AugmentationChoice.class)).containsExactly(
+                    strategy == Strategy.FINETUNE_ABOVE ? "augment-none-small-similar-fine-tuning" : "augment-none-linear");
         }
     }
 }
