@@ -27,7 +27,7 @@ class RulesCliTest {
         assertThat(dir.resolve("plan.audit.json")).exists();
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. guard-small-similar-new-labels", "  2. cutoff-new-labels-below-competitive",
-                "  3. ", "would change: with 386 labelled images or fewer");
+                "  3. ", "would change: with at least 3,887 labelled images");
         var again = recommend(plan);
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
         assertThat(again.err()).contains("exists; pass --force");

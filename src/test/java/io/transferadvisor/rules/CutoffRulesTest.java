@@ -113,8 +113,8 @@ class CutoffRulesTest {
                 Arguments.of(profile().perClass(100).similarity(0.9).overlap(0.1).curve(Curve.PEAK_MIDDLE), "b2_pool", "cutoff-new-labels-below-competitive"),
                 // falling curve: the first layer is already competitive, nothing below it -> the generic fine-tuning cut
                 Arguments.of(profile().perClass(100).similarity(0.9).overlap(0.1).curve(Curve.FALLING), "b4_relu", "cutoff-latest-low-shift"),
-                // enough data, new labels: the matrix already fine-tunes; the new-labels cut applies too
-                Arguments.of(profile().perClass(400).similarity(0.9).overlap(0.1).curve(Curve.PEAK_MIDDLE), "b2_pool", "cutoff-new-labels-below-competitive"),
+                // enough data, new labels: the matrix fine-tunes at the generic cut (fashion200 in plans.md: b4_relu 0.934 > b2_pool 0.918)
+                Arguments.of(profile().perClass(400).similarity(0.9).overlap(0.1).curve(Curve.PEAK_MIDDLE), "b4_relu", "cutoff-latest-low-shift"),
                 // enough data, shared labels: the generic cut just below the top
                 Arguments.of(profile().perClass(400).similarity(0.9).overlap(0.9).curve(Curve.PEAK_MIDDLE), "b4_relu", "cutoff-latest-low-shift"));
     }
