@@ -9,18 +9,19 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Profiles an image dataset against a pretrained CNN, recommends how to transfer it, explains why, and does it.",
         subcommands = {
-            CommandLine.HelpCommand.class,
-            BenchCommand.class,
+            // In pipeline order: what a person runs first comes first in --help.
+            ValidateCommand.class,
+            ModelsCommand.class,
+            PretrainCommand.class,
+            ProfileCommand.class,
             RecommendCommand.class,
             ExplainCommand.class,
             RulesCommand.class,
-            ValidateCommand.class,
-            PretrainCommand.class,
-            ModelsCommand.class,
             ExecuteCommand.class,
             RunCommand.class,
             PredictCommand.class,
-            ProfileCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class AdvisorCommand implements Runnable {
     @CommandLine.Spec
