@@ -72,4 +72,18 @@ class AlternativesRulesTest {
         assertThat(reasons).filteredOn(r -> r.strategy() == Strategy.FINETUNE_ALL)
                 .singleElement().satisfies(r -> assertThat(r.reason()).contains("the layers up to " + d.plan().cutoffLayer()));
     }
+
+    @Test
+    void smallShiftedDataSaysWhyFrozenFeaturesLost() {
+        var d = decide(profile().perClass(36).similarity(0.6).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ALL);
+        Map<Strategy, String> by = rejectedBy(d);
+        assertThat(by.keySet()).isEqualTo(EnumSet.complementOf(EnumSet.of(Strategy.FINETUNE_ALL)));
+        assertThat(by.get(Strategy.LINEAR_FROZEN)).isEqualTo("reject-linear-small-shifted");
+        assertThat(by.get(Strategy.LINEAR_EARLIER)).isEqualTo("reject-linear-small-shifted");
+        assertThat(by.get(Strategy.FINETUNE_ABOVE)).isEqualTo("reject-by-matrix");
+        var reasons = d.runs().get(0).evaluation().all(Rejected.class);
+        assertThat(reasons).filteredOn(r -> r.strategy() == Strategy.LINEAR_EARLIER)
+                .singleElement().satisfies(r -> assertThat(r.reason()).startsWith("similarity 0.60 (MEDIUM)").contains("36 images per class"));
+    }
 }

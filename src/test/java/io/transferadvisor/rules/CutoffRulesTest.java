@@ -39,14 +39,14 @@ class CutoffRulesTest {
                         .topDrop(0.08).curve(Curve.FLAT), Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
                 Arguments.of("shifted top layer, but the only competitive one: still the cut", profile().perClass(100).similarity(0.72).shiftSlope(0.0)
                         .topDrop(0.3).curve(Curve.RISING), Strategy.LINEAR_FROZEN, "fc1_relu", "cutoff-linear-latest-competitive"),
-                // LINEAR_EARLIER (small, medium similarity): earliest competitive non-top layer
-                Arguments.of("falling curve: the first layer is best", profile().perClass(100).similarity(0.6).curve(Curve.FALLING),
+                // LINEAR_EARLIER (tiny, medium similarity; SMALL x MEDIUM fine-tunes all since the calibration): earliest competitive non-top layer
+                Arguments.of("falling curve: the first layer is best", profile().perClass(10).similarity(0.6).curve(Curve.FALLING),
                         Strategy.LINEAR_EARLIER, "b1_pool", "cutoff-earlier-competitive"),
-                Arguments.of("wide intervals: earliest", profile().perClass(100).similarity(0.6).curve(Curve.FLAT).interval(0.05),
+                Arguments.of("wide intervals: earliest", profile().perClass(10).similarity(0.6).curve(Curve.FLAT).interval(0.05),
                         Strategy.LINEAR_EARLIER, "b1_pool", "cutoff-earlier-competitive"),
-                Arguments.of("rising curve: best layer below the top", profile().perClass(100).similarity(0.6).curve(Curve.RISING),
+                Arguments.of("rising curve: best layer below the top", profile().perClass(10).similarity(0.6).curve(Curve.RISING),
                         Strategy.LINEAR_EARLIER, "b4_relu", "cutoff-earlier-best-below-top"),
-                Arguments.of("one candidate layer", profile().perClass(100).similarity(0.6).layers(List.of("fc1_relu")),
+                Arguments.of("one candidate layer", profile().perClass(10).similarity(0.6).layers(List.of("fc1_relu")),
                         Strategy.LINEAR_EARLIER, "fc1_relu", "cutoff-earlier-single-layer"),
                 // FINETUNE_ABOVE / TRUNCATE_GROW: latest low-shift layer below the top
                 Arguments.of("similar: every layer low-shift, cut just below the top", profile().perClass(400).similarity(0.9),

@@ -18,7 +18,9 @@ class HyperparametersRulesTest {
     @ParameterizedTest(name = "{0}/class sim {1}: {2} lr {3}/{4} by {5}")
     @CsvSource({
         "100,  0.9, LINEAR_FROZEN,  0.01,  0.0,    lr-linear-head",
-        "100,  0.6, LINEAR_EARLIER, 0.01,  0.0,    lr-linear-head",
+        "10,   0.6, LINEAR_EARLIER, 0.01,  0.0,    lr-linear-head",
+        "100,  0.6, FINETUNE_ALL,   0.01,  0.001,  lr-finetune-small-shifted",  // the rates plans.md ran (inverted 0.920)
+        "36,   0.6, FINETUNE_ALL,   0.01,  0.001,  lr-finetune-small-shifted",
         "100,  0.2, TRUNCATE_GROW,  0.001, 0.0,    lr-frozen-backbone",
         "400,  0.9, FINETUNE_ABOVE, 0.001, 0.0001, lr-finetune-similar",
         "400,  0.6, FINETUNE_ABOVE, 0.001, 0.0003, lr-finetune-shifted",

@@ -19,7 +19,9 @@ class MatrixRulesTest {
         "10,   0.6, matrix-tiny-medium,   LINEAR_EARLIER, SVM,     0",
         "10,   0.2, matrix-tiny-low,      LINEAR_EARLIER, SVM,     0",
         "100,  0.9, matrix-small-high,    LINEAR_FROZEN,  SOFTMAX, 0",
-        "100,  0.6, matrix-small-medium,  LINEAR_EARLIER, SOFTMAX, 0",
+        "100,  0.6, matrix-small-medium,  FINETUNE_ALL,   SOFTMAX, 0",  // calibrated: docs/benchmarks/plans.md inverted/glyphs
+        "20,   0.6, matrix-small-medium,  FINETUNE_ALL,   SOFTMAX, 0",
+        "19,   0.6, matrix-tiny-medium,   LINEAR_EARLIER, SVM,     0",  // TINY keeps frozen features
         "100,  0.2, matrix-small-low,     TRUNCATE_GROW,  SOFTMAX, 1",
         "400,  0.9, matrix-medium-high,   FINETUNE_ABOVE, SOFTMAX, 0",
         "400,  0.6, matrix-medium-medium, FINETUNE_ABOVE, SOFTMAX, 0",

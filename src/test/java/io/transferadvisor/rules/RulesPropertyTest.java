@@ -63,6 +63,20 @@ class RulesPropertyTest {
                 && d.runs().get(0).evaluation().all(io.transferadvisor.rules.facts.SimilarityClass.class).get(0).level() == io.transferadvisor.rules.facts.SimilarityLevel.HIGH) {
             assertThat(plan.strategy()).as("SMALL x HIGH, overlap " + overlap).isEqualTo(overlap < 0.5 ? Strategy.FINETUNE_ABOVE : Strategy.LINEAR_FROZEN);
         }
+        // the calibrated matrix-small-medium: small data on a partly shifted domain fine-tunes every layer at head/10
+        // (docs/benchmarks/plans.md, inverted and glyphs); TINY data on any shifted domain stays on frozen features
+        var sizeLevel = d.runs().get(0).evaluation().all(io.transferadvisor.rules.facts.SizeClass.class).get(0).level();
+        var simLevel = d.runs().get(0).evaluation().all(io.transferadvisor.rules.facts.SimilarityClass.class).get(0).level();
+        if (sizeLevel == io.transferadvisor.rules.facts.SizeLevel.SMALL && simLevel == io.transferadvisor.rules.facts.SimilarityLevel.MEDIUM
+                && plan.strategy() != Strategy.AUTOENCODER_TRANSFER) {
+            assertThat(plan.strategy()).as("SMALL x MEDIUM").isEqualTo(Strategy.FINETUNE_ALL);
+            assertThat(hp.headLearningRate()).isEqualTo(0.01);
+            assertThat(hp.backboneLearningRate()).isEqualTo(0.001);
+            assertThat(hp.batchNorm()).isNotEqualTo(io.transferadvisor.plan.BatchNormPolicy.FROZEN);
+        }
+        if (sizeLevel == io.transferadvisor.rules.facts.SizeLevel.TINY && plan.strategy() != Strategy.AUTOENCODER_TRANSFER) {
+            assertThat(plan.strategy().frozenBackbone()).as("TINY keeps frozen features").isTrue();
+        }
         if (Recommender.needsCutoff(plan.strategy())) {
             assertThat(layers).contains(plan.cutoffLayer());
         } else {
