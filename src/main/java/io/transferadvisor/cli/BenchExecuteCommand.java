@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 
 /** `advisor bench cache`: per-epoch time of a LINEAR_FROZEN plan with and without the feature cache. */
 @Command(name = "cache", mixinStandardHelpOptions = true,
-        description = "Per-epoch time of a LINEAR_FROZEN plan on fmnist-cnn (Fashion-MNIST classes 5-9) with and without the frozen-feature cache.")
+        description = "Per-epoch time of a LINEAR_FROZEN plan on fmnist-cnn (Fashion-MNIST classes 5-9) with and without the frozen-feature cache.",
+        footer = {"", "Example:", "  advisor bench cache --cutoff b4_relu --epochs 3"})
 public final class BenchExecuteCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

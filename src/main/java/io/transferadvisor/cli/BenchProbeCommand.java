@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Time 'advisor profile' on fmnist-cnn for 500, 2,000 and 10,000 training images of Fashion-MNIST "
                 + "classes 5-9 (cold feature cache, then warm), and one epoch of fine-tuning all layers with DL4J on the same "
-                + "images; writes docs/benchmarks/probe.md."})
+                + "images; writes docs/benchmarks/probe.md."},
+        footer = {"", "Example:", "  advisor bench probe"})
 public final class BenchProbeCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "500,2000,10000",
             description = "Training-set sizes (multiples of 5). Default: ${DEFAULT-VALUE}.")

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /** `advisor bench torch`: DL4J vs PyTorch training throughput on the fmnist-cnn architecture, same data, batch and threads. */
 @Command(name = "torch", mixinStandardHelpOptions = true,
-        description = "Training throughput of DL4J vs PyTorch (Debian python3-torch, /usr/bin/python3) on the fmnist-cnn architecture.")
+        description = "Training throughput of DL4J vs PyTorch (Debian python3-torch, /usr/bin/python3) on the fmnist-cnn architecture.",
+        footer = {"", "Example (needs 'apt-get install -y python3-torch python3-torchvision'):", "  advisor bench torch --epochs 2 --batch 64"})
 public final class BenchTorchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

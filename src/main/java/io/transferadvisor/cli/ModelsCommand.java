@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "List the pretrained models: project models (profiles/) and DL4J zoo models (zoo:NAME). "
                 + "Any DL4J .zip or Keras .h5 file can also be used with 'file:' in dataset.yaml. "
-                + "Zoo weights are never downloaded: a missing file is shown with its checksum and where to put it.")
+                + "Zoo weights are never downloaded: a missing file is shown with its checksum and where to put it.",
+        footer = {"", "Examples:", "  advisor models", "  advisor models --json"})
 public final class ModelsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

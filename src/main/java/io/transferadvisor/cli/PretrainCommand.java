@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
         description = "Train the project's source model fmnist-cnn on Fashion-MNIST classes 0-4 (T-shirt/top, Trouser, "
                 + "Pullover, Dress, Coat) and write fmnist-cnn.zip and fmnist-cnn.json (its profile) to the output folder. "
                 + "Classes 5-9 stay unseen, so they are genuinely new labels for transfer experiments. "
-                + "Defaults (3 epochs over all 30,000 images) take about 7 minutes on 2 cores.")
+                + "Defaults (3 epochs over all 30,000 images) take about 7 minutes on 2 cores.",
+        footer = {"", "Examples:", "  advisor pretrain --force                      # reproduce profiles/fmnist-cnn.{zip,json}",
+                "  advisor pretrain --per-class 500 --epochs 1 -o /tmp/quick   # a quick, smaller model"})
 public final class PretrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
