@@ -138,7 +138,9 @@ public final class BenchTorchCommand implements Callable<Integer> {
                 .append(", Adam 1e-3, ").append(epochs).append(" epochs, last epoch reported.\n\n");
         md.append("| framework | images/s per epoch | last epoch images/s |\n|---|---|---:|\n");
         md.append(String.format("| DL4J | %s | %.0f |%n", dl4j.stream().map(v -> String.format("%.0f", v)).toList(), dl4jIps));
-        md.append(String.format("| PyTorch | %s | %.0f |%n", torch.get("imagesPerSecond").toString(), torchIps));
+        java.util.List<String> torchPerEpoch = new java.util.ArrayList<>();
+        torch.get("imagesPerSecond").forEach(v -> torchPerEpoch.add(String.format("%.0f", v.asDouble())));
+        md.append(String.format("| PyTorch | %s | %.0f |%n", torchPerEpoch, torchIps));
         md.append(String.format("%nRatio DL4J / PyTorch: **%.2f**.%n", dl4jIps / torchIps));
         if (tta) {
             timeToAccuracy(md, tmp);
