@@ -1,5 +1,7 @@
 package io.transferadvisor.dataset;
 
+import io.transferadvisor.util.Suggest;
+
 import io.transferadvisor.util.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

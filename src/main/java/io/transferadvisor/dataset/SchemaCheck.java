@@ -1,5 +1,7 @@
 package io.transferadvisor.dataset;
 
+import io.transferadvisor.util.Suggest;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;

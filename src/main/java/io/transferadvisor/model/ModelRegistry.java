@@ -102,7 +102,7 @@ public final class ModelRegistry {
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : names) {
             for (String form : List.of(candidate, candidate.startsWith(ZOO_PREFIX) ? candidate.substring(ZOO_PREFIX.length()) : candidate)) {
-                int d = levenshtein(name.toLowerCase(Locale.ROOT), form.toLowerCase(Locale.ROOT));
+                int d = io.transferadvisor.util.Suggest.distance(name.toLowerCase(Locale.ROOT), form.toLowerCase(Locale.ROOT));
                 if (d < bestDistance) {
                     bestDistance = d;
                     best = candidate;
@@ -130,24 +130,5 @@ public final class ModelRegistry {
 
     private static boolean isSafeName(String name) {
         return name.matches("[A-Za-z0-9][A-Za-z0-9._-]*");
-    }
-
-    static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -1,8 +1,9 @@
 package io.transferadvisor.cli;
 
+import io.transferadvisor.testing.MemoryImageSet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.transferadvisor.execute.MemoryImageSet;
 import io.transferadvisor.execute.Tiny;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

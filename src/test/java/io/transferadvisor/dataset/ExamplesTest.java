@@ -1,5 +1,7 @@
 package io.transferadvisor.dataset;
 
+import io.transferadvisor.util.Suggest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

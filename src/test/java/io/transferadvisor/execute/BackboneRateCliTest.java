@@ -1,5 +1,7 @@
 package io.transferadvisor.execute;
 
+import io.transferadvisor.testing.MemoryImageSet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.transferadvisor.cli.CliTestSupport;

@@ -1,11 +1,12 @@
 package io.transferadvisor.execute;
 
+import io.transferadvisor.testing.MemoryImageSet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.transferadvisor.dataset.InputGeometry;
 import io.transferadvisor.model.ModelException;
-import io.transferadvisor.probe.MemoryImageSet;
 import io.transferadvisor.probe.TinyGraphs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.transferadvisor.execute;
 
+import io.transferadvisor.testing.MemoryImageSet;
+
 import io.transferadvisor.dataset.DatasetSpec;
 import io.transferadvisor.dataset.InputGeometry;
 import io.transferadvisor.dataset.LoadedDataset;

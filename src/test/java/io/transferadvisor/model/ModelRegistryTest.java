@@ -75,8 +75,8 @@ class ModelRegistryTest {
 
     @Test
     void levenshteinDistance() {
-        assertThat(ModelRegistry.levenshtein("kitten", "sitting")).isEqualTo(3);
-        assertThat(ModelRegistry.levenshtein("", "abc")).isEqualTo(3);
-        assertThat(ModelRegistry.levenshtein("same", "same")).isZero();
+        assertThat(io.transferadvisor.util.Suggest.distance("kitten", "sitting")).isEqualTo(3);
+        assertThat(io.transferadvisor.util.Suggest.distance("", "abc")).isEqualTo(3);
+        assertThat(io.transferadvisor.util.Suggest.distance("same", "same")).isZero();
     }
 }

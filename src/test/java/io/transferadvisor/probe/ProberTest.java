@@ -1,5 +1,7 @@
 package io.transferadvisor.probe;
 
+import io.transferadvisor.testing.MemoryImageSet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,16 +1,16 @@
-package io.transferadvisor.dataset;
+package io.transferadvisor.util;
 
 import java.util.Collection;
 import java.util.Optional;
 
-/** "Did you mean ...?" for near-miss keys and enum values: the closest candidate within edit distance 2. */
-final class Suggest {
+/** "Did you mean ...?" for near-miss keys, enum values and model names: the closest candidate within edit distance 2. */
+public final class Suggest {
     private Suggest() {}
 
-    static final int MAX_DISTANCE = 2;
+    public static final int MAX_DISTANCE = 2;
 
     /** The candidate nearest to {@code wrong} (case-insensitive), if it is within {@link #MAX_DISTANCE} edits. */
-    static Optional<String> closest(String wrong, Collection<String> candidates) {
+    public static Optional<String> closest(String wrong, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
@@ -24,12 +24,12 @@ final class Suggest {
     }
 
     /** "; did you mean 'x'?" or "". */
-    static String didYouMean(String wrong, Collection<String> candidates) {
+    public static String didYouMean(String wrong, Collection<String> candidates) {
         return closest(wrong, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
     }
 
     /** Levenshtein distance (insert, delete, substitute each cost 1). */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -1,10 +1,10 @@
-package io.transferadvisor.probe;
+package io.transferadvisor.testing;
 
 import io.transferadvisor.dataset.ImageSet;
 import io.transferadvisor.dataset.InputGeometry;
 import java.util.List;
 
-/** An in-memory ImageSet for tests: fixed-geometry CHW float images with labels. */
+/** An in-memory ImageSet for tests (probe, executor, CLI): fixed-geometry CHW float images with labels. */
 public final class MemoryImageSet implements ImageSet {
     private final List<String> classes;
     private final float[][] images;
