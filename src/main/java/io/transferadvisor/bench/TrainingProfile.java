@@ -253,7 +253,7 @@ public final class TrainingProfile {
             DataSet ds = batches.next();
             INDArray a = ds.getFeatures();
             for (GraphVertex v : chain) {
-                v.setInputs(a);
+                v.setInput(0, a, mgr);
                 long t0 = System.nanoTime();
                 a = v.doForward(true, mgr);
                 fwd.merge(v.getVertexName(), (System.nanoTime() - t0) / 1e9, Double::sum);
