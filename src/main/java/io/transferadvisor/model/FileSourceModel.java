@@ -75,6 +75,7 @@ public final class FileSourceModel implements SourceModel {
     /** A fresh copy each call, so callers may modify (fine-tune) it. */
     @Override
     public ComputationGraph load() {
+        NativeThreads.apply();
         return read();
     }
 

@@ -55,6 +55,7 @@ public final class ProjectSourceModel implements SourceModel {
 
     @Override
     public ComputationGraph load() {
+        NativeThreads.apply();
         if (!available()) {
             throw new ModelException("weights for " + name + " not found: " + zip + " is missing; recreate it with 'advisor pretrain"
                     + (json.getParent() != null ? " -o " + json.getParent() : "") + " --force'");

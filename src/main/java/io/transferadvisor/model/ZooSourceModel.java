@@ -223,6 +223,7 @@ public final class ZooSourceModel implements SourceModel {
 
     @Override
     public ComputationGraph load() {
+        NativeThreads.apply();
         if (!available()) {
             throw new ModelException(missingMessage());
         }
