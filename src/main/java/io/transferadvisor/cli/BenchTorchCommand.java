@@ -54,6 +54,8 @@ public final class BenchTorchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The DL4J side builds fmnist-cnn fresh (no SourceModel.load()), so apply the shipped thread setting here.
+        io.transferadvisor.model.NativeThreads.apply();
         PrintWriter w = spec.commandLine().getOut();
         Path tmp0 = Files.createTempDirectory("bench-torch");
         if (!throughput) {
