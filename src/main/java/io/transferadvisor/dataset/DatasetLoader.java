@@ -285,41 +285,21 @@ public final class DatasetLoader {
             int examined = 0;
             List<String> bad = new ArrayList<>();
             for (int s = 0; s < selected.size(); s++) {
-                List<Path> candidates = new ArrayList<>(fileItems.get(selected.get(s)));
+                List<Path> candidates = fileItems.get(selected.get(s));
                 int take = src.perClass() > 0 ? src.perClass() : candidates.size();
-                if (take < candidates.size()) {
-                    Collections.shuffle(candidates, rnd);
-                }
-                List<Path> good = new ArrayList<>();
-                List<byte[]> goodDigests = new ArrayList<>();
-                for (Path f : candidates) {
-                    if (good.size() == take) {
-                        break;
-                    }
-                    examined++;
-                    byte[] digest = check(f, bad);
-                    if (digest != null) {
-                        good.add(f);
-                        goodDigests.add(digest);
-                    }
-                }
-                if (good.size() < Math.min(take, 2) || (src.perClass() > 0 && good.size() < take)) {
+                Readable good = takeReadable(candidates, take, rnd, bad);
+                examined += good.examined();
+                if (good.files().size() < Math.min(take, 2) || (src.perClass() > 0 && good.files().size() < take)) {
                     problem(key + (src.perClass() > 0 ? ".per_class" : ".path"), "class '" + selected.get(s) + "' has only "
-                            + good.size() + " readable images" + (src.perClass() > 0 ? " (per_class asks " + take + ")" : "")
+                            + good.files().size() + " readable images" + (src.perClass() > 0 ? " (per_class asks " + take + ")" : "")
                             + "; fix or replace the unreadable files listed");
                 }
-                // keep storage order (sorted by path) independent of the sampling order
-                Integer[] order = new Integer[good.size()];
-                for (int i = 0; i < order.length; i++) {
-                    order[i] = i;
-                }
-                Arrays.sort(order, (a, b) -> good.get(a).compareTo(good.get(b)));
                 int label = classNames.indexOf(names.get(s));
-                for (int i : order) {
-                    files.add(good.get(i));
+                for (int i = 0; i < good.files().size(); i++) {
+                    files.add(good.files().get(i));
                     fileLabels.add(label);
-                    digests.add(goodDigests.get(i));
-                    ids.add(src.path().relativize(good.get(i)).toString().replace('\\', '/'));
+                    digests.add(good.digests().get(i));
+                    ids.add(identity(src.path(), good.files().get(i)));
                 }
             }
             checkBadFraction(key + ".path", examined, bad);
@@ -381,37 +361,14 @@ public final class DatasetLoader {
                 return null;
             }
             int take = src.limit() > 0 ? Math.min(src.limit(), candidates.size()) : candidates.size();
-            if (take < candidates.size()) {
-                Collections.shuffle(candidates, rnd);
-            }
-            List<Path> good = new ArrayList<>();
-            List<byte[]> digests = new ArrayList<>();
             List<String> bad = new ArrayList<>();
-            int examined = 0;
-            for (Path f : candidates) {
-                if (good.size() == take) {
-                    break;
-                }
-                examined++;
-                byte[] digest = check(f, bad);
-                if (digest != null) {
-                    good.add(f);
-                    digests.add(digest);
-                }
-            }
-            checkBadFraction("unlabelled.path", examined, bad);
-            Integer[] order = new Integer[good.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> good.get(a).compareTo(good.get(b)));
-            List<Path> files = new ArrayList<>();
+            Readable good = takeReadable(candidates, take, rnd, bad);
+            checkBadFraction("unlabelled.path", good.examined(), bad);
+            List<Path> files = good.files();
             List<String> ids = new ArrayList<>();
-            byte[][] ds = new byte[order.length][];
-            for (int i = 0; i < order.length; i++) {
-                files.add(good.get(order[i]));
-                ds[i] = digests.get(order[i]);
-                ids.add(src.path().relativize(files.get(i)).toString());
+            byte[][] ds = good.digests().toArray(new byte[0][]);
+            for (Path f : files) {
+                ids.add(identity(src.path(), f));
             }
             int[] labels = new int[files.size()];
             Arrays.fill(labels, -1);
@@ -421,6 +378,39 @@ public final class DatasetLoader {
         // ---------------------------------------------------------------- files
 
         /** Reads, size-checks, decodes and hashes one file; null (and a line in bad) when unusable. */
+        /** Readable files in path order, their SHA-256 digests, and how many files were examined to find them. */
+        private record Readable(List<Path> files, List<byte[]> digests, int examined) {}
+
+        /**
+         * Examines candidates (in seeded random order when only some are taken) until {@code take} are
+         * readable, so one bad file does not shrink a class; unreadable ones go to {@code bad}. The result is
+         * in path order, independent of the sampling order.
+         */
+        private Readable takeReadable(List<Path> candidates, int take, Random rnd, List<String> bad) {
+            List<Path> pool = new ArrayList<>(candidates);
+            if (take < pool.size()) {
+                Collections.shuffle(pool, rnd);
+            }
+            java.util.TreeMap<Path, byte[]> good = new java.util.TreeMap<>();
+            int examined = 0;
+            for (Path f : pool) {
+                if (good.size() == take) {
+                    break;
+                }
+                examined++;
+                byte[] digest = check(f, bad);
+                if (digest != null) {
+                    good.put(f, digest);
+                }
+            }
+            return new Readable(List.copyOf(good.keySet()), List.copyOf(good.values()), examined);
+        }
+
+        /** A file's identity in the content hash: its path relative to the source folder, with '/' separators. */
+        private static String identity(Path root, Path file) {
+            return root.relativize(file).toString().replace('\\', '/');
+        }
+
         private byte[] check(Path f, List<String> bad) {
             try {
                 long size = Files.size(f);
