@@ -21,19 +21,10 @@ public final class LogMe {
 
     /** Mean over classes of the per-sample log evidence. */
     public static double score(double[][] features, int[] labels, int classes) {
-        ClassFit[] fits = fit(features, null, labels, classes);
-        double s = 0;
-        int used = 0;
-        for (ClassFit f : fits) {
-            if (f != null) {
-                s += f.evidencePerSample();
-                used++;
-            }
-        }
-        return s / used;
+        return score(features, null, labels, classes);
     }
 
-    /** As {@link #score} with a multiplicity per row (a bootstrap resample without copying rows). */
+    /** As {@link #score} with a multiplicity per row (a bootstrap resample without copying rows); null = all 1. */
     public static double score(double[][] features, double[] weights, int[] labels, int classes) {
         ClassFit[] fits = fit(features, weights, labels, classes);
         double s = 0;
