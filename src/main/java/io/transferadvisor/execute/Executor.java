@@ -20,6 +20,7 @@ import io.transferadvisor.report.RunMetrics;
 import io.transferadvisor.util.AtomicFiles;
 import io.transferadvisor.util.Hashing;
 import io.transferadvisor.util.Home;
+import io.transferadvisor.util.WriteHooks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -78,7 +79,7 @@ public final class Executor {
     /** Continues the run in {@code options.resume()} from its checkpoints, with the plan recorded there. */
     public static RunResult resume(ExecuteOptions options, PrintWriter progress) {
         Path dir = options.resume().toAbsolutePath().normalize();
-        RunFolder.resume(dir);
+        RunFolder.checkResumable(dir);
         Path planFile = dir.resolve(RunFolder.PLAN);
         Plan plan = io.transferadvisor.plan.PlanIO.read(planFile);
         Path datasetFile = resolveDataset(plan, planFile);
@@ -135,10 +136,25 @@ public final class Executor {
      */
     public static RunResult run(Plan plan, RunInputs in, ExecuteOptions options, PrintWriter out) {
         Progress progress = new Progress(out, options.interactive());
-        RunFolder folder = options.resume() != null
+        try (RunFolder folder = options.resume() != null
                 ? RunFolder.resume(options.resume())
                 : RunFolder.create(options.output() != null ? options.output() : RunFolder.defaultPath(in.data().spec().name(), plan.strategy()),
-                        options.force());
+                        options.force())) {
+            if (folder.note() != null) {
+                progress.log(folder.note());
+            }
+            try {
+                return run(plan, in, options, progress, folder);
+            } catch (RuntimeException e) {
+                if (!WriteHooks.isCrash(e) && !(e instanceof ExecuteOptions.SimulatedKill)) {
+                    folder.markFailed(e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static RunResult run(Plan plan, RunInputs in, ExecuteOptions options, Progress progress, RunFolder folder) {
         Plan executed = PlanOverrides.withBackboneRate(plan);
         if (executed != plan) {
             progress.log("backbone learning rate: the plan has 0 but " + executed.strategy() + " trains backbone layers; using headLearningRate/10 = "
@@ -158,8 +174,8 @@ public final class Executor {
             metrics = s.metrics();
         }
         folder.writeFinish(executed, in, metrics);
-        progress.log("run finished: test accuracy " + String.format("%.4f", metrics.test().accuracy()) + ", macro-F1 "
-                + String.format("%.4f", metrics.test().macroF1()) + "; report: " + folder.dir().resolve(RunFolder.REPORT));
+        progress.log("run finished: test accuracy " + String.format(java.util.Locale.ROOT, "%.4f", metrics.test().accuracy()) + ", macro-F1 "
+                + String.format(java.util.Locale.ROOT, "%.4f", metrics.test().macroF1()) + "; report: " + folder.dir().resolve(RunFolder.REPORT));
         return new RunResult(folder.dir(), executed, metrics);
     }
 

@@ -2,6 +2,7 @@ package io.transferadvisor.execute;
 
 import io.transferadvisor.util.AtomicFiles;
 import io.transferadvisor.util.Json;
+import io.transferadvisor.util.WriteHooks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -206,6 +207,7 @@ final class FeatureCacheStore {
                     }
                     rowsCh.force(false);
                 }
+                WriteHooks.point("cache rows appended " + dir.getFileName());
                 try (FileChannel idxCh = FileChannel.open(dir.resolve(INDEX), StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE)) {
                     long len = idxCh.size();
@@ -223,6 +225,7 @@ final class FeatureCacheStore {
                     }
                     idxCh.force(false);
                 }
+                WriteHooks.point("cache index appended " + dir.getFileName());
                 refresh();
             }
         } catch (IOException e) {

@@ -50,16 +50,19 @@ public final class Trainer {
 
     public static Outcome train(ComputationGraph net, TrainData train, TrainData val, Config cfg,
                                 Checkpoints ckpt, Progress progress) {
-        TrainerState state = ckpt == null ? null : ckpt.readState(cfg.phase());
+        Checkpoints.Restored restored = ckpt == null ? null : ckpt.restore(cfg.phase());
+        TrainerState state = restored == null ? null : restored.state();
         ComputationGraph best = null;
+        Checkpoints.FileRef bestRef = null;
         if (state != null && state.finished()) {
             progress.log(cfg.phase() + ": already finished in a previous run (" + state.epochsDone() + " epochs, best epoch "
                     + state.bestEpoch() + "); reusing its checkpoint");
-            return new Outcome(ckpt.loadBest(cfg.phase()), state);
+            return new Outcome(restored.best(), state);
         }
         if (state != null) {
-            net = ckpt.loadLast(cfg.phase());
-            best = ckpt.loadBest(cfg.phase());
+            net = restored.last();
+            best = restored.best();
+            bestRef = restored.bestRef();
             progress.log(cfg.phase() + ": resuming after epoch " + state.epochsDone() + " of " + cfg.maxEpochs()
                     + " (best epoch " + state.bestEpoch() + ")");
         } else {
@@ -117,7 +120,7 @@ public final class Trainer {
                 bestEpoch = epoch;
                 bestParams = net.params().dup();
                 if (ckpt != null) {
-                    ckpt.saveBest(cfg.phase(), net);
+                    bestRef = ckpt.saveBest(cfg.phase(), epoch, net);
                 }
             }
             history.add(new TrainerState.Epoch(epoch, r.meanLoss, ev.loss,
@@ -128,8 +131,8 @@ public final class Trainer {
                     train.size() / Math.max(1e-9, r.seconds), secs, improved ? "  *best" : ""));
             state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, bestLoss, history, false, null, seconds);
             if (ckpt != null) {
-                ckpt.saveLast(cfg.phase(), net);
-                ckpt.saveState(state);
+                // new files first, then the state naming them (the commit point), then the superseded files go
+                ckpt.commit(state, ckpt.saveLast(cfg.phase(), epoch, net), bestRef);
             }
             epochsThisProcess++;
             if (cfg.stopAfterEpochs() > 0 && epochsThisProcess >= cfg.stopAfterEpochs()) {
@@ -141,8 +144,8 @@ public final class Trainer {
         }
         state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, bestLoss, history, true, stopReason, seconds);
         if (ckpt != null) {
-            ckpt.saveBest(cfg.phase(), net);
-            ckpt.saveState(state);
+            // the network as returned (best parameters, final configuration): a resumed run continues from exactly this
+            ckpt.commit(state, null, ckpt.saveFinal(cfg.phase(), net));
         }
         progress.log(cfg.phase() + ": stopped after " + epoch + " epochs (" + stopReason + "); keeping epoch " + bestEpoch);
         return new Outcome(net, state);

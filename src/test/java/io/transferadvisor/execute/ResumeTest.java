@@ -54,7 +54,9 @@ class ResumeTest {
                 .isInstanceOf(OutputException.class).hasMessageContaining("already finished");
         assertThatThrownBy(() -> Executor.run(plan, Tiny.inputs(zip, 0.8f, false), Tiny.options(dir, tmp.resolve("c")), quiet))
                 .isInstanceOf(OutputException.class).hasMessageContaining("--force");
-        RunFolder.create(dir, true);
+        try (RunFolder replaced = RunFolder.create(dir, true)) {
+            assertThat(replaced.dir()).isEqualTo(dir.toAbsolutePath().normalize());
+        }
         assertThat(dir.resolve("model.zip")).doesNotExist();
     }
 }
