@@ -58,7 +58,7 @@ class CrashResumeTest {
                     ? Executor.run(plan, Tiny.inputs(zip, 0.8f, false), Tiny.options(null, cache).withResume(dir), QUIET)
                     : Executor.run(plan, Tiny.inputs(zip, 0.8f, false), Tiny.options(dir, cache), QUIET);
             String where = "after a crash at " + points.get(i - 1) + " (#" + i + ", " + (started ? "resumed" : "rerun") + ")";
-            assertThat(params(after.runDir())).as("weights " + where).isEqualTo(expected);
+            assertBitIdentical(params(after.runDir()), expected, "weights " + where);
             assertSameMetrics(after.metrics(), whole.metrics(), where);
             assertThat(RunFolder.readInfo(dir).status()).as(where).isEqualTo("finished");
             try (Stream<Path> s = Files.walk(dir)) {
@@ -66,6 +66,13 @@ class CrashResumeTest {
                         .as("temporaries and superseded checkpoints " + where).isEmpty();
             }
         }
+    }
+
+    static void assertBitIdentical(float[] actual, float[] expected, String what) {
+        int first = java.util.Arrays.mismatch(actual, expected);
+        assertThat(first).as("%s: first differing parameter (of %d) at %d: %s vs %s", what, expected.length, first,
+                first >= 0 && first < actual.length ? actual[first] : "-", first >= 0 && first < expected.length ? expected[first] : "-")
+                .isEqualTo(-1);
     }
 
     static float[] params(Path runDir) throws Exception {
