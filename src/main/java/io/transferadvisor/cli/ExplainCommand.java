@@ -83,6 +83,9 @@ public final class ExplainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "give one plan.yaml, audit JSON or run directory (two only with --diff)");
         }
         PlanFiles.Located loc = PlanFiles.locate(targets.get(0));
+        if (loc.plan() != null && loc.plan().toFile().isFile()) {
+            PlanIO.checkAudit(loc.plan(), loc.audit()); // a plan and the audit of another recommendation: exit 6
+        }
         Audit audit = AuditIO.read(loc.audit());
         if (loc.plan() != null && loc.plan().toFile().isFile()) {
             var onDisk = PlanIO.read(loc.plan());

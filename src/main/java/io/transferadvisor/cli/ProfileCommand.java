@@ -13,9 +13,8 @@ import io.transferadvisor.probe.ProfileIO;
 import io.transferadvisor.probe.ProfilePlot;
 import io.transferadvisor.probe.ProfileSummary;
 import io.transferadvisor.util.Home;
-import io.transferadvisor.util.OutputException;
+import io.transferadvisor.util.OwnFiles;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -74,8 +73,8 @@ public final class ProfileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
-        checkWritable(out);
-        checkWritable(plot);
+        OwnFiles.checkReplaceable(out, force, "a dataset profile JSON", f -> OwnFiles.jsonWithFields(f, "schemaVersion", "datasetHash", "model", "layers"));
+        OwnFiles.checkReplaceable(plot, force, "a plot written by 'advisor profile --plot'", OwnFiles::signedPlot);
         if (plot != null) {
             String n = plot.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
             if (!n.endsWith(".png") && !n.endsWith(".svg")) {
@@ -116,11 +115,5 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         stdout.flush();
         return ExitCodes.OK;
-    }
-
-    private void checkWritable(Path p) {
-        if (p != null && Files.exists(p) && !force) {
-            throw new OutputException(p + " already exists; pass --force to overwrite it or choose another file");
-        }
     }
 }

@@ -10,20 +10,17 @@ import io.transferadvisor.execute.RunResult;
 import io.transferadvisor.model.ModelException;
 import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
-import io.transferadvisor.plan.PlanIO;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
 import io.transferadvisor.probe.Prober;
-import io.transferadvisor.rules.AuditIO;
 import io.transferadvisor.rules.AuditText;
 import io.transferadvisor.rules.PlanFiles;
+import io.transferadvisor.rules.RecommendationFiles;
 import io.transferadvisor.rules.Recommender;
 import io.transferadvisor.rules.RuleBase;
 import io.transferadvisor.util.Home;
 import io.transferadvisor.util.Json;
-import io.transferadvisor.util.OutputException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,13 +94,15 @@ public final class RecommendCommand implements Callable<Integer> {
         Path plan = planFile.toAbsolutePath().normalize();
         Path audit = PlanFiles.auditOf(plan);
         Path profileOut = PlanFiles.profileOf(plan);
-        if (!force) {
-            for (Path p : List.of(plan, audit, profileOut)) {
-                if (Files.exists(p)) {
-                    throw new OutputException(p + " exists; pass --force to overwrite it, or -o another plan file");
-                }
-            }
+        // plan + audit + profile(s) are one unit, written under a lock held for the whole command (see RecommendationFiles)
+        try (RecommendationFiles files = RecommendationFiles.lock(plan)) {
+            files.checkTargets(force, List.of(profileOut));
+            return recommend(files, plan, audit, profileOut, out, err, t0);
         }
+    }
+
+    private Integer recommend(RecommendationFiles files, Path plan, Path audit, Path profileOut, PrintWriter out, PrintWriter err, long t0)
+            throws Exception {
         Path rules = rulesDir != null ? rulesDir : Home.rules();
         // Compiling the rule base is the slowest step of a recommendation from a saved profile (~1-2 s cold):
         // start it now and read the spec and profiles meanwhile.
@@ -157,12 +156,13 @@ public final class RecommendCommand implements Callable<Integer> {
         Recommender.Recommendation rec = new Recommender(ruleBase).recommend(measured, request);
         long tRecommend = System.nanoTime();
 
-        PlanIO.write(plan, rec.plan());
-        AuditIO.write(audit, rec.audit());
         String primary = rec.plan().models().get(0);
+        Map<Path, DatasetProfile> profileFiles = new LinkedHashMap<>();
         for (DatasetProfile p : measured) {
-            PlanFiles.writeProfile(p.model().equals(primary) ? profileOut : PlanFiles.profileOf(plan, p.model()), p);
+            profileFiles.put(p.model().equals(primary) ? profileOut : PlanFiles.profileOf(plan, p.model()), p);
         }
+        files.checkTargets(force, List.copyOf(profileFiles.keySet()));
+        files.write(rec.plan(), rec.audit(), profileFiles);
         if (output.verbose()) {
             long tWrite = System.nanoTime();
             err.printf(java.util.Locale.ROOT, "timing: inputs %.0f ms, waiting for the rule compile %.0f ms, rules + counterfactuals %.0f ms, "
@@ -193,6 +193,7 @@ public final class RecommendCommand implements Callable<Integer> {
             out.println("next: advisor explain " + planFile + "   |   advisor run " + planFile);
         }
         out.flush();
+        files.close(); // the plan is complete: release it before the (long) --execute
         if (execute) {
             RunResult r = Executor.execute(rec.plan(), plan, ExecuteOptions.defaults().withOutput(runDir).withForce(force).withCacheDir(cacheDir), err);
             ExecuteCommand.printResult(out, output, r);

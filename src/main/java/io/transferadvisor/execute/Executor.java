@@ -71,6 +71,7 @@ public final class Executor {
         Path datasetFile = resolveDataset(plan, planFile);
         DatasetSpec spec = io.transferadvisor.dataset.SpecReader.read(datasetFile);
         LoadedDataset data = io.transferadvisor.dataset.DatasetLoader.load(spec);
+        io.transferadvisor.plan.PlanIO.checkAudit(planFile, sibling(planFile, ".audit.json"));
         JsonNode profile = RunFolder.readJsonOrNull(sibling(planFile, ".profile.json"));
         JsonNode audit = RunFolder.readJsonOrNull(sibling(planFile, ".audit.json"));
         return run(plan, new RunInputs(data, models(spec), datasetFile, profile, audit), options, progress);

@@ -3,7 +3,6 @@ package io.transferadvisor.model;
 import io.transferadvisor.dataset.Idx;
 import io.transferadvisor.util.AtomicFiles;
 import io.transferadvisor.util.Hashing;
-import io.transferadvisor.util.OutputException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,13 +66,10 @@ public final class Pretrainer {
     public static Result run(PretrainOptions o, PrintWriter log) {
         Path zip = o.outDir().resolve(FmnistCnn.NAME + ".zip");
         Path json = o.outDir().resolve(FmnistCnn.NAME + ".json");
-        if (!o.force()) {
-            for (Path p : List.of(zip, json)) {
-                if (Files.exists(p)) {
-                    throw new OutputException(p + " already exists; pass --force to overwrite it, or -o another folder");
-                }
-            }
-        }
+        // --force replaces only a DL4J model zip and a model profile JSON (what pretrain writes), never another file
+        io.transferadvisor.util.OwnFiles.checkReplaceable(zip, o.force(), "a DL4J model zip", io.transferadvisor.util.OwnFiles::dl4jModel);
+        io.transferadvisor.util.OwnFiles.checkReplaceable(json, o.force(), "a model profile JSON",
+                f -> io.transferadvisor.util.OwnFiles.jsonWithFields(f, "schemaVersion", "name", "layers", "candidateCuts", "sha256"));
         long start = System.nanoTime();
         Subset train = load(o.dataDir().resolve(TRAIN_IMAGES), o.dataDir().resolve(TRAIN_LABELS), o.perClass());
         Subset test = load(o.dataDir().resolve(TEST_IMAGES), o.dataDir().resolve(TEST_LABELS), 0);

@@ -26,15 +26,66 @@ public final class PlanIO {
             # Why this plan: advisor explain THIS_FILE   (the audit is in the .audit.json beside it)
             """;
 
+    /** The comment line that ties a recommended plan to its audit: the SHA-256 of the audit file's bytes. */
+    static final String AUDIT_TAG = "# audit-sha256: ";
+    private static final java.util.regex.Pattern AUDIT_LINE = java.util.regex.Pattern.compile("(?m)^# audit-sha256: ([0-9a-f]{64})\\b");
+
     public static void write(Path file, Plan plan) {
         AtomicFiles.writeString(file, toYaml(plan));
     }
 
     public static String toYaml(Plan plan) {
+        return toYaml(plan, null);
+    }
+
+    /** The plan file's text; with {@code auditSha256} it names the audit it belongs to (see {@link #checkAudit}). */
+    public static String toYaml(Plan plan, String auditSha256) {
         try {
-            return HEADER + Json.yaml().writeValueAsString(plan);
+            String tag = auditSha256 == null ? "" : AUDIT_TAG + auditSha256
+                    + "\n#   (the audit beside this plan; 'explain' and 'run' refuse another one. Delete the line above to run the plan without it.)\n";
+            return HEADER + tag + Json.yaml().writeValueAsString(plan);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("plan not serialisable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** True when the file starts with the header every plan written by the tool has. */
+    public static boolean writtenByAdvisor(Path file) {
+        return io.transferadvisor.util.OwnFiles.startsWith(file, HEADER.substring(0, HEADER.indexOf('(')));
+    }
+
+    /** The audit SHA-256 a plan file names, or null (hand-written plans, run directories, plans from before the tag). */
+    public static String auditSha256(String planText) {
+        java.util.regex.Matcher m = AUDIT_LINE.matcher(planText);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * A recommended plan and its audit are one unit: when the plan names an audit (its
+     * {@code # audit-sha256} line), the audit file must exist and have exactly that hash.
+     *
+     * @throws PlanException one line naming the plan, the audit and what is wrong (exit 6)
+     */
+    public static void checkAudit(Path planFile, Path auditFile) {
+        String want;
+        try {
+            want = auditSha256(Files.readString(planFile));
+        } catch (IOException e) {
+            return; // unreadable plans are reported by read()
+        }
+        if (want == null) {
+            return;
+        }
+        if (auditFile == null || !Files.isRegularFile(auditFile)) {
+            throw new PlanException("plan " + planFile + " belongs to an audit (sha256 " + want.substring(0, 12) + "...) but " + auditFile
+                    + " is missing; rerun 'advisor recommend ... -o " + planFile.getFileName() + " --force', or delete the '"
+                    + AUDIT_TAG.trim() + "' line to use the plan without its audit");
+        }
+        String have = io.transferadvisor.util.Hashing.sha256(auditFile);
+        if (!have.equals(want)) {
+            throw new PlanException("plan " + planFile + " and audit " + auditFile + " are from different recommendations (audit sha256 "
+                    + have.substring(0, 12) + "..., the plan expects " + want.substring(0, 12) + "...); rerun 'advisor recommend ... -o "
+                    + planFile.getFileName() + " --force', or delete the '" + AUDIT_TAG.trim() + "' line to use the plan without its audit");
         }
     }
 

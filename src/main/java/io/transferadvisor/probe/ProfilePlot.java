@@ -61,9 +61,17 @@ public final class ProfilePlot {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         XYChart chart = chart(p);
         if (name.endsWith(".png")) {
-            AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+            // signed (a tEXt chunk) so that --force can tell a plot of ours from someone's picture
+            AtomicFiles.write(file, out -> {
+                java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+                BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+                out.write(io.transferadvisor.util.OwnFiles.signPng(png.toByteArray()));
+            });
         } else if (name.endsWith(".svg")) {
-            AtomicFiles.write(file, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+            AtomicFiles.write(file, out -> {
+                VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                out.write(("\n" + io.transferadvisor.util.OwnFiles.svgComment() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            });
         } else {
             throw new OutputException("plot file " + file + " has an unknown type; use a name ending in .png or .svg");
         }
