@@ -112,7 +112,7 @@ public final class ExecuteCommand implements Callable<Integer> {
         @Option(names = {"-o", "--output"}, paramLabel = "RUN_DIR", description = "Run directory (default runs/<dataset>-<strategy>-<timestamp>).")
         Path out;
 
-        @Option(names = "--force", description = "Replace an existing run directory.")
+        @Option(names = "--force", description = "Replace an existing run directory made by advisor (never a folder without its .advisor-run marker, the current, home or installation folder). A failed run is replaced without it.")
         boolean force;
 
         @Option(names = "--strategy", paramLabel = "S", description = "Override the strategy: ${COMPLETION-CANDIDATES}.")

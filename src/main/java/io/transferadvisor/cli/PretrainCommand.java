@@ -52,7 +52,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output folder (default: the installation's profiles/).")
     Path out;
 
-    @Option(names = "--force", description = "Overwrite existing fmnist-cnn.zip / fmnist-cnn.json.")
+    @Option(names = "--force", description = "Overwrite existing fmnist-cnn.zip / fmnist-cnn.json (only a DL4J model zip and a model profile JSON; other files are never replaced).")
     boolean force;
 
     @Override

@@ -66,7 +66,7 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache folder. Default: $ADVISOR_CACHE or ~/.cache/transfer-advisor.")
     Path cache;
 
-    @Option(names = "--force", description = "Overwrite existing -o / --plot files.")
+    @Option(names = "--force", description = "Overwrite existing -o / --plot files written by advisor (a profile JSON, a plot it signed); other files are never replaced.")
     boolean force;
 
     @Override

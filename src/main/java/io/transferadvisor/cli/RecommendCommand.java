@@ -73,7 +73,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "DIR", description = "Rule base folder (default: the installation's rules/).")
     Path rulesDir;
 
-    @Option(names = "--force", description = "Overwrite existing plan / audit / profile files (and the run directory with --execute).")
+    @Option(names = "--force", description = "Overwrite existing plan / audit / profile files written by advisor (never other files), and the run directory with --execute.")
     boolean force;
 
     @Option(names = "--execute", description = "Then execute the plan (as 'advisor execute PLAN.yaml').")

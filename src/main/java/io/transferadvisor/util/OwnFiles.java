@@ -38,7 +38,7 @@ public final class OwnFiles {
             throw new OutputException(file + " is a folder; choose a file name");
         }
         if (!force) {
-            throw new OutputException(file + " exists; pass --force to overwrite it, or choose another file");
+            throw new OutputException(file + " already exists; pass --force to overwrite it, or choose another file");
         }
         if (!ours.test(file)) {
             throw new OutputException(file + " was not written by advisor (not " + what + "); refusing to overwrite it even with --force;"

@@ -52,6 +52,17 @@ class PretrainAndModelsCommandTest {
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
         assertThat(again.err()).contains("already exists").contains("--force");
         assertThat(Hashing.sha256(out.resolve("fmnist-cnn.zip"))).isEqualTo(sha);
+        // --force replaces only files pretrain wrote: a folder holding someone's fmnist-cnn.json is refused, untouched
+        Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+        Files.writeString(foreign.resolve("fmnist-cnn.json"), "{\"my\": \"notes\"}");
+        CliTestSupport.Result forced = CliTestSupport.run("pretrain", "--per-class", "40", "--epochs", "1", "--data", data.toString(),
+                "-o", foreign.toString(), "--force");
+        assertThat(forced.exitCode()).isEqualTo(ExitCodes.OUTPUT);
+        assertThat(forced.err()).contains("fmnist-cnn.json was not written by advisor (not a model profile JSON)");
+        assertThat(Files.readString(foreign.resolve("fmnist-cnn.json"))).isEqualTo("{\"my\": \"notes\"}");
+        assertThat(io.transferadvisor.util.OwnFiles.dl4jModel(out.resolve("fmnist-cnn.zip"))).isTrue();
+        assertThat(io.transferadvisor.util.OwnFiles.jsonWithFields(out.resolve("fmnist-cnn.json"), "schemaVersion", "name", "layers",
+                "candidateCuts", "sha256")).isTrue();
 
         // the same seed again: identical weights and updater state, and no timestamps in the zip, so an identical file
         Path out2 = tmp.resolve("again");

@@ -50,6 +50,23 @@ class ProfileCommandTest {
         Result refused = CliTestSupport.run("profile", "examples/glyphs.yaml", "-o", json.toString());
         assertThat(refused.exitCode()).isEqualTo(8);
         assertThat(refused.err()).contains("already exists").contains("--force");
+
+        // --force replaces only outputs of ours: the plot is signed (a PNG tEXt chunk) and still a valid PNG
+        assertThat(io.transferadvisor.util.OwnFiles.signedPlot(png)).isTrue();
+        assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isGreaterThan(100);
+        Path photo = dir.resolve("holiday.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", photo.toFile());
+        byte[] before = Files.readAllBytes(photo);
+        Result foreignPlot = CliTestSupport.run("profile", "examples/glyphs.yaml", "--plot", photo.toString(), "--force");
+        assertThat(foreignPlot.exitCode()).isEqualTo(8);
+        assertThat(foreignPlot.err()).contains(photo + " was not written by advisor").contains("even with --force");
+        assertThat(Files.readAllBytes(photo)).isEqualTo(before);
+        Path notes = dir.resolve("notes.json");
+        Files.writeString(notes, "{\"todo\": 1}");
+        Result foreignJson = CliTestSupport.run("profile", "examples/glyphs.yaml", "-o", notes.toString(), "--force");
+        assertThat(foreignJson.exitCode()).isEqualTo(8);
+        assertThat(foreignJson.err()).contains("was not written by advisor (not a dataset profile JSON)");
+        assertThat(io.transferadvisor.util.OwnFiles.jsonWithFields(json, "schemaVersion", "datasetHash", "model", "layers")).isTrue();
     }
 
     @Test
