@@ -42,7 +42,7 @@ public final class PlanIO {
     public static Plan read(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_YAML_BYTES);
         } catch (NoSuchFileException e) {
             throw new PlanException("plan " + file + " not found; create one with 'advisor recommend DATASET.yaml -o " + file.getFileName() + "'");
         } catch (IOException e) {
@@ -53,6 +53,11 @@ public final class PlanIO {
 
     public static Plan parse(String yaml, String source) {
         try {
+            var tree = Json.yaml().readTree(yaml);
+            var unknown = io.transferadvisor.util.KnownKeys.firstUnknown(tree, Plan.class);
+            if (unknown.isPresent()) {
+                throw new PlanException("plan " + source + ": " + unknown.get() + "; fix the key or re-create the plan with 'advisor recommend'");
+            }
             Plan p = Json.yaml().readValue(yaml, Plan.class);
             if (p == null) {
                 throw new PlanException("plan " + source + " is empty; expected the fields written by 'advisor recommend'");

@@ -30,7 +30,7 @@ public final class AuditIO {
     public static Audit read(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_JSON_BYTES);
         } catch (NoSuchFileException e) {
             throw new PlanException("audit " + file + " not found; it is written next to plan.yaml by 'advisor recommend'");
         } catch (IOException e) {

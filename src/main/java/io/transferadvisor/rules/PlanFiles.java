@@ -90,7 +90,7 @@ public final class PlanFiles {
     public static List<DatasetProfile> readProfiles(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_JSON_BYTES);
         } catch (IOException e) {
             return List.of(ProfileIO.read(file)); // same one-line error as a single profile
         }
