@@ -67,6 +67,9 @@ public final class Pretrainer {
     public static Result run(PretrainOptions o, PrintWriter log) {
         Path zip = o.outDir().resolve(FmnistCnn.NAME + ".zip");
         Path json = o.outDir().resolve(FmnistCnn.NAME + ".json");
+        if (Files.exists(o.outDir()) && !Files.isDirectory(o.outDir())) {
+            throw new OutputException("-o " + o.outDir() + " is a file; the model and its profile go into a folder: give a folder");
+        }
         if (!o.force()) {
             for (Path p : List.of(zip, json)) {
                 if (Files.exists(p)) {
