@@ -35,7 +35,9 @@ public final class ProfileEdits {
         int eq = keyValue.indexOf('=');
         if (eq <= 0) {
             String key = keyValue.trim();
-            String hint = Suggest.closest(key.toLowerCase(Locale.ROOT), KEYS).map(k -> "; did you mean '" + k + "=VALUE'?").orElse("");
+            String lower = key.toLowerCase(Locale.ROOT);
+            String hint = (KEYS.contains(lower) ? java.util.Optional.of(lower) : Suggest.closest(lower, KEYS))
+                    .map(k -> "; did you mean '" + k + "=VALUE'?").orElse("");
             throw new UsageException("--what-if '" + keyValue + "' is not KEY=VALUE" + hint + " (keys: " + String.join(", ", KEYS)
                     + "; e.g. --what-if images=5000)");
         }
