@@ -87,13 +87,26 @@ public final class PlanIO {
                     ? "; allowed " + Arrays.toString(f.getTargetType().getEnumConstants()) : " (expected " + simple(f.getTargetType()) + ")";
             return "field '" + path + "' has bad value '" + f.getValue() + "'" + allowed;
         }
-        String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-        msg = msg.replaceAll("\\s*\\R\\s*", " ");
-        if (msg.length() > 200) {
-            msg = msg.substring(0, 200) + "...";
-        }
+        String msg = syntax(e);
         String loc = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
         return (path.isEmpty() ? "" : "field '" + path + "': ") + msg + loc;
+    }
+
+    /**
+     * Jackson's parse message without its source excerpt ("(start marker at [Source: REDACTED ...")
+     * and, for a file that ends early, in plain words.
+     */
+    public static String syntax(JsonProcessingException e) {
+        String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        int cut = msg.indexOf(" (start marker at");
+        if (cut > 0) {
+            msg = msg.substring(0, cut);
+        }
+        msg = msg.replaceAll("\\s*\\R\\s*", " ");
+        if (msg.startsWith("Unexpected end-of-input")) {
+            msg = "the file ends early (cut off while being written or copied?): " + msg;
+        }
+        return msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
     }
 
     private static String simple(Class<?> c) {

@@ -47,7 +47,7 @@ public final class ProfileIO {
             tree = Json.json().readTree(text);
         } catch (JsonProcessingException e) {
             throw new PlanException("profile " + where + " is not valid JSON at line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage() + "; re-create it with 'advisor profile'", e);
+                    + io.transferadvisor.plan.PlanIO.syntax(e) + "; re-create it with 'advisor profile'", e);
         }
         if (tree == null || !tree.isObject()) {
             throw new PlanException("profile " + where + " is not a JSON object; re-create it with 'advisor profile'");

@@ -127,7 +127,7 @@ class BadInputTest {
                 c("recommend {D}/tiny.yaml --profile {D}/p-edited.json -o {D}/r.yaml", PLAN, "says 9999 images", "edited"),
                 c("recommend {D}/tiny.yaml --profile {D}/p-typo.json -o {D}/r.yaml", PLAN, "unknown key 'sizes'", "did you mean 'size'?"),
                 c("recommend {D}/tiny.yaml --profile {D}/p-schema.json -o {D}/r.yaml", PLAN, "schemaVersion 7"),
-                c("recommend {D}/tiny.yaml --profile {D}/p-truncated.json -o {D}/r.yaml", PLAN, "not valid JSON"),
+                c("recommend {D}/tiny.yaml --profile {D}/p-truncated.json -o {D}/r.yaml", PLAN, "not valid JSON", "ends early"),
                 c("recommend {D}/tiny.yaml --profile {D}/empty.yaml -o {D}/r.yaml", PLAN, "empty.yaml"),
                 c("recommend {D}/tiny.yaml --profile {D}/latin1.yaml -o {D}/r.yaml", PLAN, "not UTF-8 text"),
                 c("recommend {D}/tiny.yaml --profile {D}/fifo.yaml -o {D}/r.yaml", PLAN, "not a regular file"),
@@ -158,7 +158,7 @@ class BadInputTest {
                 c("explain --diff {D}/plan.yaml", USAGE, "--diff needs two"),
                 c("explain {D}/img", PLAN, "audit", "not found"),
                 c("explain {D}/noaudit.yaml", PLAN, "noaudit.audit.json not found"),
-                c("explain {D}/cut.audit.json", PLAN, "audit", "cut.audit.json"),
+                c("explain {D}/cut.audit.json", PLAN, "audit", "cut.audit.json", "ends early"),
                 c("explain {D}/stratgy.yaml", PLAN, "unknown key 'stratgy'", "did you mean 'strategy'?"),
                 // rules check
                 c("rules check {D}/nosuch", RULES, "rules folder", "not found"),
@@ -444,5 +444,13 @@ class BadInputTest {
         DatasetProfile p = ProfileIO.read(out);
         assertThat(p.sampling().skippedImages()).isEqualTo(1);
         assertThat(p.size().images()).isEqualTo(36);
+
+        // run says it too, and records it in the run's metrics (one tiny epoch)
+        Path run = tmp.resolve("run");
+        var r2 = CliTestSupport.run("run", yaml.toString(), "-o", run.toString(), "--epochs", "1", "--cache", tmp.resolve("cache").toString(), "-q");
+        assertThat(r2.exitCode()).as(r2.err()).isZero();
+        assertThat(r2.err()).contains("skipped 1 unreadable image (first: " + bad + ")");
+        JsonNode notes = Json.json().readTree(run.resolve("metrics.json").toFile()).get("notes");
+        assertThat(notes.toString()).contains("skipped 1 unreadable image");
     }
 }
