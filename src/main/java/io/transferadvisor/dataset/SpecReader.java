@@ -209,6 +209,8 @@ public final class SpecReader {
             Path p = dir.resolve(value).normalize();
             if (Files.isDirectory(p)) {
                 problems.add(new SpecProblem(lines.lineOf(key), key, "'" + value + "' is a folder; expected a file"));
+            } else if (Files.exists(p) && !Files.isRegularFile(p)) {
+                problems.add(new SpecProblem(lines.lineOf(key), key, "'" + value + "' is not a regular file (a pipe, device or socket); expected a file"));
             } else if (!Files.isRegularFile(p)) {
                 problems.add(new SpecProblem(lines.lineOf(key), key, "file '" + value + "' not found (resolved to " + p + ")"
                         + (p.toString().contains("fashion-mnist") ? "; install it with 'apt-get install -y dataset-fashion-mnist'" : "")));

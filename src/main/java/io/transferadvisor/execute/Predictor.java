@@ -91,6 +91,8 @@ public final class Predictor {
                 }
             } else if (Files.isRegularFile(p)) {
                 out.add(p);
+            } else if (Files.exists(p)) {
+                throw new io.transferadvisor.dataset.DatasetException("image " + p + " is not a regular file (a pipe, device or socket); give image files or folders");
             } else {
                 throw new io.transferadvisor.dataset.DatasetException("image " + p + " not found; give image files or folders of images");
             }

@@ -92,6 +92,7 @@ class BadInputTest {
                 c("validate {D}/badsplit.yaml", DATA, "badsplit.yaml", "split", "add up to"),
                 c("validate {D}/nodata.yaml", DATA, "nodata.yaml", "not found"),
                 c("validate {D}/badmodel.yaml", MODEL, "badmodel.yaml: model:", "unknown model 'fmnist-cn'", "did you mean 'fmnist-cnn'?"),
+                c("validate {D}/fifoidx.yaml", DATA, "fifoidx.yaml", "train.images", "not a regular file"),
                 c("validate {D}/badzoo.yaml", MODEL, "unknown model 'zoo:resnet5'", "did you mean 'zoo:resnet50'?"),
                 // models
                 c("models --bogus", USAGE, "Unknown option", "--bogus"),
@@ -203,6 +204,8 @@ class BadInputTest {
                 c("predict {D}/img {D}/img/a.png", OUT, "not a finished run"),
                 c("predict {D}/run {D}/img/nosuch.png", DATA, "nosuch.png not found"),
                 c("predict {D}/run {D}/img/bad.png", DATA, "bad.png", "unreadable"),
+                c("predict {D}/run {D}/fifo.yaml", DATA, "fifo.yaml", "not a regular file"),
+                c("predict {D}/run /dev/zero", DATA, "/dev/zero", "not a regular file"),
                 c("predict {D}/run {D}/empty", DATA, "no images found"),
                 c("predict {D}/run {D}/img/a.png --top 0", USAGE, "--top 0"),
                 c("predict {D}/corruptrun {D}/img/a.png", MODEL, "model.zip is corrupt", "re-run"),
@@ -330,6 +333,7 @@ class BadInputTest {
         Files.writeString(d("badmodel.yaml"), tiny.replace("model: fmnist-cnn", "model: fmnist-cn"));
         Files.writeString(d("badzoo.yaml"), tiny.replace("model: fmnist-cnn", "model: zoo:resnet5"));
         mkfifo(d("fifo.yaml"));
+        Files.writeString(d("fifoidx.yaml"), "version: 1\ntrain: {format: idx, images: fifo.yaml, labels: fifo.yaml}\nmodel: fmnist-cnn\n");
 
         // profiles: the real one, edited
         JsonNode p = Json.json().readTree(d("p.json").toFile());
