@@ -84,6 +84,7 @@ class BadInputTest {
                 c("validate {D}/fifo.yaml", DATA, "fifo.yaml", "not a regular file"),
                 c("validate /dev/zero", DATA, "/dev/zero", "not a regular file"),
                 c("validate {D}/latin1.yaml", DATA, "latin1.yaml", "not UTF-8 text", "byte 0xE9 at byte offset", "(line 2)"),
+                c("validate {D}/huge.yaml", DATA, "huge.yaml", "over the 4,194,304-byte limit"),
                 c("validate {D}/empty.yaml", DATA, "empty.yaml", "expected a mapping"),
                 c("validate {D}/list.yaml", DATA, "list.yaml", "expected a mapping"),
                 c("validate {D}/broken.yaml", DATA, "broken.yaml", "not valid YAML"),
@@ -178,6 +179,7 @@ class BadInputTest {
                 c("execute {D}/schema9.yaml -o {D}/x", PLAN, "schemaVersion 9"),
                 c("execute {D}/latin1.yaml -o {D}/x", PLAN, "not UTF-8 text", "byte offset"),
                 c("execute {D}/fifo.yaml -o {D}/x", PLAN, "not a regular file"),
+                c("execute {D}/huge.yaml -o {D}/x", PLAN, "over the 4,194,304-byte limit"),
                 c("execute {D}/tiny.yaml -o {D}/x", PLAN, "unknown key 'version'"),
                 c("execute {D}/p.json -o {D}/x", PLAN, "unknown key"),
                 c("execute {D}/plan.yaml --epochs 0 -o {D}/x", USAGE, "--epochs 0 out of range", "1..10000"),
@@ -324,6 +326,7 @@ class BadInputTest {
         // dataset files
         Files.write(d("latin1.yaml"), "version: 1\nname: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         Files.writeString(d("empty.yaml"), "");
+        Files.writeString(d("huge.yaml"), "# padding\n".repeat(500_000)); // 5 MB, over the 4 MB cap for YAML
         Files.writeString(d("list.yaml"), "- a\n- b\n");
         Files.writeString(d("broken.yaml"), "version: 1\ntrain: {format: folder, path: [\n");
         Files.writeString(d("dupkey.yaml"), tiny + "seed: 7\n");
