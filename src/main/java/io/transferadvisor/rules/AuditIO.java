@@ -44,6 +44,11 @@ public final class AuditIO {
             }
             return a;
         } catch (JsonProcessingException e) {
+            if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException && text.contains("\"datasetHash\"")
+                    && !text.contains("\"traces\"")) {
+                throw new PlanException(file + " is a dataset profile ('advisor profile' output), not an audit; give a plan.yaml, "
+                        + "its .audit.json or a run directory", e);
+            }
             throw new PlanException("audit " + file + ": " + PlanIO.describe(e) + "; regenerate it with 'advisor recommend --force'", e);
         }
     }

@@ -161,6 +161,7 @@ class BadInputTest {
                 c("explain {D}/img", PLAN, "audit", "not found"),
                 c("explain {D}/noaudit.yaml", PLAN, "noaudit.audit.json not found"),
                 c("explain {D}/cut.audit.json", PLAN, "audit", "cut.audit.json", "ends early"),
+                c("explain {D}/p.json", PLAN, "p.json is a dataset profile", "not an audit"),
                 c("explain {D}/stratgy.yaml", PLAN, "unknown key 'stratgy'", "did you mean 'strategy'?"),
                 // rules check
                 c("rules check {D}/nosuch", RULES, "rules folder", "not found"),
