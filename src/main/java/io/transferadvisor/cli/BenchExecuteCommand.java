@@ -51,6 +51,7 @@ public final class BenchExecuteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Args.range(spec, "--epochs", epochs, 1, 10_000);
         PrintWriter w = spec.commandLine().getOut();
         Path ds = dataset != null ? dataset : Home.dir().resolve("examples/fashion-large.yaml");
         DatasetSpec s = SpecReader.read(ds);

@@ -50,6 +50,15 @@ public final class BenchPlansCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
         List<String> names = tasks == null || tasks.isEmpty() ? BenchTasks.DEFAULT : tasks;
+        Args.range(spec, "--max-epochs", maxEpochs, 1, 10_000);
+        Args.positive(spec, "--run-minutes", runMinutes);
+        // every task is checked before the first one starts (a typo in the last task used to surface hours in)
+        for (String t : names) {
+            if (!BenchTasks.DEFAULT.contains(t) && !Files.isRegularFile(Path.of(t))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tasks " + t + ": neither a built-in task "
+                        + BenchTasks.DEFAULT + " nor a dataset.yaml file" + io.transferadvisor.util.Suggest.didYouMean(t, BenchTasks.DEFAULT));
+            }
+        }
         Path work = Files.createTempDirectory("bench-plans");
         w.println("runs and generated tasks in " + work);
         RuleBase rules = RuleBase.load(Home.rules());

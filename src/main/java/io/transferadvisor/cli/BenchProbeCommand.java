@@ -65,6 +65,7 @@ public final class BenchProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Args.positive(commandSpec, "--epoch-budget", epochBudget);
         PrintWriter stdout = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
         Path work = Files.createTempDirectory("advisor-bench-probe");

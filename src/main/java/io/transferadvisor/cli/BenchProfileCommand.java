@@ -51,6 +51,9 @@ public final class BenchProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Args.range(spec, "--iterations", iterations, 1, 1_000_000);
+        Args.range(spec, "--warmup", warmup, 0, 1_000_000);
+        Args.range(spec, "--rounds", rounds, 1, 1000);
         PrintWriter w = spec.commandLine().getOut();
         int batch = 64;
         DatasetSpec s = SpecReader.read(Home.dir().resolve("examples/fashion-large.yaml"));

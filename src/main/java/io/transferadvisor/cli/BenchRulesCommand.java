@@ -59,6 +59,8 @@ public final class BenchRulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Args.range(spec, "--runs", runs, 0, 10_000);
+        Args.range(spec, "--iterations", iterations, 1, 100_000_000);
         PrintWriter out = spec.commandLine().getOut();
         Path home = Home.dir();
         Path profilePath = home.resolve(profile);

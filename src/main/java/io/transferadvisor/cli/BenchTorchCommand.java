@@ -54,6 +54,9 @@ public final class BenchTorchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Args.range(spec, "--epochs", epochs, 1, 1000);
+        Args.range(spec, "--batch", batch, 1, 4096);
+        Args.range(spec, "--tta-epochs", ttaEpochs, 1, 1000);
         // The DL4J side builds fmnist-cnn fresh (no SourceModel.load()), so apply the shipped thread setting here.
         io.transferadvisor.model.NativeThreads.apply();
         PrintWriter w = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package io.transferadvisor.cli;
 
 import io.transferadvisor.AdvisorException;
+import io.transferadvisor.UsageException;
 import io.transferadvisor.dataset.DatasetException;
 import io.transferadvisor.execute.TrainingException;
 import io.transferadvisor.model.ModelException;
@@ -58,7 +59,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         if (t instanceof OutputException) {
             return OUTPUT;
         }
-        if (t instanceof CommandLine.ParameterException) {
+        if (t instanceof CommandLine.ParameterException || t instanceof UsageException) {
             return USAGE;
         }
         if (t instanceof AdvisorException) {

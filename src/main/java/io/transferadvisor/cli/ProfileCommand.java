@@ -84,6 +84,7 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         DatasetSpec spec = SpecReader.read(file);
         LoadedDataset data = DatasetLoader.load(spec);
+        data.skippedSummary().ifPresent(s -> err.println("warning: " + s));
         SourceModel model = ModelRegistry.resolve(spec.models().get(0));
         ProbeOptions options;
         try {

@@ -7,11 +7,11 @@ import io.transferadvisor.dataset.SpecReader;
 import io.transferadvisor.execute.ExecuteOptions;
 import io.transferadvisor.execute.Executor;
 import io.transferadvisor.execute.RunResult;
-import io.transferadvisor.model.ModelException;
 import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
+import io.transferadvisor.probe.ProfileCheck;
 import io.transferadvisor.probe.Prober;
 import io.transferadvisor.rules.AuditText;
 import io.transferadvisor.rules.PlanFiles;
@@ -122,9 +122,9 @@ public final class RecommendCommand implements Callable<Integer> {
                             + " but the --profile files are for " + String.join(",", have) + "; give one --profile per model");
                 }
             }
-            for (DatasetProfile p : measured) {
-                shas.put(p.model(), modelSha(p.model()));
-            }
+            ProfileCheck.Result checked = ProfileCheck.check(spec, profiles, measured, models);
+            checked.warnings().forEach(w -> err.println("warning: " + w));
+            shas.putAll(checked.modelShas());
         } else {
             List<DatasetSpec.ModelRef> refs = new ArrayList<>();
             if (models.isEmpty()) {
@@ -135,11 +135,12 @@ public final class RecommendCommand implements Callable<Integer> {
                 }
             }
             LoadedDataset data = DatasetLoader.load(spec);
+            data.skippedSummary().ifPresent(s -> err.println("warning: " + s));
             PrintWriter progress = output.quiet() ? null : err;
             for (DatasetSpec.ModelRef ref : refs) {
                 SourceModel source = ModelRegistry.resolve(ref);
                 measured.add(Prober.run(data, source, ProbeOptions.defaults(spec.seed(), cacheDir != null ? cacheDir : Home.cache()), progress));
-                shas.put(source.name(), source.profile().sha256());
+                shas.put(source.name(), ProfileCheck.shaOf(source));
             }
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -219,15 +220,6 @@ public final class RecommendCommand implements Callable<Integer> {
             return from.toAbsolutePath().normalize().relativize(to.toAbsolutePath().normalize()).toString();
         } catch (IllegalArgumentException e) {
             return to.toAbsolutePath().normalize().toString();
-        }
-    }
-
-    /** The weights' SHA-256 from the model registry, or "unknown" when the model is not resolvable on this machine. */
-    static String modelSha(String model) {
-        try {
-            return ModelRegistry.resolve(new DatasetSpec.ModelRef(model, null, null)).profile().sha256();
-        } catch (ModelException e) {
-            return "unknown (" + e.getMessage() + ")";
         }
     }
 }

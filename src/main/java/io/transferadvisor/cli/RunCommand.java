@@ -61,6 +61,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        run.overrides(); // a bad --epochs / --lr is a usage error before any profiling or training
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
                 : output.json() ? spec.commandLine().getErr() : out;
@@ -72,6 +73,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         DatasetSpec ds = SpecReader.read(datasetFile);
         LoadedDataset data = DatasetLoader.load(ds);
+        data.skippedSummary().ifPresent(s -> spec.commandLine().getErr().println("warning: " + s));
         Path cache = run.cache != null ? run.cache : Home.cache();
         List<DatasetProfile> profiles = new ArrayList<>();
         Map<String, String> shas = new LinkedHashMap<>();

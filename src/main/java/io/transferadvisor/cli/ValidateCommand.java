@@ -47,6 +47,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         DatasetSpec spec = SpecReader.read(file);
+        checkModels(spec);
         LoadedDataset data = DatasetLoader.load(spec);
         PrintWriter out = commandSpec.commandLine().getOut();
         if (output.json()) {
@@ -56,6 +57,20 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Every model the spec names must be one this installation knows (a name lookup: no weights are
+     * loaded, so a model whose weights are not downloaded yet still validates). Exit 4, as in 'profile'.
+     */
+    static void checkModels(DatasetSpec spec) {
+        for (DatasetSpec.ModelRef ref : spec.models()) {
+            try {
+                io.transferadvisor.model.ModelRegistry.resolve(ref);
+            } catch (io.transferadvisor.model.ModelException e) {
+                throw new io.transferadvisor.model.ModelException(spec.file() + ": model: " + e.getMessage(), e);
+            }
+        }
     }
 
     private static void printText(PrintWriter out, LoadedDataset data) {

@@ -24,6 +24,20 @@ public record LoadedDataset(DatasetSpec spec, ImageSet train, ImageSet validatio
         return train.classNames();
     }
 
+    /**
+     * "skipped N unreadable images (first: PATH)", or empty when none were skipped: said on stderr by
+     * the commands that load data, and recorded in the profile (sampling.skippedImages) and the run's notes.
+     */
+    public java.util.Optional<String> skippedSummary() {
+        if (skipped.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String first = skipped.get(0);
+        int colon = first.indexOf(": ");
+        return java.util.Optional.of("skipped " + skipped.size() + " unreadable image" + (skipped.size() == 1 ? "" : "s")
+                + " (first: " + (colon > 0 ? first.substring(0, colon) : first) + "); 'advisor validate' lists them with the reasons");
+    }
+
     public int labelledCount() {
         return train.size() + validation.size() + test.size();
     }

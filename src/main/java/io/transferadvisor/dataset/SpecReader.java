@@ -38,7 +38,7 @@ public final class SpecReader {
         Path file = yaml.toAbsolutePath().normalize();
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_YAML_BYTES);
         } catch (NoSuchFileException e) {
             throw new DatasetException(yaml + ": dataset file not found; give the path of a dataset.yaml (see examples/)", e);
         } catch (IOException e) {
@@ -70,7 +70,7 @@ public final class SpecReader {
     /** Line lookup for a spec's keys, for problems found later while loading data. */
     static KeyLines linesOf(Path file) {
         try {
-            return KeyLines.of(Files.readString(file, StandardCharsets.UTF_8));
+            return KeyLines.of(io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_YAML_BYTES));
         } catch (IOException e) {
             return KeyLines.none();
         }
@@ -209,6 +209,8 @@ public final class SpecReader {
             Path p = dir.resolve(value).normalize();
             if (Files.isDirectory(p)) {
                 problems.add(new SpecProblem(lines.lineOf(key), key, "'" + value + "' is a folder; expected a file"));
+            } else if (Files.exists(p) && !Files.isRegularFile(p)) {
+                problems.add(new SpecProblem(lines.lineOf(key), key, "'" + value + "' is not a regular file (a pipe, device or socket); expected a file"));
             } else if (!Files.isRegularFile(p)) {
                 problems.add(new SpecProblem(lines.lineOf(key), key, "file '" + value + "' not found (resolved to " + p + ")"
                         + (p.toString().contains("fashion-mnist") ? "; install it with 'apt-get install -y dataset-fashion-mnist'" : "")));

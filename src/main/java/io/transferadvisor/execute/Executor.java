@@ -310,6 +310,7 @@ public final class Executor {
             throw new io.transferadvisor.dataset.DatasetException("dataset " + in.data().spec().name() + " has " + c.classes
                     + " class; a classifier needs at least 2");
         }
+        in.data().skippedSummary().ifPresent(c.notes::add);
         c.classWeights = plan.hyperparameters().classWeighting() == ClassWeighting.INVERSE_FREQUENCY
                 ? inverseFrequency(in.data().train().classCounts()) : null;
         if (c.classWeights != null) {

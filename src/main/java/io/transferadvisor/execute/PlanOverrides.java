@@ -1,5 +1,6 @@
 package io.transferadvisor.execute;
 
+import io.transferadvisor.UsageException;
 import io.transferadvisor.plan.Hyperparameters;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.PlanException;
@@ -19,8 +20,18 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
 
     public PlanOverrides {
         freeze = freeze == null ? List.of() : List.copyOf(freeze);
-        if (epochs != null && epochs < 1) {
-            throw new PlanException("--epochs " + epochs + " must be >= 1");
+        // Command-line values: a bad one is a usage error (exit 2), not a bad plan file (exit 6).
+        if (epochs != null && (epochs < 1 || epochs > 10_000)) {
+            throw new UsageException("--epochs " + epochs + " out of range; allowed 1..10000");
+        }
+        if (learningRate != null && !(learningRate > 0 && learningRate <= 1)) {
+            throw new UsageException("--lr " + learningRate + " out of range; allowed (0, 1], e.g. --lr 0.001");
+        }
+        if (backboneLearningRate != null && !(backboneLearningRate >= 0 && backboneLearningRate <= 1)) {
+            throw new UsageException("--backbone-lr " + backboneLearningRate + " out of range; allowed 0..1 (0 = backbone frozen)");
+        }
+        if (cutoff != null && cutoff.isBlank()) {
+            throw new UsageException("--cutoff is empty; give a layer name of the model (see 'advisor models')");
         }
     }
 

@@ -61,13 +61,17 @@ public final class Predictor {
     }
 
     private static ComputationGraph load(Path zip) {
+        // The trained network is a model: missing or corrupt weights are a bad model (exit 4), not an output error.
         if (!Files.isRegularFile(zip)) {
-            throw new OutputException("model " + zip + " missing; the run did not finish or the folder was edited");
+            throw new io.transferadvisor.model.ModelException("model " + zip + " missing; the run did not finish or the folder was edited; "
+                    + "re-run it with 'advisor execute PLAN.yaml -o RUN_DIR --force'");
         }
         try {
             return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
         } catch (IOException | RuntimeException e) {
-            throw new OutputException("cannot load " + zip + ": " + e.getMessage(), e);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new io.transferadvisor.model.ModelException("model " + zip + " is corrupt or not a DL4J network zip (" + why
+                    + "); re-run the training with 'advisor execute PLAN.yaml -o RUN_DIR --force'", e);
         }
     }
 
@@ -87,6 +91,8 @@ public final class Predictor {
                 }
             } else if (Files.isRegularFile(p)) {
                 out.add(p);
+            } else if (Files.exists(p)) {
+                throw new io.transferadvisor.dataset.DatasetException("image " + p + " is not a regular file (a pipe, device or socket); give image files or folders");
             } else {
                 throw new io.transferadvisor.dataset.DatasetException("image " + p + " not found; give image files or folders of images");
             }

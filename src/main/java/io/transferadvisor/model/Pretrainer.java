@@ -66,6 +66,9 @@ public final class Pretrainer {
     public static Result run(PretrainOptions o, PrintWriter log) {
         Path zip = o.outDir().resolve(FmnistCnn.NAME + ".zip");
         Path json = o.outDir().resolve(FmnistCnn.NAME + ".json");
+        if (Files.exists(o.outDir()) && !Files.isDirectory(o.outDir())) {
+            throw new io.transferadvisor.util.OutputException("-o " + o.outDir() + " is a file; the model and its profile go into a folder: give a folder");
+        }
         // --force replaces only a DL4J model zip and a model profile JSON (what pretrain writes), never another file
         io.transferadvisor.util.OwnFiles.checkReplaceable(zip, o.force(), "a DL4J model zip", io.transferadvisor.util.OwnFiles::dl4jModel);
         io.transferadvisor.util.OwnFiles.checkReplaceable(json, o.force(), "a model profile JSON",

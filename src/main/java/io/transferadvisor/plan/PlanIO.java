@@ -93,7 +93,7 @@ public final class PlanIO {
     public static Plan read(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_YAML_BYTES);
         } catch (NoSuchFileException e) {
             throw new PlanException("plan " + file + " not found; create one with 'advisor recommend DATASET.yaml -o " + file.getFileName() + "'");
         } catch (IOException e) {
@@ -104,6 +104,11 @@ public final class PlanIO {
 
     public static Plan parse(String yaml, String source) {
         try {
+            var tree = Json.yaml().readTree(yaml);
+            var unknown = io.transferadvisor.util.KnownKeys.firstUnknown(tree, Plan.class);
+            if (unknown.isPresent()) {
+                throw new PlanException("plan " + source + ": " + unknown.get() + "; fix the key or re-create the plan with 'advisor recommend'");
+            }
             Plan p = Json.yaml().readValue(yaml, Plan.class);
             if (p == null) {
                 throw new PlanException("plan " + source + " is empty; expected the fields written by 'advisor recommend'");
@@ -133,13 +138,26 @@ public final class PlanIO {
                     ? "; allowed " + Arrays.toString(f.getTargetType().getEnumConstants()) : " (expected " + simple(f.getTargetType()) + ")";
             return "field '" + path + "' has bad value '" + f.getValue() + "'" + allowed;
         }
-        String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-        msg = msg.replaceAll("\\s*\\R\\s*", " ");
-        if (msg.length() > 200) {
-            msg = msg.substring(0, 200) + "...";
-        }
+        String msg = syntax(e);
         String loc = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
         return (path.isEmpty() ? "" : "field '" + path + "': ") + msg + loc;
+    }
+
+    /**
+     * Jackson's parse message without its source excerpt ("(start marker at [Source: REDACTED ...")
+     * and, for a file that ends early, in plain words.
+     */
+    public static String syntax(JsonProcessingException e) {
+        String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        int cut = msg.indexOf(" (start marker at");
+        if (cut > 0) {
+            msg = msg.substring(0, cut);
+        }
+        msg = msg.replaceAll("\\s*\\R\\s*", " ");
+        if (msg.startsWith("Unexpected end-of-input")) {
+            msg = "the file ends early (cut off while being written or copied?): " + msg;
+        }
+        return msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
     }
 
     private static String simple(Class<?> c) {

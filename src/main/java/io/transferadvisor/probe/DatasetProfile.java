@@ -40,12 +40,81 @@ public record DatasetProfile(
         if (!(similarity >= 0 && similarity <= 1)) {
             throw new IllegalArgumentException("profile.similarity " + similarity + " out of range; allowed 0..1");
         }
+        text(model, "profile.model");
+        text(datasetHash, "profile.datasetHash");
+        if (layers == null) {
+            throw new IllegalArgumentException("profile.layers missing; expected one entry per candidate cut layer");
+        }
         layers = List.copyOf(layers);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (LayerProbe l : layers) {
+            if (!seen.add(l.layer())) {
+                throw new IllegalArgumentException("profile.layers has layer '" + l.layer() + "' twice; allowed once each");
+            }
+        }
+        range(unlabelledImages, 0, MAX_COUNT, "profile.unlabelledImages");
+    }
+
+    /** Largest image count a profile may claim (what-ifs and counterfactuals stay below it too). */
+    public static final int MAX_COUNT = 1_000_000_000;
+
+    /**
+     * The reproducible part of the profile: the same data, model, options and seed give the same
+     * value (the probe's wall time is zeroed). The audit hashes this, so two identical runs record
+     * the same profileHash.
+     */
+    public DatasetProfile withoutTimings() {
+        if (sampling == null || sampling.seconds() == 0) {
+            return this;
+        }
+        Sampling s = sampling;
+        return new DatasetProfile(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency,
+                unlabelledImages, new Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), 0, s.skippedImages()));
+    }
+
+    // Range checks: the message names the field, the bad value and the allowed range.
+
+    static void range(long v, long min, long max, String field) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(field + " " + v + " out of range; allowed " + min + ".." + max);
+        }
+    }
+
+    static void range(double v, double min, double max, String field) {
+        if (!(v >= min && v <= max)) {
+            throw new IllegalArgumentException(field + " " + v + " out of range; allowed " + fmt(min) + ".." + fmt(max));
+        }
+    }
+
+    /** NaN means "not measured" (e.g. no source statistics for a layer); anything else must be in range. */
+    static void rangeOrNaN(double v, double min, double max, String field) {
+        if (!Double.isNaN(v)) {
+            range(v, min, max, field);
+        }
+    }
+
+    static void finite(double v, String field) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(field + " " + v + " out of range; allowed a finite number");
+        }
+    }
+
+    static void text(String v, String field) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(field + " missing; allowed a non-empty text");
+        }
+    }
+
+    private static String fmt(double d) {
+        return d == Double.MAX_VALUE ? "max" : d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
     /** A value with a confidence interval (95% bootstrap unless said otherwise). */
     public record Estimate(double value, double low, double high) {
         public Estimate {
+            finite(value, "estimate.value");
+            finite(low, "estimate.low");
+            finite(high, "estimate.high");
             if (low > value + 1e-9 || high < value - 1e-9) {
                 throw new IllegalArgumentException("estimate " + value + " outside its interval [" + low + ", " + high + "]");
             }
@@ -72,7 +141,29 @@ public record DatasetProfile(
     public record SizeStats(int images, int trainImages, int classes, List<String> classNames, List<Integer> perClass,
                             int minPerClass, double medianPerClass, int maxPerClass, double imbalance,
                             List<Integer> heightRange, List<Integer> widthRange, List<Integer> channelsFound,
-                            String modelInput, boolean geometryMatches, long trainableParameters) {}
+                            String modelInput, boolean geometryMatches, long trainableParameters) {
+        public SizeStats {
+            range(images, 1, MAX_COUNT, "profile.size.images");
+            range(trainImages, 1, images, "profile.size.trainImages");
+            range(classes, 2, 1_000_000, "profile.size.classes");
+            if (classNames != null && classNames.size() != classes) {
+                throw new IllegalArgumentException("profile.size.classNames has " + classNames.size() + " names; allowed exactly classes (" + classes + ")");
+            }
+            if (perClass != null && !perClass.isEmpty()) {
+                if (perClass.size() != classes) {
+                    throw new IllegalArgumentException("profile.size.perClass has " + perClass.size() + " counts; allowed exactly classes (" + classes + ")");
+                }
+                for (int i = 0; i < perClass.size(); i++) {
+                    range(perClass.get(i) == null ? -1 : perClass.get(i), 0, MAX_COUNT, "profile.size.perClass[" + i + "]");
+                }
+            }
+            range(minPerClass, 0, MAX_COUNT, "profile.size.minPerClass");
+            range(maxPerClass, minPerClass, MAX_COUNT, "profile.size.maxPerClass");
+            range(medianPerClass, 0, MAX_COUNT, "profile.size.medianPerClass");
+            range(imbalance, 1, 1e9, "profile.size.imbalance");
+            range(trainableParameters, 0, Long.MAX_VALUE, "profile.size.trainableParameters");
+        }
+    }
 
     /**
      * @param layer          the model's own layer name
@@ -87,7 +178,21 @@ public record DatasetProfile(
      */
     public record LayerProbe(String layer, int index, double relativeDepth, int featureDim,
                              double shift, double similarity, String shiftReference,
-                             Estimate logme, Estimate probeAccuracy) {}
+                             Estimate logme, Estimate probeAccuracy) {
+        public LayerProbe {
+            text(layer, "profile.layers[].layer");
+            String f = "profile.layers[" + layer + "].";
+            range(index, 0, 10_000, f + "index");
+            range(relativeDepth, 0, 1, f + "relativeDepth");
+            range(featureDim, 1, Integer.MAX_VALUE, f + "featureDim");
+            rangeOrNaN(shift, 0, Double.MAX_VALUE, f + "shift");
+            rangeOrNaN(similarity, 0, 1, f + "similarity");
+            if (logme == null || probeAccuracy == null) {
+                throw new IllegalArgumentException(f + (logme == null ? "logme" : "probeAccuracy") + " missing; allowed an estimate {value, low, high}");
+            }
+            range(probeAccuracy.value(), 0, 1, f + "probeAccuracy.value");
+        }
+    }
 
     /**
      * @param meanMaxSoftmax  mean of the source classifier's maximum probability
@@ -97,7 +202,14 @@ public record DatasetProfile(
      * @param labelOverlap    in [0, 1]: how much target classes map one-to-one onto source classes
      */
     public record SourceView(double meanMaxSoftmax, double meanEntropy, double normalizedEntropy,
-                             List<ClassMapping> classMapping, double labelOverlap) {}
+                             List<ClassMapping> classMapping, double labelOverlap) {
+        public SourceView {
+            range(meanMaxSoftmax, 0, 1, "profile.sourceView.meanMaxSoftmax");
+            range(meanEntropy, 0, Double.MAX_VALUE, "profile.sourceView.meanEntropy");
+            range(normalizedEntropy, 0, 1, "profile.sourceView.normalizedEntropy");
+            range(labelOverlap, 0, 1, "profile.sourceView.labelOverlap");
+        }
+    }
 
     public record ClassMapping(String targetClass, String sourceClass, double share) {}
 
@@ -119,7 +231,21 @@ public record DatasetProfile(
      * @param cap           documented sample cap
      * @param seed          seed of the stratified sample and of the bootstrap
      * @param bootstrap     bootstrap resamples
-     * @param seconds       probe wall time
+     * @param seconds       probe wall time (not part of the reproducible profile: see {@link #withoutTimings()})
+     * @param skippedImages unreadable image files the dataset loader skipped (0 in profiles written before it was recorded)
      */
-    public record Sampling(int sampledImages, int cap, long seed, int bootstrap, double seconds) {}
+    public record Sampling(int sampledImages, int cap, long seed, int bootstrap, double seconds, int skippedImages) {
+        public Sampling {
+            range(sampledImages, 0, MAX_COUNT, "profile.sampling.sampledImages");
+            range(cap, 1, MAX_COUNT, "profile.sampling.cap");
+            range(bootstrap, 0, 1_000_000, "profile.sampling.bootstrap");
+            range(seconds, 0, Double.MAX_VALUE, "profile.sampling.seconds");
+            range(skippedImages, 0, MAX_COUNT, "profile.sampling.skippedImages");
+        }
+
+        /** A sampling record with no skipped images. */
+        public Sampling(int sampledImages, int cap, long seed, int bootstrap, double seconds) {
+            this(sampledImages, cap, seed, bootstrap, seconds, 0);
+        }
+    }
 }

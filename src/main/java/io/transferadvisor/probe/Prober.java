@@ -178,7 +178,7 @@ public final class Prober {
         int unlabelled = data.unlabelled().map(ImageSet::size).orElse(0);
         return new DatasetProfile(DatasetProfile.SCHEMA_VERSION, data.spec().name(), data.contentHash(), model.name(), size,
                 layers, similarity, view, sufficiency, unlabelled,
-                new Sampling(sample.length, options.sampleCap(), options.seed(), options.bootstrap(), seconds));
+                new Sampling(sample.length, options.sampleCap(), options.seed(), options.bootstrap(), seconds, data.skipped().size()));
     }
 
     private static double[][] rows(double[][] x, int[] idx) {

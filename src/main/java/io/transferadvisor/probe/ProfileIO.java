@@ -32,7 +32,7 @@ public final class ProfileIO {
     public static DatasetProfile read(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_JSON_BYTES);
         } catch (NoSuchFileException e) {
             throw new PlanException("profile " + file + " not found; create it with 'advisor profile DATASET.yaml -o " + file + "'", e);
         } catch (IOException e) {
@@ -47,7 +47,7 @@ public final class ProfileIO {
             tree = Json.json().readTree(text);
         } catch (JsonProcessingException e) {
             throw new PlanException("profile " + where + " is not valid JSON at line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage() + "; re-create it with 'advisor profile'", e);
+                    + io.transferadvisor.plan.PlanIO.syntax(e) + "; re-create it with 'advisor profile'", e);
         }
         if (tree == null || !tree.isObject()) {
             throw new PlanException("profile " + where + " is not a JSON object; re-create it with 'advisor profile'");
@@ -60,6 +60,10 @@ public final class ProfileIO {
             throw new PlanException("profile " + where + " has schemaVersion " + version.asInt() + "; this advisor reads version "
                     + DatasetProfile.SCHEMA_VERSION + "; re-create it with 'advisor profile'");
         }
+        var unknown = io.transferadvisor.util.KnownKeys.firstUnknown(tree, DatasetProfile.class);
+        if (unknown.isPresent()) {
+            throw new PlanException("profile " + where + ": " + unknown.get() + "; re-create it with 'advisor profile'");
+        }
         DatasetProfile p;
         try {
             p = Json.json().treeToValue(tree, DatasetProfile.class);
@@ -71,6 +75,10 @@ public final class ProfileIO {
             }
             if (root instanceof IllegalArgumentException) {
                 msg = root.getMessage();
+                String at = e instanceof com.fasterxml.jackson.databind.JsonMappingException jm ? path(jm) : "";
+                if (!at.isEmpty() && msg != null && !msg.startsWith("profile.")) {
+                    msg = msg + " (at " + at + ")";
+                }
             }
             throw new PlanException("profile " + where + " is invalid: " + firstLine(msg) + "; re-create it with 'advisor profile'", e);
         }
@@ -83,6 +91,19 @@ public final class ProfileIO {
             throw new PlanException("profile " + where + " has no layers; re-create it with 'advisor profile'");
         }
         return p;
+    }
+
+    /** "layers[0].logme" for a mapping failure. */
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
     }
 
     private static String firstLine(String s) {

@@ -93,9 +93,10 @@ final class AuditBuilder {
         return new Audit(Audit.SCHEMA_VERSION, in, run, traces, firings(d.selection().firings()), plan, rejected, notes, cfs, reasons);
     }
 
+    /** Hash of the profile's reproducible part: identical runs (which differ only in timings) give the same hash. */
     static String profileHash(DatasetProfile p) {
         try {
-            return Hashing.sha256(Json.json().writeValueAsString(p));
+            return Hashing.sha256(Json.json().writeValueAsString(p.withoutTimings()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("profile not serialisable", e);
         }

@@ -30,7 +30,7 @@ public final class AuditIO {
     public static Audit read(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_JSON_BYTES);
         } catch (NoSuchFileException e) {
             throw new PlanException("audit " + file + " not found; it is written next to plan.yaml by 'advisor recommend'");
         } catch (IOException e) {
@@ -44,6 +44,11 @@ public final class AuditIO {
             }
             return a;
         } catch (JsonProcessingException e) {
+            if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException && text.contains("\"datasetHash\"")
+                    && !text.contains("\"traces\"")) {
+                throw new PlanException(file + " is a dataset profile ('advisor profile' output), not an audit; give a plan.yaml, "
+                        + "its .audit.json or a run directory", e);
+            }
             throw new PlanException("audit " + file + ": " + PlanIO.describe(e) + "; regenerate it with 'advisor recommend --force'", e);
         }
     }

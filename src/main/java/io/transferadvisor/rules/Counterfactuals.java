@@ -104,11 +104,12 @@ public final class Counterfactuals {
         double f = 1;
         for (int i = 0; i < MAX_STEPS; i++) {
             f *= STEP;
-            int n = up ? (int) Math.round(start * f) : (int) Math.round(start / f);
+            // long, then capped: x1.5^14 of a large what-if count would overflow an int
+            int n = (int) Math.min(ProfileEdits.MAX_IMAGES, up ? Math.round(start * f) : Math.round(start / f));
             if (!up && n < min) {
                 n = min;
             }
-            if (n == same) {
+            if (n == same || (up && n <= same)) {
                 break;
             }
             if (!sigAt.apply(n).equals(baseSig)) {

@@ -90,7 +90,7 @@ public final class PlanFiles {
     public static List<DatasetProfile> readProfiles(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.transferadvisor.util.TextFiles.read(file, io.transferadvisor.util.TextFiles.MAX_JSON_BYTES);
         } catch (IOException e) {
             return List.of(ProfileIO.read(file)); // same one-line error as a single profile
         }
@@ -105,7 +105,7 @@ public final class PlanFiles {
             }
             return out;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new PlanException("profile " + file + " is not valid JSON: " + e.getOriginalMessage() + "; re-create it with 'advisor profile'", e);
+            throw new PlanException("profile " + file + " is not valid JSON: " + io.transferadvisor.plan.PlanIO.syntax(e) + "; re-create it with 'advisor profile'", e);
         }
     }
 

@@ -6,6 +6,8 @@ import io.transferadvisor.probe.DatasetProfile.SizeStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import io.transferadvisor.UsageException;
+import io.transferadvisor.util.Suggest;
 
 /**
  * What-if edits of a measured profile: the same profile with more or fewer images, another
@@ -18,23 +20,41 @@ public final class ProfileEdits {
     /** The keys --what-if understands. */
     public static final List<String> KEYS = List.of("images", "similarity", "imbalance", "unlabelled", "overlap");
 
-    /** Applies "key=value" to a profile. */
+    /**
+     * Largest image count a what-if (or the counterfactual search) may ask for: every count derived
+     * from it stays well inside an int.
+     */
+    public static final int MAX_IMAGES = DatasetProfile.MAX_COUNT;
+
+    /**
+     * Applies "key=value" to a profile.
+     *
+     * @throws UsageException (exit 2) naming the key or value, with a did-you-mean for a misspelt key
+     */
     public static DatasetProfile apply(DatasetProfile p, String keyValue) {
         int eq = keyValue.indexOf('=');
         if (eq <= 0) {
-            throw new RulesException("--what-if '" + keyValue + "' is not key=value; keys: " + String.join(", ", KEYS));
+            String key = keyValue.trim();
+            String lower = key.toLowerCase(Locale.ROOT);
+            String hint = (KEYS.contains(lower) ? java.util.Optional.of(lower) : Suggest.closest(lower, KEYS))
+                    .map(k -> "; did you mean '" + k + "=VALUE'?").orElse("");
+            throw new UsageException("--what-if '" + keyValue + "' is not KEY=VALUE" + hint + " (keys: " + String.join(", ", KEYS)
+                    + "; e.g. --what-if images=5000)");
         }
         String key = keyValue.substring(0, eq).trim().toLowerCase(Locale.ROOT);
         String raw = keyValue.substring(eq + 1).trim();
+        if (!KEYS.contains(key) && !key.equals("unlabeled")) {
+            throw new UsageException("--what-if key '" + key + "' unknown" + Suggest.didYouMean(key, KEYS) + " (keys: " + String.join(", ", KEYS) + ")");
+        }
         double v;
         try {
             v = Double.parseDouble(raw.replace("_", "").replace(",", ""));
         } catch (NumberFormatException e) {
-            throw new RulesException("--what-if " + key + "=" + raw + ": not a number; e.g. images=5000, similarity=0.3", e);
+            throw new UsageException("--what-if " + key + "=" + raw + ": not a number; e.g. images=5000, similarity=0.3", e);
         }
         return switch (key) {
             case "images" -> {
-                require(v >= 1, key, raw, ">= 1");
+                require(v >= 1 && v <= MAX_IMAGES, key, raw, "1.." + MAX_IMAGES);
                 yield withImages(p, (int) Math.round(v));
             }
             case "similarity" -> {
@@ -42,24 +62,23 @@ public final class ProfileEdits {
                 yield withSimilarity(p, v);
             }
             case "imbalance" -> {
-                require(v >= 1, key, raw, ">= 1");
+                require(v >= 1 && v <= 1e6, key, raw, "1..1000000");
                 yield withImbalance(p, v);
             }
             case "unlabelled", "unlabeled" -> {
-                require(v >= 0, key, raw, ">= 0");
+                require(v >= 0 && v <= MAX_IMAGES, key, raw, "0.." + MAX_IMAGES);
                 yield withUnlabelled(p, (int) Math.round(v));
             }
-            case "overlap" -> {
+            default -> {
                 require(v >= 0 && v <= 1, key, raw, "0..1");
                 yield withLabelOverlap(p, v);
             }
-            default -> throw new RulesException("--what-if key '" + key + "' unknown; keys: " + String.join(", ", KEYS));
         };
     }
 
     private static void require(boolean ok, String key, String raw, String range) {
         if (!ok) {
-            throw new RulesException("--what-if " + key + "=" + raw + " out of range; allowed " + range);
+            throw new UsageException("--what-if " + key + "=" + raw + " out of range; allowed " + range);
         }
     }
 
@@ -122,7 +141,7 @@ public final class ProfileEdits {
     /** Sets the largest/smallest class ratio (the largest class grows, the total stays about the same). */
     public static DatasetProfile withImbalance(DatasetProfile p, double ratio) {
         SizeStats s = p.size();
-        int max = Math.max(s.minPerClass(), (int) Math.round(s.minPerClass() * ratio));
+        int max = (int) Math.max(s.minPerClass(), Math.min(MAX_IMAGES, Math.round(s.minPerClass() * ratio)));
         SizeStats ns = new SizeStats(s.images(), s.trainImages(), s.classes(), s.classNames(), s.perClass(), s.minPerClass(),
                 s.medianPerClass(), max, ratio, s.heightRange(), s.widthRange(), s.channelsFound(), s.modelInput(),
                 s.geometryMatches(), s.trainableParameters());

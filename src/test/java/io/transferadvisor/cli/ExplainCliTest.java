@@ -33,8 +33,11 @@ class ExplainCliTest {
         var none = CliTestSupport.run("explain", plan.toString(), "--what-if", "overlap=0.2");
         assertThat(none.out()).as(none.err()).contains("no change to the plan");
         var bad = CliTestSupport.run("explain", plan.toString(), "--what-if", "pixels=3");
-        assertThat(bad.exitCode()).isEqualTo(ExitCodes.BAD_RULES);
+        assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).contains("--what-if key 'pixels' unknown");
+        var typo = CliTestSupport.run("explain", plan.toString(), "--what-if", "imags=100");
+        assertThat(typo.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(typo.err()).contains("did you mean 'images'?");
     }
 
     @Test

@@ -76,8 +76,10 @@ class RulesCliTest {
         Path other = dir.resolve("other.profile.json");
         Files.writeString(other, Files.readString(Path.of(PROFILE)).replace("\"model\" : \"fmnist-cnn\"", "\"model\" : \"fmnist-twin\""));
         Path plan = dir.resolve("plan.yaml");
-        var r = recommend(plan, "--profile", other.toString());
+        // the twin is not in default.yaml: --models names both (without it the profile is refused, exit 6)
+        var r = recommend(plan, "--profile", other.toString(), "--models", "fmnist-cnn,fmnist-twin");
         assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: profile " + other, "model 'fmnist-twin' cannot be resolved here");
         assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. models-ensemble");
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(dir.resolve("plan.profile-fmnist-twin.json")).exists();

@@ -130,7 +130,7 @@ class GoldenAuditTest {
                 new Case(yaml.replace("headLearningRate: 0.01", "headLearningRate: 5"), "hyperparameters.headLearningRate 5.0 out of range"),
                 new Case(yaml.replace("patience: 10", "patience: 100"), "hyperparameters.patience 100 out of range"),
                 new Case(yaml.replace("cutoffLayer: " + rec.plan().cutoffLayer() + "\n", ""), "plan.cutoffLayer missing; strategy FINETUNE_ABOVE needs a cutoff layer"),
-                new Case(yaml.replace("growBlocks: 0", "growBlocks: 0\nextra: 1"), "unknown field 'extra'"),
+                new Case(yaml.replace("growBlocks: 0", "growBlocks: 0\nextra: 1"), "unknown key 'extra' (known keys: schemaVersion"),
                 new Case(yaml.replace("maxEpochs: 30", "maxEpochs: thirty"), "maxEpochs"))) {
             Path f = dir.resolve("bad.yaml");
             Files.writeString(f, c.yaml());
