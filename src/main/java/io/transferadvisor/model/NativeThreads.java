@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * GEMMs: with OpenBLAS at 1 thread and ND4J left at its 2, fmnist-cnn trained 1.50x faster
  * (530 vs 353 images/s; 1.64x and 1.58x in two other runs; docs/benchmarks/execute-profile.md).
  * OPENBLAS_NUM_THREADS does not reach it (ND4J still reported 2), so it is set from Java.
- * Set -Dadvisor.blasThreads=N to choose another count. `advisor pretrain` does not call this: the
+ * Set -Dadvisor.blasThreads=N to choose another count. `advisor pretrain` pins OpenBLAS at 2 threads instead (Pretrainer.BLAS_THREADS): the
  * committed fmnist-cnn was made, and is reproduced bit for bit, with the default BLAS threads.
  */
 public final class NativeThreads {

@@ -63,7 +63,26 @@ public final class Pretrainer {
         }
     }
 
+    /**
+     * OpenBLAS threads while pretraining. The committed fmnist-cnn was made with OpenBLAS at its
+     * default on a 2-core machine (2 threads); the GEMM split changes the float sums, so pretrain pins
+     * 2 whatever {@link NativeThreads} set for the rest of the tool (1) and whatever the core count.
+     * Without the pin, a pretrain after any model load in the same JVM gave other weights.
+     */
+    static final int BLAS_THREADS = 2;
+
     public static Result run(PretrainOptions o, PrintWriter log) {
+        var blas = org.nd4j.linalg.factory.Nd4j.factory().blas();
+        int before = blas.getMaxThreads();
+        blas.setMaxThreads(BLAS_THREADS);
+        try {
+            return pretrain(o, log);
+        } finally {
+            blas.setMaxThreads(before);
+        }
+    }
+
+    private static Result pretrain(PretrainOptions o, PrintWriter log) {
         Path zip = o.outDir().resolve(FmnistCnn.NAME + ".zip");
         Path json = o.outDir().resolve(FmnistCnn.NAME + ".json");
         if (Files.exists(o.outDir()) && !Files.isDirectory(o.outDir())) {
