@@ -44,6 +44,14 @@ public final class AuditText {
         out.add("plan: " + Recommender.signature(a.plan()));
         plan(a.plan()).forEach(l -> out.add("  " + l));
         out.add("");
+        out.add("The 'why' lines are the rules' rationales: their numbers come from the project's calibration runs ("
+                + Explanation.CALIBRATION + "), not from your data; your values are on the 'evidence' lines.");
+        Explanation e = Explanation.of(a);
+        if (!e.adjustments().isEmpty()) {
+            out.add("values changed after a rule set them:");
+            e.adjustments().forEach(x -> out.add("  - " + x));
+        }
+        out.add("");
         out.add("inputs (reproducible):");
         out.add("  dataset " + a.inputs().dataset() + ", seed " + a.inputs().seed());
         for (Audit.ProfileInput p : a.inputs().profiles()) {
@@ -88,7 +96,7 @@ public final class AuditText {
         }
         a.counterfactuals().forEach(c -> out.add("  - " + c.text()));
         out.add("");
-        out.add("main reasons:");
+        out.add("main reasons (your numbers; the rule's threshold in brackets):");
         for (int i = 0; i < a.reasons().size(); i++) {
             out.add("  " + (i + 1) + ". " + a.reasons().get(i));
         }

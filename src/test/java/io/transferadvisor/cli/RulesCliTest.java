@@ -26,8 +26,9 @@ class RulesCliTest {
         assertThat(plan).exists();
         assertThat(dir.resolve("plan.audit.json")).exists();
         assertThat(dir.resolve("plan.profile.json")).exists();
-        assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. guard-small-similar-new-labels", "  2. cutoff-new-labels-below-competitive",
-                "  3. ", "would change: with at least 3,887 labelled images");
+        assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. SMALL data: 36 training images per class",
+                "  4. so FINETUNE_ABOVE: ", "[guard-small-similar-new-labels;", "  5. cut at b2_pool", "[cutoff-new-labels-below-competitive]",
+                "would change: with 200 or more training images per class (now 36; 3,887 labelled images in all");
         var again = recommend(plan);
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
         assertThat(again.err()).contains("exists; pass --force");
