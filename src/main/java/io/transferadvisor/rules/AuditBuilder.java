@@ -52,9 +52,8 @@ final class AuditBuilder {
             inputs.add(new Audit.ProfileInput(p.model(), p.datasetHash(), req.modelShas().getOrDefault(p.model(), "unknown"), profileHash(p)));
         }
         Audit.Inputs in = new Audit.Inputs(req.dataset(), inputs, rules.hash(), rules.files(), req.options(), req.seed());
-        String version = Recommender.class.getPackage().getImplementationVersion();
         Audit.RunDetails run = new Audit.RunDetails(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-                "transfer-advisor " + (version == null ? "0.1.0-dev" : version),
+                io.transferadvisor.util.ToolVersion.tool(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 Math.round(millis * 10) / 10.0);
