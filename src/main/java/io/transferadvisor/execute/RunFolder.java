@@ -116,7 +116,7 @@ public final class RunFolder {
     /**
      * run.json: what is needed to use the trained model later (advisor predict) and to resume.
      *
-     * @param schemaVersion 1
+     * @param schemaVersion 2 (2 added provenance)
      * @param datasetFile   absolute dataset.yaml (null when the data was given in memory)
      * @param dataset       dataset name
      * @param classNames    output order of the classes
@@ -129,10 +129,11 @@ public final class RunFolder {
      * @param started       start time (ISO)
      * @param finished      end time (ISO) or null
      * @param java          Java version
+     * @param provenance    data, weights, rules, plan and trained-model hashes (when finished)
      */
     public record RunInfo(int schemaVersion, String datasetFile, String dataset, List<String> classNames, InputGeometry input,
                           DatasetSpec.Fit fit, HeadType head, String strategy, List<String> models, String status,
-                          String started, String finished, String java) {}
+                          String started, String finished, String java, io.transferadvisor.report.Provenance provenance) {}
 
     /** The ensemble file: member folders, combined by averaging probabilities. */
     public record EnsembleInfo(String combine, List<RunMetrics.Member> members) {}
@@ -158,16 +159,21 @@ public final class RunFolder {
         RunInfo old = readInfo(dir);
         InputGeometry g = plan.strategy() == Strategy.ENSEMBLE || plan.models().isEmpty() ? in.data().spec().input()
                 : Executor.geometry(in.data().spec(), in.models().apply(plan.models().get(0)));
-        return new RunInfo(1, in.datasetFile() == null ? null : in.datasetFile().toAbsolutePath().toString(),
+        return new RunInfo(2, in.datasetFile() == null ? null : in.datasetFile().toAbsolutePath().toString(),
                 in.data().spec().name(), in.data().classNames(), g, in.data().spec().fit(), plan.head(), plan.strategy().name(),
                 plan.models(), status, old != null ? old.started() : java.time.Instant.now().toString(), finished,
-                System.getProperty("java.version"));
+                System.getProperty("java.version"), null);
     }
 
-    void writeFinish(Plan plan, RunInputs in, RunMetrics metrics) {
+    void writeFinish(Plan plan, RunInputs in, RunMetrics result) {
+        var provenance = io.transferadvisor.report.Provenance.of(dir, plan,
+                plan.strategy() + (plan.cutoffLayer() == null ? "" : " " + plan.cutoffLayer()), in.data(), in.audit());
+        RunMetrics metrics = result.withProvenance(provenance);
         writeJson(dir.resolve(METRICS), metrics);
-        RunInfo info = info(plan, in, "finished", java.time.Instant.now().toString());
-        HtmlReport.write(dir.resolve(REPORT), info.dataset(), plan, metrics, in.profile(), in.audit(), in.data());
+        RunInfo i = info(plan, in, "finished", java.time.Instant.now().toString());
+        RunInfo info = new RunInfo(2, i.datasetFile(), i.dataset(), i.classNames(), i.input(), i.fit(), i.head(), i.strategy(), i.models(),
+                i.status(), i.started(), i.finished(), i.java(), provenance);
+        HtmlReport.write(dir.resolve(REPORT), info.dataset(), plan, metrics, in.profile(), in.audit(), in.data(), info.input());
         writeJson(dir.resolve(RUN), info);
     }
 
