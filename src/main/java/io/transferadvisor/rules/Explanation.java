@@ -47,9 +47,9 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             reasons.addAll(reasons(t, plan));
             adjustments.addAll(adjustments(a, t, plan));
         }
-        if (plan.strategy() == Strategy.ENSEMBLE) {
-            reasons.add(0, "several models score within each other's interval: their probabilities are averaged ("
-                    + String.join(", ", plan.models()) + ")");
+        String selection = selectionReason(a);
+        if (selection != null) {
+            reasons.add(0, selection);
         }
         List<String> change = new ArrayList<>();
         a.counterfactuals().forEach(c -> change.add(c.text()));
@@ -152,6 +152,23 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             out.add(cut);
         }
         return out;
+    }
+
+    /** Several models: the ensemble or the clear winner, with the probe scores that decided it. */
+    private static String selectionReason(Audit a) {
+        for (Audit.Firing f : a.selection()) {
+            Map<String, Object> e = f.evidence();
+            if (f.rule().equals("models-ensemble")) {
+                return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe interval reaches up to " + num(e.get("$secondHigh"))
+                        + ", above " + e.get("$best") + "'s lower bound " + num(e.get("$bestLow")) + "; the probabilities of "
+                        + String.join(", ", a.plan().models()) + " are averaged [" + threshold(f) + "]";
+            }
+            if (f.rule().equals("models-pick-best")) {
+                return e.get("$best") + " alone: its probe accuracy's lower bound " + num(e.get("$bestLow"))
+                        + " is above every other model's upper bound [" + threshold(f) + "]";
+            }
+        }
+        return null;
     }
 
     /** Which proposal won and over what. */

@@ -59,7 +59,8 @@ class RulesCliTest {
     void rulesCheckListsTheProfilesOfAGap(@TempDir Path dir) throws Exception {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         try (var s = Files.list(Path.of("rules"))) {
-            for (Path p : s.toList()) {
+            // without the spreadsheet twin: the test edits matrix.drl.csv alone (a drifted twin is refused at load)
+            for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(".drl.xlsx")).toList()) {
                 Files.copy(p, rules.resolve(p.getFileName()));
             }
         }
@@ -79,7 +80,7 @@ class RulesCliTest {
         Path plan = dir.resolve("plan.yaml");
         var r = recommend(plan, "--profile", other.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. models-ensemble");
+        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. ENSEMBLE: no clear winner", "[models-ensemble");
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(dir.resolve("plan.profile-fmnist-twin.json")).exists();
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000");
