@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "execute",
         mixinStandardHelpOptions = true,
         description = {
-            "Carry out a plan (recommended or edited by hand) with DL4J: train, evaluate, and write a run directory with",
-            "model.zip, plan.yaml (as executed), profile.json, audit.json, metrics.json and report.html.",
+            "Carry out a plan (recommended or edited by hand) with DL4J: train, evaluate and write a run directory.",
+            "The run directory holds model.zip, plan.yaml (as executed), profile.json, audit.json, metrics.json and report.html.",
             "A run is checkpointed every epoch; continue a killed one with --resume RUN_DIR."},
         footer = {"",
             "Examples:",

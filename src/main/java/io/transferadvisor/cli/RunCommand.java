@@ -37,8 +37,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Profile a dataset against its model(s), recommend a plan with the rules, and execute it:",
-            "the same as 'advisor recommend DATASET.yaml -o plan.yaml' followed by 'advisor execute plan.yaml'.",
+            "Profile a dataset against its model(s), recommend a plan with the rules, and execute it.",
+            "The same as 'advisor recommend DATASET.yaml -o plan.yaml' followed by 'advisor execute plan.yaml'.",
             "Overrides change the recommended plan and are recorded in the run's plan.yaml.",
             "Given a plan file (schemaVersion/strategy, no train:) instead, it executes that plan like 'advisor execute'."},
         footer = {"",
