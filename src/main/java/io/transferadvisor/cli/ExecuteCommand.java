@@ -70,12 +70,9 @@ public final class ExecuteCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Progress goes to stderr when --json keeps stdout for the result; nowhere with --quiet. */
+    /** Progress goes to stderr (stdout carries the result only); nowhere with --quiet. */
     PrintWriter progressWriter(PrintWriter out, PrintWriter err) {
-        if (output.quiet()) {
-            return new PrintWriter(java.io.Writer.nullWriter());
-        }
-        return output.json() ? err : out;
+        return output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : err;
     }
 
     static void printResult(PrintWriter out, OutputOptions output, RunResult r) throws Exception {
@@ -142,7 +139,7 @@ public final class ExecuteCommand implements Callable<Integer> {
 
         public ExecuteOptions options(OutputOptions output) {
             return ExecuteOptions.defaults().withOutput(out).withForce(force).withCacheDir(cache)
-                    .withInteractive(System.console() != null && !output.json() && !output.quiet());
+                    .withInteractive(System.console() != null && !output.quiet());
         }
     }
 }

@@ -62,8 +62,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
-                : output.json() ? spec.commandLine().getErr() : out;
+        // progress on stderr: stdout carries the result only
+        PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
         if (isPlanFile(datasetFile)) {
             Plan plan = run.overrides().apply(PlanIO.read(datasetFile));
             progress.println(datasetFile + " is a plan: executing it (as 'advisor execute' would)");

@@ -841,6 +841,7 @@ public final class Executor {
                 + net.numParams() + " parameters (" + trainableParams(net) + " trainable), batch " + c.hp.batchSize()
                 + ", up to " + maxEpochs + " epochs");
         Trainer.Outcome o = Trainer.train(net, train, val, cfg, c.folder.checkpoints(), c.progress);
+        c.progress.endStep();
         c.last = o.state();
         List<RunMetrics.EpochRow> rows = new ArrayList<>();
         for (TrainerState.Epoch e : o.state().history()) {
