@@ -187,16 +187,16 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             }
         }
         String chosen = String.valueOf(inserted(winner, "Proposal").get("strategy"));
-        StringBuilder b = new StringBuilder("so ").append(chosen).append(": ").append(firstSentence(winner.rationale()))
-                .append(" [").append(winner.rule());
+        StringBuilder b = new StringBuilder("so ").append(chosen);
+        StringBuilder outranked = new StringBuilder();
         for (Audit.Firing f : proposals) {
             if (f != winner) {
                 Map<String, Object> p = inserted(f, "Proposal");
-                b.append("; outranks ").append(f.rule()).append(" -> ").append(p.get("strategy"))
-                        .append(" (priority ").append(best).append(" > ").append(p.get("priority")).append(")");
+                b.append(", not ").append(p.get("strategy")).append(" (").append(f.rule()).append(")");
+                outranked.append(": priority ").append(best).append(" > ").append(p.get("priority"));
             }
         }
-        return b.append("]").toString();
+        return b.append(": ").append(firstSentence(winner.rationale())).append(" [").append(winner.rule()).append(outranked).append("]").toString();
     }
 
     /** The cut with the probe's numbers: the best layer's interval and the cut layer's similarity. */
@@ -223,7 +223,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
                 b.append(" (95% interval ").append(num(bl.get("accuracyLow"))).append("-").append(num(bl.get("accuracyHigh"))).append(")");
             }
             if (!competitive.isEmpty()) {
-                b.append("; within it: ").append(String.join(", ", competitive));
+                b.append("; layers within that interval (\"competitive\"): ").append(String.join(", ", competitive));
             }
         }
         if (f != null) {

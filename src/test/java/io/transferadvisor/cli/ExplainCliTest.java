@@ -52,7 +52,7 @@ class ExplainCliTest {
                 "SMALL data: 36 training images per class", "[size-small: trainPerClass >= 20, trainPerClass < 200",
                 "HIGH similarity to the source data: 0.890 overall", "[similarity-high: similarity >= 0.7",
                 "new labels: label overlap 0.306", "[new-labels: labelOverlap < 0.5]",
-                "outranks matrix-small-high -> LINEAR_FROZEN (priority 2 > 1)",
+                "so FINETUNE_ABOVE, not LINEAR_FROZEN (matrix-small-high): ", "[guard-small-similar-new-labels: priority 2 > 1]",
                 "cut at b2_pool (similarity to source 0.980)", "best layer b3_relu 0.878 (95% interval 0.833-0.922)",
                 // a value a rule set and something later changed, with the reason
                 "max epochs 60 (schedule-small) -> 30: capped by the dataset's budget.max_epochs = 30",
