@@ -83,7 +83,9 @@ public final class ExecuteCommand implements Callable<Integer> {
             j.put("strategy", m.strategy());
             j.put("testAccuracy", m.test().accuracy());
             j.put("testMacroF1", m.test().macroF1());
+            j.put("testImages", m.test().images());
             j.put("validationAccuracy", m.validation().accuracy());
+            j.put("validationImages", m.validation().images());
             j.put("epochsRun", m.epochsRun());
             j.put("bestEpoch", m.bestEpoch());
             j.put("overrides", r.plan().overrides());
@@ -92,7 +94,8 @@ public final class ExecuteCommand implements Callable<Integer> {
             out.printf("run        %s%n", r.runDir());
             out.printf("strategy   %s%s%n", m.strategy(), r.plan().cutoffLayer() == null ? "" : " (cutoff " + r.plan().cutoffLayer() + ")");
             out.printf("test       accuracy %.4f, macro-F1 %.4f on %d images%n", m.test().accuracy(), m.test().macroF1(), m.test().images());
-            out.printf("validation accuracy %.4f%n", m.validation().accuracy());
+            out.printf(java.util.Locale.ROOT, "validation accuracy %.4f on %d images%s%n", m.validation().accuracy(), m.validation().images(),
+                    m.validation().images() < 100 ? " (a small split: it picks the epoch to keep; the test accuracy is the estimate)" : "");
             if (m.epochsRun() > 0) {
                 out.printf("epochs     %d (best %d, %s)%n", m.epochsRun(), m.bestEpoch(), m.stopReason());
             }

@@ -218,14 +218,14 @@ public final class HtmlReport {
         if (plan.growBlocks() > 0) {
             row(h, "new blocks", String.valueOf(plan.growBlocks()));
         }
-        row(h, "learning rates", "head " + hp.headLearningRate() + ", backbone "
-                + (hp.backboneLearningRate() == 0 ? "frozen" : String.valueOf(hp.backboneLearningRate())));
+        row(h, "learning rates", "head " + plain(hp.headLearningRate()) + ", backbone "
+                + (hp.backboneLearningRate() == 0 ? "frozen" : plain(hp.backboneLearningRate())));
         row(h, "epochs / patience / batch", hp.maxEpochs() + " / " + hp.patience() + " / " + hp.batchSize());
-        row(h, "weight decay (L2)", String.valueOf(hp.weightDecay()));
+        row(h, "weight decay (L2)", plain(hp.weightDecay()));
         row(h, "batch norm", hp.batchNorm().name());
         row(h, "augmentation", hp.augmentation().enabled() ? hp.augmentation().toString() : "none");
         row(h, "class weighting", hp.classWeighting().name());
-        row(h, "seed / budget", plan.seed() + " / " + plan.budgetMinutes() + " min");
+        row(h, "seed / budget", plan.seed() + " / " + plain(plan.budgetMinutes()) + " min");
         if (!plan.overrides().isEmpty()) {
             row(h, "overridden on the command line", String.join("; ", plan.overrides()));
         }
@@ -273,6 +273,11 @@ public final class HtmlReport {
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** 0.0005, not 5.0E-4. */
+    static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     static String pct(double v) {

@@ -51,7 +51,12 @@ final class AuditBuilder {
         for (DatasetProfile p : profiles) {
             inputs.add(new Audit.ProfileInput(p.model(), p.datasetHash(), req.modelShas().getOrDefault(p.model(), "unknown"), profileHash(p)));
         }
-        Audit.Inputs in = new Audit.Inputs(req.dataset(), inputs, rules.hash(), rules.files(), req.options(), req.seed());
+        // the epoch cap changes the rules' schedule; explain must be able to say so whichever command made the plan
+        Map<String, String> options = new java.util.TreeMap<>(req.options());
+        if (req.maxEpochs() > 0) {
+            options.putIfAbsent("maxEpochs", String.valueOf(req.maxEpochs()));
+        }
+        Audit.Inputs in = new Audit.Inputs(req.dataset(), inputs, rules.hash(), rules.files(), options, req.seed());
         Audit.RunDetails run = new Audit.RunDetails(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
                 io.transferadvisor.util.ToolVersion.tool(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),

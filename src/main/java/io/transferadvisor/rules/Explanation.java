@@ -250,11 +250,11 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
                 out.add("max epochs " + ruleEpochs + " (" + schedule.rule() + ") -> " + h.maxEpochs() + ": "
                         + (cap != null && cap.equals(String.valueOf(h.maxEpochs()))
                         ? "capped by the dataset's budget.max_epochs = " + cap
-                        : "changed in the plan file"));
+                        : "set in the plan file after the recommendation"));
             }
             if (rulePatience != h.patience()) {
                 out.add("patience " + rulePatience + " (" + schedule.rule() + ") -> " + h.patience() + ": "
-                        + (h.patience() == h.maxEpochs() ? "patience cannot exceed max epochs" : "changed in the plan file"));
+                        + (h.patience() == h.maxEpochs() ? "patience cannot exceed max epochs" : "set in the plan file after the recommendation"));
             }
         }
         compare(out, t, "LearningRates", "head", "head learning rate", h.headLearningRate());
@@ -271,7 +271,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         }
         Object v = inserted(f, type).get(field);
         if (v instanceof Number n && Math.abs(n.doubleValue() - actual) > 1e-12 * Math.max(1, Math.abs(actual))) {
-            out.add(label + " " + num(n) + " (" + f.rule() + ") -> " + num(actual) + ": changed in the plan file");
+            out.add(label + " " + num(n) + " (" + f.rule() + ") -> " + num(actual) + ": set in the plan file after the recommendation");
         }
     }
 

@@ -76,6 +76,7 @@ class ExecuteCommandTest {
         assertThat(r.out()).contains("test       accuracy").contains("maxEpochs=2 (was 3)");
         // progress on stderr with the step's ETA; stdout carries the result only
         assertThat(r.err()).contains("epoch 1/2", "ETA <= ", "run finished");
+        assertThat(r.out()).containsPattern("validation accuracy [0-9.]+ on \\d+ images");
         assertThat(r.out()).doesNotContain("epoch 1/2").doesNotContain("ETA");
         var metrics = io.transferadvisor.util.Json.json().readTree(run.resolve("metrics.json").toFile());
         assertThat(metrics.path("schemaVersion").asInt()).isEqualTo(2);

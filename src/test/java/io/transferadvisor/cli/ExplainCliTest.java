@@ -20,7 +20,7 @@ class ExplainCliTest {
         assertThat(recommend(plan).exitCode()).isZero();
         var r = CliTestSupport.run("explain", plan.toString(), "--full");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("not from your data", "values changed after a rule set them:",
+        assertThat(r.out()).contains("note: fc1_relu is both LowShiftLayer", "not from your data", "values changed after a rule set them:",
                 "max epochs 60 (schedule-small) -> 30: capped by the dataset's budget.max_epochs = 30");
         assertThat(r.out()).contains("observed facts (fmnist-cnn):", "LayerFacts(layer=b3_relu", "derived facts:", "SizeClass(level=SMALL",
                 "rules fired, in order:", "why:", "when: DataFacts(", "evidence:", "alternatives rejected:",
