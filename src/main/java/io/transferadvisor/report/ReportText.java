@@ -24,8 +24,8 @@ final class ReportText {
         Explanation e = null;
         try {
             e = Explanation.of(Json.json().treeToValue(audit, Audit.class));
-        } catch (IOException | IllegalArgumentException | NullPointerException | IndexOutOfBoundsException ex) {
-            e = null; // an audit of another shape: fall back to its reasons as written
+        } catch (IOException | RuntimeException ex) {
+            e = null; // an audit of another shape or version: fall back below to its reasons as written, nothing is lost
         }
         if (e != null) {
             list(h, "Why this plan (your numbers; the rule's threshold in brackets)", e.reasons(), true, "reasons");
