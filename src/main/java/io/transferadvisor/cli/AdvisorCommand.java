@@ -23,12 +23,18 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
-public final class AdvisorCommand implements Runnable {
+public final class AdvisorCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** `advisor` alone: says a command is missing and prints the command list (on stderr: it is not a result). */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand; see the list below with 'advisor --help'");
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        err.println("error: missing subcommand; pick one of the commands below ('advisor COMMAND --help' for its options)");
+        err.println();
+        spec.commandLine().usage(err);
+        err.flush();
+        return ExitCodes.USAGE;
     }
 }

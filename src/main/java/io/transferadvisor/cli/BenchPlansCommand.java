@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /** `advisor bench plans`: the rules' recommendation against every strategy (the oracle) on a grid of tasks. */
 @Command(name = "plans", mixinStandardHelpOptions = true,
-        description = {"For each task: profile, recommend, then execute every strategy with the same seed and caps;",
+        description = {"Compare the recommended plan with every strategy (the oracle) on benchmark tasks.",
+            "For each task: profile, recommend, then execute every strategy with the same seed and caps;",
             "report the recommended plan's test accuracy, the best strategy's (the oracle) and the regret."},
         footer = {"", "Example:", "  advisor bench plans --tasks default,glyphs,fashion200,inverted -o docs/benchmarks/plans.md"})
 public final class BenchPlansCommand implements Callable<Integer> {

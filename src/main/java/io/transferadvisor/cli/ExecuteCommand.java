@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "execute",
         mixinStandardHelpOptions = true,
         description = {
-            "Carry out a plan (recommended or edited by hand) with DL4J: train, evaluate, and write a run directory with",
-            "model.zip, plan.yaml (as executed), profile.json, audit.json, metrics.json and report.html.",
+            "Carry out a plan (recommended or edited by hand) with DL4J: train, evaluate and write a run directory.",
+            "The run directory holds model.zip, plan.yaml (as executed), profile.json, audit.json, metrics.json and report.html.",
             "A run is checkpointed every epoch; continue a killed one with --resume RUN_DIR."},
         footer = {"",
             "Examples:",
@@ -70,12 +70,9 @@ public final class ExecuteCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Progress goes to stderr when --json keeps stdout for the result; nowhere with --quiet. */
+    /** Progress goes to stderr (stdout carries the result only); nowhere with --quiet. */
     PrintWriter progressWriter(PrintWriter out, PrintWriter err) {
-        if (output.quiet()) {
-            return new PrintWriter(java.io.Writer.nullWriter());
-        }
-        return output.json() ? err : out;
+        return output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : err;
     }
 
     static void printResult(PrintWriter out, OutputOptions output, RunResult r) throws Exception {
@@ -86,7 +83,9 @@ public final class ExecuteCommand implements Callable<Integer> {
             j.put("strategy", m.strategy());
             j.put("testAccuracy", m.test().accuracy());
             j.put("testMacroF1", m.test().macroF1());
+            j.put("testImages", m.test().images());
             j.put("validationAccuracy", m.validation().accuracy());
+            j.put("validationImages", m.validation().images());
             j.put("epochsRun", m.epochsRun());
             j.put("bestEpoch", m.bestEpoch());
             j.put("overrides", r.plan().overrides());
@@ -95,7 +94,8 @@ public final class ExecuteCommand implements Callable<Integer> {
             out.printf("run        %s%n", r.runDir());
             out.printf("strategy   %s%s%n", m.strategy(), r.plan().cutoffLayer() == null ? "" : " (cutoff " + r.plan().cutoffLayer() + ")");
             out.printf("test       accuracy %.4f, macro-F1 %.4f on %d images%n", m.test().accuracy(), m.test().macroF1(), m.test().images());
-            out.printf("validation accuracy %.4f%n", m.validation().accuracy());
+            out.printf(java.util.Locale.ROOT, "validation accuracy %.4f on %d images%s%n", m.validation().accuracy(), m.validation().images(),
+                    m.validation().images() < 100 ? " (a small split: it picks the epoch to keep; the test accuracy is the estimate)" : "");
             if (m.epochsRun() > 0) {
                 out.printf("epochs     %d (best %d, %s)%n", m.epochsRun(), m.bestEpoch(), m.stopReason());
             }
@@ -142,7 +142,7 @@ public final class ExecuteCommand implements Callable<Integer> {
 
         public ExecuteOptions options(OutputOptions output) {
             return ExecuteOptions.defaults().withOutput(out).withForce(force).withCacheDir(cache)
-                    .withInteractive(System.console() != null && !output.json() && !output.quiet());
+                    .withInteractive(System.console() != null && !output.quiet());
         }
     }
 }

@@ -7,6 +7,7 @@ import io.transferadvisor.rules.Audit;
 import io.transferadvisor.rules.AuditDiff;
 import io.transferadvisor.rules.AuditIO;
 import io.transferadvisor.rules.AuditText;
+import io.transferadvisor.rules.Explanation;
 import io.transferadvisor.rules.PlanDiff;
 import io.transferadvisor.rules.PlanFiles;
 import io.transferadvisor.rules.ProfileEdits;
@@ -26,19 +27,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `advisor explain PLAN.yaml|RUN_DIR`: the full decision trace; --what-if re-runs; --diff compares. */
+/** `advisor explain PLAN.yaml|RUN_DIR`: the short explanation, --full the trace; --what-if re-runs; --diff compares. */
 @Command(name = "explain",
         mixinStandardHelpOptions = true,
         description = {
-            "Explain a plan: the observed facts with their values, the derived facts, every rule that fired in order "
-                + "with its rationale and the evidence against its thresholds, the alternatives rejected and by which rule, "
-                + "and what would change the decision.",
+            "Explain a plan in about 30 lines: the decision, the reasons that carried it (your numbers next to the "
+                + "threshold each crossed), values changed after a rule set them, what would change the decision, and why "
+                + "not each alternative.",
+            "--full prints the whole trace: observed and derived facts, every rule firing in order with its rationale "
+                + "and evidence; --json prints the audit.",
             "--what-if KEY=VALUE re-runs the rules on the saved profile with changed facts (keys: images, similarity, "
                 + "imbalance, unlabelled, overlap) and shows the new plan and the difference.",
             "--diff A B compares two audits (plan files, audit JSON files or run directories)."},
         footer = {"",
             "Examples:",
             "  advisor explain plan.yaml",
+            "  advisor explain plan.yaml --full",
             "  advisor explain plan.yaml --what-if images=5000 --what-if similarity=0.3",
             "  advisor explain runs/2026-01-01T10-00 --json",
             "  advisor explain --diff plan-a.yaml plan-b.yaml"})
@@ -54,6 +58,9 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--what-if", paramLabel = "KEY=VALUE", description = "Re-run with a changed fact (repeatable).")
     List<String> whatIf = new ArrayList<>();
+
+    @Option(names = "--full", description = "The whole decision trace: facts, every rule firing with rationale and evidence.")
+    boolean full;
 
     @Option(names = "--diff", description = "Compare the two audits given.")
     boolean diff;
@@ -98,7 +105,7 @@ public final class ExplainCommand implements Callable<Integer> {
             if (output.json()) {
                 out.println(AuditIO.toJson(audit).stripTrailing());
             } else {
-                AuditText.explain(audit).forEach(out::println);
+                (full ? AuditText.explain(audit) : Explanation.of(audit).lines()).forEach(out::println);
             }
             out.flush();
             return ExitCodes.OK;
@@ -151,10 +158,11 @@ public final class ExplainCommand implements Callable<Integer> {
             out.println(changes.isEmpty() ? "  no change to the plan" : "  changes:");
             changes.forEach(c -> out.println("    " + c));
             out.println("  because:");
-            for (int i = 0; i < rec.audit().reasons().size(); i++) {
-                out.println("    " + (i + 1) + ". " + rec.audit().reasons().get(i));
+            List<String> because = Explanation.of(rec.audit()).reasons();
+            for (int i = 0; i < because.size(); i++) {
+                out.println("    " + (i + 1) + ". " + because.get(i));
             }
-            if (output.verbose()) {
+            if (output.verbose() || full) {
                 AuditText.explain(rec.audit()).forEach(l -> out.println("  " + l));
             }
         }

@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 /** `advisor predict RUN_DIR IMAGE...|DIR`: classify new images with a trained run. */
 @Command(name = "predict",
         mixinStandardHelpOptions = true,
-        description = {"Classify images with a finished run (its model.zip, or an ensemble's members averaged),",
-            "fitting each image to the model's input as training did; prints the top class probabilities."},
+        description = {"Classify images with a finished run (its model.zip, or an ensemble's members averaged).",
+            "Each image is fitted to the model's input as in training; prints the top class probabilities."},
         footer = {"",
             "Examples:",
             "  advisor predict runs/glyphs examples/glyphs/test/A/0001.png",

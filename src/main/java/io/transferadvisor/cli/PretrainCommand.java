@@ -64,9 +64,8 @@ public final class PretrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        // With --json, stdout carries only the JSON summary; progress goes to stderr.
-        PrintWriter log = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
-                : output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        // progress on stderr: stdout carries the result (the summary, or the JSON) only
+        PrintWriter log = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
         Pretrainer.Result r = Pretrainer.run(options, log);
         PrintWriter o = spec.commandLine().getOut();
         if (output.json()) {
@@ -79,6 +78,8 @@ public final class PretrainCommand implements Callable<Integer> {
             o.println(io.transferadvisor.util.Json.json().writeValueAsString(summary));
         } else if (output.quiet()) {
             o.println(r.json());
+        } else {
+            o.printf(java.util.Locale.ROOT, "test accuracy %s; wrote %s and %s%n", r.profile().provenance().get("testAccuracy"), r.zip(), r.json());
         }
         o.flush();
         return ExitCodes.OK;

@@ -37,8 +37,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         description = {
-            "Profile a dataset against its model(s), recommend a plan with the rules, and execute it:",
-            "the same as 'advisor recommend DATASET.yaml -o plan.yaml' followed by 'advisor execute plan.yaml'.",
+            "Profile a dataset against its model(s), recommend a plan with the rules, and execute it.",
+            "The same as 'advisor recommend DATASET.yaml -o plan.yaml' followed by 'advisor execute plan.yaml'.",
             "Overrides change the recommended plan and are recorded in the run's plan.yaml.",
             "Given a plan file (schemaVersion/strategy, no train:) instead, it executes that plan like 'advisor execute'."},
         footer = {"",
@@ -63,8 +63,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         run.overrides(); // a bad --epochs / --lr is a usage error before any profiling or training
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter())
-                : output.json() ? spec.commandLine().getErr() : out;
+        // progress on stderr: stdout carries the result only
+        PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
         if (isPlanFile(datasetFile)) {
             Plan plan = run.overrides().apply(PlanIO.read(datasetFile));
             progress.println(datasetFile + " is a plan: executing it (as 'advisor execute' would)");

@@ -39,7 +39,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -335,7 +334,7 @@ public final class Executor {
         ClassificationMetrics v = ClassificationMetrics.of(c.validation.labels(), valScores, in.data().classNames());
         ClassificationMetrics t = ClassificationMetrics.of(c.test.labels(), testScores, in.data().classNames());
         c.lap("evaluate");
-        AtomicFiles.writeVia(folder.dir().resolve(MODEL_FILE), p -> ModelSerializer.writeModel(model, p.toFile(), false));
+        ModelFile.write(model, folder.dir().resolve(MODEL_FILE), in.data().classNames(), c.geometry);
         c.lap("save");
         TrainerState last = c.last;
         double ips = last == null || last.seconds() <= 0 ? 0 : (double) c.train.size() * last.epochsDone() / last.seconds();
@@ -859,6 +858,7 @@ public final class Executor {
                 + net.numParams() + " parameters (" + trainableParams(net) + " trainable), batch " + c.hp.batchSize()
                 + ", up to " + maxEpochs + " epochs");
         Trainer.Outcome o = Trainer.train(net, train, val, cfg, c.folder.checkpoints(), c.progress);
+        c.progress.endStep();
         c.last = o.state();
         List<RunMetrics.EpochRow> rows = new ArrayList<>();
         for (TrainerState.Epoch e : o.state().history()) {

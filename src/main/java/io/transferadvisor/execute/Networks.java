@@ -276,6 +276,9 @@ public final class Networks {
             FrozenLayerWithBackprop wrapped = new FrozenLayerWithBackprop(replacement);
             wrapped.setLayerName(bn); // without it the saved model does not load (init looks inputs up by layer name)
             lv.getLayerConf().setLayer(wrapped);
+            // the configuration still lists the batch norm's gamma/beta/mean/log10stdev; init adds W and b, and
+            // ComputationGraph.summary() looks every listed variable up in the parameter table (a NullPointerException)
+            lv.getLayerConf().clearVariables();
             params.put(bn, p);
         }
         return params;

@@ -188,7 +188,7 @@ public final class RunFolder implements AutoCloseable {
         String reason = firstLine(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
         writeJson(dir.resolve(RUN), new RunInfo(old.schemaVersion(), old.datasetFile(), old.dataset(), old.classNames(), old.input(),
                 old.fit(), old.head(), old.strategy(), old.models(), "failed", old.started(), java.time.Instant.now().toString(),
-                old.java(), reason));
+                old.java(), reason, old.provenance()));
     }
 
     RunFolder member(String name, boolean resume) {
@@ -220,7 +220,7 @@ public final class RunFolder implements AutoCloseable {
     /**
      * run.json: what is needed to use the trained model later (advisor predict) and to resume.
      *
-     * @param schemaVersion 1
+     * @param schemaVersion 2 (2 added provenance)
      * @param datasetFile   absolute dataset.yaml (null when the data was given in memory)
      * @param dataset       dataset name
      * @param classNames    output order of the classes
@@ -234,10 +234,11 @@ public final class RunFolder implements AutoCloseable {
      * @param finished      end time (ISO) or null
      * @param java          Java version
      * @param reason        why the run failed (status "failed"), else null
+     * @param provenance    data, weights, rules, plan and trained-model hashes (when finished)
      */
     public record RunInfo(int schemaVersion, String datasetFile, String dataset, List<String> classNames, InputGeometry input,
                           DatasetSpec.Fit fit, HeadType head, String strategy, List<String> models, String status,
-                          String started, String finished, String java, String reason) {}
+                          String started, String finished, String java, String reason, io.transferadvisor.report.Provenance provenance) {}
 
     /** The ensemble file: member folders, combined by averaging probabilities. */
     public record EnsembleInfo(String combine, List<RunMetrics.Member> members) {}
@@ -263,16 +264,21 @@ public final class RunFolder implements AutoCloseable {
         RunInfo old = readInfo(dir);
         InputGeometry g = plan.strategy() == Strategy.ENSEMBLE || plan.models().isEmpty() ? in.data().spec().input()
                 : Executor.geometry(in.data().spec(), in.models().apply(plan.models().get(0)));
-        return new RunInfo(1, in.datasetFile() == null ? null : in.datasetFile().toAbsolutePath().toString(),
+        return new RunInfo(2, in.datasetFile() == null ? null : in.datasetFile().toAbsolutePath().toString(),
                 in.data().spec().name(), in.data().classNames(), g, in.data().spec().fit(), plan.head(), plan.strategy().name(),
                 plan.models(), status, old != null ? old.started() : java.time.Instant.now().toString(), finished,
-                System.getProperty("java.version"), null);
+                System.getProperty("java.version"), null, null);
     }
 
-    void writeFinish(Plan plan, RunInputs in, RunMetrics metrics) {
+    void writeFinish(Plan plan, RunInputs in, RunMetrics result) {
+        var provenance = io.transferadvisor.report.Provenance.of(dir, plan,
+                plan.strategy() + (plan.cutoffLayer() == null ? "" : " " + plan.cutoffLayer()), in.data(), in.audit());
+        RunMetrics metrics = result.withProvenance(provenance);
         writeJson(dir.resolve(METRICS), metrics);
-        RunInfo info = info(plan, in, "finished", java.time.Instant.now().toString());
-        HtmlReport.write(dir.resolve(REPORT), info.dataset(), plan, metrics, in.profile(), in.audit(), in.data());
+        RunInfo i = info(plan, in, "finished", java.time.Instant.now().toString());
+        RunInfo info = new RunInfo(2, i.datasetFile(), i.dataset(), i.classNames(), i.input(), i.fit(), i.head(), i.strategy(), i.models(),
+                i.status(), i.started(), i.finished(), i.java(), null, provenance);
+        HtmlReport.write(dir.resolve(REPORT), info.dataset(), plan, metrics, in.profile(), in.audit(), in.data(), info.input());
         writeJson(dir.resolve(RUN), info);
     }
 

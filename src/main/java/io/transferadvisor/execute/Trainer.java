@@ -176,7 +176,8 @@ public final class Trainer {
             INDArray x = train.batch(rows, count);
             DataSet ds = dataSet(x, train.labels(), idx, from, to, cfg);
             net.fit(ds);
-            double loss = net.score();
+            // the data loss, like the validation loss: net.score() also holds the L2 / weight-decay term
+            double loss = net.score() - net.calcRegularizationScore(true);
             if (!Double.isFinite(loss)) {
                 progress.endBar();
                 throw new TrainingException(cfg.phase() + ": training diverged (loss " + loss + ") at epoch " + epoch + ", batch "

@@ -11,11 +11,26 @@ import java.util.List;
  * @param macroF1   unweighted mean of the per-class F1 scores
  * @param perClass  per class, like classNames
  * @param confusion confusion[true][predicted] counts
+ * @param misclassified the most confident mistakes (at most {@link #MAX_MISSES}), for the report's image grid
  */
-public record ClassificationMetrics(int images, double accuracy, double macroF1, List<PerClass> perClass, int[][] confusion) {
+public record ClassificationMetrics(int images, double accuracy, double macroF1, List<PerClass> perClass, int[][] confusion,
+                                    List<Miss> misclassified) {
+    public static final int MAX_MISSES = 40;
+
     public ClassificationMetrics {
         perClass = List.copyOf(perClass);
+        misclassified = misclassified == null ? List.of() : List.copyOf(misclassified);
     }
+
+    /**
+     * One wrong prediction.
+     *
+     * @param index      image index in the split (the order of the data set)
+     * @param truth      true class index
+     * @param predicted  predicted class index
+     * @param confidence probability of the predicted class (softmax of the scores for an SVM head)
+     */
+    public record Miss(int index, int truth, int predicted, double confidence) {}
 
     /** One class; precision is 0 when the class is never predicted, recall 0 when it has no images. */
     public record PerClass(String name, int support, double precision, double recall, double f1) {}
@@ -27,10 +42,47 @@ public record ClassificationMetrics(int images, double accuracy, double macroF1,
      */
     public static ClassificationMetrics of(int[] truth, float[][] scores, List<String> classNames) {
         int[] predicted = new int[truth.length];
+        List<Miss> misses = new ArrayList<>();
         for (int i = 0; i < truth.length; i++) {
             predicted[i] = argMax(scores[i]);
+            if (predicted[i] != truth[i]) {
+                misses.add(new Miss(i, truth[i], predicted[i], probabilities(scores[i])[predicted[i]]));
+            }
         }
-        return ofPredictions(truth, predicted, classNames);
+        misses.sort(java.util.Comparator.comparingDouble((Miss m) -> -m.confidence()).thenComparingInt(Miss::index));
+        ClassificationMetrics m = ofPredictions(truth, predicted, classNames);
+        return new ClassificationMetrics(m.images(), m.accuracy(), m.macroF1(), m.perClass(), m.confusion(),
+                misses.subList(0, Math.min(MAX_MISSES, misses.size())));
+    }
+
+    /** The scores as they are when they already are probabilities, else their softmax (SVM scores). */
+    static double[] probabilities(float[] s) {
+        double sum = 0;
+        boolean probs = true;
+        for (float v : s) {
+            probs &= v >= 0 && v <= 1;
+            sum += v;
+        }
+        double[] p = new double[s.length];
+        if (probs && Math.abs(sum - 1) < 1e-3) {
+            for (int i = 0; i < s.length; i++) {
+                p[i] = s[i];
+            }
+            return p;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : s) {
+            max = Math.max(max, v);
+        }
+        double z = 0;
+        for (int i = 0; i < s.length; i++) {
+            p[i] = Math.exp(s[i] - max);
+            z += p[i];
+        }
+        for (int i = 0; i < s.length; i++) {
+            p[i] /= z;
+        }
+        return p;
     }
 
     public static ClassificationMetrics ofPredictions(int[] truth, int[] predicted, List<String> classNames) {
@@ -63,7 +115,7 @@ public record ClassificationMetrics(int images, double accuracy, double macroF1,
             per.add(new PerClass(classNames.get(c), support, p, r, f1));
         }
         return new ClassificationMetrics(truth.length, truth.length == 0 ? 0 : (double) correct / truth.length,
-                k == 0 ? 0 : f1Sum / k, per, cm);
+                k == 0 ? 0 : f1Sum / k, per, cm, List.of());
     }
 
     public static int argMax(float[] v) {

@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * metrics.json of a run.
  *
+ * @param schemaVersion    format version ({@link #SCHEMA_VERSION})
  * @param dataset          dataset name
  * @param models           model names
  * @param strategy         strategy executed
@@ -21,16 +22,33 @@ import java.util.Map;
  * @param history          per training phase, its epochs
  * @param notes            decisions the executor took that the plan did not spell out
  * @param members          for ENSEMBLE: each member's run folder and test accuracy
+ * @param provenance       what the result depends on: data, weights, rules, plan, trained model (set when the run is written)
  */
-public record RunMetrics(String dataset, List<String> models, String strategy, List<String> classNames,
+public record RunMetrics(int schemaVersion, String dataset, List<String> models, String strategy, List<String> classNames,
                          ClassificationMetrics validation, ClassificationMetrics test, int epochsRun, int bestEpoch,
                          String stopReason, Map<String, Double> phases, double imagesPerSecond, CacheUse cache,
-                         Map<String, List<EpochRow>> history, List<String> notes, List<Member> members) {
+                         Map<String, List<EpochRow>> history, List<String> notes, List<Member> members, Provenance provenance) {
+
+    public static final int SCHEMA_VERSION = 2;
+
+    /** The executor's metrics, before the run folder adds the provenance. */
+    public RunMetrics(String dataset, List<String> models, String strategy, List<String> classNames,
+                      ClassificationMetrics validation, ClassificationMetrics test, int epochsRun, int bestEpoch,
+                      String stopReason, Map<String, Double> phases, double imagesPerSecond, CacheUse cache,
+                      Map<String, List<EpochRow>> history, List<String> notes, List<Member> members) {
+        this(SCHEMA_VERSION, dataset, models, strategy, classNames, validation, test, epochsRun, bestEpoch, stopReason, phases,
+                imagesPerSecond, cache, history, notes, members, null);
+    }
+
+    public RunMetrics withProvenance(Provenance p) {
+        return new RunMetrics(schemaVersion, dataset, models, strategy, classNames, validation, test, epochsRun, bestEpoch, stopReason,
+                phases, imagesPerSecond, cache, history, notes, members, p);
+    }
 
     /** Feature-cache use of a run. */
     public record CacheUse(String layer, String pooling, int reused, int computed, double forwardSeconds) {}
 
-    /** One epoch of a training phase. */
+    /** One epoch of a training phase; losses are the data loss (no L2 term), the training one averaged over the epoch's batches. */
     public record EpochRow(int epoch, double trainLoss, double validationLoss, double validationAccuracy, double seconds,
                            double imagesPerSecond) {}
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param rejected        alternatives not taken, each with the rule that rejected it
  * @param notes           advice that does not change the plan
  * @param counterfactuals nearest changes of the inputs that change the decision
- * @param reasons         the three main reasons, for the short summary
+ * @param reasons         the reasons that carried the decision in the user's numbers, with the thresholds crossed (Explanation)
  */
 public record Audit(int schemaVersion, Inputs inputs, RunDetails run, List<ModelTrace> traces, List<Firing> selection,
                     Plan plan, List<Rejection> rejected, List<String> notes, List<Counterfactual> counterfactuals,

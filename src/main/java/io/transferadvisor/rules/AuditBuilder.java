@@ -19,7 +19,6 @@ import io.transferadvisor.rules.facts.LayerFacts;
 import io.transferadvisor.rules.facts.LowShiftLayer;
 import io.transferadvisor.rules.facts.Note;
 import io.transferadvisor.rules.facts.Preferences;
-import io.transferadvisor.rules.facts.Proposal;
 import io.transferadvisor.rules.facts.Rejected;
 import io.transferadvisor.rules.facts.RejectedModel;
 import io.transferadvisor.rules.facts.SimilarityClass;
@@ -52,10 +51,14 @@ final class AuditBuilder {
         for (DatasetProfile p : profiles) {
             inputs.add(new Audit.ProfileInput(p.model(), p.datasetHash(), req.modelShas().getOrDefault(p.model(), "unknown"), profileHash(p)));
         }
-        Audit.Inputs in = new Audit.Inputs(req.dataset(), inputs, rules.hash(), rules.files(), req.options(), req.seed());
-        String version = Recommender.class.getPackage().getImplementationVersion();
+        // the epoch cap changes the rules' schedule; explain must be able to say so whichever command made the plan
+        Map<String, String> options = new java.util.TreeMap<>(req.options());
+        if (req.maxEpochs() > 0) {
+            options.putIfAbsent("maxEpochs", String.valueOf(req.maxEpochs()));
+        }
+        Audit.Inputs in = new Audit.Inputs(req.dataset(), inputs, rules.hash(), rules.files(), options, req.seed());
         Audit.RunDetails run = new Audit.RunDetails(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-                "transfer-advisor " + (version == null ? "0.1.0-dev" : version),
+                io.transferadvisor.util.ToolVersion.tool(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 Math.round(millis * 10) / 10.0);
@@ -89,8 +92,17 @@ final class AuditBuilder {
         if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
             rejected.removeIf(x -> x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE);
         }
-        List<String> reasons = reasons(d);
-        return new Audit(Audit.SCHEMA_VERSION, in, run, traces, firings(d.selection().firings()), plan, rejected, notes, cfs, reasons);
+        // the same rejection from the per-model stage and the selection stage (ENSEMBLE with one model) is listed once
+        List<Audit.Rejection> unique = new ArrayList<>();
+        for (Audit.Rejection x : rejected) {
+            if (unique.stream().noneMatch(u -> u.strategy() == x.strategy() && java.util.Objects.equals(u.reason(), x.reason())
+                    && (u.strategy() != null || java.util.Objects.equals(u.model(), x.model())))) {
+                unique.add(x);
+            }
+        }
+        Audit draft = new Audit(Audit.SCHEMA_VERSION, in, run, traces, firings(d.selection().firings()), plan, unique, notes, cfs, List.of());
+        // the reasons in the user's own numbers, each with the threshold it crossed (the rationales quote calibration runs)
+        return new Audit(Audit.SCHEMA_VERSION, in, run, traces, draft.selection(), plan, unique, notes, cfs, Explanation.of(draft).reasons());
     }
 
     /** Hash of the profile's reproducible part: identical runs (which differ only in timings) give the same hash. */
@@ -162,82 +174,5 @@ final class AuditBuilder {
                     f.matched().stream().map(AuditBuilder::view).toList(), f.inserted().stream().map(AuditBuilder::view).toList()));
         }
         return out;
-    }
-
-    /** The three main reasons: what chose the strategy, what chose the cutoff, and the next most telling rule. */
-    static List<String> reasons(Recommender.Decision d) {
-        List<String> out = new ArrayList<>();
-        Plan plan = d.plan();
-        if (d.runs().size() > 1) {
-            for (RawFiring f : d.selection().firings()) {
-                if (f.rule().id().equals("models-ensemble") || f.rule().id().equals("models-pick-best")) {
-                    out.add(f.rule().id() + ": " + f.rule().rationale() + evidence(f));
-                }
-            }
-        }
-        Recommender.ModelRun run = d.run(plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE
-                ? plan.ensembleMembers().get(0).models().get(0) : plan.models().get(0));
-        List<RawFiring> fs = run.evaluation().firings();
-        Proposal winner = null;
-        for (RawFiring f : fs) {
-            for (Object o : f.inserted()) {
-                if (o instanceof io.transferadvisor.rules.facts.StrategyChoice) {
-                    for (Object m : f.matched()) {
-                        if (m instanceof Proposal p) {
-                            winner = p;
-                        }
-                    }
-                }
-            }
-        }
-        SizeClass size = first(run.evaluation(), SizeClass.class);
-        SimilarityClass sim = first(run.evaluation(), SimilarityClass.class);
-        String context = (size == null ? "" : String.format(java.util.Locale.ROOT, " [size %s: %.0f images/class, %.2f per 1k params",
-                size.level(), size.trainPerClass(), size.imagesPer1kParams()))
-                + (sim == null ? "]" : String.format(java.util.Locale.ROOT, "; similarity %s: %.2f, top layer %.2f]",
-                sim.level(), sim.similarity(), sim.topLayerSimilarity()));
-        for (RawFiring f : fs) {
-            for (Object o : f.inserted()) {
-                if (o == winner) {
-                    out.add(f.rule().id() + ": " + f.rule().rationale() + context);
-                }
-            }
-        }
-        for (RawFiring f : fs) {
-            if (f.rule().file().equals("cutoff.drl")) {
-                out.add(f.rule().id() + ": " + f.rule().rationale() + evidence(f));
-            }
-        }
-        for (String preferred : List.of("guard-collect-more", "guard-label-overlap", "lr-finetune-similar", "lr-finetune-shifted", "bn-train",
-                "bn-recalibrate-shifted", "class-weights-inverse", "augment-small-data")) {
-            if (out.size() >= 3) {
-                break;
-            }
-            for (RawFiring f : fs) {
-                if (f.rule().id().equals(preferred)) {
-                    out.add(f.rule().id() + ": " + f.rule().rationale() + evidence(f));
-                    break;
-                }
-            }
-        }
-        return out.size() > 3 ? List.copyOf(out.subList(0, 3)) : out;
-    }
-
-    private static String evidence(RawFiring f) {
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Object> b : f.bindings().entrySet()) {
-            Object v = b.getValue();
-            if (v instanceof Double dv) {
-                parts.add(b.getKey().replace("$", "") + "=" + String.format(java.util.Locale.ROOT, "%.3g", dv));
-            } else if (v instanceof Number || v instanceof String || v instanceof Enum<?> || v instanceof Boolean) {
-                parts.add(b.getKey().replace("$", "") + "=" + v);
-            }
-        }
-        return parts.isEmpty() ? "" : " [" + String.join(", ", parts) + "]";
-    }
-
-    private static <T> T first(Evaluation e, Class<T> type) {
-        List<T> all = e.all(type);
-        return all.isEmpty() ? null : all.get(0);
     }
 }

@@ -44,6 +44,14 @@ public final class AuditText {
         out.add("plan: " + Recommender.signature(a.plan()));
         plan(a.plan()).forEach(l -> out.add("  " + l));
         out.add("");
+        out.add("The 'why' lines are the rules' rationales: their numbers come from the project's calibration runs ("
+                + Explanation.CALIBRATION + "), not from your data; your values are on the 'evidence' lines.");
+        Explanation e = Explanation.of(a);
+        if (!e.adjustments().isEmpty()) {
+            out.add("values changed after a rule set them:");
+            e.adjustments().forEach(x -> out.add("  - " + x));
+        }
+        out.add("");
         out.add("inputs (reproducible):");
         out.add("  dataset " + a.inputs().dataset() + ", seed " + a.inputs().seed());
         for (Audit.ProfileInput p : a.inputs().profiles()) {
@@ -64,6 +72,7 @@ public final class AuditText {
             t.observed().forEach(v -> out.add("  " + fact(v)));
             out.add("derived facts:");
             t.derived().forEach(v -> out.add("  " + fact(v)));
+            bothShiftLabels(t, out);
             out.add("rules fired, in order:");
             firings(t.firings(), out);
         }
@@ -88,11 +97,28 @@ public final class AuditText {
         }
         a.counterfactuals().forEach(c -> out.add("  - " + c.text()));
         out.add("");
-        out.add("main reasons:");
+        out.add("main reasons (your numbers; the rule's threshold in brackets):");
         for (int i = 0; i < a.reasons().size(); i++) {
             out.add("  " + (i + 1) + ". " + a.reasons().get(i));
         }
         return out;
+    }
+
+    /** A layer can be low-shift (absolute test) and far-shifted (relative to the competitive layers) at once: say why. */
+    private static void bothShiftLabels(Audit.ModelTrace t, List<String> out) {
+        for (Audit.FactView far : t.derived()) {
+            if (!far.type().equals("FarShiftedLayer")) {
+                continue;
+            }
+            Object layer = far.values().get("layer");
+            boolean low = t.derived().stream().anyMatch(v -> v.type().equals("LowShiftLayer") && layer.equals(v.values().get("layer")));
+            if (low) {
+                out.add("  note: " + layer + " is both LowShiftLayer (similarity " + val(far.values().get("similarity"))
+                        + " passes the absolute low-shift test) and FarShiftedLayer (below the floor " + val(far.values().get("floor"))
+                        + " set by the least-shifted competitive layer " + far.values().get("referenceLayer")
+                        + "): close enough to the source to freeze, too far to win a tie for the cut");
+            }
+        }
     }
 
     private static void firings(List<Audit.Firing> fs, List<String> out) {

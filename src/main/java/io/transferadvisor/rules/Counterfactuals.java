@@ -58,9 +58,13 @@ public final class Counterfactuals {
             return List.of();
         }
         String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, at)), req);
-        String text = up
-                ? "with at least " + fmt(at) + " labelled images (now " + fmt(images) + perClass(first, at) + ") this becomes " + becomes
-                : "with " + fmt(at) + " labelled images or fewer (now " + fmt(images) + perClass(first, at) + ") this becomes " + becomes;
+        // in training images per class, the number the size rules compare (the labelled total also holds the test images)
+        int classes = Math.max(1, first.size().classes());
+        int nowPerClass = first.size().trainImages() / classes;
+        int atPerClass = ProfileEdits.withImages(first, at).size().trainImages() / classes;
+        String text = (up ? "with " + fmt(atPerClass) + " or more training images per class (now " + fmt(nowPerClass)
+                : "with " + fmt(atPerClass) + " or fewer training images per class (now " + fmt(nowPerClass))
+                + "; " + fmt(at) + " labelled images in all, now " + fmt(images) + ") this becomes " + becomes;
         return List.of(new Audit.Counterfactual("images", fmt(images), fmt(at), becomes, text));
     }
 
@@ -165,13 +169,6 @@ public final class Counterfactuals {
         // report a value on the 0.01 grid that still changes the decision
         double rounded = dir > 0 ? Math.ceil(hi * 100 - 1e-6) / 100 : Math.floor(hi * 100 + 1e-6) / 100;
         return Math.max(0, Math.min(1, rounded));
-    }
-
-    /** "; 36 -> 200 training images per class" for a scaled profile. */
-    static String perClass(DatasetProfile p, int images) {
-        DatasetProfile q = ProfileEdits.withImages(p, images);
-        int classes = Math.max(1, p.size().classes());
-        return "; " + fmt(p.size().trainImages() / classes) + " -> " + fmt(q.size().trainImages() / classes) + " training images per class";
     }
 
     static String fmt(int n) {

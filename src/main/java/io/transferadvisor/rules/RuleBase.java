@@ -19,7 +19,6 @@ import org.drools.base.rule.GroupElement;
 import org.drools.base.rule.Pattern;
 import org.drools.base.rule.RuleConditionElement;
 import org.drools.base.rule.constraint.Constraint;
-import org.drools.decisiontable.InputType;
 import org.drools.decisiontable.SpreadsheetCompiler;
 import org.drools.mvel.MVELConstraint;
 import org.kie.api.KieBase;
@@ -39,7 +38,7 @@ import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.Match;
 
 /**
- * The rule base: every *.drl and *.drl.csv file of a folder on disk, compiled into a KieBase.
+ * The rule base: every *.drl and decision table (*.drl.csv, *.drl.xlsx, *.drl.xls) of a folder on disk, compiled into a KieBase.
  * Immutable once loaded; {@link #evaluate} opens a fresh session per call, so one RuleBase can
  * serve many evaluations (and threads).
  */
@@ -126,15 +125,20 @@ public final class RuleBase {
         kfs.generateAndWritePomXML(releaseId);
         Map<String, String> generatedDrl = new LinkedHashMap<>();
         Map<String, List<String>> csvLines = new LinkedHashMap<>();
+        java.util.Set<Path> twins = DecisionTables.verifiedTwins(paths);
         for (Path p : paths) {
             String name = p.getFileName().toString();
             boolean drl = name.endsWith(".drl");
-            boolean table = name.endsWith(".drl.csv");
+            boolean table = DecisionTables.isTable(name);
             if (!drl && !table) {
-                if (name.endsWith(".csv") || name.endsWith(".xlsx")) {
-                    throw new RulesException(name + ":1: decision table not loaded: Drools only reads tables named *.drl.csv / *.drl.xlsx; rename it");
+                String misnamed = DecisionTables.misnamed(name);
+                if (misnamed != null) {
+                    throw new RulesException(misnamed);
                 }
                 continue;
+            }
+            if (twins.contains(p)) {
+                continue; // a spreadsheet twin of a CSV table: verified equal above, neither compiled nor hashed again
             }
             byte[] bytes;
             try {
@@ -152,18 +156,18 @@ public final class RuleBase {
             } else {
                 String generated;
                 try {
-                    generated = new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), InputType.CSV);
+                    generated = new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), DecisionTables.inputType(name));
                 } catch (RuntimeException e) {
                     throw new RulesException(name + ":1: decision table does not parse: " + oneLine(e.getMessage()), e);
                 }
                 generatedDrl.put(name, generated);
-                csvLines.put(name, new String(bytes, StandardCharsets.UTF_8).lines().toList());
+                csvLines.put(name, DecisionTables.cells(name, bytes).stream().map(r -> String.join(",", r)).toList());
                 kfs.write(RESOURCES + name + ".generated.drl", ks.getResources()
                         .newByteArrayResource(generated.getBytes(StandardCharsets.UTF_8)).setResourceType(ResourceType.DRL));
             }
         }
         if (names.isEmpty()) {
-            throw new RulesException("rules folder " + abs + " holds no *.drl or *.drl.csv file; restore the rule base or pass --rules DIR");
+            throw new RulesException("rules folder " + abs + " holds no *.drl, *.drl.csv, *.drl.xlsx or *.drl.xls file; restore the rule base or pass --rules DIR");
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         Results results = builder.getResults();

@@ -74,6 +74,19 @@ class ExecuteCommandTest {
                 "--epochs", "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("test       accuracy").contains("maxEpochs=2 (was 3)");
+        // progress on stderr with the step's ETA; stdout carries the result only
+        assertThat(r.err()).contains("epoch 1/2", "ETA <= ", "run finished");
+        assertThat(r.out()).containsPattern("validation accuracy [0-9.]+ on \\d+ images");
+        assertThat(r.out()).doesNotContain("epoch 1/2").doesNotContain("ETA");
+        var metrics = io.transferadvisor.util.Json.json().readTree(run.resolve("metrics.json").toFile());
+        assertThat(metrics.path("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(metrics.path("provenance").path("datasetHash").asText()).isNotEmpty();
+        assertThat(metrics.path("provenance").path("trainedModelSha256").asText())
+                .isEqualTo(io.transferadvisor.util.Hashing.sha256(run.resolve("model.zip")));
+        assertThat(metrics.path("provenance").path("planSha256").asText()).isEqualTo(io.transferadvisor.util.Hashing.sha256(run.resolve("plan.yaml")));
+        var runJson = io.transferadvisor.util.Json.json().readTree(run.resolve("run.json").toFile());
+        assertThat(runJson.path("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(runJson.path("provenance").path("plan").asText()).isNotEmpty();
         for (String f : new String[] {"model.zip", "plan.yaml", "metrics.json", "report.html", "run.json"}) {
             assertThat(run.resolve(f)).exists();
         }

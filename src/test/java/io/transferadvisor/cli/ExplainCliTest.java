@@ -18,11 +18,13 @@ class ExplainCliTest {
     void explainPrintsTheWholeTraceAndWhatIfReruns(@TempDir Path dir) {
         Path plan = dir.resolve("plan.yaml");
         assertThat(recommend(plan).exitCode()).isZero();
-        var r = CliTestSupport.run("explain", plan.toString());
+        var r = CliTestSupport.run("explain", plan.toString(), "--full");
         assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("note: fc1_relu is both LowShiftLayer", "not from your data", "values changed after a rule set them:",
+                "max epochs 60 (schedule-small) -> 30: capped by the dataset's budget.max_epochs = 30");
         assertThat(r.out()).contains("observed facts (fmnist-cnn):", "LayerFacts(layer=b3_relu", "derived facts:", "SizeClass(level=SMALL",
                 "rules fired, in order:", "why:", "when: DataFacts(", "evidence:", "alternatives rejected:",
-                "FROM_SCRATCH - by reject-from-scratch-not-large", "what would change the decision:", "main reasons:");
+                "FROM_SCRATCH - by reject-from-scratch-not-large", "what would change the decision:", "main reasons (your numbers");
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000", "--what-if", "similarity=0.3");
         assertThat(w.exitCode()).as(w.err()).isZero();
         assertThat(w.out()).contains("was:  FINETUNE_ABOVE b2_pool", "now:  ", "changes:", "strategy: FINETUNE_ABOVE -> ");
@@ -38,6 +40,32 @@ class ExplainCliTest {
         var typo = CliTestSupport.run("explain", plan.toString(), "--what-if", "imags=100");
         assertThat(typo.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(typo.err()).contains("did you mean 'images'?");
+    }
+
+    @Test
+    void defaultViewIsShortAndInTheUsersNumbers(@TempDir Path dir) {
+        Path plan = dir.resolve("plan.yaml");
+        assertThat(recommend(plan).exitCode()).isZero();
+        var r = CliTestSupport.run("explain", plan.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String out = r.out();
+        assertThat(out.lines().count()).as(out).isLessThanOrEqualTo(32);
+        assertThat(out).contains("decision: FINETUNE_ABOVE", "frozen up to and including b2_pool",
+                // the user's numbers next to the threshold each crossed
+                "SMALL data: 36 training images per class", "[size-small: trainPerClass >= 20, trainPerClass < 200",
+                "HIGH similarity to the source data: 0.890 overall", "[similarity-high: similarity >= 0.7",
+                "new labels: label overlap 0.306", "[new-labels: labelOverlap < 0.5]",
+                "so FINETUNE_ABOVE, not LINEAR_FROZEN (matrix-small-high): ", "[guard-small-similar-new-labels: priority 2 > 1]",
+                "cut at b2_pool (similarity to source 0.980)", "best layer b3_relu 0.878 (95% interval 0.833-0.922)",
+                // a value a rule set and something later changed, with the reason
+                "max epochs 60 (schedule-small) -> 30: capped by the dataset's budget.max_epochs = 30",
+                "with 200 or more training images per class (now 36;",
+                "LINEAR_FROZEN, LINEAR_EARLIER: label overlap 0.31 < 0.5", "docs/benchmarks/plans.md");
+        // each alternative once; no calibration numbers quoted as if they were the user's data; no Java toString of facts
+        assertThat(out.split("ENSEMBLE:", -1)).hasSize(2);
+        assertThat(out).doesNotContain("examples/default.yaml", "0.922 vs", "DataFacts(", "LowShiftLayer(");
+        var quiet = CliTestSupport.run("explain", plan.toString(), "--quiet");
+        assertThat(quiet.out().lines().count()).isLessThanOrEqualTo(32);
     }
 
     @Test

@@ -26,8 +26,9 @@ class RulesCliTest {
         assertThat(plan).exists();
         assertThat(dir.resolve("plan.audit.json")).exists();
         assertThat(dir.resolve("plan.profile.json")).exists();
-        assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. guard-small-similar-new-labels", "  2. cutoff-new-labels-below-competitive",
-                "  3. ", "would change: with at least 3,887 labelled images");
+        assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. SMALL data: 36 training images per class",
+                "  4. so FINETUNE_ABOVE, not LINEAR_FROZEN (matrix-small-high): ", "[guard-small-similar-new-labels: priority 2 > 1]", "  5. cut at b2_pool", "[cutoff-new-labels-below-competitive]",
+                "would change: with 200 or more training images per class (now 36; 3,887 labelled images in all");
         var again = recommend(plan);
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
         assertThat(again.err()).contains("exists; pass --force");
@@ -58,7 +59,8 @@ class RulesCliTest {
     void rulesCheckListsTheProfilesOfAGap(@TempDir Path dir) throws Exception {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         try (var s = Files.list(Path.of("rules"))) {
-            for (Path p : s.toList()) {
+            // without the spreadsheet twin: the test edits matrix.drl.csv alone (a drifted twin is refused at load)
+            for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(".drl.xlsx")).toList()) {
                 Files.copy(p, rules.resolve(p.getFileName()));
             }
         }
@@ -80,7 +82,7 @@ class RulesCliTest {
         var r = recommend(plan, "--profile", other.toString(), "--models", "fmnist-cnn,fmnist-twin");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning: profile " + other, "model 'fmnist-twin' cannot be resolved here");
-        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. models-ensemble");
+        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. ENSEMBLE: no clear winner", "[models-ensemble");
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(dir.resolve("plan.profile-fmnist-twin.json")).exists();
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000");

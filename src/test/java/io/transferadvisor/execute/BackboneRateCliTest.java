@@ -72,7 +72,7 @@ class BackboneRateCliTest {
         var r = CliTestSupport.run("execute", plan.toString(), "--strategy", "FINETUNE_ALL", "-o", run.toString(),
                 "--cache", tmp.resolve("cache").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out().lines().filter(l -> l.startsWith("backbone learning rate: the plan has 0")).count()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> l.startsWith("backbone learning rate: the plan has 0")).count()).isEqualTo(1); // a progress note: stderr
         assertThat(r.out()).contains("overrides  strategy=FINETUNE_ALL (was LINEAR_FROZEN); backboneLearningRate=0.001 (strategy override; plan had 0)");
         assertThat(Files.readString(run.resolve("plan.yaml"))).contains("backboneLearningRate: 0.001");
     }

@@ -80,7 +80,8 @@ class RuleCheckTest {
 
     static void copyRules(Path dir) throws Exception {
         try (var s = Files.list(Path.of("rules"))) {
-            for (Path p : s.toList()) {
+            // without the spreadsheet twin: these tests edit matrix.drl.csv alone (a drifted twin is refused at load)
+            for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(".drl.xlsx")).toList()) {
                 Files.copy(p, dir.resolve(p.getFileName()));
             }
         }

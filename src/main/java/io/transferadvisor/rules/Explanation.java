@@ -1,0 +1,369 @@
+package io.transferadvisor.rules;
+
+import io.transferadvisor.plan.Hyperparameters;
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.Strategy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The short explanation a person reads (explain's default view, the report): the decision, the
+ * reasons that carried it in the user's own numbers next to the threshold each crossed, what would
+ * change it, one line per alternative, and every value a rule set that was changed later. Built
+ * from a saved {@link Audit} alone, so it works on any plan's audit.json. Calibration evidence is a
+ * pointer into docs/benchmarks, never quoted as if it were the user's data.
+ *
+ * @param decision     one line: strategy, model, cut, head
+ * @param reasons      3-5 reasons, each with the user's values and the rule's threshold
+ * @param adjustments  values a rule set that the plan does not carry, with what changed them
+ * @param wouldChange  nearest changes of the inputs that change the decision
+ * @param alternatives one line per strategy not taken: why not
+ * @param notes        advice that does not change the plan
+ */
+public record Explanation(String decision, List<String> reasons, List<String> adjustments, List<String> wouldChange,
+                          List<String> alternatives, List<String> notes) {
+
+    /** Where the thresholds were calibrated (the project's own benchmark runs, not the user's data). */
+    public static final String CALIBRATION = "docs/benchmarks/plans.md";
+
+    public Explanation {
+        reasons = List.copyOf(reasons);
+        adjustments = List.copyOf(adjustments);
+        wouldChange = List.copyOf(wouldChange);
+        alternatives = List.copyOf(alternatives);
+        notes = List.copyOf(notes);
+    }
+
+    public static Explanation of(Audit a) {
+        Plan plan = a.plan();
+        Audit.ModelTrace t = primary(a);
+        List<String> reasons = new ArrayList<>();
+        List<String> adjustments = new ArrayList<>();
+        if (t != null) {
+            reasons.addAll(reasons(t, plan));
+            adjustments.addAll(adjustments(a, t, plan));
+        }
+        String selection = selectionReason(a);
+        if (selection != null) {
+            reasons.add(0, selection);
+        }
+        List<String> change = new ArrayList<>();
+        a.counterfactuals().forEach(c -> change.add(c.text()));
+        for (String o : plan.overrides()) {
+            adjustments.add("set on the command line: " + o);
+        }
+        return new Explanation(decision(plan), reasons, adjustments, change, alternatives(a), a.notes());
+    }
+
+    /** At most about 30 lines. */
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add("decision: " + decision);
+        out.add("");
+        out.add("why (your numbers, and the rule's threshold in brackets):");
+        for (int i = 0; i < reasons.size(); i++) {
+            out.add("  " + (i + 1) + ". " + reasons.get(i));
+        }
+        if (!adjustments.isEmpty()) {
+            out.add("");
+            out.add("values changed after a rule set them:");
+            adjustments.forEach(x -> out.add("  - " + x));
+        }
+        out.add("");
+        out.add("what would change it:");
+        if (wouldChange.isEmpty()) {
+            out.add("  nothing within the searched range (images x1/1.5^14 .. x1.5^14, similarity 0..1, unlabelled pool, imbalance)");
+        }
+        wouldChange.forEach(x -> out.add("  - " + x));
+        out.add("");
+        out.add("not chosen:");
+        alternatives.forEach(x -> out.add("  - " + x));
+        notes.forEach(n -> out.add("note: " + n));
+        out.add("");
+        out.add("The thresholds were calibrated on the project's benchmark datasets (" + CALIBRATION + "), not on yours.");
+        out.add("Full trace: advisor explain --full PLAN; audit as JSON: --json.");
+        return out;
+    }
+
+    static String decision(Plan p) {
+        StringBuilder b = new StringBuilder(p.strategy().name()).append(" (").append(p.strategy().description()).append(")");
+        if (p.strategy() == Strategy.ENSEMBLE) {
+            return b.append(" of ").append(String.join(", ", p.models())).toString();
+        }
+        b.append(" on ").append(String.join(", ", p.models()));
+        if (p.cutoffLayer() != null) {
+            b.append(Recommender.needsCutoff(p.strategy()) && p.strategy() != Strategy.LINEAR_FROZEN && p.strategy() != Strategy.LINEAR_EARLIER
+                    ? ", frozen up to and including " : ", features of ").append(p.cutoffLayer());
+        }
+        b.append(", ").append(p.head()).append(" head");
+        if (p.growBlocks() > 0) {
+            b.append(", +").append(p.growBlocks()).append(" new block(s)");
+        }
+        return b.toString();
+    }
+
+    private static Audit.ModelTrace primary(Audit a) {
+        if (a.traces().isEmpty()) {
+            return null;
+        }
+        String model = a.plan().strategy() == Strategy.ENSEMBLE && !a.plan().ensembleMembers().isEmpty()
+                ? a.plan().ensembleMembers().get(0).models().get(0) : a.plan().models().get(0);
+        return a.traces().stream().filter(t -> t.model().equals(model)).findFirst().orElse(a.traces().get(0));
+    }
+
+    // ---- reasons ----------------------------------------------------------------------------------
+
+    private static List<String> reasons(Audit.ModelTrace t, Plan plan) {
+        List<String> out = new ArrayList<>();
+        Audit.Firing size = firingInserting(t, "SizeClass");
+        if (size != null) {
+            Map<String, Object> s = inserted(size, "SizeClass");
+            out.add(String.format(Locale.ROOT, "%s data: %s training images per class, %s per 1k trainable parameters [%s]",
+                    s.get("level"), num(s.get("trainPerClass")), num(s.get("imagesPer1kParams")), threshold(size)));
+        }
+        Audit.Firing sim = firingInserting(t, "SimilarityClass");
+        if (sim != null) {
+            Map<String, Object> s = inserted(sim, "SimilarityClass");
+            Map<String, Object> domain = observed(t, "DomainFacts");
+            out.add(String.format(Locale.ROOT, "%s similarity to the source data: %s overall, %s at the top layer%s [%s]",
+                    s.get("level"), num(s.get("similarity")), num(s.get("topLayerSimilarity")),
+                    domain == null ? "" : " " + domain.get("topLayer"), threshold(sim)));
+        }
+        Audit.Firing labels = firingInserting(t, "NewLabels");
+        if (labels == null) {
+            labels = firingInserting(t, "LabelOverlap");
+        }
+        if (labels != null) {
+            Map<String, Object> l = labels.inserted().get(0).values();
+            boolean fresh = labels.inserted().get(0).type().equals("NewLabels");
+            out.add(String.format(Locale.ROOT, "%s: label overlap %s with the source classes [%s]",
+                    fresh ? "new labels" : "known labels", num(l.get("overlap")), threshold(labels)));
+        }
+        String strategy = strategyReason(t, plan);
+        if (strategy != null) {
+            out.add(strategy);
+        }
+        String cut = cutReason(t, plan);
+        if (cut != null) {
+            out.add(cut);
+        }
+        return out;
+    }
+
+    /** Several models: the ensemble or the clear winner, with the probe scores that decided it. */
+    private static String selectionReason(Audit a) {
+        for (Audit.Firing f : a.selection()) {
+            Map<String, Object> e = f.evidence();
+            if (f.rule().equals("models-ensemble")) {
+                return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe interval reaches up to " + num(e.get("$secondHigh"))
+                        + ", above " + e.get("$best") + "'s lower bound " + num(e.get("$bestLow")) + "; the probabilities of "
+                        + String.join(", ", a.plan().models()) + " are averaged [" + threshold(f) + "]";
+            }
+            if (f.rule().equals("models-pick-best")) {
+                return e.get("$best") + " alone: its probe accuracy's lower bound " + num(e.get("$bestLow"))
+                        + " is above every other model's upper bound [" + threshold(f) + "]";
+            }
+        }
+        return null;
+    }
+
+    /** Which proposal won and over what. */
+    private static String strategyReason(Audit.ModelTrace t, Plan plan) {
+        List<Audit.Firing> proposals = t.firings().stream().filter(f -> f.inserted().stream().anyMatch(v -> v.type().equals("Proposal"))).toList();
+        if (proposals.isEmpty()) {
+            return null;
+        }
+        Audit.Firing winner = proposals.get(0);
+        int best = Integer.MIN_VALUE;
+        for (Audit.Firing f : proposals) {
+            int p = intOf(inserted(f, "Proposal").get("priority"));
+            if (p > best) {
+                best = p;
+                winner = f;
+            }
+        }
+        String chosen = String.valueOf(inserted(winner, "Proposal").get("strategy"));
+        StringBuilder b = new StringBuilder("so ").append(chosen);
+        StringBuilder outranked = new StringBuilder();
+        for (Audit.Firing f : proposals) {
+            if (f != winner) {
+                Map<String, Object> p = inserted(f, "Proposal");
+                b.append(", not ").append(p.get("strategy")).append(" (").append(f.rule()).append(")");
+                outranked.append(": priority ").append(best).append(" > ").append(p.get("priority"));
+            }
+        }
+        return b.append(": ").append(firstSentence(winner.rationale())).append(" [").append(winner.rule()).append(outranked).append("]").toString();
+    }
+
+    /** The cut with the probe's numbers: the best layer's interval and the cut layer's similarity. */
+    private static String cutReason(Audit.ModelTrace t, Plan plan) {
+        if (plan.cutoffLayer() == null) {
+            return null;
+        }
+        Audit.Firing f = firingInserting(t, "Cutoff");
+        Map<String, Object> cut = layer(t, plan.cutoffLayer());
+        Map<String, Object> best = derived(t, "BestLayer");
+        List<String> competitive = t.derived().stream().filter(v -> v.type().equals("CompetitiveLayer"))
+                .map(v -> String.valueOf(v.values().get("layer"))).toList();
+        StringBuilder b = new StringBuilder("cut at ").append(plan.cutoffLayer());
+        if (cut != null) {
+            b.append(" (similarity to source ").append(num(cut.get("similarity"))).append(")");
+        }
+        if (f != null) {
+            b.append(": ").append(inserted(f, "Cutoff").get("basis"));
+        }
+        if (best != null) {
+            Map<String, Object> bl = layer(t, String.valueOf(best.get("layer")));
+            b.append(". Probe: best layer ").append(best.get("layer")).append(" ").append(num(best.get("accuracy")));
+            if (bl != null) {
+                b.append(" (95% interval ").append(num(bl.get("accuracyLow"))).append("-").append(num(bl.get("accuracyHigh"))).append(")");
+            }
+            if (!competitive.isEmpty()) {
+                b.append("; layers within that interval (\"competitive\"): ").append(String.join(", ", competitive));
+            }
+        }
+        if (f != null) {
+            b.append(" [").append(f.rule()).append("]");
+        }
+        return b.toString();
+    }
+
+    // ---- adjustments ------------------------------------------------------------------------------
+
+    private static List<String> adjustments(Audit a, Audit.ModelTrace t, Plan plan) {
+        List<String> out = new ArrayList<>();
+        if (plan.strategy() == Strategy.ENSEMBLE) {
+            return out;
+        }
+        Hyperparameters h = plan.hyperparameters();
+        String cap = a.inputs().options().get("maxEpochs");
+        Audit.Firing schedule = firingInserting(t, "Schedule");
+        if (schedule != null) {
+            Map<String, Object> s = inserted(schedule, "Schedule");
+            int ruleEpochs = intOf(s.get("maxEpochs"));
+            int rulePatience = intOf(s.get("patience"));
+            if (ruleEpochs != h.maxEpochs()) {
+                out.add("max epochs " + ruleEpochs + " (" + schedule.rule() + ") -> " + h.maxEpochs() + ": "
+                        + (cap != null && cap.equals(String.valueOf(h.maxEpochs()))
+                        ? "capped by the dataset's budget.max_epochs = " + cap
+                        : "set in the plan file after the recommendation"));
+            }
+            if (rulePatience != h.patience()) {
+                out.add("patience " + rulePatience + " (" + schedule.rule() + ") -> " + h.patience() + ": "
+                        + (h.patience() == h.maxEpochs() ? "patience cannot exceed max epochs" : "set in the plan file after the recommendation"));
+            }
+        }
+        compare(out, t, "LearningRates", "head", "head learning rate", h.headLearningRate());
+        compare(out, t, "LearningRates", "backbone", "backbone learning rate", h.backboneLearningRate());
+        compare(out, t, "BatchSize", "size", "batch size", h.batchSize());
+        compare(out, t, "WeightDecay", "value", "weight decay", h.weightDecay());
+        return out;
+    }
+
+    private static void compare(List<String> out, Audit.ModelTrace t, String type, String field, String label, double actual) {
+        Audit.Firing f = firingInserting(t, type);
+        if (f == null) {
+            return;
+        }
+        Object v = inserted(f, type).get(field);
+        if (v instanceof Number n && Math.abs(n.doubleValue() - actual) > 1e-12 * Math.max(1, Math.abs(actual))) {
+            out.add(label + " " + num(n) + " (" + f.rule() + ") -> " + num(actual) + ": set in the plan file after the recommendation");
+        }
+    }
+
+    // ---- alternatives -----------------------------------------------------------------------------
+
+    /** One line per strategy (or model) not taken; the most specific rule's reason, duplicates dropped. */
+    static List<String> alternatives(Audit a) {
+        Map<String, Audit.Rejection> chosen = new LinkedHashMap<>();
+        for (Audit.Rejection r : a.rejected()) {
+            String key = r.strategy() == null ? "model " + r.model() : r.strategy().name();
+            Audit.Rejection old = chosen.get(key);
+            if (old == null || (generic(old.rule()) && !generic(r.rule()))) {
+                chosen.put(key, r);
+            }
+        }
+        // strategies rejected for the same reason by the same rule share one line
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (Map.Entry<String, Audit.Rejection> e : chosen.entrySet()) {
+            byReason.computeIfAbsent(e.getValue().reason() + " [" + e.getValue().rule() + "]", k -> new ArrayList<>()).add(e.getKey());
+        }
+        List<String> out = new ArrayList<>();
+        byReason.forEach((why, what) -> out.add(String.join(", ", what) + ": " + why));
+        return out;
+    }
+
+    private static boolean generic(String rule) {
+        return rule.equals("reject-outranked") || rule.equals("reject-by-matrix");
+    }
+
+    // ---- audit helpers ----------------------------------------------------------------------------
+
+    private static Audit.Firing firingInserting(Audit.ModelTrace t, String type) {
+        for (Audit.Firing f : t.firings()) {
+            if (f.inserted().stream().anyMatch(v -> v.type().equals(type))) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Object> inserted(Audit.Firing f, String type) {
+        return f.inserted().stream().filter(v -> v.type().equals(type)).findFirst().map(Audit.FactView::values).orElse(Map.of());
+    }
+
+    private static Map<String, Object> observed(Audit.ModelTrace t, String type) {
+        return t.observed().stream().filter(v -> v.type().equals(type)).findFirst().map(Audit.FactView::values).orElse(null);
+    }
+
+    private static Map<String, Object> derived(Audit.ModelTrace t, String type) {
+        return t.derived().stream().filter(v -> v.type().equals(type)).findFirst().map(Audit.FactView::values).orElse(null);
+    }
+
+    private static Map<String, Object> layer(Audit.ModelTrace t, String name) {
+        return t.observed().stream().filter(v -> v.type().equals("LayerFacts") && Objects.equals(v.values().get("layer"), name))
+                .findFirst().map(Audit.FactView::values).orElse(null);
+    }
+
+    /** The rule's condition on the observed or derived fact, e.g. "trainPerClass >= 20, trainPerClass < 200 || ...". */
+    static String threshold(Audit.Firing f) {
+        List<String> parts = new ArrayList<>();
+        for (String c : f.conditions()) {
+            int open = c.indexOf('(');
+            if (open > 0 && c.endsWith(")") && c.length() > open + 2) {
+                parts.add(c.substring(open + 1, c.length() - 1));
+            }
+        }
+        String text = parts.isEmpty() ? f.rule() : f.rule() + ": " + String.join("; ", parts);
+        return text.replaceAll("(\\d)\\.0(?!\\d)", "$1");
+    }
+
+    /** The rationale's first sentence: the rule's idea without its calibration numbers. */
+    static String firstSentence(String s) {
+        int i = s.indexOf(". ");
+        String first = i < 0 ? s : s.substring(0, i + 1);
+        int colon = first.indexOf(": ");
+        return colon > 0 && colon < first.length() - 2 ? first.substring(colon + 2) : first;
+    }
+
+    private static int intOf(Object o) {
+        return o instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(o));
+    }
+
+    /** Whole numbers as they are, others to 3 significant digits (0.890, 0.389): what a person compares. */
+    static String num(Object v) {
+        if (!(v instanceof Number n)) {
+            return String.valueOf(v);
+        }
+        double d = n.doubleValue();
+        if (d == Math.rint(d) && Math.abs(d) < 1e9) {
+            return String.valueOf((long) d);
+        }
+        return Math.abs(d) >= 1e-3 && Math.abs(d) < 1e4 ? new java.math.BigDecimal(d).round(new java.math.MathContext(3)).toPlainString()
+                : String.format(Locale.ROOT, "%.2g", d);
+    }
+}
