@@ -105,9 +105,19 @@ public final class RuleBase {
      * Compiles the folder.
      *
      * @throws RulesException {@code file:line: message} for the first compile error (all are
-     *     counted), or for a missing folder, a mis-named decision table, a rule without @id or @rationale
+     *     counted), for a rule outside the trust boundary (RuleSandbox, checked before anything is
+     *     compiled), or for a missing folder, a mis-named decision table, a rule without @id or @rationale
      */
     public static RuleBase load(Path dir) {
+        return load(dir, true);
+    }
+
+    /** Without the sandbox check: only for tests of what the other safeguards (the time limit) catch. */
+    static RuleBase loadUnchecked(Path dir) {
+        return load(dir, false);
+    }
+
+    private static RuleBase load(Path dir, boolean sandbox) {
         Path abs = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs)) {
             throw new RulesException("rules folder " + abs + " not found; pass --rules DIR or restore rules/ under " + abs.getParent());
@@ -148,6 +158,9 @@ public final class RuleBase {
             digest.update(bytes);
             digest.update((byte) 0);
             if (drl) {
+                if (sandbox) {
+                    RuleSandbox.check(new String(bytes, StandardCharsets.UTF_8), (line, rule) -> name + ":" + line);
+                }
                 kfs.write(RESOURCES + name, ks.getResources().newByteArrayResource(bytes).setResourceType(ResourceType.DRL));
             } else {
                 String generated;
@@ -157,7 +170,11 @@ public final class RuleBase {
                     throw new RulesException(name + ":1: decision table does not parse: " + oneLine(e.getMessage()), e);
                 }
                 generatedDrl.put(name, generated);
-                csvLines.put(name, new String(bytes, StandardCharsets.UTF_8).lines().toList());
+                List<String> rows = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+                csvLines.put(name, rows);
+                if (sandbox) {
+                    RuleSandbox.check(generated, (line, rule) -> csvRow(name, rule != null ? rule : ruleAt(generated, line), rows));
+                }
                 kfs.write(RESOURCES + name + ".generated.drl", ks.getResources()
                         .newByteArrayResource(generated.getBytes(StandardCharsets.UTF_8)).setResourceType(ResourceType.DRL));
             }
@@ -309,17 +326,20 @@ public final class RuleBase {
         int line = Math.max(1, m.getLine());
         if (path.endsWith(".generated.drl")) {
             String csv = path.substring(0, path.length() - ".generated.drl".length());
-            String ruleName = ruleAt(generatedDrl.get(csv), m.getLine());
-            List<String> rows = csvLines.getOrDefault(csv, List.of());
-            for (int i = 0; ruleName != null && i < rows.size(); i++) {
-                String first = rows.get(i).split(",", 2)[0].replace("\"", "").trim();
-                if (first.equals(ruleName)) {
-                    return csv + ":" + (i + 1) + " (row " + ruleName + ")";
-                }
-            }
-            return csv + ":1" + (ruleName == null ? "" : " (row " + ruleName + ")");
+            return csvRow(csv, ruleAt(generatedDrl.get(csv), m.getLine()), csvLines.getOrDefault(csv, List.of()));
         }
         return path + ":" + line;
+    }
+
+    /** "table.drl.csv:ROW (row NAME)": the decision-table row a generated rule came from. */
+    private static String csvRow(String csv, String ruleName, List<String> rows) {
+        for (int i = 0; ruleName != null && i < rows.size(); i++) {
+            String first = rows.get(i).split(",", 2)[0].replace("\"", "").trim();
+            if (first.equals(ruleName)) {
+                return csv + ":" + (i + 1) + " (row " + ruleName + ")";
+            }
+        }
+        return csv + ":1" + (ruleName == null ? "" : " (row " + ruleName + ")");
     }
 
     /** The name of the rule a generated-DRL line belongs to. */

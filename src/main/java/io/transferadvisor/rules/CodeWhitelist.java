@@ -1,0 +1,316 @@
+package io.transferadvisor.rules;
+
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.ArrayAccessExpr;
+import com.github.javaparser.ast.expr.AssignExpr;
+import com.github.javaparser.ast.expr.BinaryExpr;
+import com.github.javaparser.ast.expr.CastExpr;
+import com.github.javaparser.ast.expr.ConditionalExpr;
+import com.github.javaparser.ast.expr.EnclosedExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.FieldAccessExpr;
+import com.github.javaparser.ast.expr.InstanceOfExpr;
+import com.github.javaparser.ast.expr.LiteralExpr;
+import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.ObjectCreationExpr;
+import com.github.javaparser.ast.expr.ThisExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.expr.VariableDeclarationExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.EmptyStmt;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
+import com.github.javaparser.ast.stmt.IfStmt;
+import com.github.javaparser.ast.stmt.Statement;
+import com.github.javaparser.ast.type.Type;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Checks the code of one rule (consequence statements or a constraint expression), parsed as Java
+ * with JavaParser, against a whitelist: what is not listed here is refused. {@link AllowedApi}
+ * holds the classes and members a rule may name.
+ */
+final class CodeWhitelist {
+    /** What was refused, and its 1-based line within the checked code. */
+    static final class Refused extends Exception {
+        final String what;
+        final int line;
+
+        Refused(String what, int line) {
+            super(what, null, false, false);
+            this.what = what;
+            this.line = line;
+        }
+    }
+
+    /** The Drools calls that change working memory: the only effects a rule may have. */
+    static final Set<String> WORKING_MEMORY = Set.of("insert", "insertLogical", "update", "modify", "retract", "delete");
+
+    private static final int SHOWN = 60;
+    private static final JavaParser PARSER = new JavaParser(new ParserConfiguration()
+            .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17));
+
+    private final boolean consequence;
+    /** Bound variables of the rule ($x: ...), plus the consequence's local variables. */
+    private final Set<String> variables;
+    private final Set<String> locals = new HashSet<>();
+
+    private CodeWhitelist(boolean consequence, Set<String> bindings) {
+        this.consequence = consequence;
+        this.variables = new HashSet<>(bindings);
+    }
+
+    /** A consequence: statements; `modify(x) { ... }` blocks are not accepted (facts are immutable records). */
+    static void checkConsequence(String code, Set<String> bindings) throws Refused {
+        String text = code.strip();
+        ParseResult<BlockStmt> r = parseBlock(text);
+        if (!r.isSuccessful() && !text.endsWith(";") && !text.endsWith("}")) {
+            r = parseBlock(text + ";"); // MVEL lets the last statement go without a semicolon
+        }
+        if (!r.isSuccessful() || r.getResult().isEmpty()) {
+            throw new Refused("consequence code that does not parse as Java (" + problem(r) + "), so it cannot be checked;"
+                    + " MVEL-only syntax (modify blocks, inline lists/maps, 'with')", 1);
+        }
+        CodeWhitelist w = new CodeWhitelist(true, bindings);
+        BlockStmt block = r.getResult().get();
+        block.findAll(VariableDeclarator.class).forEach(v -> w.locals.add(v.getNameAsString()));
+        w.variables.addAll(w.locals);
+        w.statement(block);
+    }
+
+    /** A pattern constraint (the binding prefix `$x:` already removed). */
+    static void checkConstraint(String expression, Set<String> bindings) throws Refused {
+        ParseResult<Expression> r = PARSER.parseExpression(expression);
+        if (!r.isSuccessful() || r.getResult().isEmpty()) {
+            throw new Refused("constraint '" + shorten(expression) + "', which does not parse as a Java expression (" + problem(r)
+                    + "), so it cannot be checked; operators such as 'in', half-constraints ('> 1 && < 5')", 1);
+        }
+        new CodeWhitelist(false, bindings).expression(r.getResult().get());
+    }
+
+    private static ParseResult<BlockStmt> parseBlock(String code) {
+        return PARSER.parseBlock("{" + code + "\n}");
+    }
+
+    private static String problem(ParseResult<?> r) {
+        return r.getProblems().isEmpty() ? "empty" : RuleBase.oneLine(r.getProblems().get(0).getMessage()).split("Was expecting")[0].strip();
+    }
+
+    private void statement(Statement s) throws Refused {
+        if (s instanceof BlockStmt b) {
+            for (Statement x : b.getStatements()) {
+                statement(x);
+            }
+        } else if (s instanceof ExpressionStmt e) {
+            expression(e.getExpression());
+        } else if (s instanceof IfStmt i) {
+            expression(i.getCondition());
+            statement(i.getThenStmt());
+            if (i.getElseStmt().isPresent()) {
+                statement(i.getElseStmt().get());
+            }
+        } else if (!(s instanceof EmptyStmt)) {
+            throw refused(s, describe(s));
+        }
+    }
+
+    private static String describe(Statement s) {
+        String kind = s.getClass().getSimpleName().replace("Stmt", "");
+        return switch (kind) {
+            case "While" -> "a while loop";
+            case "For", "ForEach" -> "a for loop";
+            case "Do" -> "a do-while loop";
+            case "Try" -> "try/catch";
+            case "Throw" -> "throw";
+            case "Synchronized" -> "synchronized";
+            case "LocalClassDeclaration", "LocalRecordDeclaration" -> "a local class";
+            default -> "a " + kind.toLowerCase(Locale.ROOT) + " statement";
+        };
+    }
+
+    private void expression(Expression e) throws Refused {
+        if (e instanceof LiteralExpr || e instanceof NameExpr) {
+            return;
+        }
+        if (e instanceof ThisExpr && !consequence) {
+            return; // `this` in a constraint is the matched fact
+        }
+        if (e instanceof EnclosedExpr x) {
+            expression(x.getInner());
+        } else if (e instanceof UnaryExpr u) {
+            if (!u.getOperator().isPrefix() || u.getOperator().name().endsWith("CREMENT")) {
+                requireLocal(u.getExpression(), u);
+            }
+            expression(u.getExpression());
+        } else if (e instanceof BinaryExpr b) {
+            expression(b.getLeft());
+            expression(b.getRight());
+        } else if (e instanceof ConditionalExpr c) {
+            expression(c.getCondition());
+            expression(c.getThenExpr());
+            expression(c.getElseExpr());
+        } else if (e instanceof CastExpr c) {
+            requireValueType(c.getType(), c);
+            expression(c.getExpression());
+        } else if (e instanceof InstanceOfExpr i) {
+            expression(i.getExpression());
+        } else if (e instanceof ArrayAccessExpr a) {
+            expression(a.getName());
+            expression(a.getIndex());
+        } else if (e instanceof AssignExpr a) {
+            requireLocal(a.getTarget(), a);
+            expression(a.getValue());
+        } else if (e instanceof VariableDeclarationExpr v) {
+            for (VariableDeclarator d : v.getVariables()) {
+                requireValueType(d.getType(), d);
+                if (d.getInitializer().isPresent()) {
+                    expression(d.getInitializer().get());
+                }
+            }
+        } else if (e instanceof ObjectCreationExpr n) {
+            creation(n);
+        } else if (e instanceof MethodCallExpr m) {
+            call(m);
+        } else if (e instanceof FieldAccessExpr f) {
+            Scope s = scope(f);
+            if (s.kind == Kind.PACKAGE || s.kind == Kind.DENIED_CLASS) {
+                throw refused(f, shorten(f.toString()));
+            }
+        } else {
+            throw refused(e, describe(e));
+        }
+    }
+
+    private static String describe(Expression e) {
+        String kind = e.getClass().getSimpleName().replace("Expr", "");
+        return switch (kind) {
+            case "Lambda" -> "a lambda";
+            case "MethodReference" -> "a method reference";
+            case "Class" -> "a class literal (" + shorten(e.toString()) + ")";
+            case "ArrayCreation", "ArrayInitializer" -> "an array";
+            case "Switch" -> "a switch expression";
+            default -> shorten(e.toString());
+        };
+    }
+
+    private void creation(ObjectCreationExpr n) throws Refused {
+        if (n.getAnonymousClassBody().isPresent()) {
+            throw refused(n, "an anonymous class (new " + n.getType() + "() {...})");
+        }
+        Class<?> c = n.getScope().isPresent() ? null : AllowedApi.resolve(n.getType().getNameWithScope());
+        if (c == null || !AllowedApi.isFact(c)) {
+            throw refused(n, "new " + n.getType() + "(...)");
+        }
+        for (Expression a : n.getArguments()) {
+            expression(a);
+        }
+    }
+
+    private void call(MethodCallExpr m) throws Refused {
+        String name = m.getNameAsString();
+        boolean allowed;
+        if (m.getScope().isEmpty()) {
+            allowed = consequence ? WORKING_MEMORY.contains(name) : AllowedApi.isInstanceMember(name);
+        } else {
+            Scope s = scope(m.getScope().get());
+            allowed = switch (s.kind) {
+                case DROOLS -> consequence && WORKING_MEMORY.contains(name);
+                case CLASS -> AllowedApi.isStaticMethod(s.type, name);
+                case INSTANCE, AMBIGUOUS -> AllowedApi.isInstanceMember(name);
+                case PACKAGE, DENIED_CLASS -> false;
+            };
+        }
+        if (!allowed) {
+            String args = m.getArguments().isEmpty() ? "()" : "(...)";
+            throw refused(m, "call " + m.getScope().map(x -> shorten(x.toString()) + ".").orElse("") + name + args);
+        }
+        for (Expression a : m.getArguments()) {
+            expression(a);
+        }
+    }
+
+    private enum Kind { INSTANCE, AMBIGUOUS, DROOLS, CLASS, DENIED_CLASS, PACKAGE }
+
+    /** What a scope denotes: a value, the Drools helper, an allowed class, a refused class, or a package prefix. */
+    private record Scope(Kind kind, String name, Class<?> type) {}
+
+    private Scope scope(Expression e) throws Refused {
+        if (e instanceof NameExpr n) {
+            String id = n.getNameAsString();
+            if (variables.contains(id)) {
+                return new Scope(Kind.INSTANCE, id, null);
+            }
+            if (id.equals("drools") || id.equals("kcontext")) {
+                return new Scope(Kind.DROOLS, id, null);
+            }
+            if (Character.isUpperCase(id.charAt(0))) {
+                return classScope(id);
+            }
+            return new Scope(Kind.AMBIGUOUS, id, null); // a field of the matched fact, or a package name
+        }
+        if (e instanceof FieldAccessExpr f) {
+            Scope s = scope(f.getScope());
+            String field = f.getNameAsString();
+            String dotted = s.name + "." + field;
+            switch (s.kind) {
+                case INSTANCE:
+                    if (!AllowedApi.isInstanceMember(field)) {
+                        throw refused(f, "reading " + shorten(f.toString()));
+                    }
+                    return new Scope(Kind.INSTANCE, dotted, null);
+                case AMBIGUOUS:
+                case PACKAGE:
+                    if (Character.isUpperCase(field.charAt(0))) {
+                        return classScope(dotted);
+                    }
+                    boolean member = s.kind == Kind.AMBIGUOUS && AllowedApi.isInstanceMember(field);
+                    return new Scope(member ? Kind.AMBIGUOUS : Kind.PACKAGE, dotted, null);
+                case CLASS:
+                    if (!AllowedApi.isStaticField(s.type, field)) {
+                        throw refused(f, "static field " + shorten(f.toString()));
+                    }
+                    return new Scope(Kind.INSTANCE, dotted, null);
+                default:
+                    throw refused(f, shorten(f.toString()));
+            }
+        }
+        expression(e);
+        return new Scope(Kind.INSTANCE, shorten(e.toString()), null);
+    }
+
+    private static Scope classScope(String name) {
+        Class<?> c = AllowedApi.resolve(name);
+        return c == null ? new Scope(Kind.DENIED_CLASS, name, null) : new Scope(Kind.CLASS, name, c);
+    }
+
+    private void requireLocal(Expression target, Node where) throws Refused {
+        if (!(target instanceof NameExpr n) || !locals.contains(n.getNameAsString())) {
+            throw refused(where, "assigning to " + shorten(target.toString()) + " (only the consequence's own local variables may be assigned)");
+        }
+    }
+
+    private static void requireValueType(Type t, Node where) throws Refused {
+        if (t.isPrimitiveType() || t.isVarType()) {
+            return;
+        }
+        Class<?> c = t.isClassOrInterfaceType() ? AllowedApi.resolve(t.asClassOrInterfaceType().getNameWithScope()) : null;
+        if (c == null || !AllowedApi.isValueType(c)) {
+            throw refused(where, "the type " + t);
+        }
+    }
+
+    private static Refused refused(Node n, String what) {
+        return new Refused(what, n.getBegin().map(p -> p.line).orElse(1));
+    }
+
+    static String shorten(String s) {
+        String one = RuleBase.oneLine(s);
+        return one.length() <= SHOWN ? one : one.substring(0, SHOWN - 3) + "...";
+    }
+}
