@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.GroupElement;
@@ -31,6 +33,7 @@ import org.kie.api.builder.Message;
 import org.kie.api.builder.Results;
 import org.kie.api.definition.rule.Rule;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
 import org.kie.api.event.rule.ObjectInsertedEvent;
@@ -74,13 +77,21 @@ public final class RuleBase {
     private final String hash;
     private final List<String> files;
     private final Map<String, RuleInfo> byName;
+    /** Wall-clock limit of one {@link #evaluate} (RuleTimer). */
+    private final Duration timeout;
 
-    private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName) {
+    private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName, Duration timeout) {
         this.dir = dir;
         this.kieBase = kieBase;
         this.hash = hash;
         this.files = files;
         this.byName = byName;
+        this.timeout = timeout;
+    }
+
+    /** The same rules with another evaluation time limit (tests). */
+    RuleBase withTimeout(Duration limit) {
+        return new RuleBase(dir, kieBase, hash, files, byName, limit);
     }
 
     public Path dir() {
@@ -118,6 +129,7 @@ public final class RuleBase {
     }
 
     private static RuleBase load(Path dir, boolean sandbox) {
+        Duration timeout = RuleTimer.configured();
         Path abs = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs)) {
             throw new RulesException("rules folder " + abs + " not found; pass --rules DIR or restore rules/ under " + abs.getParent());
@@ -224,7 +236,7 @@ public final class RuleBase {
         infos.values().stream()
                 .sorted(java.util.Comparator.comparingInt((RuleInfo i) -> names.indexOf(i.file())).thenComparing(RuleInfo::id))
                 .forEach(i -> ordered.put(i.name(), i));
-        return new RuleBase(abs, kb, Hashing.hex(digest), List.copyOf(names), Collections.unmodifiableMap(ordered));
+        return new RuleBase(abs, kb, Hashing.hex(digest), List.copyOf(names), Collections.unmodifiableMap(ordered), timeout);
     }
 
     /**
@@ -235,9 +247,20 @@ public final class RuleBase {
         return kieBase.newKieSession();
     }
 
-    /** Runs the rules over the given facts in a fresh session and records every firing in order. */
+    /**
+     * Runs the rules over the given facts in a fresh session and records every firing in order.
+     * The rules run on a daemon worker thread within the time limit ({@link RuleTimer}).
+     *
+     * @throws RulesException when a consequence throws, the rules re-fire on their own output, or
+     *     they do not finish within the limit (the session is halted)
+     */
     public Evaluation evaluate(Collection<?> facts) {
         KieSession session = kieBase.newKieSession();
+        AtomicReference<String> current = new AtomicReference<>("none");
+        return RuleTimer.run(() -> fire(session, facts, current), timeout, session::halt, current::get);
+    }
+
+    private Evaluation fire(KieSession session, Collection<?> facts, AtomicReference<String> current) {
         List<RawFiring> firings = new ArrayList<>();
         List<Object> pending = new ArrayList<>();
         try {
@@ -250,6 +273,12 @@ public final class RuleBase {
                 }
             });
             session.addEventListener(new DefaultAgendaEventListener() {
+                @Override
+                public void beforeMatchFired(BeforeMatchFiredEvent event) {
+                    RuleInfo info = byName.get(event.getMatch().getRule().getName());
+                    current.set(info == null ? event.getMatch().getRule().getName() : info.id());
+                }
+
                 @Override
                 public void afterMatchFired(AfterMatchFiredEvent event) {
                     Match m = event.getMatch();
