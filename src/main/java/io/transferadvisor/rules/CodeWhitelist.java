@@ -53,8 +53,8 @@ final class CodeWhitelist {
     static final Set<String> WORKING_MEMORY = Set.of("insert", "insertLogical", "update", "modify", "retract", "delete");
 
     private static final int SHOWN = 60;
-    private static final JavaParser PARSER = new JavaParser(new ParserConfiguration()
-            .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17));
+    private static final ParserConfiguration JAVA_17 = new ParserConfiguration()
+            .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17);
 
     private final boolean consequence;
     /** Bound variables of the rule ($x: ...), plus the consequence's local variables. */
@@ -86,7 +86,7 @@ final class CodeWhitelist {
 
     /** A pattern constraint (the binding prefix `$x:` already removed). */
     static void checkConstraint(String expression, Set<String> bindings) throws Refused {
-        ParseResult<Expression> r = PARSER.parseExpression(expression);
+        ParseResult<Expression> r = new JavaParser(JAVA_17).parseExpression(expression);
         if (!r.isSuccessful() || r.getResult().isEmpty()) {
             throw new Refused("constraint '" + shorten(expression) + "', which does not parse as a Java expression (" + problem(r)
                     + "), so it cannot be checked; operators such as 'in', half-constraints ('> 1 && < 5')", 1);
@@ -95,7 +95,7 @@ final class CodeWhitelist {
     }
 
     private static ParseResult<BlockStmt> parseBlock(String code) {
-        return PARSER.parseBlock("{" + code + "\n}");
+        return new JavaParser(JAVA_17).parseBlock("{" + code + "\n}");
     }
 
     private static String problem(ParseResult<?> r) {

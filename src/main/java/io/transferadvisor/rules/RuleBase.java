@@ -1,12 +1,8 @@
 package io.transferadvisor.rules;
 
-import io.transferadvisor.util.Hashing;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,8 +10,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.GroupElement;
 import org.drools.base.rule.Pattern;
@@ -131,69 +128,55 @@ public final class RuleBase {
     private static RuleBase load(Path dir, boolean sandbox) {
         Duration timeout = RuleTimer.configured();
         Path abs = dir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(abs)) {
-            throw new RulesException("rules folder " + abs + " not found; pass --rules DIR or restore rules/ under " + abs.getParent());
-        }
-        List<Path> paths;
-        try (Stream<Path> s = Files.list(abs)) {
-            paths = s.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new RulesException("cannot list rules folder " + abs + ": " + e.getMessage(), e);
-        }
-        List<String> names = new ArrayList<>();
-        MessageDigest digest = Hashing.sha256();
-        KieServices ks = KieServices.Factory.get();
-        KieFileSystem kfs = ks.newKieFileSystem();
-        ReleaseId releaseId = ks.newReleaseId("io.transferadvisor.rules", "rules-" + java.util.UUID.randomUUID(), "1.0.0");
-        kfs.generateAndWritePomXML(releaseId);
+        List<RuleFiles.RuleFile> ruleFiles = RuleFiles.read(abs);
+        List<String> names = ruleFiles.stream().map(RuleFiles.RuleFile::name).toList();
+        // The sandbox runs before anything is compiled (compiling evaluates annotations), on a worker
+        // thread while Drools starts up and the decision tables are generated: its parser warm-up is
+        // then off the critical path of a cold `recommend`.
+        Future<?> checking = sandbox ? RuleTimer.background(() -> {
+            for (RuleFiles.RuleFile f : ruleFiles) {
+                if (!f.table()) {
+                    RuleSandbox.check(f.text(), (line, rule) -> f.name() + ":" + line);
+                }
+            }
+            return null;
+        }) : null;
+        KieServices ks;
+        KieFileSystem kfs;
+        ReleaseId releaseId;
         Map<String, String> generatedDrl = new LinkedHashMap<>();
         Map<String, List<String>> csvLines = new LinkedHashMap<>();
-        for (Path p : paths) {
-            String name = p.getFileName().toString();
-            boolean drl = name.endsWith(".drl");
-            boolean table = name.endsWith(".drl.csv");
-            if (!drl && !table) {
-                if (name.endsWith(".csv") || name.endsWith(".xlsx")) {
-                    throw new RulesException(name + ":1: decision table not loaded: Drools only reads tables named *.drl.csv / *.drl.xlsx; rename it");
+        try {
+            ks = KieServices.Factory.get();
+            kfs = ks.newKieFileSystem();
+            releaseId = ks.newReleaseId("io.transferadvisor.rules", "rules-" + java.util.UUID.randomUUID(), "1.0.0");
+            kfs.generateAndWritePomXML(releaseId);
+            for (RuleFiles.RuleFile f : ruleFiles) {
+                String name = f.name();
+                if (!f.table()) {
+                    kfs.write(RESOURCES + name, ks.getResources().newByteArrayResource(f.bytes()).setResourceType(ResourceType.DRL));
+                    continue;
                 }
-                continue;
-            }
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(p);
-            } catch (IOException e) {
-                throw new RulesException(name + ":1: cannot read: " + e.getMessage(), e);
-            }
-            names.add(name);
-            digest.update(name.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(bytes);
-            digest.update((byte) 0);
-            if (drl) {
-                if (sandbox) {
-                    RuleSandbox.check(new String(bytes, StandardCharsets.UTF_8), (line, rule) -> name + ":" + line);
-                }
-                kfs.write(RESOURCES + name, ks.getResources().newByteArrayResource(bytes).setResourceType(ResourceType.DRL));
-            } else {
                 String generated;
                 try {
-                    generated = new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), InputType.CSV);
+                    generated = new SpreadsheetCompiler().compile(new ByteArrayInputStream(f.bytes()), InputType.CSV);
                 } catch (RuntimeException e) {
                     throw new RulesException(name + ":1: decision table does not parse: " + oneLine(e.getMessage()), e);
                 }
                 generatedDrl.put(name, generated);
-                List<String> rows = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+                List<String> rows = f.text().lines().toList();
                 csvLines.put(name, rows);
                 if (sandbox) {
-                    RuleSandbox.check(generated, (line, rule) -> csvRow(name, rule != null ? rule : ruleAt(generated, line), rows));
+                    RuleSandbox.check(generated, (line, rule) -> RuleFiles.csvRow(name, rule != null ? rule : RuleFiles.ruleAt(generated, line), rows));
                 }
                 kfs.write(RESOURCES + name + ".generated.drl", ks.getResources()
                         .newByteArrayResource(generated.getBytes(StandardCharsets.UTF_8)).setResourceType(ResourceType.DRL));
             }
+        } catch (RuntimeException e) {
+            awaitSandbox(checking); // a refused *.drl file is reported first, whatever else failed
+            throw e;
         }
-        if (names.isEmpty()) {
-            throw new RulesException("rules folder " + abs + " holds no *.drl or *.drl.csv file; restore the rule base or pass --rules DIR");
-        }
+        awaitSandbox(checking);
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         Results results = builder.getResults();
         List<Message> errors = results.getMessages(Message.Level.ERROR);
@@ -236,7 +219,7 @@ public final class RuleBase {
         infos.values().stream()
                 .sorted(java.util.Comparator.comparingInt((RuleInfo i) -> names.indexOf(i.file())).thenComparing(RuleInfo::id))
                 .forEach(i -> ordered.put(i.name(), i));
-        return new RuleBase(abs, kb, Hashing.hex(digest), List.copyOf(names), Collections.unmodifiableMap(ordered), timeout);
+        return new RuleBase(abs, kb, RuleFiles.hash(ruleFiles), names, Collections.unmodifiableMap(ordered), timeout);
     }
 
     /**
@@ -317,6 +300,25 @@ public final class RuleBase {
         }
     }
 
+    /** Waits for the sandbox check and rethrows its refusal. */
+    private static void awaitSandbox(Future<?> checking) {
+        if (checking == null) {
+            return;
+        }
+        try {
+            checking.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new RulesException("the rule sandbox failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            checking.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RulesException("interrupted while checking the rules", e);
+        }
+    }
+
     private static String fileOf(RuleImpl r) {
         String p = r.getResource() == null ? null : r.getResource().getSourcePath();
         if (p == null) {
@@ -355,35 +357,9 @@ public final class RuleBase {
         int line = Math.max(1, m.getLine());
         if (path.endsWith(".generated.drl")) {
             String csv = path.substring(0, path.length() - ".generated.drl".length());
-            return csvRow(csv, ruleAt(generatedDrl.get(csv), m.getLine()), csvLines.getOrDefault(csv, List.of()));
+            return RuleFiles.csvRow(csv, RuleFiles.ruleAt(generatedDrl.get(csv), m.getLine()), csvLines.getOrDefault(csv, List.of()));
         }
         return path + ":" + line;
-    }
-
-    /** "table.drl.csv:ROW (row NAME)": the decision-table row a generated rule came from. */
-    private static String csvRow(String csv, String ruleName, List<String> rows) {
-        for (int i = 0; ruleName != null && i < rows.size(); i++) {
-            String first = rows.get(i).split(",", 2)[0].replace("\"", "").trim();
-            if (first.equals(ruleName)) {
-                return csv + ":" + (i + 1) + " (row " + ruleName + ")";
-            }
-        }
-        return csv + ":1" + (ruleName == null ? "" : " (row " + ruleName + ")");
-    }
-
-    /** The name of the rule a generated-DRL line belongs to. */
-    private static String ruleAt(String drl, int line) {
-        if (drl == null || line < 1) {
-            return null;
-        }
-        List<String> lines = drl.lines().toList();
-        for (int i = Math.min(line, lines.size()) - 1; i >= 0; i--) {
-            String l = lines.get(i).trim();
-            if (l.startsWith("rule ")) {
-                return l.substring(5).replace("\"", "").trim();
-            }
-        }
-        return null;
     }
 
     static String oneLine(String s) {

@@ -33,6 +33,11 @@ final class RuleTimer {
         return t;
     });
 
+    /** Runs work on one of the daemon workers (the sandbox check, while Drools starts). */
+    static <T> Future<T> background(Callable<T> work) {
+        return WORKERS.submit(work);
+    }
+
     /** The limit from {@value #PROPERTY}, or the default. */
     static Duration configured() {
         String v = System.getProperty(PROPERTY);
