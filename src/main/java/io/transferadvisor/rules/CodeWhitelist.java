@@ -252,7 +252,10 @@ final class CodeWhitelist {
             if (Character.isUpperCase(id.charAt(0))) {
                 return classScope(id);
             }
-            return new Scope(Kind.AMBIGUOUS, id, null); // a field of the matched fact, or a package name
+            // In a condition a field of the matched fact (a member name of a fact class); otherwise
+            // only a package name can start a dotted name here.
+            boolean field = !consequence && AllowedApi.isInstanceMember(id);
+            return new Scope(field ? Kind.AMBIGUOUS : Kind.PACKAGE, id, null);
         }
         if (e instanceof FieldAccessExpr f) {
             Scope s = scope(f.getScope());

@@ -52,6 +52,8 @@ class RuleSandboxTest {
         "new java.io.FileWriter(\"x\").write(\"y\");                       | new java.io.FileWriter(...)",
         "java.nio.file.Files.writeString(java.nio.file.Path.of(\"x\"), \"y\"); | call java.nio.file.Files.writeString(...)",
         "String home = System.getProperty(\"user.home\");                  | call System.getProperty(...)",
+        "org.bytedeco.openblas.global.openblas.blas_set_num_threads(1);     | call org.bytedeco.openblas.global.openblas.blas_set_num_threads(...)",
+        "insert(java.util.List.of(new Note(\"a\", \"b\")));               | call java.util.List.of(...)",
         "Class.forName(\"java.lang.Runtime\");                             | call Class.forName(...)",
         "insert(new Note(\"a\", \"b\").getClass());                        | call new Note(\"a\", \"b\").getClass()",
         "insert($m.getClass().getClassLoader());                           | call $m.getClass()",
