@@ -18,6 +18,7 @@ import com.github.javaparser.ast.expr.LiteralExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
+import com.github.javaparser.ast.expr.TextBlockLiteralExpr;
 import com.github.javaparser.ast.expr.ThisExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
@@ -30,6 +31,8 @@ import com.github.javaparser.ast.type.Type;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks the code of one rule (consequence statements or a constraint expression), parsed as Java
@@ -53,6 +56,7 @@ final class CodeWhitelist {
     static final Set<String> WORKING_MEMORY = Set.of("insert", "insertLogical", "update", "modify", "retract", "delete");
 
     private static final int SHOWN = 60;
+    private static final Pattern UNICODE_ESCAPE = Pattern.compile("\\\\u+[0-9A-Fa-f]{0,4}");
     private static final ParserConfiguration JAVA_17 = new ParserConfiguration()
             .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17);
 
@@ -69,6 +73,7 @@ final class CodeWhitelist {
     /** A consequence: statements; `modify(x) { ... }` blocks are not accepted (facts are immutable records). */
     static void checkConsequence(String code, Set<String> bindings) throws Refused {
         String text = code.strip();
+        refuseUnicodeEscapes(text);
         ParseResult<BlockStmt> r = parseBlock(text);
         if (!r.isSuccessful() && !text.endsWith(";") && !text.endsWith("}")) {
             r = parseBlock(text + ";"); // MVEL lets the last statement go without a semicolon
@@ -86,12 +91,26 @@ final class CodeWhitelist {
 
     /** A pattern constraint (the binding prefix `$x:` already removed). */
     static void checkConstraint(String expression, Set<String> bindings) throws Refused {
+        refuseUnicodeEscapes(expression);
         ParseResult<Expression> r = new JavaParser(JAVA_17).parseExpression(expression);
         if (!r.isSuccessful() || r.getResult().isEmpty()) {
             throw new Refused("constraint '" + shorten(expression) + "', which does not parse as a Java expression (" + problem(r)
                     + "), so it cannot be checked; operators such as 'in', half-constraints ('> 1 && < 5')", 1);
         }
         new CodeWhitelist(false, bindings).expression(r.getResult().get());
+    }
+
+    /**
+     * javac and Drools' Java dialect translate unicode escapes before they read the code, so
+     * a line comment holding the escape of a newline and then System.exit(0) is a comment to a
+     * parser and a call to the compiler: refused.
+     */
+    static void refuseUnicodeEscapes(String code) throws Refused {
+        Matcher m = UNICODE_ESCAPE.matcher(code);
+        if (m.find()) {
+            int line = (int) code.substring(0, m.start()).chars().filter(ch -> ch == '\n').count() + 1;
+            throw new Refused("a unicode escape (" + m.group() + "; the Java compiler reads it as code: write the character itself)", line);
+        }
     }
 
     private static ParseResult<BlockStmt> parseBlock(String code) {
@@ -135,6 +154,9 @@ final class CodeWhitelist {
     }
 
     private void expression(Expression e) throws Refused {
+        if (e instanceof TextBlockLiteralExpr) {
+            throw refused(e, "a text block (MVEL reads \"\"\" as strings and code)");
+        }
         if (e instanceof LiteralExpr || e instanceof NameExpr) {
             return;
         }

@@ -115,7 +115,7 @@ final class RuleSandbox {
             AnnotationDescr ad = r.getAnnotation(an);
             for (Map.Entry<String, Object> v : ad.getValueMap().entrySet()) {
                 String value = String.valueOf(v.getValue()).strip();
-                if (!LITERAL.matcher(value).matches()) {
+                if (!LITERAL.matcher(value).matches() || value.contains("\\u")) {
                     throw refused(where, ad.getLine() > 0 ? ad.getLine() : r.getLine(), name,
                             "a computed annotation @" + an + "(" + CodeWhitelist.shorten(value) + ") (Drools evaluates annotation values: use a literal)");
                 }

@@ -63,6 +63,7 @@ class RuleSandboxTest {
         "insert(String.class);                                             | a class literal (String.class)",
         "Object o = null;                                                  | the type Object",
         "while (true) { }                                                  | a while loop",
+        "// \\u000a System.exit(7);                                        | a unicode escape (\\u000a; the Java compiler reads it as code: write the character itself)",
         "for (int i = 0; i < 3; i++) { insert(new Note(\"a\", \"b\")); }   | a for loop",
         "do { } while (true);                                              | a do-while loop",
         "try { insert(new Note(\"a\", \"b\")); } catch (Exception e) { }   | try/catch",
@@ -115,6 +116,12 @@ class RuleSandboxTest {
         assertThat(refusal(dir, salience)).startsWith("evil.drl:4: rule \"evil\": a computed salience");
         String timer = rule("DataFacts()", "").replace("when\n", "timer (int: 1s)\nwhen\n");
         assertThat(refusal(dir, timer)).startsWith("evil.drl:4: rule \"evil\": the attribute 'timer'");
+    }
+
+    @Test
+    void aTextBlockIsRefusedBecauseMvelWouldReadItsQuotesAsStringsAroundCode(@TempDir Path dir) throws Exception {
+        String code = "String s = \"\"\"\n      \" + System.exit(0) + \"\n      \"\"\";";
+        assertThat(refusal(dir, rule("DataFacts()", code))).startsWith("evil.drl:8: rule \"evil\": a text block (MVEL reads");
     }
 
     @Test
