@@ -82,6 +82,11 @@ final class RuleTimer {
             if (cause instanceof RuntimeException r) {
                 throw r;
             }
+            if (cause instanceof OutOfMemoryError || cause instanceof StackOverflowError) {
+                // e.g. "x".repeat(Integer.MAX_VALUE) in a rule: the rule base's fault, not the tool's
+                throw new RulesException("a rule failed while running: " + RuleBase.oneLine(String.valueOf(cause))
+                        + "; fix its consequence or condition", cause);
+            }
             if (cause instanceof Error err) {
                 throw err;
             }

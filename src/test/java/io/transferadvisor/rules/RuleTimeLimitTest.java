@@ -63,6 +63,22 @@ public class RuleTimeLimitTest {
     }
 
     @Test
+    void aRuleExhaustingMemoryIsARulesErrorNotACrash(@TempDir Path dir) throws Exception {
+        // allowed by the whitelist (String methods), so the sandbox cannot refuse it; it must still end in exit 5
+        Files.writeString(dir.resolve("big.drl"), """
+                package t;
+                import io.transferadvisor.rules.facts.*;
+                rule "big" @id("big") @rationale("asks for a string longer than Java allows")
+                when DataFacts($m: model)
+                then insert(new Note("big", $m.repeat(Integer.MAX_VALUE)));
+                end
+                """);
+        RuleBase rules = RuleBase.load(dir);
+        assertThatThrownBy(() -> rules.evaluate(List.of(DATA))).isInstanceOf(RulesException.class)
+                .hasMessageStartingWith("a rule failed while running: ");
+    }
+
+    @Test
     void theLimitDoesNotCutANormalEvaluationShortAndIsReadFromTheSystemProperty() {
         RuleBase shipped = RuleTesting.rules();
         assertThat(shipped.withTimeout(Duration.ofSeconds(10)).evaluate(List.of(DATA)).firings()).isNotEmpty();
