@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -44,6 +46,8 @@ final class AllowedApi {
 
     /** Simple and qualified name -> class, for every class a rule may name. */
     private static final Map<String, Class<?>> CLASSES = new LinkedHashMap<>();
+    /** Rule packages already checked by {@link #shadowedIn} (every file of a rule base shares one). */
+    private static final Map<String, Optional<String>> SHADOWED = new ConcurrentHashMap<>();
     /** Instance methods (and record components) a rule may call or read on a bound value. */
     private static final Set<String> INSTANCE_MEMBERS = new HashSet<>();
 
@@ -74,6 +78,34 @@ final class AllowedApi {
     /** The class a rule's name denotes, or null when it is not one a rule may use. */
     static Class<?> resolve(String name) {
         return CLASSES.get(name);
+    }
+
+    /**
+     * The first allowed simple name that a class of the given package would shadow (Java and MVEL
+     * resolve a simple name in the rule's own package before the on-demand imports), or null.
+     */
+    static String shadowedIn(String pkg) {
+        if (pkg == null || pkg.isBlank()) {
+            return null;
+        }
+        return SHADOWED.computeIfAbsent(pkg, p -> Optional.ofNullable(findShadowed(p))).orElse(null);
+    }
+
+    private static String findShadowed(String pkg) {
+        for (Map.Entry<String, Class<?>> e : CLASSES.entrySet()) {
+            String name = e.getKey();
+            if (name.indexOf('.') < 0) {
+                try {
+                    Class<?> other = Class.forName(pkg + "." + name, false, AllowedApi.class.getClassLoader());
+                    if (other != e.getValue()) {
+                        return name;
+                    }
+                } catch (ClassNotFoundException | LinkageError x) {
+                    // nothing of that name there
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether a name a rule uses denotes some class (of the JDK or the class path) at all; unknown names are left to the compiler. */

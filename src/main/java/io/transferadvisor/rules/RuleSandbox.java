@@ -69,6 +69,11 @@ final class RuleSandbox {
             throw new RulesException(where.at(line, null) + ": " + (first == null ? "does not parse" : RuleBase.oneLine(first.getMessage()))
                     + more + "; fix the rule and rerun 'advisor rules check'");
         }
+        String shadowed = AllowedApi.shadowedIn(pkg.getName());
+        if (shadowed != null) {
+            throw refused(where, Math.max(1, pkg.getLine()), null, "the package " + pkg.getName() + " (its class " + shadowed
+                    + " would stand in for " + AllowedApi.resolve(shadowed).getName() + "; use package io.transferadvisor.rules.drl)");
+        }
         for (ImportDescr i : pkg.getImports()) {
             String t = i.getTarget();
             boolean ok = t.startsWith(AllowedApi.FACTS + ".") && t.indexOf('.', AllowedApi.FACTS.length() + 1) < 0

@@ -107,6 +107,14 @@ class RuleSandboxTest {
     }
 
     @Test
+    void aRulePackageWhoseClassesWouldShadowAnAllowedClassIsRefused(@TempDir Path dir) throws Exception {
+        // package io.transferadvisor.rules.shadow holds a class Note: `new Note(...)` would make that, not the fact
+        String drl = rule("DataFacts()", "").replace("package t;", "package io.transferadvisor.rules.shadow;");
+        assertThat(refusal(dir, drl)).startsWith("evil.drl:1: the package io.transferadvisor.rules.shadow (its class Note would stand in for "
+                + "io.transferadvisor.rules.facts.Note; use package io.transferadvisor.rules.drl) is not allowed in a rule");
+    }
+
+    @Test
     void computedAnnotationsAndAttributesAreRefusedBeforeDroolsEvaluatesThem(@TempDir Path dir) throws Exception {
         // Drools evaluates annotation values with MVEL while compiling: this one would end the JVM
         // with exit 3 inside RuleBase.load if it reached the compiler.
