@@ -157,6 +157,9 @@ final class CodeWhitelist {
         if (e instanceof TextBlockLiteralExpr) {
             throw refused(e, "a text block (MVEL reads \"\"\" as strings and code)");
         }
+        if (e instanceof NameExpr n && isDroolsHelper(n.getNameAsString())) {
+            throw refused(e, n.getNameAsString() + " as a value (only drools.insert(...) and the like)");
+        }
         if (e instanceof LiteralExpr || e instanceof NameExpr) {
             return;
         }
@@ -268,7 +271,7 @@ final class CodeWhitelist {
             if (variables.contains(id)) {
                 return new Scope(Kind.INSTANCE, id, null);
             }
-            if (id.equals("drools") || id.equals("kcontext")) {
+            if (isDroolsHelper(id)) {
                 return new Scope(Kind.DROOLS, id, null);
             }
             if (Character.isUpperCase(id.charAt(0))) {
@@ -307,6 +310,10 @@ final class CodeWhitelist {
         }
         expression(e);
         return new Scope(Kind.INSTANCE, shorten(e.toString()), null);
+    }
+
+    private boolean isDroolsHelper(String name) {
+        return (name.equals("drools") || name.equals("kcontext")) && !variables.contains(name);
     }
 
     private static Scope classScope(String name) {

@@ -58,6 +58,7 @@ class RuleSandboxTest {
         "insert(new Note(\"a\", \"b\").getClass());                        | call new Note(\"a\", \"b\").getClass()",
         "insert($m.getClass().getClassLoader());                           | call $m.getClass()",
         "drools.getKieRuntime().halt();                                    | call drools.getKieRuntime()",
+        "var d = drools;                                                   | drools as a value (only drools.insert(...) and the like)",
         "new Thread(() -> insert(new Note(\"a\", \"b\"))).start();          | new Thread(...)",
         "insert(new Note(\"a\", \"b\") { });                                | an anonymous class (new Note() {...})",
         "insert(String.class);                                             | a class literal (String.class)",
