@@ -70,7 +70,7 @@ final class RuleTimer {
         } catch (TimeoutException e) {
             halt.run();
             f.cancel(true);
-            throw new RulesException("rules did not finish within " + seconds(limit) + " (last rule fired: " + lastRule.get()
+            throw new RulesTimeoutException("rules did not finish within " + seconds(limit) + " (last rule fired: " + lastRule.get()
                     + "); a consequence or condition does not terminate; fix that rule (or raise -D" + PROPERTY + ")");
         } catch (InterruptedException e) {
             halt.run();

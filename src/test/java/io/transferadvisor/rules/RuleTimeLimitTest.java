@@ -63,6 +63,30 @@ public class RuleTimeLimitTest {
     }
 
     @Test
+    void rulesCheckStopsAtTheFirstGridPointThatRunsOutOfTime(@TempDir Path dir) throws Exception {
+        // without the stop, the grid would wait out the limit at each of its 1,302 points
+        Files.writeString(dir.resolve("hang.drl"), """
+                package t;
+                import io.transferadvisor.rules.facts.*;
+                rule "spin" @id("spin") @rationale("never returns while hang is set") dialect "java"
+                when DataFacts()
+                then
+                    while (io.transferadvisor.rules.RuleTimeLimitTest.hang) { }
+                end
+                """);
+        RuleBase rules = RuleBase.loadUnchecked(dir).withTimeout(Duration.ofMillis(300));
+        hang = true;
+        try {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> RuleCheck.run(rules, SyntheticProfiles.GENERIC_LAYERS, 400_000)).isInstanceOf(RulesException.class)
+                    .hasMessageStartingWith("rules did not finish within 0.3 s (last rule fired: spin)");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(3.0);
+        } finally {
+            hang = false;
+        }
+    }
+
+    @Test
     void aRuleExhaustingMemoryIsARulesErrorNotACrash(@TempDir Path dir) throws Exception {
         // allowed by the whitelist (String methods), so the sandbox cannot refuse it; it must still end in exit 5
         Files.writeString(dir.resolve("big.drl"), """
