@@ -79,8 +79,8 @@ final class CodeWhitelist {
             r = parseBlock(text + ";"); // MVEL lets the last statement go without a semicolon
         }
         if (!r.isSuccessful() || r.getResult().isEmpty()) {
-            throw new Refused("consequence code that does not parse as Java (" + problem(r) + "), so it cannot be checked;"
-                    + " MVEL-only syntax (modify blocks, inline lists/maps, 'with')", 1);
+            throw new Refused("consequence code that is not Java (" + problem(r) + "; MVEL-only syntax such as modify blocks,"
+                    + " inline lists or 'with' cannot be checked)", problemLine(r));
         }
         CodeWhitelist w = new CodeWhitelist(true, bindings);
         BlockStmt block = r.getResult().get();
@@ -94,8 +94,8 @@ final class CodeWhitelist {
         refuseUnicodeEscapes(expression);
         ParseResult<Expression> r = new JavaParser(JAVA_17).parseExpression(expression);
         if (!r.isSuccessful() || r.getResult().isEmpty()) {
-            throw new Refused("constraint '" + shorten(expression) + "', which does not parse as a Java expression (" + problem(r)
-                    + "), so it cannot be checked; operators such as 'in', half-constraints ('> 1 && < 5')", 1);
+            throw new Refused("the constraint '" + shorten(expression) + "' (not a Java expression: " + problem(r)
+                    + "; Drools-only syntax such as 'in (...)' or '> 1 && < 5' cannot be checked)", problemLine(r));
         }
         new CodeWhitelist(false, bindings).expression(r.getResult().get());
     }
@@ -118,7 +118,21 @@ final class CodeWhitelist {
     }
 
     private static String problem(ParseResult<?> r) {
-        return r.getProblems().isEmpty() ? "empty" : RuleBase.oneLine(r.getProblems().get(0).getMessage()).split("Was expecting")[0].strip();
+        if (r.getProblems().isEmpty()) {
+            return "empty";
+        }
+        String m = RuleBase.oneLine(r.getProblems().get(0).getMessage());
+        for (String cut : new String[] {", expected", "Was expecting"}) {
+            int at = m.indexOf(cut);
+            m = at > 0 ? m.substring(0, at) : m;
+        }
+        return m.strip();
+    }
+
+    /** The line of the first parse problem within the checked code. */
+    private static int problemLine(ParseResult<?> r) {
+        return r.getProblems().stream().findFirst().flatMap(p -> p.getLocation())
+                .flatMap(t -> t.getBegin().getRange()).map(range -> range.begin.line).orElse(1);
     }
 
     private void statement(Statement s) throws Refused {

@@ -128,6 +128,16 @@ class RuleSandboxTest {
     }
 
     @Test
+    void codeThatIsNotJavaCannotBeCheckedAndIsRefused(@TempDir Path dir) throws Exception {
+        String modify = rule("$d: DataFacts()", "modify($d) { setModel(\"x\") }");
+        assertThat(refusal(dir, modify)).startsWith("evil.drl:8: rule \"evil\": consequence code that is not Java (")
+                .contains("MVEL-only syntax such as modify blocks");
+        String in = rule("DataFacts(model in (\"a\", \"b\"))", "");
+        assertThat(refusal(dir, in)).startsWith("evil.drl:5: rule \"evil\": the constraint 'model in (\"a\", \"b\")' (not a Java expression: ")
+                .contains("in a condition is not allowed in a rule");
+    }
+
+    @Test
     void aTextBlockIsRefusedBecauseMvelWouldReadItsQuotesAsStringsAroundCode(@TempDir Path dir) throws Exception {
         String code = "String s = \"\"\"\n      \" + System.exit(0) + \"\n      \"\"\";";
         assertThat(refusal(dir, rule("DataFacts()", code))).startsWith("evil.drl:8: rule \"evil\": a text block (MVEL reads");
