@@ -1,19 +1,18 @@
 package io.transferadvisor.rules;
 
-import io.transferadvisor.util.Hashing;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.GroupElement;
 import org.drools.base.rule.Pattern;
@@ -30,6 +29,7 @@ import org.kie.api.builder.Message;
 import org.kie.api.builder.Results;
 import org.kie.api.definition.rule.Rule;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
 import org.kie.api.event.rule.ObjectInsertedEvent;
@@ -73,13 +73,21 @@ public final class RuleBase {
     private final String hash;
     private final List<String> files;
     private final Map<String, RuleInfo> byName;
+    /** Wall-clock limit of one {@link #evaluate} (RuleTimer). */
+    private final Duration timeout;
 
-    private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName) {
+    private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName, Duration timeout) {
         this.dir = dir;
         this.kieBase = kieBase;
         this.hash = hash;
         this.files = files;
         this.byName = byName;
+        this.timeout = timeout;
+    }
+
+    /** The same rules with another evaluation time limit (tests). */
+    RuleBase withTimeout(Duration limit) {
+        return new RuleBase(dir, kieBase, hash, files, byName, limit);
     }
 
     public Path dir() {
@@ -104,71 +112,70 @@ public final class RuleBase {
      * Compiles the folder.
      *
      * @throws RulesException {@code file:line: message} for the first compile error (all are
-     *     counted), or for a missing folder, a mis-named decision table, a rule without @id or @rationale
+     *     counted), for a rule outside the trust boundary (RuleSandbox, checked before anything is
+     *     compiled), or for a missing folder, a mis-named decision table, a rule without @id or @rationale
      */
     public static RuleBase load(Path dir) {
+        return load(dir, true);
+    }
+
+    /** Without the sandbox check: only for tests of what the other safeguards (the time limit) catch. */
+    static RuleBase loadUnchecked(Path dir) {
+        return load(dir, false);
+    }
+
+    private static RuleBase load(Path dir, boolean sandbox) {
+        Duration timeout = RuleTimer.configured();
         Path abs = dir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(abs)) {
-            throw new RulesException("rules folder " + abs + " not found; pass --rules DIR or restore rules/ under " + abs.getParent());
-        }
-        List<Path> paths;
-        try (Stream<Path> s = Files.list(abs)) {
-            paths = s.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new RulesException("cannot list rules folder " + abs + ": " + e.getMessage(), e);
-        }
-        List<String> names = new ArrayList<>();
-        MessageDigest digest = Hashing.sha256();
-        KieServices ks = KieServices.Factory.get();
-        KieFileSystem kfs = ks.newKieFileSystem();
-        ReleaseId releaseId = ks.newReleaseId("io.transferadvisor.rules", "rules-" + java.util.UUID.randomUUID(), "1.0.0");
-        kfs.generateAndWritePomXML(releaseId);
+        List<RuleFiles.RuleFile> ruleFiles = RuleFiles.read(abs);
+        List<String> names = ruleFiles.stream().map(RuleFiles.RuleFile::name).toList();
+        // The sandbox runs before anything is compiled (compiling evaluates annotations), on a worker
+        // thread while Drools starts up and the decision tables are generated: its parser warm-up is
+        // then off the critical path of a cold `recommend`.
+        Future<?> checking = sandbox ? RuleTimer.background(() -> {
+            for (RuleFiles.RuleFile f : ruleFiles) {
+                if (!f.table()) {
+                    RuleSandbox.check(f.text(), (line, rule) -> f.name() + ":" + line);
+                }
+            }
+            return null;
+        }) : null;
+        KieServices ks;
+        KieFileSystem kfs;
+        ReleaseId releaseId;
         Map<String, String> generatedDrl = new LinkedHashMap<>();
         Map<String, List<String>> csvLines = new LinkedHashMap<>();
-        java.util.Set<Path> twins = DecisionTables.verifiedTwins(paths);
-        for (Path p : paths) {
-            String name = p.getFileName().toString();
-            boolean drl = name.endsWith(".drl");
-            boolean table = DecisionTables.isTable(name);
-            if (!drl && !table) {
-                String misnamed = DecisionTables.misnamed(name);
-                if (misnamed != null) {
-                    throw new RulesException(misnamed);
+        try {
+            ks = KieServices.Factory.get();
+            kfs = ks.newKieFileSystem();
+            releaseId = ks.newReleaseId("io.transferadvisor.rules", "rules-" + java.util.UUID.randomUUID(), "1.0.0");
+            kfs.generateAndWritePomXML(releaseId);
+            for (RuleFiles.RuleFile f : ruleFiles) {
+                String name = f.name();
+                if (!f.table()) {
+                    kfs.write(RESOURCES + name, ks.getResources().newByteArrayResource(f.bytes()).setResourceType(ResourceType.DRL));
+                    continue;
                 }
-                continue;
-            }
-            if (twins.contains(p)) {
-                continue; // a spreadsheet twin of a CSV table: verified equal above, neither compiled nor hashed again
-            }
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(p);
-            } catch (IOException e) {
-                throw new RulesException(name + ":1: cannot read: " + e.getMessage(), e);
-            }
-            names.add(name);
-            digest.update(name.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(bytes);
-            digest.update((byte) 0);
-            if (drl) {
-                kfs.write(RESOURCES + name, ks.getResources().newByteArrayResource(bytes).setResourceType(ResourceType.DRL));
-            } else {
                 String generated;
                 try {
-                    generated = new SpreadsheetCompiler().compile(new ByteArrayInputStream(bytes), DecisionTables.inputType(name));
+                    generated = new SpreadsheetCompiler().compile(new ByteArrayInputStream(f.bytes()), DecisionTables.inputType(name));
                 } catch (RuntimeException e) {
                     throw new RulesException(name + ":1: decision table does not parse: " + oneLine(e.getMessage()), e);
                 }
                 generatedDrl.put(name, generated);
-                csvLines.put(name, DecisionTables.cells(name, bytes).stream().map(r -> String.join(",", r)).toList());
+                List<String> rows = DecisionTables.cells(name, f.bytes()).stream().map(r -> String.join(",", r)).toList();
+                csvLines.put(name, rows);
+                if (sandbox) {
+                    RuleSandbox.check(generated, (line, rule) -> RuleFiles.csvRow(name, rule != null ? rule : RuleFiles.ruleAt(generated, line), rows));
+                }
                 kfs.write(RESOURCES + name + ".generated.drl", ks.getResources()
                         .newByteArrayResource(generated.getBytes(StandardCharsets.UTF_8)).setResourceType(ResourceType.DRL));
             }
+        } catch (RuntimeException e) {
+            awaitSandbox(checking); // a refused *.drl file is reported first, whatever else failed
+            throw e;
         }
-        if (names.isEmpty()) {
-            throw new RulesException("rules folder " + abs + " holds no *.drl, *.drl.csv, *.drl.xlsx or *.drl.xls file; restore the rule base or pass --rules DIR");
-        }
+        awaitSandbox(checking);
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         Results results = builder.getResults();
         List<Message> errors = results.getMessages(Message.Level.ERROR);
@@ -211,7 +218,7 @@ public final class RuleBase {
         infos.values().stream()
                 .sorted(java.util.Comparator.comparingInt((RuleInfo i) -> names.indexOf(i.file())).thenComparing(RuleInfo::id))
                 .forEach(i -> ordered.put(i.name(), i));
-        return new RuleBase(abs, kb, Hashing.hex(digest), List.copyOf(names), Collections.unmodifiableMap(ordered));
+        return new RuleBase(abs, kb, RuleFiles.hash(ruleFiles), names, Collections.unmodifiableMap(ordered), timeout);
     }
 
     /**
@@ -222,9 +229,20 @@ public final class RuleBase {
         return kieBase.newKieSession();
     }
 
-    /** Runs the rules over the given facts in a fresh session and records every firing in order. */
+    /**
+     * Runs the rules over the given facts in a fresh session and records every firing in order.
+     * The rules run on a daemon worker thread within the time limit ({@link RuleTimer}).
+     *
+     * @throws RulesException when a consequence throws, the rules re-fire on their own output, or
+     *     they do not finish within the limit (the session is halted)
+     */
     public Evaluation evaluate(Collection<?> facts) {
         KieSession session = kieBase.newKieSession();
+        AtomicReference<String> current = new AtomicReference<>("none");
+        return RuleTimer.run(() -> fire(session, facts, current), timeout, session::halt, current::get);
+    }
+
+    private Evaluation fire(KieSession session, Collection<?> facts, AtomicReference<String> current) {
         List<RawFiring> firings = new ArrayList<>();
         List<Object> pending = new ArrayList<>();
         try {
@@ -237,6 +255,12 @@ public final class RuleBase {
                 }
             });
             session.addEventListener(new DefaultAgendaEventListener() {
+                @Override
+                public void beforeMatchFired(BeforeMatchFiredEvent event) {
+                    RuleInfo info = byName.get(event.getMatch().getRule().getName());
+                    current.set(info == null ? event.getMatch().getRule().getName() : info.id());
+                }
+
                 @Override
                 public void afterMatchFired(AfterMatchFiredEvent event) {
                     Match m = event.getMatch();
@@ -272,6 +296,25 @@ public final class RuleBase {
             return new Evaluation(List.copyOf(session.getObjects()), List.copyOf(firings));
         } finally {
             session.dispose();
+        }
+    }
+
+    /** Waits for the sandbox check and rethrows its refusal. */
+    private static void awaitSandbox(Future<?> checking) {
+        if (checking == null) {
+            return;
+        }
+        try {
+            checking.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new RulesException("the rule sandbox failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            checking.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RulesException("interrupted while checking the rules", e);
         }
     }
 
@@ -313,32 +356,9 @@ public final class RuleBase {
         int line = Math.max(1, m.getLine());
         if (path.endsWith(".generated.drl")) {
             String csv = path.substring(0, path.length() - ".generated.drl".length());
-            String ruleName = ruleAt(generatedDrl.get(csv), m.getLine());
-            List<String> rows = csvLines.getOrDefault(csv, List.of());
-            for (int i = 0; ruleName != null && i < rows.size(); i++) {
-                String first = rows.get(i).split(",", 2)[0].replace("\"", "").trim();
-                if (first.equals(ruleName)) {
-                    return csv + ":" + (i + 1) + " (row " + ruleName + ")";
-                }
-            }
-            return csv + ":1" + (ruleName == null ? "" : " (row " + ruleName + ")");
+            return RuleFiles.csvRow(csv, RuleFiles.ruleAt(generatedDrl.get(csv), m.getLine()), csvLines.getOrDefault(csv, List.of()));
         }
         return path + ":" + line;
-    }
-
-    /** The name of the rule a generated-DRL line belongs to. */
-    private static String ruleAt(String drl, int line) {
-        if (drl == null || line < 1) {
-            return null;
-        }
-        List<String> lines = drl.lines().toList();
-        for (int i = Math.min(line, lines.size()) - 1; i >= 0; i--) {
-            String l = lines.get(i).trim();
-            if (l.startsWith("rule ")) {
-                return l.substring(5).replace("\"", "").trim();
-            }
-        }
-        return null;
     }
 
     static String oneLine(String s) {

@@ -60,6 +60,8 @@ public final class RuleCheck {
             Recommender.Decision d;
             try {
                 d = rec.decide(pt.profiles(), req);
+            } catch (RulesTimeoutException e) {
+                throw e; // a hung rule would hang at every grid point: stop at the first
             } catch (RulesException e) {
                 failures.add(pt.label() + ": " + e.getMessage());
                 continue;
