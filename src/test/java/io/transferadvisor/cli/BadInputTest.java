@@ -173,6 +173,12 @@ class BadInputTest {
                 c("rules check {D}/nosuch", RULES, "rules folder", "not found"),
                 c("rules check {D}/emptyrules", RULES, "emptyrules"),
                 c("rules check {D}/brokenrules", RULES, "broken.drl"),
+                // the rules trust boundary (issue 10, item 2): refused at load, before any rule runs or compiles
+                c("rules check {D}/exitrules", RULES, "evil.drl:5", "call System.exit(...) is not allowed in a rule"),
+                c("recommend {D}/tiny.yaml --profile {D}/p.json --rules {D}/exitrules -o {D}/evil.yaml", RULES, "System.exit"),
+                c("rules check {D}/writerules", RULES, "evil.drl:5", "is not allowed in a rule"),
+                c("rules check {D}/looprules", RULES, "evil.drl:5", "while loop is not allowed in a rule"),
+                c("explain {D}/plan.yaml --what-if images=100 --rules {D}/exitrules", RULES, "System.exit"),
                 c("rules bogus", USAGE, "Unmatched argument", "bogus"),
                 c("rules check --model", USAGE, "Missing required parameter for option '--model'"),
                 // execute
@@ -388,6 +394,9 @@ class BadInputTest {
         // rules folders
         Files.createDirectories(d("emptyrules"));
         Files.createDirectories(d("brokenrules"));
+        evilRules("exitrules", "System.exit(0);");
+        evilRules("writerules", "java.nio.file.Files.writeString(java.nio.file.Path.of(\"pwned\"), \"x\");");
+        evilRules("looprules", "while (true) { }");
         Files.writeString(d("brokenrules").resolve("broken.drl"), "package rules;\nrule \"x\" when then oops( end\n");
 
         // images and runs
@@ -402,6 +411,13 @@ class BadInputTest {
         Files.write(d("corruptrun").resolve("model.zip"), Arrays.copyOf(zip, zip.length / 3));
         copyTree(d("run"), d("nomodelrun"));
         Files.delete(d("nomodelrun").resolve("model.zip"));
+    }
+
+    /** A rules folder of one rule whose consequence (line 5) is the given code. */
+    static void evilRules(String folder, String code) throws IOException {
+        Files.createDirectories(d(folder));
+        Files.writeString(d(folder).resolve("evil.drl"), "package io.transferadvisor.rules.drl;\nimport io.transferadvisor.rules.facts.*;\n"
+                + "rule \"evil\" @id(\"evil\") @rationale(\"leaves the sandbox\")\nwhen DataFacts() then\n    " + code + "\nend\n");
     }
 
     static void ok(String... args) {
