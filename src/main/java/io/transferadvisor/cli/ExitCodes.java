@@ -29,7 +29,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         "2:Usage error: unknown command or option, missing or bad argument.",
         "3:Bad dataset: dataset.yaml invalid, or data missing, unreadable or unusable.",
         "4:Bad model: unknown model, weights missing or corrupt, unknown layer.",
-        "5:Bad rules: the rule base does not compile or fails its checks.",
+        "5:Bad rules: the rule base does not compile, fails its checks, leaves the rule sandbox or exceeds the time limit.",
         "6:Bad plan, profile or audit file.",
         "7:Training failed (diverged, or no epoch fitted in the budget).",
         "8:Output error: cannot write, or would overwrite without --force.",
