@@ -36,13 +36,16 @@ import picocli.CommandLine.Parameters;
                 + "not each alternative.",
             "--full prints the whole trace: observed and derived facts, every rule firing in order with its rationale "
                 + "and evidence; --json prints the audit.",
-            "--what-if KEY=VALUE re-runs the rules on the saved profile with changed facts (keys: images, similarity, "
-                + "imbalance, unlabelled, overlap) and shows the new plan and the difference.",
+            "--what-if KEY=VALUE re-runs the rules on the saved profile with changed facts and shows the new plan and the "
+                + "difference. Keys: train_per_class (training images per class, the number the size rules compare), "
+                + "images (labelled images in all: training, validation and test, scaled together), similarity, "
+                + "imbalance, unlabelled, overlap.",
             "--diff A B compares two audits (plan files, audit JSON files or run directories)."},
         footer = {"",
             "Examples:",
             "  advisor explain plan.yaml",
             "  advisor explain plan.yaml --full",
+            "  advisor explain plan.yaml --what-if train_per_class=200",
             "  advisor explain plan.yaml --what-if images=5000 --what-if similarity=0.3",
             "  advisor explain runs/2026-01-01T10-00 --json",
             "  advisor explain --diff plan-a.yaml plan-b.yaml"})
@@ -148,7 +151,9 @@ public final class ExplainCommand implements Callable<Integer> {
             json.put("audit", rec.audit());
             out.println(Json.json().valueToTree(json).toPrettyString());
         } else {
-            out.println("what if " + String.join(", ", whatIf) + ":");
+            out.println("what if " + String.join(", ", whatIf) + ":" + (profiles.isEmpty() ? "" : String.format(java.util.Locale.ROOT,
+                    " %d training images per class (%,d labelled images in all)",
+                    profiles.get(0).size().trainImages() / Math.max(1, profiles.get(0).size().classes()), profiles.get(0).size().images())));
             out.println("  was:  " + Recommender.signature(audit.plan()));
             out.println("  now:  " + Recommender.signature(rec.plan()));
             AuditText.plan(rec.plan()).forEach(l -> out.println("    " + l));

@@ -18,7 +18,7 @@ public final class ProfileEdits {
     private ProfileEdits() {}
 
     /** The keys --what-if understands. */
-    public static final List<String> KEYS = List.of("images", "similarity", "imbalance", "unlabelled", "overlap");
+    public static final List<String> KEYS = List.of("images", "train_per_class", "similarity", "imbalance", "unlabelled", "overlap");
 
     /**
      * Largest image count a what-if (or the counterfactual search) may ask for: every count derived
@@ -56,6 +56,13 @@ public final class ProfileEdits {
             case "images" -> {
                 require(v >= 1 && v <= MAX_IMAGES, key, raw, "1.." + MAX_IMAGES);
                 yield withImages(p, (int) Math.round(v));
+            }
+            case "train_per_class" -> {
+                // the number the size rules compare; the other splits keep their share of the labelled images
+                double perImage = (double) p.size().trainImages() / Math.max(1, p.size().images()) / Math.max(1, p.size().classes());
+                double max = Math.floor(MAX_IMAGES * perImage);
+                require(v >= 1 && v <= max, key, raw, "1.." + (long) max);
+                yield withImages(p, (int) Math.min(MAX_IMAGES, Math.round(v / perImage)));
             }
             case "similarity" -> {
                 require(v >= 0 && v <= 1, key, raw, "0..1");

@@ -32,6 +32,14 @@ class ExplainCliTest {
         var shared = CliTestSupport.run("explain", plan.toString(), "--what-if", "overlap=0.9");
         assertThat(shared.out()).as(shared.err()).contains("now:  LINEAR_FROZEN b4_relu", "strategy: FINETUNE_ABOVE -> LINEAR_FROZEN");
         // a change the rules do not care about gives the same plan (the dataset's epoch cap is kept from the audit)
+        // train_per_class is the number the size rules compare (images= counts every labelled image: train, validation, test)
+        var perClass = CliTestSupport.run("explain", plan.toString(), "--what-if", "train_per_class=200");
+        assertThat(perClass.exitCode()).as(perClass.err()).isZero();
+        assertThat(perClass.out()).contains("what if train_per_class=200: 200 training images per class", "now:  FINETUNE_ABOVE b4_relu");
+        var justBelow = CliTestSupport.run("explain", plan.toString(), "--what-if", "train_per_class=199");
+        assertThat(justBelow.out()).as(justBelow.err()).contains("199 training images per class", "now:  FINETUNE_ABOVE b2_pool"); // the size boundary is 200
+        var images = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=1400");
+        assertThat(images.out()).as(images.err()).contains("72 training images per class (1,400 labelled images in all)");
         var none = CliTestSupport.run("explain", plan.toString(), "--what-if", "overlap=0.2");
         assertThat(none.out()).as(none.err()).contains("no change to the plan");
         var bad = CliTestSupport.run("explain", plan.toString(), "--what-if", "pixels=3");
