@@ -60,6 +60,11 @@ public final class BenchProfileCommand implements Callable<Integer> {
         LoadedDataset data = DatasetLoader.load(s);
         TrainData train = TrainData.load(data.train(), FmnistCnn.INPUT);
         int k = data.classNames().size();
+        // as the tool runs it: oneDNN layer helpers on (unless ADVISOR_ONEDNN=0); the plain path is a lever below
+        String oneDnnNotice = io.transferadvisor.model.OneDnn.apply();
+        if (oneDnnNotice != null) {
+            w.println("note: " + oneDnnNotice);
+        }
         ComputationGraph source = ComputationGraph.load(Home.profiles().resolve(FmnistCnn.NAME + ".zip").toFile(), false);
         int outputs = (int) source.getOutputLayer(0).getParam("b").length();
         if (outputs != k) {
@@ -75,9 +80,10 @@ public final class BenchProfileCommand implements Callable<Integer> {
         int blas0 = Nd4j.factory().blas().getMaxThreads();
         String settings = String.format("OMP_NUM_THREADS=%s, Nd4j.getEnvironment().getMaxThreads()=%d, getMaxMasterThreads()=%d, "
                         + "BLAS (OpenBLAS) getMaxThreads()=%d, workspace mode (training) of the saved model=%s, network data type %s "
-                        + "(parameters %s), platform helpers allowed %s, ND4J debug %s / verbose %s / profiling %s, op profiling mode %s",
+                        + "(parameters %s), platform helpers allowed %s, oneDNN layer helpers %s, ND4J debug %s / verbose %s / profiling %s, op profiling mode %s",
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), threads0, master0, blas0,
-                conf.getTrainingWorkspaceMode(), conf.getDataType(), params.dataType(), env.helpersAllowed(), env.isDebug(),
+                conf.getTrainingWorkspaceMode(), conf.getDataType(), params.dataType(), env.helpersAllowed(),
+                io.transferadvisor.model.OneDnn.active(), env.isDebug(),
                 env.isVerbose(), env.isProfiling(), Nd4j.getExecutioner().getProfilingMode());
         w.println("settings: " + settings);
         w.flush();
@@ -96,9 +102,9 @@ public final class BenchProfileCommand implements Callable<Integer> {
 
         // 3. levers side by side
         record Variant(String name, ComputationGraphConfiguration conf, boolean nhwc, int batch, int threads, int master, boolean comparable,
-                       boolean helpers, boolean noProfiling, int blas) {
+                       boolean helpers, boolean noProfiling, int blas, boolean oneDnn) {
             Variant(String name, ComputationGraphConfiguration conf, boolean nhwc, int batch, int threads, int master, boolean comparable) {
-                this(name, conf, nhwc, batch, threads, master, comparable, true, false, threads);
+                this(name, conf, nhwc, batch, threads, master, comparable, true, false, threads, true);
             }
         }
         boolean helpers0 = env.helpersAllowed();
@@ -109,12 +115,14 @@ public final class BenchProfileCommand implements Callable<Integer> {
                 new Variant("workspaces ENABLED", TrainingProfile.withWorkspaces(conf, WorkspaceMode.ENABLED), false, batch, threads0, master0, true),
                 new Variant("NHWC (channels-last) conv/BN/pool", TrainingProfile.channelsLast(conf), true, batch, threads0, master0, false),
                 new Variant("1 thread (ND4J max threads + BLAS)", conf, false, batch, 1, master0, true),
-                new Variant("ND4J max threads 1, BLAS 2", conf, false, batch, 1, master0, true, true, false, blas0),
-                new Variant("ND4J max threads 2, BLAS 1", conf, false, batch, threads0, master0, true, true, false, 1),
+                new Variant("ND4J max threads 1, BLAS 2", conf, false, batch, 1, master0, true, true, false, blas0, true),
+                new Variant("ND4J max threads 2, BLAS 1", conf, false, batch, threads0, master0, true, true, false, 1, true),
                 new Variant("maxMasterThreads 1", conf, false, batch, threads0, 1, true),
-                new Variant("platform helpers off (allowHelpers false)", conf, false, batch, threads0, master0, true, false, false, blas0),
+                new Variant("platform helpers off (allowHelpers false)", conf, false, batch, threads0, master0, true, false, false, blas0, true),
+                new Variant("oneDNN layer helpers off (plain path, ADVISOR_ONEDNN=0)", conf, false, batch, threads0, master0, true, true, false,
+                        blas0, false),
                 new Variant("ND4J op profiling mode DISABLED (default " + profiling0 + ")", conf, false, batch, threads0, master0, true,
-                        true, true, blas0),
+                        true, true, blas0, true),
                 new Variant("batch 128", conf, false, 128, threads0, master0, false));
         Map<String, Double> best = new LinkedHashMap<>();
         Map<String, Double> diff = new LinkedHashMap<>();
@@ -128,7 +136,14 @@ public final class BenchProfileCommand implements Callable<Integer> {
                     env.allowHelpers(v.helpers() && helpers0);
                     Nd4j.getExecutioner().setProfilingMode(v.noProfiling()
                             ? org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.DISABLED : profiling0);
+                    String helperProperty = System.getProperty(io.transferadvisor.model.OneDnn.DL4J_PROPERTY);
+                    if (!v.oneDnn()) { // read when the layers are created
+                        System.setProperty(io.transferadvisor.model.OneDnn.DL4J_PROPERTY, "true");
+                    }
                     ComputationGraph g = TrainingProfile.copy(v.conf(), params);
+                    if (helperProperty != null) {
+                        System.setProperty(io.transferadvisor.model.OneDnn.DL4J_PROPERTY, helperProperty);
+                    }
                     int it = Math.max(1, iterations * batch / v.batch());
                     double ips = TrainingProfile.throughput(g, new Batches(train, k, v.batch(), 7, v.nhwc()), warmup, it, v.batch());
                     best.merge(v.name(), ips, Math::max);
