@@ -85,10 +85,10 @@ public final class RunCommand implements Callable<Integer> {
             if (m.profile().sha256() != null) {
                 shas.put(m.name(), m.profile().sha256());
             }
-            progress.println("profiling " + ds.name() + " against " + m.name());
+            progress.println("run step 1/3: profiling " + ds.name() + " against " + m.name());
             profiles.add(Prober.run(data, m, ProbeOptions.defaults(ds.seed(), cache), progress));
         }
-        progress.println("recommending with the rules in " + Home.rules());
+        progress.println("run step 2/3: recommending with the rules in " + Home.rules());
         Recommender recommender = new Recommender(RuleBase.load(Home.rules()));
         Recommender.Request req = new Recommender.Request(datasetFile.toAbsolutePath().normalize().toString(), ds.budget().minutes(),
                 ds.budget().maxEpochs(), ds.seed(), shas, Map.of("command", "run"));
@@ -111,6 +111,8 @@ public final class RunCommand implements Callable<Integer> {
             SourceModel m = models.get(name);
             return m != null ? m : ModelRegistry.resolve(new DatasetSpec.ModelRef(name, null, null));
         }, datasetFile.toAbsolutePath().normalize(), profileJson, auditJson);
+        progress.println("run step 3/3: training (the last step: the ETA on each epoch line is the rest of the run, "
+                + "an upper bound under early stopping)");
         RunResult r = Executor.run(plan, in, run.options(output), progress);
         ExecuteCommand.printResult(out, output, r);
         return ExitCodes.OK;

@@ -121,6 +121,7 @@ public final class FeatureCache {
         int reused = 0;
         long forwardNanos = 0;
         int lastReported = 0;
+        long started = System.nanoTime();
         for (int i = 0; i < n; i++) {
             float[] px = images.pixels(i, geometry);
             if (px.length != geometry.pixels()) {
@@ -153,7 +154,10 @@ public final class FeatureCache {
                 }
             }
             if (progress != null && (i + 1 - lastReported >= 1000 || i + 1 == n)) {
-                progress.printf("  features: %d/%d images (%d reused)%n", i + 1, n, reused);
+                // ETA from the images done so far (reused ones cost nearly nothing, so it is an upper bound early on)
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                String eta = i + 1 == n ? "" : ", ETA <= " + Progress.duration(elapsed / (i + 1) * (n - i - 1));
+                progress.printf(java.util.Locale.ROOT, "  features: %d/%d images (%d reused)%s%n", i + 1, n, reused, eta);
                 progress.flush();
                 lastReported = i + 1;
             }

@@ -98,7 +98,15 @@ class BackboneRateCliTest {
         assertThat(json.get("epochsRun").asInt()).isEqualTo(2);
         assertThat(run.resolve("model.zip")).exists();
         assertThat(Files.readString(run.resolve("plan.yaml"))).contains("cutoffLayer: r2");
-        // a dataset.yaml is still profiled (it has train:); a missing file is still a dataset error
+        // a dataset.yaml is profiled, recommended and trained, each step announced on stderr (stdout: the result only)
+        var full = CliTestSupport.run("run", tmp.resolve("dataset.yaml").toString(), "-o", tmp.resolve("runs/full").toString(),
+                "--cache", tmp.resolve("cache").toString(), "--json");
+        assertThat(full.exitCode()).as(full.err()).isZero();
+        assertThat(full.err()).contains("run step 1/3: profiling tiny-cli", "run step 2/3: recommending", "run step 3/3: training");
+        assertThat(full.err().indexOf("step 1/3")).isLessThan(full.err().indexOf("step 2/3"));
+        assertThat(full.err().indexOf("step 2/3")).isLessThan(full.err().indexOf("step 3/3"));
+        assertThat(io.transferadvisor.util.Json.json().readTree(full.out()).has("strategy")).isTrue();
+        // a missing file is still a dataset error
         var missing = CliTestSupport.run("run", tmp.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(3);
     }
