@@ -62,12 +62,10 @@ public final class DecisionTables {
     }
 
     /**
-     * Spreadsheets that are twins of a CSV table in the same folder, after checking that each holds the
-     * CSV's cells; they are hashed but not compiled again.
-     *
-     * @throws RulesException naming the first cell that differs, and how to fix it
+     * Spreadsheets that are twins of a CSV table in the same folder (same stem): they are neither
+     * compiled nor hashed again. Their cells are checked against the CSV by {@link #verify}.
      */
-    static Set<Path> verifiedTwins(List<Path> paths) {
+    static Set<Path> twins(List<Path> paths) {
         Set<String> csvStems = new HashSet<>();
         for (Path p : paths) {
             String n = p.getFileName().toString();
@@ -79,16 +77,27 @@ public final class DecisionTables {
         for (Path p : paths) {
             String n = p.getFileName().toString();
             if ((n.endsWith(".drl.xlsx") || n.endsWith(".drl.xls")) && csvStems.contains(stem(n))) {
-                Path csv = p.resolveSibling(stem(n) + ".drl.csv");
-                String diff = difference(cells(csv), cells(p));
-                if (diff != null) {
-                    throw new RulesException(n + ": differs from " + csv.getFileName() + " at " + diff + "; the spreadsheet is the CSV's "
-                            + "twin for spreadsheet users: copy the change into the other file (or delete one of the two) and rerun 'advisor rules check'");
-                }
                 twins.add(p);
             }
         }
         return twins;
+    }
+
+    /**
+     * Checks that each twin holds its CSV's cells.
+     *
+     * @throws RulesException naming the first cell that differs, and how to fix it
+     */
+    static void verify(Set<Path> twins) {
+        for (Path p : twins.stream().sorted().toList()) {
+            String n = p.getFileName().toString();
+            Path csv = p.resolveSibling(stem(n) + ".drl.csv");
+            String diff = difference(cells(csv), cells(p));
+            if (diff != null) {
+                throw new RulesException(n + ": differs from " + csv.getFileName() + " at " + diff + "; the spreadsheet is the CSV's "
+                        + "twin for spreadsheet users: copy the change into the other file (or delete one of the two) and rerun 'advisor rules check'");
+            }
+        }
     }
 
     /** The table's cells, row by row, trimmed, without trailing empty cells and rows. */

@@ -34,17 +34,25 @@ final class RuleFiles {
      *     skip (*.csv / *.xlsx not named *.drl.csv), or a folder without rule files
      */
     static List<RuleFile> read(Path abs) {
+        return read(abs, listing(abs));
+    }
+
+    /** The regular files of the rules folder, in name order. */
+    static List<Path> listing(Path abs) {
         if (!Files.isDirectory(abs)) {
             throw new RulesException("rules folder " + abs + " not found; pass --rules DIR or restore rules/ under " + abs.getParent());
         }
-        List<Path> paths;
         try (Stream<Path> s = Files.list(abs)) {
-            paths = s.filter(Files::isRegularFile).sorted().toList();
+            return s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             throw new RulesException("cannot list rules folder " + abs + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The rule files among {@code paths} (a {@link #listing}), spreadsheet twins of a CSV left out. */
+    static List<RuleFile> read(Path abs, List<Path> paths) {
         List<RuleFile> out = new ArrayList<>();
-        java.util.Set<Path> twins = DecisionTables.verifiedTwins(paths);
+        java.util.Set<Path> twins = DecisionTables.twins(paths);
         for (Path p : paths) {
             String name = p.getFileName().toString();
             if (!name.endsWith(".drl") && !DecisionTables.isTable(name)) {
@@ -55,7 +63,7 @@ final class RuleFiles {
                 continue;
             }
             if (twins.contains(p)) {
-                continue; // a spreadsheet twin of a CSV table: verified equal above, neither compiled nor hashed again
+                continue; // a spreadsheet twin of a CSV table: verified equal by RuleBase.load, neither compiled nor hashed again
             }
             try {
                 out.add(new RuleFile(name, Files.readAllBytes(p)));
