@@ -136,14 +136,9 @@ public final class BenchProfileCommand implements Callable<Integer> {
                     env.allowHelpers(v.helpers() && helpers0);
                     Nd4j.getExecutioner().setProfilingMode(v.noProfiling()
                             ? org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.DISABLED : profiling0);
-                    String helperProperty = System.getProperty(io.transferadvisor.model.OneDnn.DL4J_PROPERTY);
-                    if (!v.oneDnn()) { // read when the layers are created
-                        System.setProperty(io.transferadvisor.model.OneDnn.DL4J_PROPERTY, "true");
-                    }
-                    ComputationGraph g = TrainingProfile.copy(v.conf(), params);
-                    if (helperProperty != null) {
-                        System.setProperty(io.transferadvisor.model.OneDnn.DL4J_PROPERTY, helperProperty);
-                    }
+                    // the helpers are chosen when the layers are created
+                    ComputationGraph g = v.oneDnn() ? TrainingProfile.copy(v.conf(), params)
+                            : io.transferadvisor.model.OneDnn.plain(() -> TrainingProfile.copy(v.conf(), params));
                     int it = Math.max(1, iterations * batch / v.batch());
                     double ips = TrainingProfile.throughput(g, new Batches(train, k, v.batch(), 7, v.nhwc()), warmup, it, v.batch());
                     best.merge(v.name(), ips, Math::max);

@@ -270,7 +270,7 @@ public final class Prober {
         int[][] counts = new int[kt][ks];
         int[] perTarget = new int[kt];
         for (int i = 0; i < n; i++) {
-            double[] q = probabilities(p[i]);
+            double[] q = io.transferadvisor.util.Probabilities.of(p[i]);
             int arg = 0;
             double h = 0;
             for (int s = 0; s < ks; s++) {
@@ -329,30 +329,6 @@ public final class Prober {
             matched += counts[bt][bs];
         }
         return n == 0 ? 0 : (double) matched / n;
-    }
-
-    /** Output rows as probabilities: softmax unless they already are a distribution. */
-    private static double[] probabilities(double[] row) {
-        double sum = 0;
-        boolean nonNegative = true;
-        for (double v : row) {
-            sum += v;
-            nonNegative &= v >= 0;
-        }
-        if (nonNegative && Math.abs(sum - 1) < 1e-3) {
-            return row;
-        }
-        double max = Arrays.stream(row).max().orElse(0);
-        double[] q = new double[row.length];
-        double z = 0;
-        for (int i = 0; i < row.length; i++) {
-            q[i] = Math.exp(row[i] - max);
-            z += q[i];
-        }
-        for (int i = 0; i < row.length; i++) {
-            q[i] /= z;
-        }
-        return q;
     }
 
     /** @param full the layer's cross-validation on all the data (the curve's last point, already computed) */

@@ -46,43 +46,13 @@ public record ClassificationMetrics(int images, double accuracy, double macroF1,
         for (int i = 0; i < truth.length; i++) {
             predicted[i] = argMax(scores[i]);
             if (predicted[i] != truth[i]) {
-                misses.add(new Miss(i, truth[i], predicted[i], probabilities(scores[i])[predicted[i]]));
+                misses.add(new Miss(i, truth[i], predicted[i], io.transferadvisor.util.Probabilities.of(scores[i])[predicted[i]]));
             }
         }
         misses.sort(java.util.Comparator.comparingDouble((Miss m) -> -m.confidence()).thenComparingInt(Miss::index));
         ClassificationMetrics m = ofPredictions(truth, predicted, classNames);
         return new ClassificationMetrics(m.images(), m.accuracy(), m.macroF1(), m.perClass(), m.confusion(),
                 misses.subList(0, Math.min(MAX_MISSES, misses.size())));
-    }
-
-    /** The scores as they are when they already are probabilities, else their softmax (SVM scores). */
-    static double[] probabilities(float[] s) {
-        double sum = 0;
-        boolean probs = true;
-        for (float v : s) {
-            probs &= v >= 0 && v <= 1;
-            sum += v;
-        }
-        double[] p = new double[s.length];
-        if (probs && Math.abs(sum - 1) < 1e-3) {
-            for (int i = 0; i < s.length; i++) {
-                p[i] = s[i];
-            }
-            return p;
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : s) {
-            max = Math.max(max, v);
-        }
-        double z = 0;
-        for (int i = 0; i < s.length; i++) {
-            p[i] = Math.exp(s[i] - max);
-            z += p[i];
-        }
-        for (int i = 0; i < s.length; i++) {
-            p[i] /= z;
-        }
-        return p;
     }
 
     public static ClassificationMetrics ofPredictions(int[] truth, int[] predicted, List<String> classNames) {
