@@ -161,7 +161,7 @@ public final class Checkpoints {
             doomed = s.filter(p -> {
                 String n = p.getFileName().toString();
                 return (n.startsWith(phase + ".") && n.endsWith(".zip") && !keep.contains(n))
-                        || (n.startsWith("." + phase + ".") && n.endsWith(".tmp"));
+                        || AtomicFiles.isTempOf(p, phase);
             }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list checkpoints " + dir + ": " + e.getMessage(), e);

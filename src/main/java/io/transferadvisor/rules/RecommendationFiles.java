@@ -106,8 +106,9 @@ public final class RecommendationFiles implements AutoCloseable {
     private boolean isOurFile(Path p) {
         String n = p.getFileName().toString();
         String base = PlanFiles.base(plan);
-        return n.equals(plan.getFileName().toString()) || n.equals(base + ".audit.json") || n.equals(base + ".profile.json")
-                || (n.startsWith(base + ".profile-") && n.endsWith(".json"));
+        return n.equals(plan.getFileName().toString()) || n.equals(PlanFiles.auditOf(plan).getFileName().toString())
+                || n.equals(PlanFiles.profileOf(plan).getFileName().toString())
+                || (n.startsWith(base + ".profile-") && n.endsWith(".json")); // PlanFiles.profileOf(plan, model)
     }
 
     private void removeStaleTemporaries() throws IOException {
