@@ -38,7 +38,7 @@ class GlyphsTest {
 
     @Test
     void fontsDirPropertyOverridesTheRootAndUnloadableFilesAreDropped(@TempDir Path dir) throws IOException {
-        Path real = files.get(0);
+        Path real = files.stream().filter(f -> Glyphs.load(List.of(f), "A").size() == 1).findFirst().orElseThrow();
         Files.createDirectories(dir.resolve("sub"));
         Files.copy(real, dir.resolve("sub").resolve(real.getFileName()));
         Files.writeString(dir.resolve("broken.ttf"), "not a font");
@@ -49,8 +49,8 @@ class GlyphsTest {
             List<Path> found = Glyphs.fontFiles();
             assertThat(found).extracting(p -> p.getFileName().toString())
                     .containsExactly("broken.ttf", real.getFileName().toString());
-            assertThat(Glyphs.load(found, "A")).hasSizeLessThanOrEqualTo(1)
-                    .allSatisfy(f -> assertThat(f.canDisplay('A')).isTrue());
+            // the broken file is skipped, the real one kept
+            assertThat(Glyphs.load(found, "A")).hasSize(1);
         } finally {
             if (old == null) {
                 System.clearProperty(Glyphs.FONTS_DIR_PROPERTY);
