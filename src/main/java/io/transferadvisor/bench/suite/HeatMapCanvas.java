@@ -151,7 +151,7 @@ final class HeatMapCanvas {
         while (true) {
             cols = Math.max(1, (int) (bandW / pitch));
             rows = Math.max(1, (int) (bandH / pitch));
-            if (cols * rows >= order.size() || pitch <= 5) {
+            if (cols * rows >= order.size() || pitch <= 6) {
                 break;
             }
             pitch -= 1;
@@ -164,22 +164,24 @@ final class HeatMapCanvas {
             double x = left + (i % cols) * pitch;
             double y = top + ((i / cols) % rows) * pitch;
             Point p = order.get(i);
-            marker(g, x, y, p.calibration(), colour(p.advisorStrategy()), p.advisorRegret() > HeatMap.BAD_REGRET);
+            marker(g, x, y, pitch / 13, p.calibration(), colour(p.advisorStrategy()), p.advisorRegret() > HeatMap.BAD_REGRET);
         }
     }
 
     /**
      * A filled circle (calibration) or hollow square (held-out) in the advisor's colour with a thin
-     * dark outline (so that yellow reads on white), and a red ring when the advisor's regret is bad.
+     * dark outline (so that yellow reads on white), and a red ring when the advisor's regret is bad;
+     * {@code scale} < 1 shrinks it to fit a crowded cell (at 1 it spans 15 px with the ring).
      */
-    static void marker(Graphics2D g, double x, double y, boolean calibration, Color colour, boolean bad) {
-        double s = MARKER;
+    static void marker(Graphics2D g, double x, double y, double scale, boolean calibration, Color colour, boolean bad) {
+        double k = Math.min(1, scale);
+        double s = MARKER * k;
         if (bad) {
             g.setColor(BAD);
-            g.fill(shape(calibration, x, y, s + 7));
+            g.fill(shape(calibration, x, y, s + 7 * k));
         }
         g.setColor(Color.WHITE);
-        g.fill(shape(calibration, x, y, s + 3));
+        g.fill(shape(calibration, x, y, s + 3 * k));
         g.setStroke(new BasicStroke(1f));
         if (calibration) {
             g.setColor(colour);
@@ -188,10 +190,10 @@ final class HeatMapCanvas {
             g.draw(shape(true, x, y, s));
         } else {
             g.setColor(OUTLINE);
-            g.draw(shape(false, x, y, s + 1));
+            g.draw(shape(false, x, y, s + k));
             g.setColor(colour);
-            g.setStroke(new BasicStroke(2f));
-            g.draw(shape(false, x, y, s - 2));
+            g.setStroke(new BasicStroke((float) (2 * k)));
+            g.draw(shape(false, x, y, s - 2 * k));
             g.setStroke(new BasicStroke(1f));
         }
     }
@@ -258,16 +260,16 @@ final class HeatMapCanvas {
         text(g, "markers: one per run", x, y, -1);
         y += 20;
         Color demo = new Color(0x777777);
-        marker(g, x + 8, y, true, demo, false);
+        marker(g, x + 8, y, 1, true, demo, false);
         g.setColor(INK);
         g.setFont(font(Font.PLAIN, 12));
         text(g, "calibration task", x + 24, y + 4, -1);
         y += 22;
-        marker(g, x + 8, y, false, demo, false);
+        marker(g, x + 8, y, 1, false, demo, false);
         g.setColor(INK);
         text(g, "held-out task", x + 24, y + 4, -1);
         y += 22;
-        marker(g, x + 8, y, true, demo, true);
+        marker(g, x + 8, y, 1, true, demo, true);
         g.setColor(INK);
         text(g, String.format(Locale.ROOT, "advisor regret > %.0f points", HeatMap.BAD_REGRET), x + 24, y + 4, -1);
         y += 22;
