@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             BenchExecuteCommand.class,
             BenchTorchCommand.class,
             BenchPlansCommand.class,
+            BenchSuiteCommand.class,
             BenchProfileCommand.class,
         })
 public final class BenchCommand implements Runnable {

@@ -857,7 +857,7 @@ public final class Executor {
         c.progress.log(phase + ": " + train.size() + " examples of shape " + java.util.Arrays.toString(train.rowShape()) + ", "
                 + net.numParams() + " parameters (" + trainableParams(net) + " trainable), batch " + c.hp.batchSize()
                 + ", up to " + maxEpochs + " epochs");
-        Trainer.Outcome o = Trainer.train(net, train, val, cfg, c.folder.checkpoints(), c.progress);
+        Trainer.Outcome o = Trainer.train(net, train, val, cfg, c.options.checkpoints() ? c.folder.checkpoints() : null, c.progress);
         c.progress.endStep();
         c.last = o.state();
         List<RunMetrics.EpochRow> rows = new ArrayList<>();

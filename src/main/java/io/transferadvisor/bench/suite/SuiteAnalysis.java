@@ -1,0 +1,195 @@
+package io.transferadvisor.bench.suite;
+
+import io.transferadvisor.bench.suite.SuiteResults.TaskRun;
+import io.transferadvisor.bench.suite.SuiteResults.Trial;
+import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.probe.DatasetProfile;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiFunction;
+
+/**
+ * Scores the advisor and the fixed policies on the suite's results. Per run (a task at a seed):
+ * the oracle is the best test accuracy of every trial made on it; a policy's regret is the oracle
+ * minus the accuracy of the trial it picks, in points. Per split: the mean over tasks of each
+ * task's mean over seeds, its 95% interval (bootstrap over tasks), the worst task, the worst run,
+ * and how often the policy is within 1 point of the oracle.
+ */
+public final class SuiteAnalysis {
+    /** The textbook matrix's fixed thresholds (CS231n's four cells, as the rules had them before the suite). */
+    public static final int TEXTBOOK_LARGE_PER_CLASS = 200;
+    public static final double TEXTBOOK_SIMILAR = 0.7;
+
+    /** A policy: which trial it picks for a run. */
+    public interface Policy extends BiFunction<SuiteSpec.Task, TaskRun, TrialKey> {}
+
+    /** One run with its trials. */
+    public record Run(SuiteSpec.Task task, boolean calibration, TaskRun taskRun, Map<String, Trial> trials, double oracle, double oracleSeconds) {
+        public double regret(TrialKey k) {
+            Trial t = k == null ? null : trials.get(k.id());
+            return t == null ? Double.NaN : Math.max(0, (oracle - t.testAccuracy()) * 100);
+        }
+
+        /** The best trial's key. */
+        public TrialKey best() {
+            return TrialKey.parse(trials.values().stream().max(Comparator.comparingDouble(Trial::testAccuracy)).orElseThrow().key());
+        }
+    }
+
+    /**
+     * A policy's score on one split.
+     *
+     * @param meanRegret mean over tasks of the per-task mean regret (points)
+     * @param low        95% bootstrap interval over tasks
+     * @param worstTask  largest per-task mean regret, and its task
+     * @param worstRun   largest single-run regret
+     * @param within1    share of runs within 1 point of the oracle
+     * @param missing    runs where the policy's trial has not been run
+     */
+    public record Score(String policy, String split, int runs, int tasks, double meanRegret, double low, double high, double worstTask,
+                        String worstTaskId, double worstRun, double within1, int missing) {}
+
+    private final SuiteSpec suite;
+    private final List<Run> runs = new ArrayList<>();
+    private final List<String> incomplete = new ArrayList<>();
+
+    /** Every run of the suite whose oracle candidates are all recorded (others are listed as incomplete). */
+    public SuiteAnalysis(SuiteSpec suite, SuiteResults results, List<String> cuts, List<SuiteSpec.Task> tasks) {
+        this.suite = suite;
+        List<TrialKey> oracle = TrialKey.oracle(cuts);
+        for (SuiteSpec.Task t : tasks) {
+            String h = SuiteTasks.identity(suite, t);
+            for (long seed : suite.seeds()) {
+                TaskRun tr = results.task(t.id(), seed, h).orElse(null);
+                Map<String, Trial> trials = new LinkedHashMap<>();
+                for (Trial x : results.trials(t.id(), seed, h)) {
+                    trials.put(x.key(), x);
+                }
+                boolean complete = tr != null && oracle.stream().allMatch(k -> trials.containsKey(k.id()));
+                if (!complete) {
+                    incomplete.add(t.id() + " s" + seed);
+                    continue;
+                }
+                double best = trials.values().stream().mapToDouble(Trial::testAccuracy).max().orElseThrow();
+                double secs = oracle.stream().mapToDouble(k -> trials.get(k.id()).seconds()).sum();
+                runs.add(new Run(t, suite.calibration(t), tr, trials, best, secs));
+            }
+        }
+    }
+
+    public List<Run> runs() {
+        return runs;
+    }
+
+    public List<String> incomplete() {
+        return incomplete;
+    }
+
+    public List<Run> runs(String split) {
+        return runs.stream().filter(r -> r.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
+    }
+
+    public Score score(String name, Policy p, String split) {
+        List<Run> rs = runs(split);
+        Map<String, List<Double>> byTask = new LinkedHashMap<>();
+        int missing = 0;
+        double worstRun = 0;
+        int within = 0;
+        int n = 0;
+        for (Run r : rs) {
+            double reg = r.regret(p.apply(r.task(), r.taskRun()));
+            if (Double.isNaN(reg)) {
+                missing++;
+                continue;
+            }
+            byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(reg);
+            worstRun = Math.max(worstRun, reg);
+            within += reg <= 1.0 + 1e-9 ? 1 : 0;
+            n++;
+        }
+        List<String> ids = new ArrayList<>(byTask.keySet());
+        double[] perTask = ids.stream().mapToDouble(id -> byTask.get(id).stream().mapToDouble(Double::doubleValue).average().orElseThrow()).toArray();
+        double mean = mean(perTask);
+        double[] ci = bootstrap(perTask, 2000, 12345);
+        int worstIdx = 0;
+        for (int i = 1; i < perTask.length; i++) {
+            if (perTask[i] > perTask[worstIdx]) {
+                worstIdx = i;
+            }
+        }
+        return new Score(name, split, n, perTask.length, mean, ci[0], ci[1], perTask.length == 0 ? Double.NaN : perTask[worstIdx],
+                perTask.length == 0 ? "-" : ids.get(worstIdx), worstRun, n == 0 ? Double.NaN : within / (double) n, missing);
+    }
+
+    static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? Double.NaN : s / v.length;
+    }
+
+    /** 2.5% and 97.5% percentiles of the mean over resampled tasks. */
+    static double[] bootstrap(double[] v, int resamples, long seed) {
+        if (v.length == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        Random rnd = new Random(seed);
+        double[] means = new double[resamples];
+        for (int b = 0; b < resamples; b++) {
+            double s = 0;
+            for (int i = 0; i < v.length; i++) {
+                s += v[rnd.nextInt(v.length)];
+            }
+            means[b] = s / v.length;
+        }
+        java.util.Arrays.sort(means);
+        return new double[] {means[(int) Math.floor(0.025 * (resamples - 1))], means[(int) Math.ceil(0.975 * (resamples - 1))]};
+    }
+
+    /** Always this trial. */
+    public static Policy always(TrialKey k) {
+        return (t, r) -> k;
+    }
+
+    /**
+     * The textbook four-cell matrix with fixed thresholds: small and similar -> softmax on the top
+     * cut's frozen features; small and different -> on an earlier cut's; large and similar ->
+     * fine-tune above the second-highest cut; large and different -> fine-tune everything.
+     */
+    public static Policy textbook(List<String> cuts) {
+        return (t, r) -> {
+            DatasetProfile p = r.profile();
+            boolean large = t.perClass() >= TEXTBOOK_LARGE_PER_CLASS;
+            boolean similar = p.similarity() >= TEXTBOOK_SIMILAR;
+            if (!large) {
+                return new TrialKey(Strategy.LINEAR_FROZEN, similar ? cuts.get(cuts.size() - 1) : cuts.get(1), 0, HeadType.SOFTMAX);
+            }
+            return similar ? new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX)
+                    : new TrialKey(Strategy.FINETUNE_ALL, null, 0, HeadType.SOFTMAX);
+        };
+    }
+
+    /** The fixed trial with the lowest mean regret on the calibration split. */
+    public TrialKey bestFixedOnCalibration(List<String> cuts) {
+        TrialKey best = null;
+        double bestMean = Double.POSITIVE_INFINITY;
+        for (TrialKey k : TrialKey.oracle(cuts)) {
+            double m = score(k.label(), always(k), SuiteSpec.CALIBRATION).meanRegret();
+            if (m < bestMean) {
+                bestMean = m;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    public SuiteSpec suite() {
+        return suite;
+    }
+}

@@ -1,0 +1,158 @@
+package io.transferadvisor.bench.suite;
+
+import io.transferadvisor.bench.suite.SuiteAnalysis.Policy;
+import io.transferadvisor.bench.suite.SuiteAnalysis.Run;
+import io.transferadvisor.bench.suite.SuiteAnalysis.Score;
+import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.plan.Strategy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The suite's markdown: advisor vs fixed policies per split, advising cost, per-task detail, what calibration says per cell. */
+public final class SuiteReport {
+    private SuiteReport() {}
+
+    /** The policies the report compares, in table order: the advisor first. */
+    public static Map<String, Policy> policies(SuiteAnalysis a, Policy advisor, List<String> cuts) {
+        Map<String, Policy> m = new LinkedHashMap<>();
+        m.put("**the advisor**", advisor);
+        m.put("textbook matrix (fixed thresholds)", SuiteAnalysis.textbook(cuts));
+        TrialKey bestCal = a.bestFixedOnCalibration(cuts);
+        if (bestCal != null) {
+            m.put("best fixed on calibration: " + bestCal.label(), SuiteAnalysis.always(bestCal));
+        }
+        String top = cuts.get(cuts.size() - 1);
+        List<TrialKey> fixed = List.of(new TrialKey(Strategy.LINEAR_FROZEN, top, 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.LINEAR_FROZEN, top, 0, HeadType.SVM),
+                new TrialKey(Strategy.LINEAR_FROZEN, cuts.get(1), 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.TRUNCATE_GROW, cuts.get(1), 1, HeadType.SOFTMAX),
+                new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(1), 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.FINETUNE_ALL, null, 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX));
+        for (TrialKey k : fixed) {
+            m.put("always " + k.label(), SuiteAnalysis.always(k));
+        }
+        return m;
+    }
+
+    public static String scores(SuiteAnalysis a, Map<String, Policy> policies, String split) {
+        StringBuilder md = new StringBuilder();
+        md.append("| policy | mean regret (pts) | 95% interval | worst task (pts) | worst run (pts) | within 1 pt | runs |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|\n");
+        for (var e : policies.entrySet()) {
+            Score s = a.score(e.getKey(), e.getValue(), split);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f-%.2f | %.1f (%s) | %.1f | %.0f%% | %d%s |%n", e.getKey(), s.meanRegret(),
+                    s.low(), s.high(), s.worstTask(), s.worstTaskId(), s.worstRun(), 100 * s.within1(), s.runs(),
+                    s.missing() > 0 ? " (" + s.missing() + " not run)" : ""));
+        }
+        return md.toString();
+    }
+
+    /** Advising (probe + rules) against the oracle search (every candidate trained), in seconds. */
+    public static String cost(SuiteAnalysis a, Map<String, Double> rulesSeconds, String split) {
+        double adv = 0;
+        double orc = 0;
+        double worst = 0;
+        String worstId = "-";
+        for (Run r : a.runs(split)) {
+            double ad = r.taskRun().probeSeconds() + rulesSeconds.getOrDefault(r.task().id() + "|" + r.taskRun().seed(), 0.0);
+            adv += ad;
+            orc += r.oracleSeconds();
+            if (ad / r.oracleSeconds() > worst) {
+                worst = ad / r.oracleSeconds();
+                worstId = r.task().id() + " s" + r.taskRun().seed();
+            }
+        }
+        return String.format(Locale.ROOT, "advising %.0f s vs oracle search %.0f s: %.1f%% (worst run %.1f%%, %s)", adv, orc,
+                orc > 0 ? 100 * adv / orc : Double.NaN, 100 * worst, worstId);
+    }
+
+    /** One row per task: size, similarity, the oracle's usual winner, the advisor's picks and regret. */
+    public static String perTask(SuiteAnalysis a, Policy advisor) {
+        StringBuilder md = new StringBuilder("| task | split | family | per class x classes | similarity | oracle acc | oracle winner (runs) | advisor picked | advisor regret (pts, per seed) |\n");
+        md.append("|---|---|---|---|---:|---:|---|---|---|\n");
+        Map<String, List<Run>> byTask = new LinkedHashMap<>();
+        for (Run r : a.runs()) {
+            byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(r);
+        }
+        for (var e : byTask.entrySet()) {
+            List<Run> rs = e.getValue();
+            SuiteSpec.Task t = rs.get(0).task();
+            Map<String, Integer> winners = new TreeMap<>();
+            Map<String, Integer> picks = new TreeMap<>();
+            List<String> regrets = new ArrayList<>();
+            double sim = 0;
+            double acc = 0;
+            for (Run r : rs) {
+                winners.merge(r.best().label(), 1, Integer::sum);
+                TrialKey k = advisor.apply(t, r.taskRun());
+                picks.merge(k == null ? "-" : k.label(), 1, Integer::sum);
+                double reg = r.regret(k);
+                regrets.add(Double.isNaN(reg) ? "n/a" : String.format(Locale.ROOT, "%.1f", reg));
+                sim += r.taskRun().profile().similarity();
+                acc += r.oracle();
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d x %d | %.2f | %.3f | %s | %s | %s |%n", t.id(),
+                    rs.get(0).calibration() ? "cal" : "held-out", t.family(), t.perClass(), t.classes().size(), sim / rs.size(), acc / rs.size(),
+                    counts(winners), counts(picks), String.join(" / ", regrets)));
+        }
+        return md.toString();
+    }
+
+    private static String counts(Map<String, Integer> m) {
+        List<String> out = new ArrayList<>();
+        m.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(e -> out.add(e.getKey() + (m.size() > 1 || e.getValue() > 1 ? " (" + e.getValue() + ")" : "")));
+        return String.join(", ", out);
+    }
+
+    /**
+     * The calibration evidence: per size bin x similarity bin, every fixed trial's mean regret over
+     * the calibration runs in the cell, best first (top 3). This is what the rules' matrix is set from.
+     */
+    public static String calibrationCells(SuiteAnalysis a, List<String> cuts) {
+        Map<String, List<Run>> cells = new TreeMap<>();
+        for (Run r : a.runs(SuiteSpec.CALIBRATION)) {
+            cells.computeIfAbsent(HeatMapBins.cell(r.task().perClass(), r.taskRun().profile().similarity()), k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder md = new StringBuilder("| size bin | similarity bin | runs | best three fixed trials (mean regret, pts) |\n|---|---|---:|---|\n");
+        for (var e : cells.entrySet()) {
+            List<Run> rs = e.getValue();
+            List<Map.Entry<TrialKey, Double>> ranked = new ArrayList<>();
+            for (TrialKey k : TrialKey.oracle(cuts)) {
+                ranked.add(Map.entry(k, rs.stream().mapToDouble(r -> r.regret(k)).average().orElse(Double.NaN)));
+            }
+            ranked.sort(Comparator.comparingDouble(Map.Entry::getValue));
+            List<String> top = new ArrayList<>();
+            for (int i = 0; i < Math.min(3, ranked.size()); i++) {
+                top.add(String.format(Locale.ROOT, "%s %.1f", ranked.get(i).getKey().label(), ranked.get(i).getValue()));
+            }
+            String[] parts = e.getKey().split("\\|");
+            md.append("| ").append(parts[0]).append(" | ").append(parts[1]).append(" | ").append(rs.size()).append(" | ")
+                    .append(String.join("; ", top)).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Heat-map points: per run, each strategy's best-cut regret and the advisor's pick. */
+    public static List<HeatMap.Point> points(SuiteAnalysis a, Policy advisor) {
+        List<HeatMap.Point> out = new ArrayList<>();
+        for (Run r : a.runs()) {
+            Map<String, Double> byStrategy = new TreeMap<>();
+            for (String id : r.trials().keySet()) {
+                TrialKey k = TrialKey.parse(id);
+                byStrategy.merge(k.strategy().name(), r.regret(k), Math::min);
+            }
+            TrialKey pick = advisor.apply(r.task(), r.taskRun());
+            out.add(new HeatMap.Point(r.task().id(), r.task().perClass(), r.taskRun().profile().similarity(), byStrategy,
+                    pick == null ? "-" : pick.strategy().name(), r.regret(pick), r.calibration()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,147 @@
+package io.transferadvisor.bench.suite;
+
+import io.transferadvisor.bench.suite.SuiteResults.TaskRun;
+import io.transferadvisor.bench.suite.SuiteResults.Trial;
+import io.transferadvisor.dataset.LoadedDataset;
+import io.transferadvisor.execute.ExecuteOptions;
+import io.transferadvisor.execute.Executor;
+import io.transferadvisor.execute.RunInputs;
+import io.transferadvisor.execute.RunResult;
+import io.transferadvisor.model.SourceModel;
+import io.transferadvisor.plan.Augmentation;
+import io.transferadvisor.plan.BatchNormPolicy;
+import io.transferadvisor.plan.ClassWeighting;
+import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.plan.Hyperparameters;
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.probe.ProbeOptions;
+import io.transferadvisor.probe.Prober;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Runs the suite: for every task and seed, draws the task, probes it (timed: the advising cost)
+ * and trains every oracle candidate plus whatever the advisor picks, appending each result to
+ * {@link SuiteResults} as it is made. What the results already hold is skipped, so a killed suite
+ * resumes; a trial is never half-recorded.
+ */
+public final class SuiteRunner {
+    /** Decides the advisor's plan for a probed task (the rules); null = none to add. */
+    public interface Advisor extends Function<DatasetProfile, TrialKey> {}
+
+    private final SuiteSpec suite;
+    private final Path suiteFile;
+    private final SourceModel model;
+    private final SuiteResults results;
+    private final Path workDir;
+    private final Path cacheDir;
+    private final Advisor advisor;
+
+    public SuiteRunner(SuiteSpec suite, Path suiteFile, SourceModel model, SuiteResults results, Path workDir, Path cacheDir, Advisor advisor) {
+        this.suite = suite;
+        this.suiteFile = suiteFile;
+        this.model = model;
+        this.results = results;
+        this.workDir = workDir;
+        this.cacheDir = cacheDir;
+        this.advisor = advisor;
+    }
+
+    /** Trials still to run for the task at this seed, without running anything (for the plan of work). */
+    public int missing(SuiteSpec.Task task, long seed) {
+        String h = SuiteTasks.identity(suite, task);
+        int n = results.task(task.id(), seed, h).isPresent() ? 0 : 1;
+        for (TrialKey k : TrialKey.oracle(model.profile().candidateCuts())) {
+            if (results.trial(task.id(), seed, h, k.id()).isEmpty()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Runs what is missing for one task at one seed. */
+    public void run(SuiteSpec.Task task, long seed, PrintWriter log) {
+        String h = SuiteTasks.identity(suite, task);
+        LoadedDataset data = null;
+        TaskRun tr = results.task(task.id(), seed, h).orElse(null);
+        if (tr == null) {
+            data = SuiteTasks.build(suite, task, seed, suiteFile);
+            long t0 = System.nanoTime();
+            DatasetProfile profile = Prober.run(data, model, ProbeOptions.defaults(seed, cacheDir), new PrintWriter(Writer.nullWriter()));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            tr = new TaskRun(task.id(), seed, h, data.train().size(), data.validation().size(), data.test().size(), secs, profile);
+            results.append(tr);
+            log.printf(Locale.ROOT, "[%s s%d] probed in %.1f s: %d train, %d validation, %d test images, similarity %.2f%n", task.id(), seed,
+                    secs, tr.trainImages(), tr.validationImages(), tr.testImages(), profile.similarity());
+            log.flush();
+        }
+        Set<TrialKey> keys = new LinkedHashSet<>(TrialKey.oracle(model.profile().candidateCuts()));
+        TrialKey advised = advisor == null ? null : advisor.apply(tr.profile());
+        if (advised != null) {
+            keys.add(advised);
+        }
+        List<TrialKey> todo = new ArrayList<>();
+        for (TrialKey k : keys) {
+            if (results.trial(task.id(), seed, h, k.id()).isEmpty()) {
+                todo.add(k);
+            }
+        }
+        if (todo.isEmpty()) {
+            return;
+        }
+        if (data == null) {
+            data = SuiteTasks.build(suite, task, seed, suiteFile);
+        }
+        RunInputs in = new RunInputs(data, n -> model, suiteFile.toAbsolutePath().normalize(), null, null);
+        int i = 0;
+        for (TrialKey k : todo) {
+            i++;
+            Plan p = plan(task, seed, k);
+            Path dir = workDir.resolve(task.id() + "-s" + seed + "-" + i);
+            long t0 = System.nanoTime();
+            RunResult r = Executor.run(p, in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir).withCheckpoints(false),
+                    new PrintWriter(Writer.nullWriter()));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            var test = r.metrics().test();
+            int correct = (int) Math.round(test.accuracy() * test.images());
+            results.append(new Trial(task.id(), seed, h, k.id(), test.accuracy(), correct, test.images(), r.metrics().epochsRun(), secs));
+            log.printf(Locale.ROOT, "[%s s%d] %2d/%d %-36s test %.4f  %2d epochs  %5.1f s%s  %s%n", task.id(), seed, i, todo.size(), k.label(),
+                    test.accuracy(), r.metrics().epochsRun(), secs, k.equals(advised) ? "  (advised)" : "", System.getenv("SUITE_PHASES") != null ? r.metrics().phases() : "");
+            log.flush();
+            delete(dir);
+        }
+    }
+
+    /** The trial plan: the key's strategy, cut, growth and head under the suite's one recipe and the task's epoch cap. */
+    Plan plan(SuiteSpec.Task task, long seed, TrialKey k) {
+        SuiteSpec.Recipe r = suite.recipe();
+        boolean backbone = k.strategy() == Strategy.FINETUNE_ABOVE || k.strategy() == Strategy.FINETUNE_ALL;
+        Hyperparameters hp = new Hyperparameters(r.headLr(), backbone ? r.backboneLr() : 0.0, task.epochs(), Math.min(r.patience(), task.epochs()),
+                r.batch(), r.weightDecay(), BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
+        Strategy s = k.strategy();
+        return new Plan(Plan.SCHEMA_VERSION, suiteFile.toString(), List.of(model.name()), s, k.cut(), k.head() == null ? HeadType.SOFTMAX : k.head(),
+                k.grow(), hp, null, List.of(), seed, 600, List.of("bench suite: " + k.label()));
+    }
+
+    private static void delete(Path dir) {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.transferadvisor.cli;
+
+import io.transferadvisor.bench.suite.HeatMap;
+import io.transferadvisor.bench.suite.SuiteAnalysis;
+import io.transferadvisor.bench.suite.SuiteReport;
+import io.transferadvisor.bench.suite.SuiteResults;
+import io.transferadvisor.bench.suite.SuiteRunner;
+import io.transferadvisor.bench.suite.SuiteSpec;
+import io.transferadvisor.bench.suite.TrialKey;
+import io.transferadvisor.dataset.DatasetSpec;
+import io.transferadvisor.model.ModelRegistry;
+import io.transferadvisor.model.SourceModel;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.Recommender;
+import io.transferadvisor.rules.RuleBase;
+import io.transferadvisor.util.AtomicFiles;
+import io.transferadvisor.util.Hashing;
+import io.transferadvisor.util.Home;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `advisor bench suite`: the advice-quality suite (issue 8): oracle per task, advisor vs fixed policies, calibration vs held-out. */
+@Command(name = "suite", mixinStandardHelpOptions = true,
+        description = {"Judge the advisor on the task suite: per task and seed, probe, then train every oracle candidate",
+            "(every strategy at every cut) and the advisor's pick; compare the advisor with fixed policies on the",
+            "calibration and the held-out tasks. Results are appended as they are made: rerun to resume."},
+        footer = {"", "Examples:", "  advisor bench suite                 # the full suite (about an hour on 2 cores), docs/benchmarks/suite.md",
+            "  advisor bench suite --quick -o /tmp/quick.md   # a few tasks: checks the harness, not the targets",
+            "  advisor bench suite --report-only   # re-score the recorded results with the current rules, no training"})
+public final class BenchSuiteCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--suite", paramLabel = "FILE", description = "Suite file (default examples/suite.yaml under the advisor home).")
+    Path suiteFile;
+
+    @Option(names = "--quick", description = "Only the suite's quick tasks and its first seed; results in a temporary folder unless --results is given.")
+    boolean quick;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "ID,ID", description = "Only these tasks.")
+    List<String> taskIds;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "S,S", description = "Only these of the suite's seeds.")
+    List<Long> seeds;
+
+    @Option(names = "--results", paramLabel = "FILE", description = "Results file, appended and resumed (default docs/benchmarks/suite-results.jsonl).")
+    Path resultsFile;
+
+    @Option(names = "--report-only", description = "Train nothing: score what the results hold with the current rules.")
+    boolean reportOnly;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
+    Path cache;
+
+    @Option(names = "-o", paramLabel = "FILE", description = "Markdown report (default docs/benchmarks/suite.md; its heat map beside it as suite-heatmap.png).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        Path file = suiteFile != null ? suiteFile : Home.dir().resolve("examples/suite.yaml");
+        SuiteSpec suite = SuiteSpec.read(file);
+        List<SuiteSpec.Task> tasks = new ArrayList<>();
+        for (SuiteSpec.Task t : suite.tasks()) {
+            if ((taskIds == null || taskIds.contains(t.id())) && (!quick || suite.quick().contains(t.id()))) {
+                tasks.add(t);
+            }
+        }
+        List<String> known = suite.tasks().stream().map(SuiteSpec.Task::id).toList();
+        for (String id : taskIds == null ? List.<String>of() : taskIds) {
+            if (!known.contains(id)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tasks " + id + ": not a task of " + file
+                        + io.transferadvisor.util.Suggest.didYouMean(id, known));
+            }
+        }
+        List<Long> useSeeds = seeds != null ? seeds : quick ? List.of(suite.seeds().get(0)) : suite.seeds();
+        for (long s : useSeeds) {
+            if (!suite.seeds().contains(s)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds " + s + ": not one of the suite's seeds " + suite.seeds());
+            }
+        }
+        SuiteSpec run = new SuiteSpec(suite.version(), suite.model(), useSeeds, suite.testPerClass(), suite.validation(), suite.recipe(),
+                suite.families(), suite.tasks(), suite.quick());
+        Path work = Files.createTempDirectory("bench-suite");
+        Path results = resultsFile != null ? resultsFile : quick ? work.resolve("results.jsonl") : Home.dir().resolve("docs/benchmarks/suite-results.jsonl");
+        Path report = out != null ? out : quick ? null : Home.dir().resolve("docs/benchmarks/suite.md");
+        SourceModel model = ModelRegistry.resolve(new DatasetSpec.ModelRef(suite.model(), null, null));
+        List<String> cuts = model.profile().candidateCuts();
+        SuiteResults store = SuiteResults.open(results);
+        RuleBase rules = RuleBase.load(Home.rules());
+        Recommender recommender = new Recommender(rules);
+        Map<String, TrialKey> decided = new HashMap<>();
+        Map<String, Double> rulesSeconds = new HashMap<>();
+        SuiteRunner.Advisor advisorKey = profile -> decide(recommender, profile, decided, rulesSeconds);
+        w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
+        w.flush();
+        long t0 = System.nanoTime();
+        if (!reportOnly) {
+            SuiteRunner runner = new SuiteRunner(run, file, model, store, work.resolve("runs"), cache != null ? cache : Home.cache(), advisorKey);
+            for (SuiteSpec.Task t : tasks) {
+                for (long seed : useSeeds) {
+                    runner.run(t, seed, w);
+                }
+            }
+        }
+        SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
+        SuiteAnalysis.Policy advisor = (t, r) -> decide(recommender, r.profile(), decided, rulesSeconds);
+        String md = document(file, suite, run, tasks, a, advisor, cuts, rules.hash(), rulesSeconds, (System.nanoTime() - t0) / 6e10, report);
+        w.println(md);
+        if (report != null) {
+            AtomicFiles.writeString(report, md);
+            w.println("wrote " + report);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static TrialKey decide(Recommender rec, DatasetProfile p, Map<String, TrialKey> decided, Map<String, Double> secs) {
+        String id = p.dataset() + "|" + p.sampling().seed();
+        TrialKey k = decided.get(id);
+        if (k == null) {
+            long t0 = System.nanoTime();
+            Recommender.Request req = new Recommender.Request(p.dataset(), 10, 30, p.sampling().seed(), Map.of(), Map.of("command", "bench suite"));
+            k = TrialKey.of(rec.recommend(List.of(p), req).plan());
+            secs.put(id, (System.nanoTime() - t0) / 1e9);
+            decided.put(id, k);
+        }
+        return k;
+    }
+
+    private String document(Path file, SuiteSpec suite, SuiteSpec run, List<SuiteSpec.Task> tasks, SuiteAnalysis a, SuiteAnalysis.Policy advisor,
+                            List<String> cuts, String rulesHash, Map<String, Double> rulesSeconds, double minutes, Path report) throws Exception {
+        StringBuilder md = new StringBuilder("# Benchmark: does the advice beat every fixed policy? (task suite, issue 8)\n\n");
+        md.append("Command: `advisor bench suite").append(quick ? " --quick" : "").append(taskIds != null ? " --tasks " + String.join(",", taskIds) : "")
+                .append(seeds != null ? " --seeds " + seeds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("") : "")
+                .append(reportOnly ? " --report-only" : "").append("`  \n");
+        md.append("Date: ").append(LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))
+                .append("; this command ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.  \n");
+        md.append("Suite: ").append(Home.dir().relativize(file.toAbsolutePath().normalize())).append(" (sha256 ")
+                .append(Hashing.sha256(file).substring(0, 12)).append("), ").append(tasks.size()).append(" tasks x ").append(run.seeds().size())
+                .append(" seeds; rules hash ").append(rulesHash, 0, Math.min(12, rulesHash.length())).append("; ").append(a.runs().size())
+                .append(" complete runs").append(a.incomplete().isEmpty() ? "" : ", " + a.incomplete().size() + " incomplete (not scored): "
+                        + String.join(", ", a.incomplete().subList(0, Math.min(8, a.incomplete().size()))) + (a.incomplete().size() > 8 ? ", ..." : ""))
+                .append(".\n\n");
+        md.append("Procedure: docs/design/suite.md. Regret = the best test accuracy of every trial on a run (the oracle) minus the ")
+                .append("policy's, in points, averaged over seeds per task, then over tasks; intervals are 95% bootstrap over tasks. ")
+                .append("Every trial shares one recipe (Adam, head ").append(suite.recipe().headLr()).append(", backbone ")
+                .append(suite.recipe().backboneLr()).append(", batch ").append(suite.recipe().batch()).append(", patience ")
+                .append(suite.recipe().patience()).append(", the task's epoch cap): the suite judges the choice of strategy, cut and head.\n\n");
+        Map<String, SuiteAnalysis.Policy> pol = SuiteReport.policies(a, advisor, cuts);
+        for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
+            md.append("## ").append(split.equals(SuiteSpec.HELD_OUT) ? "Held-out tasks (set nothing)" : "Calibration tasks (set the thresholds)")
+                    .append("\n\n").append(SuiteReport.scores(a, pol, split)).append("\n");
+            md.append("Cost: ").append(SuiteReport.cost(a, rulesSeconds, split)).append(".\n\n");
+        }
+        if (report != null && !a.runs().isEmpty()) {
+            Path png = report.resolveSibling(report.getFileName().toString().replaceFirst("\\.md$", "") + "-heatmap.png");
+            HeatMap.write(SuiteReport.points(a, advisor), "Winning strategy by size x measured similarity (markers: the advisor's picks)", png);
+            md.append("## Where each strategy wins\n\n![heat map](").append(png.getFileName()).append(")\n\n");
+        }
+        md.append("## What the calibration tasks say, per cell\n\n").append(SuiteReport.calibrationCells(a, cuts)).append("\n");
+        md.append("## Per task\n\n").append(SuiteReport.perTask(a, advisor));
+        return md.toString();
+    }
+}

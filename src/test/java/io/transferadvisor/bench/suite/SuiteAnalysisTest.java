@@ -1,0 +1,103 @@
+package io.transferadvisor.bench.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.PlanFiles;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuiteAnalysisTest {
+    static final List<String> CUTS = List.of("b1_pool", "b2_pool", "b3_relu", "b4_relu", "fc1_relu");
+    static final TrialKey ALL = new TrialKey(Strategy.FINETUNE_ALL, null, 0, HeadType.SOFTMAX);
+    static final TrialKey LIN_TOP = new TrialKey(Strategy.LINEAR_FROZEN, "fc1_relu", 0, HeadType.SOFTMAX);
+
+    static SuiteSpec suite() {
+        var fams = Map.of("c", new SuiteSpec.Family(SuiteSpec.CALIBRATION, "new-labels", "c"),
+                "h", new SuiteSpec.Family(SuiteSpec.HELD_OUT, "new-labels", "h"));
+        var tasks = List.of(
+                new SuiteSpec.Task("cal-small", "c", "fashion", List.of("5", "6"), null, null, 10, 5, 0),
+                new SuiteSpec.Task("cal-large", "c", "fashion", List.of("5", "7"), null, null, 1000, 2, 0),
+                new SuiteSpec.Task("held", "h", "fashion", List.of("8", "9"), null, null, 10, 5, 0));
+        return new SuiteSpec(1, "fmnist-cnn", List.of(1L, 2L), 50, 0.1, new SuiteSpec.Recipe(0.01, 0.001, 16, 0, 5), fams, tasks, List.of());
+    }
+
+    static DatasetProfile profile(double similarity) {
+        DatasetProfile p = PlanFiles.readProfile(Path.of("src/test/resources/rules/fmnist-default.profile.json"));
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), similarity,
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+    }
+
+    /** Every oracle trial at `base`, FINETUNE_ALL at `all`, the top linear one at `lin`. */
+    static void record(SuiteResults r, SuiteSpec s, String task, long seed, double base, double all, double lin, double sim) {
+        SuiteSpec.Task t = s.task(task);
+        String h = SuiteTasks.identity(s, t);
+        r.append(new SuiteResults.TaskRun(task, seed, h, 10, 2, 100, 2.0, profile(sim)));
+        for (TrialKey k : TrialKey.oracle(CUTS)) {
+            double acc = k.equals(ALL) ? all : k.equals(LIN_TOP) ? lin : base;
+            r.append(new SuiteResults.Trial(task, seed, h, k.id(), acc, (int) Math.round(acc * 100), 100, 5, 10.0));
+        }
+    }
+
+    @Test
+    void regretIsTheOracleMinusThePickAveragedPerTaskThenOverTasks(@TempDir Path dir) {
+        SuiteSpec s = suite();
+        SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
+        record(r, s, "cal-small", 1, 0.70, 0.80, 0.60, 0.9);
+        record(r, s, "cal-small", 2, 0.70, 0.90, 0.60, 0.9);
+        record(r, s, "cal-large", 1, 0.70, 0.70, 0.72, 0.9);
+        record(r, s, "cal-large", 2, 0.70, 0.70, 0.74, 0.9);
+        record(r, s, "held", 1, 0.50, 0.60, 0.55, 0.3);
+        // held at seed 2 is missing: incomplete, not scored
+        SuiteAnalysis a = new SuiteAnalysis(s, r, CUTS, s.tasks());
+        assertThat(a.incomplete()).containsExactly("held s2");
+        assertThat(a.runs(SuiteSpec.CALIBRATION)).hasSize(4);
+
+        SuiteAnalysis.Score all = a.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION);
+        // cal-small: 0, 0; cal-large: 2, 4 -> per task 0 and 3 -> mean 1.5
+        assertThat(all.meanRegret()).isCloseTo(1.5, within(1e-9));
+        assertThat(all.worstTask()).isCloseTo(3.0, within(1e-9));
+        assertThat(all.worstTaskId()).isEqualTo("cal-large");
+        assertThat(all.worstRun()).isCloseTo(4.0, within(1e-9));
+        assertThat(all.within1()).isCloseTo(0.5, within(1e-9));
+        assertThat(all.low()).isLessThanOrEqualTo(all.meanRegret());
+        assertThat(all.high()).isGreaterThanOrEqualTo(all.meanRegret());
+
+        SuiteAnalysis.Score lin = a.score("lin", SuiteAnalysis.always(LIN_TOP), SuiteSpec.CALIBRATION);
+        // cal-small: 20, 30 -> 25; cal-large: 0, 0 -> 0; mean 12.5
+        assertThat(lin.meanRegret()).isCloseTo(12.5, within(1e-9));
+        assertThat(a.bestFixedOnCalibration(CUTS)).isEqualTo(ALL);
+
+        SuiteAnalysis.Score held = a.score("all", SuiteAnalysis.always(ALL), SuiteSpec.HELD_OUT);
+        assertThat(held.runs()).isEqualTo(1);
+        assertThat(held.meanRegret()).isCloseTo(0.0, within(1e-9));
+    }
+
+    @Test
+    void theTextbookMatrixUsesSizeAndMeasuredSimilarity(@TempDir Path dir) {
+        SuiteSpec s = suite();
+        SuiteAnalysis.Policy tb = SuiteAnalysis.textbook(CUTS);
+        SuiteResults.TaskRun similar = new SuiteResults.TaskRun("x", 1, "h", 1, 1, 1, 0, profile(0.9));
+        SuiteResults.TaskRun far = new SuiteResults.TaskRun("x", 1, "h", 1, 1, 1, 0, profile(0.3));
+        assertThat(tb.apply(s.task("cal-small"), similar)).isEqualTo(LIN_TOP);
+        assertThat(tb.apply(s.task("cal-small"), far).cut()).isEqualTo("b2_pool");
+        assertThat(tb.apply(s.task("cal-large"), similar)).isEqualTo(new TrialKey(Strategy.FINETUNE_ABOVE, "b4_relu", 0, HeadType.SOFTMAX));
+        assertThat(tb.apply(s.task("cal-large"), far)).isEqualTo(ALL);
+    }
+
+    @Test
+    void trialKeysRoundTripAndLinearEarlierIsLinearFrozen() {
+        for (TrialKey k : TrialKey.oracle(CUTS)) {
+            assertThat(TrialKey.parse(k.id())).isEqualTo(k);
+        }
+        assertThat(new TrialKey(Strategy.LINEAR_EARLIER, "b2_pool", 0, HeadType.SVM))
+                .isEqualTo(new TrialKey(Strategy.LINEAR_FROZEN, "b2_pool", 0, HeadType.SVM));
+        assertThat(TrialKey.oracle(CUTS)).hasSize(10 + 4 + 4 + 2);
+    }
+}

@@ -1,0 +1,66 @@
+package io.transferadvisor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `advisor bench suite`: the --quick harness end to end (CI runs it), resume, and bad input. */
+class BenchSuiteCliTest {
+    @Test
+    void quickRunsScoresAndResumesWithoutTrainingAgain(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("results.jsonl");
+        Path md = dir.resolve("quick.md");
+        CliTestSupport.Result r = CliTestSupport.run("bench", "suite", "--quick", "--results", results.toString(), "-o", md.toString(),
+                "--cache", dir.resolve("cache").toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(0);
+        String report = Files.readString(md);
+        assertThat(report).contains("3 tasks x 1 seeds").contains("3 complete runs").contains("## Held-out tasks").contains("## Calibration tasks")
+                .contains("| **the advisor** |").contains("textbook matrix").contains("best fixed on calibration")
+                .contains("![heat map](quick-heatmap.png)");
+        assertThat(Files.size(dir.resolve("quick-heatmap.png"))).isGreaterThan(10_000);
+        // every regret in the tables is a number of points between 0 and 100
+        Matcher m = Pattern.compile("\\| ([0-9.]+) \\| ([0-9.]+)-([0-9.]+) \\|").matcher(report);
+        int rows = 0;
+        while (m.find()) {
+            double mean = Double.parseDouble(m.group(1));
+            assertThat(mean).isBetween(0.0, 100.0);
+            rows++;
+        }
+        assertThat(rows).isGreaterThanOrEqualTo(20);
+        long lines = Files.readAllLines(results).size();
+        // 3 tasks x (1 probe + 20 oracle trials), plus the advisor's pick where it is outside the oracle set
+        assertThat(lines).isGreaterThanOrEqualTo(63);
+
+        CliTestSupport.Result again = CliTestSupport.run("bench", "suite", "--quick", "--results", results.toString(), "-o", md.toString(),
+                "--cache", dir.resolve("cache").toString());
+        assertThat(again.exitCode()).isEqualTo(0);
+        assertThat(again.out()).doesNotContain("probed in").doesNotContain(" epochs ");
+        assertThat(Files.readAllLines(results)).hasSize((int) lines);
+        assertThat(Files.readString(md)).contains("3 complete runs");
+    }
+
+    @Test
+    void badInputIsAOneLineErrorWithItsExitCode(@TempDir Path dir) throws Exception {
+        CliTestSupport.Result task = CliTestSupport.run("bench", "suite", "--tasks", "new-5cls-5", "--report-only", "--results", dir.resolve("r").toString());
+        assertThat(task.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(task.err()).contains("--tasks new-5cls-5").contains("new-5cls-4");
+        CliTestSupport.Result seed = CliTestSupport.run("bench", "suite", "--seeds", "7", "--report-only", "--results", dir.resolve("r").toString());
+        assertThat(seed.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(seed.err()).contains("--seeds 7");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "version: 1\nmodel: fmnist-cnn\n");
+        CliTestSupport.Result suite = CliTestSupport.run("bench", "suite", "--suite", bad.toString(), "--report-only", "--results", dir.resolve("r").toString());
+        assertThat(suite.exitCode()).isEqualTo(ExitCodes.BAD_DATASET);
+        assertThat(suite.err()).contains(bad.toString()).contains("required");
+        Path notOurs = dir.resolve("notes.md");
+        Files.writeString(notOurs, "# notes\n");
+        CliTestSupport.Result res = CliTestSupport.run("bench", "suite", "--report-only", "--results", notOurs.toString(), "-o", dir.resolve("o.md").toString());
+        assertThat(res.exitCode()).isEqualTo(ExitCodes.BAD_DATASET);
+        assertThat(Files.readString(notOurs)).isEqualTo("# notes\n");
+    }
+}
