@@ -52,6 +52,10 @@ public final class SuiteTasks {
         int nTest = task.test(suite);
         List<Font> fonts = "glyphs".equals(task.source())
                 ? Glyphs.load(Glyphs.pool(Glyphs.fontFiles(), task.fonts()), String.join("", task.classes())) : List.of();
+        if ("glyphs".equals(task.source()) && fonts.isEmpty()) {
+            throw new DatasetException("suite task " + task.id() + ": no installed font in pool " + task.fonts() + " can render "
+                    + task.classes() + "; install the suite's font packages with scripts/install-deps --test");
+        }
         for (int c = 0; c < nClasses; c++) {
             List<float[]> labelled = draw(task, c, task.perClass(), false, rnd, fonts);
             List<float[]> test = draw(task, c, nTest, true, rnd, fonts);
