@@ -126,8 +126,20 @@ public final class AuditText {
             List<String> ins = f.inserted().stream().map(AuditText::fact).toList();
             out.add(String.format(Locale.ROOT, "  %3d. %s [%s]%s", f.seq(), f.rule(), f.file(), ins.isEmpty() ? "" : " -> " + String.join("; ", ins)));
             out.add("       why:  " + f.rationale());
-            if (!f.conditions().isEmpty()) {
-                out.add("       when: " + String.join(" and ", f.conditions()));
+            List<String> conds = new ArrayList<>();
+            List<String> named = new ArrayList<>();
+            for (String c : f.conditions()) {
+                if (c.startsWith("Threshold(")) {
+                    named.addAll(Thresholds.used(c));
+                } else {
+                    conds.add(Explanation.withValues(c, f.evidence()));
+                }
+            }
+            if (!conds.isEmpty()) {
+                out.add("       when: " + String.join(" and ", conds));
+            }
+            if (!named.isEmpty()) {
+                out.add("       thresholds: " + String.join(", ", named) + " (rules/" + Thresholds.FILE + ")");
             }
             if (!f.evidence().isEmpty()) {
                 List<String> ev = new ArrayList<>();

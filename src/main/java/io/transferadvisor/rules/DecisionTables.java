@@ -35,7 +35,7 @@ public final class DecisionTables {
 
     /** A file that looks like a table but is not named so Drools reads it: the message, else null. */
     static String misnamed(String name) {
-        if (isTable(name)) {
+        if (isTable(name) || name.equals(Thresholds.FILE)) {
             return null;
         }
         for (String ext : List.of(".csv", ".xlsx", ".xls")) {

@@ -334,12 +334,26 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         List<String> parts = new ArrayList<>();
         for (String c : f.conditions()) {
             int open = c.indexOf('(');
+            if (c.startsWith("Threshold(")) {
+                continue; // its value is substituted where the rule compares against it, below
+            }
             if (open > 0 && c.endsWith(")") && c.length() > open + 2) {
-                parts.add(c.substring(open + 1, c.length() - 1));
+                parts.add(withValues(c.substring(open + 1, c.length() - 1), f.evidence()));
             }
         }
         String text = parts.isEmpty() ? f.rule() : f.rule() + ": " + String.join("; ", parts);
         return text.replaceAll("(\\d)\\.0(?!\\d)", "$1");
+    }
+
+    /** "trainPerClass < $small" with the bound threshold's value: "trainPerClass < 20". */
+    static String withValues(String condition, Map<String, Object> evidence) {
+        String out = condition;
+        for (Map.Entry<String, Object> e : evidence.entrySet()) {
+            if (e.getKey().startsWith("$") && e.getValue() instanceof Number) {
+                out = out.replaceAll(java.util.regex.Pattern.quote(e.getKey()) + "(?![A-Za-z0-9_])", java.util.regex.Matcher.quoteReplacement(num(e.getValue())));
+            }
+        }
+        return out;
     }
 
     /** The rationale's first sentence: the rule's idea without its calibration numbers. */

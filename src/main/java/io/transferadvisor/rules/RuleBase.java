@@ -2,6 +2,7 @@ package io.transferadvisor.rules;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,19 +76,34 @@ public final class RuleBase {
     private final Map<String, RuleInfo> byName;
     /** Wall-clock limit of one {@link #evaluate} (RuleTimer). */
     private final Duration timeout;
+    /** rules/thresholds.csv, inserted into every session before the caller's facts. */
+    private final List<Thresholds.Row> thresholds;
 
-    private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName, Duration timeout) {
+    private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName, Duration timeout,
+                     List<Thresholds.Row> thresholds) {
         this.dir = dir;
         this.kieBase = kieBase;
         this.hash = hash;
         this.files = files;
         this.byName = byName;
         this.timeout = timeout;
+        this.thresholds = thresholds;
     }
 
     /** The same rules with another evaluation time limit (tests). */
     RuleBase withTimeout(Duration limit) {
-        return new RuleBase(dir, kieBase, hash, files, byName, limit);
+        return new RuleBase(dir, kieBase, hash, files, byName, limit, thresholds);
+    }
+
+    /** The named thresholds the rules compare against (rules/thresholds.csv), in file order. */
+    public List<Thresholds.Row> thresholds() {
+        return thresholds;
+    }
+
+    /** The value of a named threshold; a RulesException naming the table when there is none. */
+    public double threshold(String name) {
+        return thresholds.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new RulesException(Thresholds.FILE + ": no threshold named " + name)).value();
     }
 
     public Path dir() {
@@ -137,6 +153,8 @@ public final class RuleBase {
             return null;
         });
         List<String> names = ruleFiles.stream().map(RuleFiles.RuleFile::name).toList();
+        List<Thresholds.Row> thresholds = Thresholds.read(abs);
+        checkThresholdUse(ruleFiles, thresholds);
         // The sandbox runs before anything is compiled (compiling evaluates annotations), on a worker
         // thread while Drools starts up and the decision tables are generated: its parser warm-up is
         // then off the critical path of a cold `recommend`.
@@ -227,15 +245,50 @@ public final class RuleBase {
         infos.values().stream()
                 .sorted(java.util.Comparator.comparingInt((RuleInfo i) -> names.indexOf(i.file())).thenComparing(RuleInfo::id))
                 .forEach(i -> ordered.put(i.name(), i));
-        return new RuleBase(abs, kb, RuleFiles.hash(ruleFiles), names, Collections.unmodifiableMap(ordered), timeout);
+        return new RuleBase(abs, kb, RuleFiles.hash(withTable(abs, ruleFiles)), names, Collections.unmodifiableMap(ordered), timeout, thresholds);
+    }
+
+    /** The rule files plus the thresholds table, for the rules hash: changing a threshold changes the rules. */
+    private static List<RuleFiles.RuleFile> withTable(Path abs, List<RuleFiles.RuleFile> ruleFiles) {
+        Path t = abs.resolve(Thresholds.FILE);
+        if (!Files.isRegularFile(t)) {
+            return ruleFiles;
+        }
+        List<RuleFiles.RuleFile> all = new ArrayList<>(ruleFiles);
+        try {
+            all.add(new RuleFiles.RuleFile(Thresholds.FILE, Files.readAllBytes(t)));
+        } catch (java.io.IOException e) {
+            throw new RulesException(Thresholds.FILE + ":1: cannot read: " + e.getMessage(), e);
+        }
+        return all;
+    }
+
+    /** Every threshold a rule names is in the table (that every row is used is ThresholdsTest's, on the shipped rules). */
+    private static void checkThresholdUse(List<RuleFiles.RuleFile> ruleFiles, List<Thresholds.Row> thresholds) {
+        java.util.Set<String> defined = new java.util.LinkedHashSet<>();
+        thresholds.forEach(t -> defined.add(t.name()));
+        for (RuleFiles.RuleFile f : ruleFiles) {
+            String text = new String(f.bytes(), StandardCharsets.UTF_8);
+            for (String n : Thresholds.used(text)) {
+                if (!defined.contains(n)) {
+                    throw new RulesException(f.name() + ": compares against threshold \"" + n + "\", which " + Thresholds.FILE
+                            + " does not define" + io.transferadvisor.util.Suggest.didYouMean(n, defined) + "; add a row for it");
+                }
+            }
+        }
     }
 
     /**
      * A bare session over the compiled rules, for tests that drive the engine step by step
-     * (insert, modify, retract observed facts and watch truth maintenance follow). The caller disposes it.
+     * (insert, modify, retract observed facts and watch truth maintenance follow), with the thresholds
+     * already inserted. The caller disposes it.
      */
     KieSession newSession() {
-        return kieBase.newKieSession();
+        KieSession session = kieBase.newKieSession();
+        for (Thresholds.Row t : thresholds) {
+            session.insert(t.fact()); // part of the rule base, like in evaluate()
+        }
+        return session;
     }
 
     /**
@@ -288,6 +341,9 @@ public final class RuleBase {
                     pending.clear();
                 }
             });
+            for (Thresholds.Row t : thresholds) {
+                session.insert(t.fact());
+            }
             for (Object f : facts) {
                 session.insert(f);
             }

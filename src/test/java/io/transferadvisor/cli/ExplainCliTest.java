@@ -23,7 +23,7 @@ class ExplainCliTest {
         assertThat(r.out()).contains("note: fc1_relu is both LowShiftLayer", "not from your data", "values changed after a rule set them:",
                 "max epochs 60 (schedule-small) -> 30: capped by the dataset's budget.max_epochs = 30");
         assertThat(r.out()).contains("observed facts (fmnist-cnn):", "LayerFacts(layer=b3_relu", "derived facts:", "SizeClass(level=SMALL",
-                "rules fired, in order:", "why:", "when: DataFacts(", "evidence:", "alternatives rejected:",
+                "rules fired, in order:", "why:", "when: DataFacts(", "thresholds: size.small.perClass, size.medium.perClass", "evidence:", "alternatives rejected:",
                 "FROM_SCRATCH - by reject-from-scratch-not-large", "what would change the decision:", "main reasons (your numbers");
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000", "--what-if", "similarity=0.3");
         assertThat(w.exitCode()).as(w.err()).isZero();
@@ -91,9 +91,8 @@ class ExplainCliTest {
                 Files.copy(p, rules.resolve(p.getFileName()));
             }
         }
-        Path derive = rules.resolve("derive.drl");
-        Files.writeString(derive, Files.readString(derive).replace("trainPerClass < 20,", "trainPerClass < 50,")
-                .replace("trainPerClass >= 20,", "trainPerClass >= 50,"));
+        Path table = rules.resolve(io.transferadvisor.rules.Thresholds.FILE);
+        Files.writeString(table, Files.readString(table).replace("size.small.perClass,20,", "size.small.perClass,50,"));
         assertThat(recommend(b, "--force", "--rules", rules.toString()).exitCode()).isZero();
         var d = CliTestSupport.run("explain", "--diff", a.toString(), b.toString());
         assertThat(d.exitCode()).as(d.err()).isZero();

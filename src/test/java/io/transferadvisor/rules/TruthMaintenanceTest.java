@@ -47,6 +47,7 @@ class TruthMaintenanceTest {
     @Test
     void derivedFactsFollowTheObservedFacts(@TempDir Path dir) throws Exception {
         Files.copy(Path.of("rules", "derive.drl"), dir.resolve("derive.drl"));
+        Files.copy(Path.of("rules", Thresholds.FILE), dir.resolve(Thresholds.FILE));
         Files.writeString(dir.resolve("control.drl"), CONTROL);
         RuleBase base = RuleBase.load(dir);
         // small (100 per class), similar (0.72; layer similarities 0.97, 0.87, 0.77, 0.67, 0.57), rising
