@@ -166,7 +166,7 @@ public final class PlanBench {
     }
 
     /** The level of a derived fact (SizeClass, SimilarityClass) in the first model's trace, or null. */
-    static String derived(Audit audit, String type) {
+    public static String derived(Audit audit, String type) {
         if (audit.traces().isEmpty()) {
             return null;
         }

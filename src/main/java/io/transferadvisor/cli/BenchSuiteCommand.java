@@ -61,6 +61,9 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--report-only", description = "Train nothing: score what the results hold with the current rules.")
     boolean reportOnly;
 
+    @Option(names = "--rules", paramLabel = "DIR", description = "Rule folder to judge (default rules/ under the advisor home).")
+    Path rulesDir;
+
     @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
     Path cache;
 
@@ -99,7 +102,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         SourceModel model = ModelRegistry.resolve(new DatasetSpec.ModelRef(suite.model(), null, null));
         List<String> cuts = model.profile().candidateCuts();
         SuiteResults store = SuiteResults.open(results);
-        RuleBase rules = RuleBase.load(Home.rules());
+        RuleBase rules = RuleBase.load(rulesDir != null ? rulesDir : Home.rules());
         Recommender recommender = new Recommender(rules);
         Map<String, TrialKey> decided = new HashMap<>();
         Map<String, Double> rulesSeconds = new HashMap<>();
@@ -126,15 +129,21 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static TrialKey decide(Recommender rec, DatasetProfile p, Map<String, TrialKey> decided, Map<String, Double> secs) {
+    /** The rules' size x similarity cell of each decided run ("TINY x MEDIUM"), filled by decide(). */
+    private final Map<String, String> cells = new HashMap<>();
+
+    private TrialKey decide(Recommender rec, DatasetProfile p, Map<String, TrialKey> decided, Map<String, Double> secs) {
         String id = p.dataset() + "|" + p.sampling().seed();
         TrialKey k = decided.get(id);
         if (k == null) {
             long t0 = System.nanoTime();
             Recommender.Request req = new Recommender.Request(p.dataset(), 10, 30, p.sampling().seed(), Map.of(), Map.of("command", "bench suite"));
-            k = TrialKey.of(rec.recommend(List.of(p), req).plan());
+            Recommender.Recommendation r = rec.recommend(List.of(p), req);
+            k = TrialKey.of(r.plan());
             secs.put(id, (System.nanoTime() - t0) / 1e9);
             decided.put(id, k);
+            cells.put(id, io.transferadvisor.bench.PlanBench.derived(r.audit(), "SizeClass") + " x "
+                    + io.transferadvisor.bench.PlanBench.derived(r.audit(), "SimilarityClass"));
         }
         return k;
     }
@@ -144,7 +153,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         StringBuilder md = new StringBuilder("# Benchmark: does the advice beat every fixed policy? (task suite, issue 8)\n\n");
         md.append("Command: `advisor bench suite").append(quick ? " --quick" : "").append(taskIds != null ? " --tasks " + String.join(",", taskIds) : "")
                 .append(seeds != null ? " --seeds " + seeds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("") : "")
-                .append(reportOnly ? " --report-only" : "").append("`  \n");
+                .append(reportOnly ? " --report-only" : "").append(rulesDir != null ? " --rules " + rulesDir : "").append("`  \n");
         md.append("Date: ").append(LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))
                 .append("; this command ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.  \n");
@@ -170,7 +179,10 @@ public final class BenchSuiteCommand implements Callable<Integer> {
             HeatMap.write(SuiteReport.points(a, advisor), "Winning strategy by size x measured similarity (markers: the advisor's picks)", png);
             md.append("## Where each strategy wins\n\n![heat map](").append(png.getFileName()).append(")\n\n");
         }
-        md.append("## What the calibration tasks say, per cell\n\n").append(SuiteReport.calibrationCells(a, cuts)).append("\n");
+        md.append("## What the calibration tasks say, per cell\n\n").append(SuiteReport.calibrationCells(a, cuts, r -> {
+            advisor.apply(r.task(), r.taskRun());
+            return cells.getOrDefault(r.taskRun().profile().dataset() + "|" + r.taskRun().profile().sampling().seed(), "?");
+        })).append("\n");
         md.append("## Per task\n\n").append(SuiteReport.perTask(a, advisor));
         return md.toString();
     }

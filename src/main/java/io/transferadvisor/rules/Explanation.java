@@ -28,7 +28,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
                           List<String> alternatives, List<String> notes) {
 
     /** Where the thresholds were calibrated (the project's own benchmark runs, not the user's data). */
-    public static final String CALIBRATION = "docs/benchmarks/plans.md";
+    public static final String CALIBRATION = "docs/benchmarks/suite.md";
 
     public Explanation {
         reasons = List.copyOf(reasons);

@@ -37,9 +37,11 @@ public final class RuleCheck {
      * @param strategies   how often each strategy was chosen
      * @param rules        number of rules
      * @param seconds      wall time of the check
+     * @param notes        strategies the grid never chooses but specific rules reject with a reason (the
+     *                     measurements can retire a strategy: issue 8), and the rules kept for them
      */
     public record Report(int points, List<String> failures, List<String> neverFired, Map<Strategy, Integer> strategies,
-                         int rules, double seconds) {
+                         int rules, double seconds, List<String> notes) {
         public boolean ok() {
             return failures.isEmpty() && neverFired.isEmpty();
         }
@@ -54,6 +56,7 @@ public final class RuleCheck {
         Set<String> fired = new TreeSet<>();
         List<String> failures = new ArrayList<>();
         Map<Strategy, Integer> counts = new EnumMap<>(Strategy.class);
+        Map<Strategy, Set<String>> rejectedBy = new EnumMap<>(Strategy.class);
         List<Point> points = grid(layers, parameters);
         for (Point pt : points) {
             Recommender.Request req = Recommender.Request.defaults("grid.yaml");
@@ -71,24 +74,78 @@ public final class RuleCheck {
                 failures.addAll(checkRun(pt.label(), r));
             }
             d.selection().firings().forEach(f -> fired.add(f.rule().id()));
+            for (Recommender.ModelRun r : d.runs()) {
+                for (RuleBase.RawFiring f : r.evaluation().firings()) {
+                    if (!f.rule().id().equals(GENERIC_REJECTION)) {
+                        for (Object o : f.inserted()) {
+                            if (o instanceof Rejected x) {
+                                rejectedBy.computeIfAbsent(x.strategy(), k -> new TreeSet<>()).add(f.rule().id());
+                            }
+                        }
+                    }
+                }
+            }
             Plan plan = d.plan();
             counts.merge(plan.strategy(), 1, Integer::sum);
             if (plan.strategy() == Strategy.ENSEMBLE && pt.profiles().size() < 2) {
                 failures.add(pt.label() + ": ENSEMBLE chosen with one model");
             }
         }
+        List<String> notes = new ArrayList<>();
+        Set<Strategy> retired = EnumSet.noneOf(Strategy.class);
         for (Strategy s : Strategy.values()) {
-            if (!counts.containsKey(s)) {
-                failures.add("strategy " + s + " is never chosen on the grid: no rule (or matrix cell) selects it");
+            if (counts.containsKey(s)) {
+                continue;
+            }
+            Set<String> why = rejectedBy.getOrDefault(s, Set.of());
+            if (why.isEmpty()) {
+                failures.add("strategy " + s + " is never chosen on the grid: no rule (or matrix cell) selects it, and no specific rule says why");
+            } else {
+                retired.add(s);
+                notes.add("strategy " + s + " is never chosen on the grid; rejected with a reason by " + String.join(", ", why));
             }
         }
         List<String> never = new ArrayList<>();
         for (RuleBase.RuleInfo r : rules.rules()) {
-            if (!fired.contains(r.id())) {
+            if (fired.contains(r.id())) {
+                continue;
+            }
+            Strategy only = onlyFor(r, retired);
+            if (only != null) {
+                notes.add("rule " + r.id() + " (" + r.file() + ") serves only " + only + ", which the grid never chooses; kept for a matrix that does");
+            } else {
                 never.add(r.id() + " (" + r.file() + ")");
             }
         }
-        return new Report(points.size(), failures, never, counts, rules.rules().size(), (System.nanoTime() - t0) / 1e9);
+        return new Report(points.size(), failures, never, counts, rules.rules().size(), (System.nanoTime() - t0) / 1e9, notes);
+    }
+
+    /** The rule that rejects every alternative by naming the matrix cell: not a reason specific to a strategy. */
+    static final String GENERIC_REJECTION = "reject-by-matrix";
+
+    /**
+     * The retired strategy a rule's conditions require, or null: a condition
+     * {@code StrategyChoice(strategy == Strategy.X || strategy == Strategy.Y)} whose strategies are all retired.
+     */
+    static Strategy onlyFor(RuleBase.RuleInfo r, Set<Strategy> retired) {
+        java.util.regex.Pattern one = java.util.regex.Pattern.compile("strategy == Strategy\\.([A-Z_]+)");
+        for (String c : r.conditions()) {
+            String t = c.trim();
+            if (!t.startsWith("StrategyChoice(") || !t.endsWith(")")) {
+                continue;
+            }
+            String inner = t.substring("StrategyChoice(".length(), t.length() - 1);
+            List<Strategy> named = new ArrayList<>();
+            for (String part : inner.split("\\|\\|")) {
+                java.util.regex.Matcher m = one.matcher(part.trim());
+                if (!m.matches()) {
+                    return null;
+                }
+                named.add(Strategy.valueOf(m.group(1)));
+            }
+            return !named.isEmpty() && retired.containsAll(named) ? named.get(0) : null;
+        }
+        return null;
     }
 
     static List<String> checkRun(String label, Recommender.ModelRun r) {
@@ -235,6 +292,7 @@ public final class RuleCheck {
         if (!r.neverFired().isEmpty()) {
             out.add(r.neverFired().size() + " rule(s) never fired on the grid: " + String.join(", ", r.neverFired()));
         }
+        r.notes().forEach(n -> out.add("note: " + n));
         out.add(r.ok() ? "rules check: OK" : "rules check: FAILED");
         return out;
     }

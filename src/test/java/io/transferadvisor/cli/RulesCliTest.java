@@ -27,7 +27,7 @@ class RulesCliTest {
         assertThat(dir.resolve("plan.audit.json")).exists();
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. SMALL data: 36 training images per class",
-                "  4. so FINETUNE_ABOVE, not LINEAR_FROZEN (matrix-small-high): ", "[guard-small-similar-new-labels: priority 2 > 1]", "  5. cut at b2_pool", "[cutoff-new-labels-below-competitive]",
+                "  4. so FINETUNE_ABOVE: ", "[matrix-small-high]", "  5. cut at b2_pool", "[cutoff-new-labels-below-competitive]",
                 "would change: with 200 or more training images per class (now 36; 3,887 labelled images in all");
         var again = recommend(plan);
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);

@@ -15,14 +15,15 @@ class MatrixRulesTest {
 
     @ParameterizedTest(name = "{0} per class, similarity {1} -> {3} {4}")
     @CsvSource({
-        "10,   0.9, matrix-tiny-high,     LINEAR_FROZEN,  SVM,     0",
-        "10,   0.6, matrix-tiny-medium,   LINEAR_EARLIER, SVM,     0",
-        "10,   0.2, matrix-tiny-low,      LINEAR_EARLIER, SVM,     0",
-        "100,  0.9, matrix-small-high,    LINEAR_FROZEN,  SOFTMAX, 0",
+        // TINY x HIGH/MEDIUM and SMALL x HIGH: the textbook's linear classifiers, changed by the suite's calibration (issue 8)
+        "10,   0.9, matrix-tiny-high,     FINETUNE_ABOVE, SOFTMAX, 0",
+        "10,   0.6, matrix-tiny-medium,   FINETUNE_ABOVE, SOFTMAX, 0",
+        "10,   0.2, matrix-tiny-low,      FINETUNE_ABOVE, SOFTMAX, 0",  // unmeasured: the best fixed policy on calibration
+        "100,  0.9, matrix-small-high,    FINETUNE_ABOVE, SOFTMAX, 0",
         "100,  0.6, matrix-small-medium,  FINETUNE_ALL,   SOFTMAX, 0",  // calibrated: docs/benchmarks/plans.md inverted/glyphs
         "20,   0.6, matrix-small-medium,  FINETUNE_ALL,   SOFTMAX, 0",
-        "19,   0.6, matrix-tiny-medium,   LINEAR_EARLIER, SVM,     0",  // TINY keeps frozen features
-        "100,  0.2, matrix-small-low,     TRUNCATE_GROW,  SOFTMAX, 1",
+        "19,   0.6, matrix-tiny-medium,   FINETUNE_ABOVE, SOFTMAX, 0",
+        "100,  0.2, matrix-small-low,     FINETUNE_ABOVE, SOFTMAX, 0",  // unmeasured: the best fixed policy on calibration
         "400,  0.9, matrix-medium-high,   FINETUNE_ABOVE, SOFTMAX, 0",
         "400,  0.6, matrix-medium-medium, FINETUNE_ABOVE, SOFTMAX, 0",
         "400,  0.2, matrix-medium-low,    FINETUNE_ALL,   SOFTMAX, 0",

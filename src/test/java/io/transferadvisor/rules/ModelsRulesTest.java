@@ -20,7 +20,7 @@ class ModelsRulesTest {
         assertThat(d.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(d.plan().models()).containsExactly("a", "b");
         assertThat(d.plan().ensembleMembers()).extracting(p -> p.models().get(0)).containsExactly("a", "b");
-        assertThat(d.plan().ensembleMembers()).allSatisfy(p -> assertThat(p.strategy()).isEqualTo(Strategy.LINEAR_FROZEN));
+        assertThat(d.plan().ensembleMembers()).allSatisfy(p -> assertThat(p.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE));
         assertThat(fired(d)).contains("models-ensemble", "models-ensemble-member", "models-reject-outscored");
         assertThat(d.selection().all(RejectedModel.class)).extracting(RejectedModel::model).containsExactly("c");
     }
@@ -29,7 +29,7 @@ class ModelsRulesTest {
     void aClearWinnerIsUsedAlone() {
         var d = decide(profile().model("a").perClass(100).similarity(0.9).accuracyOffset(-0.2).build(),
                 profile().model("b").perClass(100).similarity(0.9).build());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.LINEAR_FROZEN);
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(d.plan().models()).containsExactly("b");
         assertThat(fired(d)).contains("models-pick-best").doesNotContain("models-ensemble");
     }

@@ -23,6 +23,44 @@ final class RuleTesting {
         return base;
     }
 
+    private static RuleBase textbook;
+
+    /**
+     * The shipped rules with the textbook's linear cells put back (TINY x HIGH: LINEAR_FROZEN SVM,
+     * TINY x MEDIUM and TINY x LOW: LINEAR_EARLIER SVM, SMALL x HIGH: LINEAR_FROZEN softmax, SMALL x LOW:
+     * TRUNCATE_GROW +1), which the suite's
+     * calibration changed to fine-tuning: for tests of the linear mechanics (the linear cut, its
+     * hyperparameters, its rejections) that the shipped matrix no longer reaches.
+     */
+    static synchronized RuleBase textbookRules() {
+        if (textbook == null) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("textbook-rules");
+                try (var s = java.nio.file.Files.list(Path.of("rules"))) {
+                    for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(".drl.xlsx")).toList()) {
+                        java.nio.file.Files.copy(p, dir.resolve(p.getFileName()));
+                    }
+                }
+                Path csv = dir.resolve("matrix.drl.csv");
+                String text = java.nio.file.Files.readString(csv)
+                        .replaceFirst("(matrix-tiny-high,TINY,HIGH,)\"[^\"]*\"", "$1\"LINEAR_FROZEN,SVM,0\"")
+                        .replaceFirst("(matrix-tiny-medium,TINY,MEDIUM,)\"[^\"]*\"", "$1\"LINEAR_EARLIER,SVM,0\"")
+                        .replaceFirst("(matrix-small-high,SMALL,HIGH,)\"[^\"]*\"", "$1\"LINEAR_FROZEN,SOFTMAX,0\"")
+                        .replaceFirst("(matrix-tiny-low,TINY,LOW,)\"[^\"]*\"", "$1\"LINEAR_EARLIER,SVM,0\"")
+                        .replaceFirst("(matrix-small-low,SMALL,LOW,)\"[^\"]*\"", "$1\"TRUNCATE_GROW,SOFTMAX,1\"");
+                java.nio.file.Files.writeString(csv, text);
+                textbook = RuleBase.load(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return textbook;
+    }
+
+    static Recommender.Decision decideTextbook(DatasetProfile... profiles) {
+        return new Recommender(textbookRules()).decide(List.of(profiles), Recommender.Request.defaults("dataset.yaml"));
+    }
+
     static Recommender recommender() {
         return new Recommender(rules());
     }

@@ -113,15 +113,16 @@ public final class SuiteReport {
     }
 
     /**
-     * The calibration evidence: per size bin x similarity bin, every fixed trial's mean regret over
-     * the calibration runs in the cell, best first (top 3). This is what the rules' matrix is set from.
+     * The calibration evidence: per cell of the rules' own size x similarity classes (as the current
+     * thresholds draw them), every fixed trial's mean regret over the calibration runs in the cell,
+     * best first (top 5), and the tasks in it. This is what the rules' matrix is set from.
      */
-    public static String calibrationCells(SuiteAnalysis a, List<String> cuts) {
+    public static String calibrationCells(SuiteAnalysis a, List<String> cuts, java.util.function.Function<Run, String> cellOf) {
         Map<String, List<Run>> cells = new TreeMap<>();
         for (Run r : a.runs(SuiteSpec.CALIBRATION)) {
-            cells.computeIfAbsent(HeatMapBins.cell(r.task().perClass(), r.taskRun().profile().similarity()), k -> new ArrayList<>()).add(r);
+            cells.computeIfAbsent(cellOf.apply(r), k -> new ArrayList<>()).add(r);
         }
-        StringBuilder md = new StringBuilder("| size bin | similarity bin | runs | best three fixed trials (mean regret, pts) |\n|---|---|---:|---|\n");
+        StringBuilder md = new StringBuilder("| rules' cell (size x similarity) | runs | tasks | best five fixed trials (mean regret, pts) |\n|---|---:|---|---|\n");
         for (var e : cells.entrySet()) {
             List<Run> rs = e.getValue();
             List<Map.Entry<TrialKey, Double>> ranked = new ArrayList<>();
@@ -130,11 +131,11 @@ public final class SuiteReport {
             }
             ranked.sort(Comparator.comparingDouble(Map.Entry::getValue));
             List<String> top = new ArrayList<>();
-            for (int i = 0; i < Math.min(3, ranked.size()); i++) {
+            for (int i = 0; i < Math.min(5, ranked.size()); i++) {
                 top.add(String.format(Locale.ROOT, "%s %.1f", ranked.get(i).getKey().label(), ranked.get(i).getValue()));
             }
-            String[] parts = e.getKey().split("\\|");
-            md.append("| ").append(parts[0]).append(" | ").append(parts[1]).append(" | ").append(rs.size()).append(" | ")
+            List<String> tasks = rs.stream().map(r -> r.task().id()).distinct().toList();
+            md.append("| ").append(e.getKey()).append(" | ").append(rs.size()).append(" | ").append(String.join(", ", tasks)).append(" | ")
                     .append(String.join("; ", top)).append(" |\n");
         }
         return md.toString();
