@@ -33,9 +33,10 @@ import picocli.CommandLine.Option;
 
 /** `advisor bench suite`: the advice-quality suite (issue 8): oracle per task, advisor vs fixed policies, calibration vs held-out. */
 @Command(name = "suite", mixinStandardHelpOptions = true,
-        description = {"Judge the advisor on the task suite: per task and seed, probe, then train every oracle candidate",
-            "(every strategy at every cut) and the advisor's pick; compare the advisor with fixed policies on the",
-            "calibration and the held-out tasks. Results are appended as they are made: rerun to resume."},
+        description = {"Judge the advisor against fixed policies on the task suite.",
+            "Per task and seed: probe, then train every oracle candidate (every strategy at every cut) and the advisor's",
+            "pick; compare the advisor with fixed policies on the calibration and the held-out tasks.",
+            "Results are appended as they are made: rerun to resume."},
         footer = {"", "Examples:", "  advisor bench suite                 # the full suite (about an hour on 2 cores), docs/benchmarks/suite.md",
             "  advisor bench suite --quick -o /tmp/quick.md   # a few tasks: checks the harness, not the targets",
             "  advisor bench suite --report-only   # re-score the recorded results with the current rules, no training"})
@@ -120,6 +121,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         }
         SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
         SuiteAnalysis.Policy advisor = (t, r) -> decide(recommender, r.profile(), decided, rulesSeconds);
+        resultsPath = results;
         String md = document(file, suite, run, tasks, a, advisor, cuts, rules.hash(), rulesSeconds, (System.nanoTime() - t0) / 6e10, report);
         w.println(md);
         if (report != null) {
@@ -128,6 +130,8 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         }
         return ExitCodes.OK;
     }
+
+    private Path resultsPath;
 
     /** The rules' size x similarity cell of each decided run ("TINY x MEDIUM"), filled by decide(). */
     private final Map<String, String> cells = new HashMap<>();
@@ -163,6 +167,11 @@ public final class BenchSuiteCommand implements Callable<Integer> {
                 .append(" complete runs").append(a.incomplete().isEmpty() ? "" : ", " + a.incomplete().size() + " incomplete (not scored): "
                         + String.join(", ", a.incomplete().subList(0, Math.min(8, a.incomplete().size()))) + (a.incomplete().size() > 8 ? ", ..." : ""))
                 .append(".\n\n");
+        double trialMin = a.runs().stream().mapToDouble(SuiteAnalysis.Run::oracleSeconds).sum() / 60;
+        double probeMin = a.runs().stream().mapToDouble(r -> r.taskRun().probeSeconds()).sum() / 60;
+        md.append(String.format(Locale.ROOT, "Results: %s (the oracle trials of the scored runs took %.0f min and their probes %.1f min when "
+                + "`advisor bench suite` measured them; `--report-only` rescored them without training).%n%n",
+                Home.dir().relativize(resultsPath.toAbsolutePath().normalize()), trialMin, probeMin));
         md.append("Procedure: docs/design/suite.md. Regret = the best test accuracy of every trial on a run (the oracle) minus the ")
                 .append("policy's, in points, averaged over seeds per task, then over tasks; intervals are 95% bootstrap over tasks. ")
                 .append("Every trial shares one recipe (Adam, head ").append(suite.recipe().headLr()).append(", backbone ")

@@ -118,11 +118,15 @@ public final class SuiteReport {
      * best first (top 5), and the tasks in it. This is what the rules' matrix is set from.
      */
     public static String calibrationCells(SuiteAnalysis a, List<String> cuts, java.util.function.Function<Run, String> cellOf) {
+        TrialKey global = a.bestFixedOnCalibration(cuts);
         Map<String, List<Run>> cells = new TreeMap<>();
         for (Run r : a.runs(SuiteSpec.CALIBRATION)) {
             cells.computeIfAbsent(cellOf.apply(r), k -> new ArrayList<>()).add(r);
         }
-        StringBuilder md = new StringBuilder("| rules' cell (size x similarity) | runs | tasks | best five fixed trials (mean regret, pts) |\n|---|---:|---|---|\n");
+        StringBuilder md = new StringBuilder("The best fixed policy over all calibration runs is " + (global == null ? "-" : global.label())
+                + ". A cell departs from it only when its own best trial beats it by more than twice the standard error of the paired"
+                + " per-run difference (the best of 20 trials picked after the fact looks better than it is).\n\n");
+        md.append("| rules' cell (size x similarity) | runs | tasks | best five fixed trials (mean regret, pts) | cell's best vs the best fixed policy: gain ± SE (pts) | departs? |\n|---|---:|---|---|---:|---|\n");
         for (var e : cells.entrySet()) {
             List<Run> rs = e.getValue();
             List<Map.Entry<TrialKey, Double>> ranked = new ArrayList<>();
@@ -135,8 +139,15 @@ public final class SuiteReport {
                 top.add(String.format(Locale.ROOT, "%s %.1f", ranked.get(i).getKey().label(), ranked.get(i).getValue()));
             }
             List<String> tasks = rs.stream().map(r -> r.task().id()).distinct().toList();
+            TrialKey best = ranked.get(0).getKey();
+            double[] diff = rs.stream().mapToDouble(r -> global == null ? 0 : r.regret(global) - r.regret(best)).toArray();
+            double gain = SuiteAnalysis.mean(diff);
+            double se = diff.length < 2 ? Double.NaN : Math.sqrt(java.util.Arrays.stream(diff).map(x -> (x - gain) * (x - gain)).sum()
+                    / (diff.length - 1) / diff.length);
+            boolean departs = diff.length >= 2 && gain > 2 * se;
             md.append("| ").append(e.getKey()).append(" | ").append(rs.size()).append(" | ").append(String.join(", ", tasks)).append(" | ")
-                    .append(String.join("; ", top)).append(" |\n");
+                    .append(String.join("; ", top)).append(String.format(Locale.ROOT, " | %.2f ± %.2f | %s |%n", gain, se,
+                            departs ? "**yes: " + best.label() + "**" : "no"));
         }
         return md.toString();
     }
