@@ -53,7 +53,7 @@ public final class Thresholds {
             if (lines[i].isBlank()) {
                 continue;
             }
-            List<String> cells = csv(lines[i]);
+            List<String> cells = DecisionTables.csvLine(lines[i]);
             if (i == 0) {
                 if (!cells.equals(HEADER)) {
                     throw new RulesException(where + ":1: header must be " + String.join(",", HEADER));
@@ -102,35 +102,6 @@ public final class Thresholds {
                 out.add(m.group(1));
             }
         }
-        return out;
-    }
-
-    /** Minimal CSV: commas, double quotes around a cell, "" for a quote inside one. */
-    static List<String> csv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
         return out;
     }
 }

@@ -91,29 +91,11 @@ public final class Shapes {
 
     private static String unknown(String kind) {
         String nearest = KINDS.stream()
-                .min(Comparator.comparingInt((String k) -> editDistance(k, String.valueOf(kind))))
+                .min(Comparator.comparingInt((String k) -> io.transferadvisor.util.Suggest.distance(k, String.valueOf(kind))))
                 .orElseThrow();
         return "shape kind '" + kind + "' is unknown; did you mean '" + nearest + "'? valid: " + String.join(", ", KINDS);
     }
 
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] swap = prev;
-            prev = cur;
-            cur = swap;
-        }
-        return prev[b.length()];
-    }
 
     private static Shape disc(double cx, double cy, double r) {
         return new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
