@@ -14,7 +14,6 @@ import io.transferadvisor.util.AtomicFiles;
 import io.transferadvisor.util.Home;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -96,7 +95,7 @@ public final class BenchProbeCommand implements Callable<Integer> {
                 err.flush();
             }
         } finally {
-            deleteTree(work);
+            io.transferadvisor.util.Trees.deleteTree(work);
         }
         String md = markdown(rows);
         Path target = out != null ? out : Home.dir().resolve("docs/benchmarks/probe.md");
@@ -217,16 +216,6 @@ public final class BenchProbeCommand implements Callable<Integer> {
                 }
             }
             return Double.NaN;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the benchmark's temporary folder " + root, e);
         }
     }
 }

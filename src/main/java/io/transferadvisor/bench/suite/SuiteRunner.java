@@ -18,11 +18,8 @@ import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
 import io.transferadvisor.probe.Prober;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,18 +54,6 @@ public final class SuiteRunner {
         this.workDir = workDir;
         this.cacheDir = cacheDir;
         this.advisor = advisor;
-    }
-
-    /** Trials still to run for the task at this seed, without running anything (for the plan of work). */
-    public int missing(SuiteSpec.Task task, long seed) {
-        String h = SuiteTasks.identity(suite, task);
-        int n = results.task(task.id(), seed, h).isPresent() ? 0 : 1;
-        for (TrialKey k : TrialKey.oracle(model.profile().candidateCuts())) {
-            if (results.trial(task.id(), seed, h, k.id()).isEmpty()) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** Runs what is missing for one task at one seed. */
@@ -120,7 +105,7 @@ public final class SuiteRunner {
             log.printf(Locale.ROOT, "[%s s%d] %2d/%d %-36s test %.4f  %2d epochs  %5.1f s%s  %s%n", task.id(), seed, i, todo.size(), k.label(),
                     test.accuracy(), r.metrics().epochsRun(), secs, k.equals(advised) ? "  (advised)" : "", System.getenv("SUITE_PHASES") != null ? r.metrics().phases() : "");
             log.flush();
-            delete(dir);
+            io.transferadvisor.util.Trees.deleteTree(dir);
         }
     }
 
@@ -133,15 +118,5 @@ public final class SuiteRunner {
         Strategy s = k.strategy();
         return new Plan(Plan.SCHEMA_VERSION, suiteFile.toString(), List.of(model.name()), s, k.cut(), k.head() == null ? HeadType.SOFTMAX : k.head(),
                 k.grow(), hp, null, List.of(), seed, 600, List.of("bench suite: " + k.label()));
-    }
-
-    private static void delete(Path dir) {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -27,7 +27,7 @@ class SuiteSpecTest {
         int minClasses = 99;
         int maxClasses = 0;
         for (SuiteSpec.Task t : s.tasks()) {
-            sizeBins.add(HeatMapBins.sizeBin(t.perClass()));
+            sizeBins.add(HeatMap.sizeBin(t.perClass()));
             relations.add(s.family(t).relation());
             minClasses = Math.min(minClasses, t.classes().size());
             maxClasses = Math.max(maxClasses, t.classes().size());
