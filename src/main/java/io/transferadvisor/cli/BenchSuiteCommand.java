@@ -97,17 +97,16 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         }
         SuiteSpec run = new SuiteSpec(suite.version(), suite.model(), useSeeds, suite.testPerClass(), suite.validation(), suite.recipe(),
                 suite.families(), suite.tasks(), suite.quick());
-        Path work = Files.createTempDirectory("bench-suite");
+        // a scratch folder only when something is trained or --quick keeps its results there
+        Path work = !reportOnly || (quick && resultsFile == null) ? Files.createTempDirectory("bench-suite") : null;
         Path results = resultsFile != null ? resultsFile : quick ? work.resolve("results.jsonl") : Home.dir().resolve("docs/benchmarks/suite-results.jsonl");
         Path report = out != null ? out : quick ? null : Home.dir().resolve("docs/benchmarks/suite.md");
         SourceModel model = ModelRegistry.resolve(new DatasetSpec.ModelRef(suite.model(), null, null));
         List<String> cuts = model.profile().candidateCuts();
         SuiteResults store = SuiteResults.open(results);
         RuleBase rules = RuleBase.load(rulesDir != null ? rulesDir : Home.rules());
-        Recommender recommender = new Recommender(rules);
-        Map<String, TrialKey> decided = new HashMap<>();
-        Map<String, Double> rulesSeconds = new HashMap<>();
-        SuiteRunner.Advisor advisorKey = profile -> decide(recommender, profile, decided, rulesSeconds);
+        Decisions decisions = new Decisions(new Recommender(rules));
+        SuiteRunner.Advisor advisorKey = profile -> decisions.of(profile).key();
         w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
         w.flush();
         long t0 = System.nanoTime();
@@ -120,9 +119,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
             }
         }
         SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
-        SuiteAnalysis.Policy advisor = (t, r) -> decide(recommender, r.profile(), decided, rulesSeconds);
-        resultsPath = results;
-        String md = document(file, suite, run, tasks, a, advisor, cuts, rules.hash(), rulesSeconds, (System.nanoTime() - t0) / 6e10, report);
+        String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
         w.println(md);
         if (report != null) {
             AtomicFiles.writeString(report, md);
@@ -131,29 +128,45 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Path resultsPath;
+    /**
+     * The rules' decision for each probed run, made once: its trial, the rules' size x similarity cell
+     * ("TINY x MEDIUM") and the seconds the recommendation took (the advising cost, with the probe).
+     */
+    private static final class Decisions {
+        record Decided(TrialKey key, String cell, double seconds) {}
 
-    /** The rules' size x similarity cell of each decided run ("TINY x MEDIUM"), filled by decide(). */
-    private final Map<String, String> cells = new HashMap<>();
+        private final Recommender recommender;
+        private final Map<String, Decided> byRun = new HashMap<>();
 
-    private TrialKey decide(Recommender rec, DatasetProfile p, Map<String, TrialKey> decided, Map<String, Double> secs) {
-        String id = p.dataset() + "|" + p.sampling().seed();
-        TrialKey k = decided.get(id);
-        if (k == null) {
-            long t0 = System.nanoTime();
-            Recommender.Request req = new Recommender.Request(p.dataset(), 10, 30, p.sampling().seed(), Map.of(), Map.of("command", "bench suite"));
-            Recommender.Recommendation r = rec.recommend(List.of(p), req);
-            k = TrialKey.of(r.plan());
-            secs.put(id, (System.nanoTime() - t0) / 1e9);
-            decided.put(id, k);
-            cells.put(id, io.transferadvisor.bench.PlanBench.derived(r.audit(), "SizeClass") + " x "
-                    + io.transferadvisor.bench.PlanBench.derived(r.audit(), "SimilarityClass"));
+        Decisions(Recommender recommender) {
+            this.recommender = recommender;
         }
-        return k;
+
+        /** Keyed "task|seed", like the report's cost table. */
+        static String id(DatasetProfile p) {
+            return p.dataset() + "|" + p.sampling().seed();
+        }
+
+        Decided of(DatasetProfile p) {
+            return byRun.computeIfAbsent(id(p), id -> {
+                long t0 = System.nanoTime();
+                Recommender.Request req = new Recommender.Request(p.dataset(), 10, 30, p.sampling().seed(), Map.of(), Map.of("command", "bench suite"));
+                Recommender.Recommendation r = recommender.recommend(List.of(p), req);
+                return new Decided(TrialKey.of(r.plan()), io.transferadvisor.bench.PlanBench.derived(r.audit(), "SizeClass") + " x "
+                        + io.transferadvisor.bench.PlanBench.derived(r.audit(), "SimilarityClass"), (System.nanoTime() - t0) / 1e9);
+            });
+        }
+
+        Map<String, Double> seconds() {
+            Map<String, Double> out = new HashMap<>();
+            byRun.forEach((id, d) -> out.put(id, d.seconds()));
+            return out;
+        }
     }
 
-    private String document(Path file, SuiteSpec suite, SuiteSpec run, List<SuiteSpec.Task> tasks, SuiteAnalysis a, SuiteAnalysis.Policy advisor,
-                            List<String> cuts, String rulesHash, Map<String, Double> rulesSeconds, double minutes, Path report) throws Exception {
+    private String document(Path file, Path resultsPath, SuiteSpec suite, SuiteSpec run, List<SuiteSpec.Task> tasks, SuiteAnalysis a,
+                            Decisions decisions, List<String> cuts, String rulesHash, double minutes, Path report) throws Exception {
+        SuiteAnalysis.Policy advisor = (t, r) -> decisions.of(r.profile()).key();
         StringBuilder md = new StringBuilder("# Benchmark: does the advice beat every fixed policy? (task suite, issue 8)\n\n");
         md.append("Command: `advisor bench suite").append(quick ? " --quick" : "").append(taskIds != null ? " --tasks " + String.join(",", taskIds) : "")
                 .append(seeds != null ? " --seeds " + seeds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("") : "")
@@ -181,17 +194,15 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
             md.append("## ").append(split.equals(SuiteSpec.HELD_OUT) ? "Held-out tasks (set nothing)" : "Calibration tasks (set the thresholds)")
                     .append("\n\n").append(SuiteReport.scores(a, pol, split)).append("\n");
-            md.append("Cost: ").append(SuiteReport.cost(a, rulesSeconds, split)).append(".\n\n");
+            md.append("Cost: ").append(SuiteReport.cost(a, decisions.seconds(), split)).append(".\n\n");
         }
         if (report != null && !a.runs().isEmpty()) {
             Path png = report.resolveSibling(report.getFileName().toString().replaceFirst("\\.md$", "") + "-heatmap.png");
             HeatMap.write(SuiteReport.points(a, advisor), "Winning strategy by size x measured similarity (markers: the advisor's picks)", png);
             md.append("## Where each strategy wins\n\n![heat map](").append(png.getFileName()).append(")\n\n");
         }
-        md.append("## What the calibration tasks say, per cell\n\n").append(SuiteReport.calibrationCells(a, cuts, r -> {
-            advisor.apply(r.task(), r.taskRun());
-            return cells.getOrDefault(r.taskRun().profile().dataset() + "|" + r.taskRun().profile().sampling().seed(), "?");
-        })).append("\n");
+        md.append("## What the calibration tasks say, per cell\n\n")
+                .append(SuiteReport.calibrationCells(a, cuts, r -> decisions.of(r.taskRun().profile()).cell())).append("\n");
         md.append("## Per task\n\n").append(SuiteReport.perTask(a, advisor));
         return md.toString();
     }

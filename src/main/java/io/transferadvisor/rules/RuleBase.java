@@ -2,7 +2,6 @@ package io.transferadvisor.rules;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,7 +152,8 @@ public final class RuleBase {
             return null;
         });
         List<String> names = ruleFiles.stream().map(RuleFiles.RuleFile::name).toList();
-        List<Thresholds.Row> thresholds = Thresholds.read(abs);
+        String thresholdsText = Thresholds.text(abs);
+        List<Thresholds.Row> thresholds = thresholdsText == null ? List.of() : Thresholds.parse(thresholdsText, Thresholds.FILE);
         checkThresholdUse(ruleFiles, thresholds);
         // The sandbox runs before anything is compiled (compiling evaluates annotations), on a worker
         // thread while Drools starts up and the decision tables are generated: its parser warm-up is
@@ -245,21 +245,16 @@ public final class RuleBase {
         infos.values().stream()
                 .sorted(java.util.Comparator.comparingInt((RuleInfo i) -> names.indexOf(i.file())).thenComparing(RuleInfo::id))
                 .forEach(i -> ordered.put(i.name(), i));
-        return new RuleBase(abs, kb, RuleFiles.hash(withTable(abs, ruleFiles)), names, Collections.unmodifiableMap(ordered), timeout, thresholds);
+        return new RuleBase(abs, kb, RuleFiles.hash(withTable(thresholdsText, ruleFiles)), names, Collections.unmodifiableMap(ordered), timeout, thresholds);
     }
 
     /** The rule files plus the thresholds table, for the rules hash: changing a threshold changes the rules. */
-    private static List<RuleFiles.RuleFile> withTable(Path abs, List<RuleFiles.RuleFile> ruleFiles) {
-        Path t = abs.resolve(Thresholds.FILE);
-        if (!Files.isRegularFile(t)) {
+    private static List<RuleFiles.RuleFile> withTable(String thresholdsText, List<RuleFiles.RuleFile> ruleFiles) {
+        if (thresholdsText == null) {
             return ruleFiles;
         }
         List<RuleFiles.RuleFile> all = new ArrayList<>(ruleFiles);
-        try {
-            all.add(new RuleFiles.RuleFile(Thresholds.FILE, Files.readAllBytes(t)));
-        } catch (java.io.IOException e) {
-            throw new RulesException(Thresholds.FILE + ":1: cannot read: " + e.getMessage(), e);
-        }
+        all.add(new RuleFiles.RuleFile(Thresholds.FILE, thresholdsText.getBytes(StandardCharsets.UTF_8)));
         return all;
     }
 

@@ -123,12 +123,13 @@ public final class RuleCheck {
     /** The rule that rejects every alternative by naming the matrix cell: not a reason specific to a strategy. */
     static final String GENERIC_REJECTION = "reject-by-matrix";
 
+    private static final java.util.regex.Pattern ONE_STRATEGY = java.util.regex.Pattern.compile("strategy == Strategy\\.([A-Z_]+)");
+
     /**
      * The retired strategy a rule's conditions require, or null: a condition
      * {@code StrategyChoice(strategy == Strategy.X || strategy == Strategy.Y)} whose strategies are all retired.
      */
     static Strategy onlyFor(RuleBase.RuleInfo r, Set<Strategy> retired) {
-        java.util.regex.Pattern one = java.util.regex.Pattern.compile("strategy == Strategy\\.([A-Z_]+)");
         for (String c : r.conditions()) {
             String t = c.trim();
             if (!t.startsWith("StrategyChoice(") || !t.endsWith(")")) {
@@ -137,7 +138,7 @@ public final class RuleCheck {
             String inner = t.substring("StrategyChoice(".length(), t.length() - 1);
             List<Strategy> named = new ArrayList<>();
             for (String part : inner.split("\\|\\|")) {
-                java.util.regex.Matcher m = one.matcher(part.trim());
+                java.util.regex.Matcher m = ONE_STRATEGY.matcher(part.trim());
                 if (!m.matches()) {
                     return null;
                 }

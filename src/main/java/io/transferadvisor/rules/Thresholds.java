@@ -34,12 +34,18 @@ public final class Thresholds {
 
     /** The table of a rules folder, or an empty list when it has none. */
     public static List<Row> read(Path dir) {
+        String text = text(dir);
+        return text == null ? List.of() : parse(text, FILE);
+    }
+
+    /** The table's text (strict UTF-8, size-bounded), or null when the folder has none: read once, parsed and hashed. */
+    static String text(Path dir) {
         Path f = dir.resolve(FILE);
         if (!Files.isRegularFile(f)) {
-            return List.of();
+            return null;
         }
         try {
-            return parse(TextFiles.read(f, TextFiles.MAX_YAML_BYTES), FILE);
+            return TextFiles.read(f, TextFiles.MAX_YAML_BYTES);
         } catch (java.io.IOException e) {
             throw new RulesException(FILE + ":1: cannot read: " + e.getMessage());
         }
