@@ -16,9 +16,11 @@ import java.nio.file.Path;
  * @param checkpoints   write a checkpoint every epoch (what makes a killed run resumable). Off only for
  *                      benchmarks that rerun a killed trial from the start: on a 20-image task the
  *                      5 MB checkpoint per epoch was most of a fine-tuning trial's time (3.4 of 4.1 s)
+ * @param saveModel     write the trained network as model.zip. Off only for the probe's plan trials
+ *                      (probe/PlanTrials), which keep the accuracy and throw the network away
  */
 public record ExecuteOptions(Path output, boolean force, Path resume, Path cacheDir, boolean featureCache,
-                             boolean interactive, int stopAfterEpochs, boolean checkpoints) {
+                             boolean interactive, int stopAfterEpochs, boolean checkpoints, boolean saveModel) {
     public ExecuteOptions {
         if (stopAfterEpochs < 0) {
             throw new IllegalArgumentException("stopAfterEpochs " + stopAfterEpochs + " must be >= 0");
@@ -26,39 +28,43 @@ public record ExecuteOptions(Path output, boolean force, Path resume, Path cache
     }
 
     public static ExecuteOptions defaults() {
-        return new ExecuteOptions(null, false, null, null, true, false, 0, true);
+        return new ExecuteOptions(null, false, null, null, true, false, 0, true, true);
     }
 
     public ExecuteOptions withOutput(Path dir) {
-        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints);
+        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
     }
 
     public ExecuteOptions withForce(boolean f) {
-        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints);
+        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
     }
 
     public ExecuteOptions withResume(Path dir) {
-        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints);
+        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
     }
 
     public ExecuteOptions withCacheDir(Path dir) {
-        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints);
+        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
     }
 
     public ExecuteOptions withFeatureCache(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints);
+        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints, saveModel);
     }
 
     public ExecuteOptions withInteractive(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints, saveModel);
     }
 
     public ExecuteOptions withStopAfterEpochs(int n) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints, saveModel);
     }
 
     public ExecuteOptions withCheckpoints(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on, saveModel);
+    }
+
+    public ExecuteOptions withSaveModel(boolean on) {
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, on);
     }
 
     /** Thrown by the {@link #stopAfterEpochs} test hook: the run stops as a killed process would. */

@@ -334,7 +334,9 @@ public final class Executor {
         ClassificationMetrics v = ClassificationMetrics.of(c.validation.labels(), valScores, in.data().classNames());
         ClassificationMetrics t = ClassificationMetrics.of(c.test.labels(), testScores, in.data().classNames());
         c.lap("evaluate");
-        ModelFile.write(model, folder.dir().resolve(MODEL_FILE), in.data().classNames(), c.geometry);
+        if (options.saveModel()) {
+            ModelFile.write(model, folder.dir().resolve(MODEL_FILE), in.data().classNames(), c.geometry);
+        }
         c.lap("save");
         TrainerState last = c.last;
         double ips = last == null || last.seconds() <= 0 ? 0 : (double) c.train.size() * last.epochsDone() / last.seconds();

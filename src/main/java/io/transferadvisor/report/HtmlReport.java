@@ -145,12 +145,8 @@ public final class HtmlReport {
         if (n == 0) {
             return "";
         }
-        double p = m.accuracy();
-        double z = 1.96;
-        double d = 1 + z * z / n;
-        double c = (p + z * z / (2 * n)) / d;
-        double w = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
-        return String.format(Locale.ROOT, "(95%% interval %.1f-%.1f%%)", 100 * Math.max(0, c - w), 100 * Math.min(1, c + w));
+        double[] w = io.transferadvisor.util.Probabilities.wilson(m.accuracy(), n);
+        return String.format(Locale.ROOT, "(95%% interval %.1f-%.1f%%)", 100 * w[0], 100 * w[1]);
     }
 
     private static void section(StringBuilder h, String id, String title) {

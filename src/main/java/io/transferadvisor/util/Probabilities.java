@@ -37,4 +37,13 @@ public final class Probabilities {
         }
         return of(d);
     }
+
+    /** The 95% Wilson score interval {low, high} of an accuracy p measured on n images (n > 0). */
+    public static double[] wilson(double p, int n) {
+        double z = 1.96;
+        double d = 1 + z * z / n;
+        double centre = (p + z * z / (2 * n)) / d;
+        double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
 }
