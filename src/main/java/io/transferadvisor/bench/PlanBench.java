@@ -18,7 +18,6 @@ import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
-import io.transferadvisor.probe.Prober;
 import io.transferadvisor.rules.Audit;
 import io.transferadvisor.rules.Recommender;
 import java.io.PrintWriter;
@@ -69,7 +68,7 @@ public final class PlanBench {
         SourceModel model = ModelRegistry.resolve(spec.models().get(0));
         log.println("[" + name + "] profiling " + spec.name() + " against " + model.name());
         log.flush();
-        DatasetProfile profile = Prober.run(data, model, ProbeOptions.defaults(spec.seed(), settings.cacheDir()),
+        DatasetProfile profile = io.transferadvisor.pipeline.Profiling.run(data, model, ProbeOptions.defaults(spec.seed(), settings.cacheDir()),
                 new PrintWriter(java.io.Writer.nullWriter()));
         Map<String, String> shas = model.profile().sha256() == null ? Map.of() : Map.of(model.name(), model.profile().sha256());
         Recommender.Request req = new Recommender.Request(datasetFile.toAbsolutePath().normalize().toString(), spec.budget().minutes(),

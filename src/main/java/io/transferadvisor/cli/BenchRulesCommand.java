@@ -166,7 +166,7 @@ public final class BenchRulesCommand implements Callable<Integer> {
 
     static DatasetProfile rename(DatasetProfile p, String model) {
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), model, p.size(), p.layers(), p.similarity(),
-                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
     }
 
     private static double[] time(int n, Runnable r) {

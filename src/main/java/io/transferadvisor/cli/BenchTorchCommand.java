@@ -167,7 +167,7 @@ public final class BenchTorchCommand implements Callable<Integer> {
         PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
         Path cache = tmp.resolve("cache");
         long t0 = System.nanoTime();
-        var profile = io.transferadvisor.probe.Prober.run(data, model, io.transferadvisor.probe.ProbeOptions.defaults(s.seed(), cache), quiet);
+        var profile = io.transferadvisor.pipeline.Profiling.run(data, model, io.transferadvisor.probe.ProbeOptions.defaults(s.seed(), cache), quiet);
         double probeSeconds = (System.nanoTime() - t0) / 1e9;
         io.transferadvisor.plan.Plan plan;
         String planSource;

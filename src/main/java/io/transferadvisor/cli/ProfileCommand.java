@@ -8,7 +8,6 @@ import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
-import io.transferadvisor.probe.Prober;
 import io.transferadvisor.probe.ProfileIO;
 import io.transferadvisor.probe.ProfilePlot;
 import io.transferadvisor.probe.ProfileSummary;
@@ -66,6 +65,9 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache folder. Default: $ADVISOR_CACHE or ~/.cache/transfer-advisor.")
     Path cache;
 
+    @Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
+    boolean noTrials;
+
     @Option(names = "--force", description = "Overwrite existing -o / --plot files written by advisor (a profile JSON, a plot it signed); other files are never replaced.")
     boolean force;
 
@@ -89,12 +91,12 @@ public final class ProfileCommand implements Callable<Integer> {
         ProbeOptions options;
         try {
             options = new ProbeOptions(sampleCap, seed != null ? seed : spec.seed(), bootstrap, ProbeOptions.DEFAULT_FOLDS,
-                    ProbeOptions.DEFAULT_BATCH, cache != null ? cache : Home.cache());
+                    ProbeOptions.DEFAULT_BATCH, cache != null ? cache : Home.cache(), !noTrials);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         }
         PrintWriter progress = output.quiet() ? null : err;
-        DatasetProfile profile = Prober.run(data, model, options, progress);
+        DatasetProfile profile = io.transferadvisor.pipeline.Profiling.run(data, model, options, progress);
         if (out != null) {
             ProfileIO.write(out, profile);
         }

@@ -12,7 +12,6 @@ import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
 import io.transferadvisor.probe.ProfileCheck;
-import io.transferadvisor.probe.Prober;
 import io.transferadvisor.rules.AuditText;
 import io.transferadvisor.rules.PlanFiles;
 import io.transferadvisor.rules.RecommendationFiles;
@@ -86,6 +85,9 @@ public final class RecommendCommand implements Callable<Integer> {
             description = "Feature cache folder for probing and --execute (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
     Path cacheDir;
 
+    @Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
+    boolean noTrials;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = commandSpec.commandLine().getOut();
@@ -139,7 +141,7 @@ public final class RecommendCommand implements Callable<Integer> {
             PrintWriter progress = output.quiet() ? null : err;
             for (DatasetSpec.ModelRef ref : refs) {
                 SourceModel source = ModelRegistry.resolve(ref);
-                measured.add(Prober.run(data, source, ProbeOptions.defaults(spec.seed(), cacheDir != null ? cacheDir : Home.cache()), progress));
+                measured.add(io.transferadvisor.pipeline.Profiling.run(data, source, ProbeOptions.defaults(spec.seed(), cacheDir != null ? cacheDir : Home.cache()).withTrials(!noTrials), progress));
                 shas.put(source.name(), ProfileCheck.shaOf(source));
             }
         }

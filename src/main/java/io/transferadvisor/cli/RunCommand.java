@@ -15,7 +15,6 @@ import io.transferadvisor.plan.PlanIO;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
 import io.transferadvisor.probe.ProfileIO;
-import io.transferadvisor.probe.Prober;
 import io.transferadvisor.rules.AuditIO;
 import io.transferadvisor.rules.Recommender;
 import io.transferadvisor.rules.RuleBase;
@@ -53,6 +52,9 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ExecuteCommand.RunOptions run;
 
+    @CommandLine.Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
+    boolean noTrials;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -86,7 +88,7 @@ public final class RunCommand implements Callable<Integer> {
                 shas.put(m.name(), m.profile().sha256());
             }
             progress.println("run step 1/3: profiling " + ds.name() + " against " + m.name());
-            profiles.add(Prober.run(data, m, ProbeOptions.defaults(ds.seed(), cache), progress));
+            profiles.add(io.transferadvisor.pipeline.Profiling.run(data, m, ProbeOptions.defaults(ds.seed(), cache).withTrials(!noTrials), progress));
         }
         progress.println("run step 2/3: recommending with the rules in " + Home.rules());
         Recommender recommender = new Recommender(RuleBase.load(Home.rules()));

@@ -17,6 +17,8 @@ import java.util.List;
  * @param sufficiency       learning curve and what more data would buy
  * @param unlabelledImages  unlabelled images available (0 if none)
  * @param sampling          what the probe sampled, with the seed
+ * @param trials            measured plan trials (cross-validated short trainings of candidate plans on the
+ *                          training images; empty when the probe ran none, e.g. enough data or --no-trials)
  */
 public record DatasetProfile(
         int schemaVersion,
@@ -29,7 +31,8 @@ public record DatasetProfile(
         SourceView sourceView,
         Sufficiency sufficiency,
         int unlabelledImages,
-        Sampling sampling) {
+        Sampling sampling,
+        List<PlanTrial> trials) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -53,6 +56,13 @@ public record DatasetProfile(
             }
         }
         range(unlabelledImages, 0, MAX_COUNT, "profile.unlabelledImages");
+        trials = trials == null ? List.of() : List.copyOf(trials);
+    }
+
+    /** A profile without measured plan trials. */
+    public DatasetProfile(int schemaVersion, String dataset, String datasetHash, String model, SizeStats size, List<LayerProbe> layers,
+                          double similarity, SourceView sourceView, Sufficiency sufficiency, int unlabelledImages, Sampling sampling) {
+        this(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency, unlabelledImages, sampling, List.of());
     }
 
     /** Largest image count a profile may claim (what-ifs and counterfactuals stay below it too). */
@@ -69,7 +79,15 @@ public record DatasetProfile(
         }
         Sampling s = sampling;
         return new DatasetProfile(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency,
-                unlabelledImages, new Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), 0, s.skippedImages()));
+                unlabelledImages, new Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), 0, s.skippedImages()), trials);
+    }
+
+    /** This profile with measured plan trials added; their wall time is added to the probe's. */
+    public DatasetProfile withTrials(List<PlanTrial> measured, double seconds) {
+        Sampling s = sampling;
+        Sampling more = s == null ? null : new Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), s.seconds() + seconds, s.skippedImages());
+        return new DatasetProfile(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency,
+                unlabelledImages, more, measured);
     }
 
     // Range checks: the message names the field, the bad value and the allowed range.
@@ -246,6 +264,37 @@ public record DatasetProfile(
         /** A sampling record with no skipped images. */
         public Sampling(int sampledImages, int cap, long seed, int bootstrap, double seconds) {
             this(sampledImages, cap, seed, bootstrap, seconds, 0);
+        }
+    }
+
+    /**
+     * One measured plan trial: a candidate plan trained on part of the labelled training images and
+     * scored on the rest, over stratified folds so every image is scored exactly once.
+     *
+     * @param strategy  the candidate's strategy (a {@code Strategy} name)
+     * @param cut       its cut layer
+     * @param grow      new blocks grown above the cut
+     * @param accuracy  pooled held-out accuracy over the folds, with its 95% Wilson interval
+     * @param images    images scored (the pooled training and validation images)
+     * @param folds     folds
+     * @param epochs    epoch cap of each fold's training
+     */
+    public record PlanTrial(String strategy, String cut, int grow, Estimate accuracy, int images, int folds, int epochs) {
+        public PlanTrial {
+            text(strategy, "profile.trials.strategy");
+            if (java.util.Arrays.stream(io.transferadvisor.plan.Strategy.values()).noneMatch(v -> v.name().equals(strategy))) {
+                throw new IllegalArgumentException("profile.trials.strategy '" + strategy + "' unknown; allowed "
+                        + java.util.Arrays.toString(io.transferadvisor.plan.Strategy.values()));
+            }
+            text(cut, "profile.trials.cut");
+            range(grow, 0, 8, "profile.trials.grow");
+            if (accuracy == null) {
+                throw new IllegalArgumentException("profile.trials.accuracy missing; allowed an estimate with value, low and high");
+            }
+            range(accuracy.value(), 0, 1, "profile.trials.accuracy.value");
+            range(images, 2, MAX_COUNT, "profile.trials.images");
+            range(folds, 2, 20, "profile.trials.folds");
+            range(epochs, 1, 10_000, "profile.trials.epochs");
         }
     }
 }

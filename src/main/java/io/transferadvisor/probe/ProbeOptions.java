@@ -12,8 +12,10 @@ import java.nio.file.Path;
  * @param folds      cross-validation folds of the linear probe
  * @param batchSize  forward-pass minibatch
  * @param cacheRoot  feature cache folder; null disables the disk cache (a temporary one is used)
+ * @param trials     run the measured plan trials (pipeline/PlanTrials, after the probe) when the data is
+ *                   small enough (under 20 training images per class); off = --no-trials
  */
-public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot) {
+public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot, boolean trials) {
     /** 2,000 images: enough for a +-2 point accuracy interval, and a few seconds on fmnist-cnn. */
     public static final int DEFAULT_SAMPLE_CAP = 2000;
     public static final int DEFAULT_BOOTSTRAP = 200;
@@ -36,19 +38,28 @@ public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, i
         }
     }
 
+    /** Options with the measured plan trials on (the default). */
+    public ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot) {
+        this(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, true);
+    }
+
     public static ProbeOptions defaults(long seed, Path cacheRoot) {
         return new ProbeOptions(DEFAULT_SAMPLE_CAP, seed, DEFAULT_BOOTSTRAP, DEFAULT_FOLDS, DEFAULT_BATCH, cacheRoot);
     }
 
+    public ProbeOptions withTrials(boolean on) {
+        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, on);
+    }
+
     public ProbeOptions withSampleCap(int cap) {
-        return new ProbeOptions(cap, seed, bootstrap, folds, batchSize, cacheRoot);
+        return new ProbeOptions(cap, seed, bootstrap, folds, batchSize, cacheRoot, trials);
     }
 
     public ProbeOptions withSeed(long s) {
-        return new ProbeOptions(sampleCap, s, bootstrap, folds, batchSize, cacheRoot);
+        return new ProbeOptions(sampleCap, s, bootstrap, folds, batchSize, cacheRoot, trials);
     }
 
     public ProbeOptions withCacheRoot(Path root) {
-        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, root);
+        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, root, trials);
     }
 }

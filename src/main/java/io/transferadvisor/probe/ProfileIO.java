@@ -14,9 +14,25 @@ import java.nio.file.Path;
 public final class ProfileIO {
     private ProfileIO() {}
 
+    /**
+     * The tool's JSON configuration, plus: a profile with no measured plan trials is written without
+     * a "trials" field, exactly as before trials existed, so its profile hash (the audit's) is unchanged.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = Json.json().copy().addMixIn(DatasetProfile.class, TrialsMixin.class);
+
+    private abstract static class TrialsMixin {
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        abstract java.util.List<DatasetProfile.PlanTrial> trials();
+    }
+
+    /** The profile's JSON without a trailing newline: what the audit's profile hash is taken over. */
+    public static String canonical(DatasetProfile profile) throws JsonProcessingException {
+        return MAPPER.writeValueAsString(profile);
+    }
+
     public static String toJson(DatasetProfile profile) {
         try {
-            return Json.json().writeValueAsString(profile) + "\n";
+            return MAPPER.writeValueAsString(profile) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("profile cannot be written as JSON: " + e.getOriginalMessage(), e);
         }

@@ -71,6 +71,15 @@ public final class ProfileSummary {
         line(b, "  now (%s/class): %s; 2x: %s; 4x: %s", num(f.currentPerClass()), est(f.current()), est(f.at2x()), est(f.at4x()));
         line(b, "  %s", moreData(f));
 
+        if (!p.trials().isEmpty()) {
+            line(b, "");
+            line(b, "Measured plan trials (each candidate trained on one of %d folds, scored on the rest)", p.trials().get(0).folds());
+            for (DatasetProfile.PlanTrial t : p.trials()) {
+                line(b, "  %-30s %s  on %d images, %d epochs max", t.strategy() + " " + t.cut() + (t.grow() > 0 ? " +" + t.grow() : ""),
+                        est(t.accuracy()), t.images(), t.epochs());
+            }
+        }
+
         var sm = p.sampling();
         line(b, "");
         line(b, "Sampled %d training images (cap %d, seed %d), %d bootstrap resamples, %.1f s",

@@ -108,7 +108,7 @@ final class AuditBuilder {
     /** Hash of the profile's reproducible part: identical runs (which differ only in timings) give the same hash. */
     static String profileHash(DatasetProfile p) {
         try {
-            return Hashing.sha256(Json.json().writeValueAsString(p.withoutTimings()));
+            return Hashing.sha256(io.transferadvisor.probe.ProfileIO.canonical(p.withoutTimings()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("profile not serialisable", e);
         }

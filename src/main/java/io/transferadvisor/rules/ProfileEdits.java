@@ -106,7 +106,7 @@ public final class ProfileEdits {
                 s.channelsFound(), s.modelInput(), s.geometryMatches(), s.trainableParameters());
         DatasetProfile.Sufficiency nsuf = scaleCurve(p.sufficiency(), f);
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), ns, p.layers(), p.similarity(),
-                p.sourceView(), nsuf, p.unlabelledImages(), p.sampling());
+                p.sourceView(), nsuf, p.unlabelledImages(), p.sampling(), p.trials());
     }
 
     /**
@@ -142,7 +142,7 @@ public final class ProfileEdits {
                     -Math.log(Math.max(sim, 1e-6)), sim, l.shiftReference(), l.logme(), l.probeAccuracy()));
         }
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), layers, similarity,
-                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
     }
 
     /** Sets the largest/smallest class ratio (the largest class grows, the total stays about the same). */
@@ -153,12 +153,12 @@ public final class ProfileEdits {
                 s.medianPerClass(), max, ratio, s.heightRange(), s.widthRange(), s.channelsFound(), s.modelInput(),
                 s.geometryMatches(), s.trainableParameters());
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), ns, p.layers(), p.similarity(),
-                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
     }
 
     public static DatasetProfile withUnlabelled(DatasetProfile p, int unlabelled) {
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
-                p.sourceView(), p.sufficiency(), unlabelled, p.sampling());
+                p.sourceView(), p.sufficiency(), unlabelled, p.sampling(), p.trials());
     }
 
     public static DatasetProfile withLabelOverlap(DatasetProfile p, double overlap) {
@@ -167,6 +167,6 @@ public final class ProfileEdits {
                 ? new DatasetProfile.SourceView(0, 0, 0, List.of(), overlap)
                 : new DatasetProfile.SourceView(v.meanMaxSoftmax(), v.meanEntropy(), v.normalizedEntropy(), v.classMapping(), overlap);
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
-                nv, p.sufficiency(), p.unlabelledImages(), p.sampling());
+                nv, p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
     }
 }

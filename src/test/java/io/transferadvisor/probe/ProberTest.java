@@ -153,7 +153,7 @@ class ProberTest {
         LayerProbe unmeasured = new LayerProbe(l0.layer(), l0.index(), l0.relativeDepth(), l0.featureDim(), Double.NaN, Double.NaN,
                 "none", l0.logme(), l0.probeAccuracy());
         DatasetProfile withNaN = new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(),
-                List.of(unmeasured, p.layers().get(1)), p.similarity(), p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+                List.of(unmeasured, p.layers().get(1)), p.similarity(), p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
         assertThat(ProfileIO.parse(ProfileIO.toJson(withNaN), "memory")).isEqualTo(withNaN);
         assertThat(ProfileSummary.render(withNaN)).containsPattern(l0.layer() + " +4 +n/a +n/a +none");
 
@@ -205,6 +205,6 @@ class ProberTest {
         var s = p.sampling();
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
                 p.sourceView(), p.sufficiency(), p.unlabelledImages(),
-                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), 0));
+                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), 0), p.trials());
     }
 }

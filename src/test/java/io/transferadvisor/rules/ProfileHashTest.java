@@ -12,7 +12,7 @@ class ProfileHashTest {
         var s = p.sampling();
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
                 p.sourceView(), p.sufficiency(), p.unlabelledImages(),
-                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), seconds, s.skippedImages()));
+                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), seconds, s.skippedImages()), p.trials());
     }
 
     @Test
@@ -34,7 +34,7 @@ class ProfileHashTest {
         var s = p.sampling();
         DatasetProfile skipped = new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(),
                 p.similarity(), p.sourceView(), p.sufficiency(), p.unlabelledImages(),
-                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), s.seconds(), 3));
+                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), s.seconds(), 3), p.trials());
         assertThat(AuditBuilder.profileHash(skipped)).isNotEqualTo(AuditBuilder.profileHash(p));
     }
 }
