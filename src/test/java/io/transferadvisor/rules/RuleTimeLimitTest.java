@@ -64,7 +64,7 @@ public class RuleTimeLimitTest {
 
     @Test
     void rulesCheckStopsAtTheFirstGridPointThatRunsOutOfTime(@TempDir Path dir) throws Exception {
-        // without the stop, the grid would wait out the limit at each of its 1,302 points
+        // without the stop, the grid would wait out the limit at each of its 1,386 points
         Files.writeString(dir.resolve("hang.drl"), """
                 package t;
                 import io.transferadvisor.rules.facts.*;

@@ -1,0 +1,74 @@
+package io.transferadvisor.rules;
+
+import static io.transferadvisor.rules.RuleTesting.FMNIST_CUTS;
+import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.fired;
+import static io.transferadvisor.rules.RuleTesting.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.pipeline.PlanTrials;
+import io.transferadvisor.rules.facts.Rejected;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The measured plan trial (probe/PlanTrials) as the rules read it: guards.drl guard-measured-trial and its cut, rates and rejections. */
+class TrialRulesTest {
+    static double threshold(String name) {
+        return Thresholds.read(Path.of("rules")).stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().value();
+    }
+
+    static final double MARGIN = threshold("trial.margin");
+
+    @Test
+    void aGrownBlockThatBeatsFineTuningByMoreThanTheMarginIsChosenAtTheTrialsCutAndRate() {
+        double fine = 0.50;
+        var d = decide(profile().perClass(5).similarity(0.85).trials(fine, fine + (MARGIN + 3) / 100).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+        assertThat(d.plan().cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() / 2));
+        assertThat(d.plan().growBlocks()).isEqualTo(1);
+        assertThat(d.plan().hyperparameters().headLearningRate()).isEqualTo(1e-2);
+        assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(0.0);
+        assertThat(fired(d)).contains("guard-measured-trial", "cutoff-measured-trial", "lr-frozen-backbone", "reject-finetune-measured")
+                .doesNotContain("reject-truncate-grow-measured", "cutoff-latest-low-shift");
+        assertThat(d.runs().get(0).evaluation().all(Rejected.class))
+                .anySatisfy(r -> {
+                    assertThat(r.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+                    assertThat(r.reason()).contains("measured on folds").contains(FMNIST_CUTS.get(0)).contains("0.500");
+                });
+    }
+
+    @Test
+    void aGrownBlockWithinTheMarginLeavesFineTuningAboveTheFirstCutAndIsRejectedWithTheMeasuredNumbers() {
+        double fine = 0.60;
+        var d = decide(profile().perClass(5).similarity(0.85).trials(fine, fine + (MARGIN - 1) / 100).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(d.plan().cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
+        assertThat(fired(d)).contains("reject-truncate-grow-measured").doesNotContain("guard-measured-trial", "reject-truncate-grow-small-data");
+        assertThat(d.runs().get(0).evaluation().all(Rejected.class))
+                .anySatisfy(r -> {
+                    assertThat(r.strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+                    assertThat(r.reason()).contains("measured on folds").contains("0.600").contains("trial.margin");
+                });
+    }
+
+    @Test
+    void trialsDecideOnlyTinyData() {
+        var small = decide(profile().perClass(50).similarity(0.85).trials(0.30, 0.90).build());
+        assertThat(small.plan().strategy()).isNotEqualTo(Strategy.TRUNCATE_GROW);
+        assertThat(fired(small)).doesNotContain("guard-measured-trial", "reject-truncate-grow-measured");
+    }
+
+    @Test
+    void withoutTrialsTinyDataFollowsTheMatrixAsBefore() {
+        var d = decide(profile().perClass(5).similarity(0.85).build());
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(fired(d)).contains("reject-truncate-grow-small-data").doesNotContain("guard-measured-trial", "reject-truncate-grow-measured");
+    }
+
+    @Test
+    void theProbeRunsTrialsWheneverTheRulesCallTheDataTiny() {
+        // Otherwise a TINY profile would reach the rules without the evidence guard-measured-trial reads.
+        assertThat((double) PlanTrials.MAX_PER_CLASS).isGreaterThanOrEqualTo(threshold("size.small.perClass"));
+    }
+}
