@@ -105,7 +105,8 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         List<String> cuts = model.profile().candidateCuts();
         SuiteResults store = SuiteResults.open(results);
         RuleBase rules = RuleBase.load(rulesDir != null ? rulesDir : Home.rules());
-        Decisions decisions = new Decisions(new Recommender(rules));
+        Decisions decisions = new Decisions(new Recommender(rules),
+                rules.thresholds().stream().filter(t -> t.name().equals("trial.margin")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN));
         SuiteRunner.Advisor advisorKey = profile -> decisions.of(profile).key();
         w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
         w.flush();
@@ -136,10 +137,17 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         record Decided(TrialKey key, String cell, double seconds) {}
 
         private final Recommender recommender;
+        private final double margin;
         private final Map<String, Decided> byRun = new HashMap<>();
 
-        Decisions(Recommender recommender) {
+        Decisions(Recommender recommender, double margin) {
             this.recommender = recommender;
+            this.margin = margin;
+        }
+
+        /** The judged rules' trial.margin (NaN when they have none: the trial section then shows the trial never choosing). */
+        double margin() {
+            return margin;
         }
 
         /** Keyed "task|seed", like the report's cost table. */
@@ -203,6 +211,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         }
         md.append("## What the calibration tasks say, per cell\n\n")
                 .append(SuiteReport.calibrationCells(a, cuts, r -> decisions.of(r.taskRun().profile()).cell())).append("\n");
+        md.append("## Measured plan trials\n\n").append(SuiteReport.trials(a, decisions.margin())).append("\n");
         md.append("## Per task\n\n").append(SuiteReport.perTask(a, advisor));
         return md.toString();
     }

@@ -22,6 +22,9 @@ class BenchSuiteCliTest {
         assertThat(report).contains("3 tasks x 1 seeds").contains("3 complete runs").contains("## Held-out tasks").contains("## Calibration tasks")
                 .contains("| **the advisor** |").contains("textbook matrix").contains("best fixed on calibration")
                 .contains("![heat map](quick-heatmap.png)");
+        // all three quick tasks have 4 images per class, so the probe ran its plan trials on each (2 calibration, 1 held-out)
+        assertThat(report).contains("## Measured plan trials").contains("| calibration | 2 |").contains("| held-out | 1 |")
+                .contains("*reference: the task's best trial on its other seeds");
         assertThat(Files.size(dir.resolve("quick-heatmap.png"))).isGreaterThan(10_000);
         // every regret in the tables is a number of points between 0 and 100
         Matcher m = Pattern.compile("\\| ([0-9.]+) \\| ([0-9.]+)-([0-9.]+) \\|").matcher(report);

@@ -175,6 +175,34 @@ public final class SuiteAnalysis {
         };
     }
 
+    /**
+     * A reference, not a policy a user could follow: for each run, the trial with the best mean test
+     * accuracy on the same task's other seeds (it has seen their test labels). Its regret is what the
+     * seed-to-seed noise of the oracle alone costs a choice made per task: the floor under any
+     * policy that decides from the task rather than from the run's own test set.
+     */
+    public Policy otherSeeds(List<String> cuts) {
+        return (t, r) -> {
+            TrialKey best = null;
+            double bestMean = Double.NEGATIVE_INFINITY;
+            for (TrialKey k : TrialKey.oracle(cuts)) {
+                double sum = 0;
+                int n = 0;
+                for (Run o : runs) {
+                    if (o.task().id().equals(t.id()) && o.taskRun().seed() != r.seed() && o.trials().containsKey(k.id())) {
+                        sum += o.trials().get(k.id()).testAccuracy();
+                        n++;
+                    }
+                }
+                if (n > 0 && sum / n > bestMean) {
+                    bestMean = sum / n;
+                    best = k;
+                }
+            }
+            return best;
+        };
+    }
+
     /** The fixed trial with the lowest mean regret on the calibration split. */
     public TrialKey bestFixedOnCalibration(List<String> cuts) {
         TrialKey best = null;

@@ -17,6 +17,9 @@ import java.util.TreeMap;
 public final class SuiteReport {
     private SuiteReport() {}
 
+    /** The last row: a reference that has seen test labels, not a policy (SuiteAnalysis.otherSeeds). */
+    public static final String NOISE_FLOOR = "*reference: the task's best trial on its other seeds (has seen their test labels)*";
+
     /** The policies the report compares, in table order: the advisor first. */
     public static Map<String, Policy> policies(SuiteAnalysis a, Policy advisor, List<String> cuts) {
         Map<String, Policy> m = new LinkedHashMap<>();
@@ -38,6 +41,7 @@ public final class SuiteReport {
         for (TrialKey k : fixed) {
             m.put("always " + k.label(), SuiteAnalysis.always(k));
         }
+        m.put(NOISE_FLOOR, a.otherSeeds(cuts));
         return m;
     }
 
@@ -150,6 +154,97 @@ public final class SuiteReport {
                             departs ? "**yes: " + best.label() + "**" : "no"));
         }
         return md.toString();
+    }
+
+    /** Margins the trial section sweeps on the calibration runs (points by which the grown block must win). */
+    static final double[] MARGINS = {-10, -5, -2, 0, 1, 2, 5, 10, 20};
+
+    /**
+     * The measured plan trials (probe/PlanTrials), on the runs that have them: how choosing by the
+     * trial compares with always taking either candidate and with a perfect pick between them, per
+     * split; and on the calibration runs only, how the margin (threshold trial.margin) was set.
+     */
+    public static String trials(SuiteAnalysis a, double margin) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "On the runs where the probe ran the trial (under %d training images per class), regret of: always fine-tuning above "
+                + "the first cut, always the block grown on the middle cut, the trial's choice at trial.margin = %s points (the grown block when it "
+                + "beats fine-tuning by more), and a perfect pick between the two. Regret is against the oracle of all 20 trials, averaged per task "
+                + "then over tasks.%n%n", io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS, trim(margin)));
+        md.append("| split | runs | always fine-tune | always grow | trial's choice | perfect pick of the two | trial picked the better of the two | trial cost vs oracle |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            List<Run> rs = withTrials(a.runs(split));
+            if (rs.isEmpty()) {
+                continue;
+            }
+            int right = 0;
+            double probe = 0;
+            double oracle = 0;
+            for (Run r : rs) {
+                double[] g = regrets(r);
+                double pick = chooseGrow(r, margin) ? g[1] : g[0];
+                right += pick <= Math.min(g[0], g[1]) + 1e-9 ? 1 : 0;
+                probe += r.taskRun().probeSeconds();
+                oracle += r.oracleSeconds();
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %d of %d | %.1f%% |%n", split, rs.size(),
+                    byTask(rs, r -> regrets(r)[0]), byTask(rs, r -> regrets(r)[1]), byTask(rs, r -> chooseGrow(r, margin) ? regrets(r)[1] : regrets(r)[0]),
+                    byTask(rs, r -> Math.min(regrets(r)[0], regrets(r)[1])), right, rs.size(), 100 * probe / oracle));
+        }
+        List<Run> cal = withTrials(a.runs(SuiteSpec.CALIBRATION));
+        if (!cal.isEmpty()) {
+            md.append("\nSetting the margin on the calibration runs only (mean regret of the trial's choice, pts; worst task in brackets):\n\n| trial.margin |");
+            StringBuilder sep = new StringBuilder("|---|");
+            StringBuilder row = new StringBuilder("| calibration regret |");
+            for (double m : MARGINS) {
+                md.append(' ').append(trim(m)).append(" |");
+                sep.append("---:|");
+                double worst = 0;
+                Map<String, List<Double>> per = new TreeMap<>();
+                for (Run r : cal) {
+                    per.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(chooseGrow(r, m) ? regrets(r)[1] : regrets(r)[0]);
+                }
+                for (List<Double> v : per.values()) {
+                    worst = Math.max(worst, v.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+                }
+                row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", byTask(cal, r -> chooseGrow(r, m) ? regrets(r)[1] : regrets(r)[0]), worst));
+            }
+            md.append('\n').append(sep).append('\n').append(row).append("\n");
+        }
+        return md.toString();
+    }
+
+    private static List<Run> withTrials(List<Run> runs) {
+        return runs.stream().filter(r -> trial(r, Strategy.FINETUNE_ABOVE) != null && trial(r, Strategy.TRUNCATE_GROW) != null).toList();
+    }
+
+    private static io.transferadvisor.probe.DatasetProfile.PlanTrial trial(Run r, Strategy s) {
+        return r.taskRun().profile().trials().stream().filter(t -> t.strategy().equals(s.name())).findFirst().orElse(null);
+    }
+
+    /** {fine-tuning's regret, the grown block's regret} in the oracle, for the trial's own two plans. */
+    private static double[] regrets(Run r) {
+        var f = trial(r, Strategy.FINETUNE_ABOVE);
+        var g = trial(r, Strategy.TRUNCATE_GROW);
+        return new double[] {r.regret(new TrialKey(Strategy.FINETUNE_ABOVE, f.cut(), f.grow(), HeadType.SOFTMAX)),
+            r.regret(new TrialKey(Strategy.TRUNCATE_GROW, g.cut(), g.grow(), HeadType.SOFTMAX))};
+    }
+
+    /** What guards.drl guard-measured-trial decides: the grown block when it beats fine-tuning by more than the margin. */
+    private static boolean chooseGrow(Run r, double margin) {
+        return trial(r, Strategy.TRUNCATE_GROW).accuracy().value() * 100.0 > trial(r, Strategy.FINETUNE_ABOVE).accuracy().value() * 100.0 + margin;
+    }
+
+    private static double byTask(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        Map<String, List<Double>> per = new TreeMap<>();
+        for (Run r : rs) {
+            per.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(f.applyAsDouble(r));
+        }
+        return per.values().stream().mapToDouble(v -> v.stream().mapToDouble(Double::doubleValue).average().orElse(0)).average().orElse(Double.NaN);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** Heat-map points: per run, each strategy's best-cut regret and the advisor's pick. */

@@ -17,7 +17,6 @@ import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
-import io.transferadvisor.probe.Prober;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -61,10 +60,14 @@ public final class SuiteRunner {
         String h = SuiteTasks.identity(suite, task);
         LoadedDataset data = null;
         TaskRun tr = results.task(task.id(), seed, h).orElse(null);
+        if (tr != null && needsTrials(tr)) {
+            log.printf(Locale.ROOT, "[%s s%d] re-probing: the recorded probe predates the current measured plan trials%n", task.id(), seed);
+            tr = null;
+        }
         if (tr == null) {
             data = SuiteTasks.build(suite, task, seed, suiteFile);
             long t0 = System.nanoTime();
-            DatasetProfile profile = Prober.run(data, model, ProbeOptions.defaults(seed, cacheDir), new PrintWriter(Writer.nullWriter()));
+            DatasetProfile profile = io.transferadvisor.pipeline.Profiling.run(data, model, ProbeOptions.defaults(seed, cacheDir), new PrintWriter(Writer.nullWriter()));
             double secs = (System.nanoTime() - t0) / 1e9;
             tr = new TaskRun(task.id(), seed, h, data.train().size(), data.validation().size(), data.test().size(), secs, profile);
             results.append(tr);
@@ -107,6 +110,19 @@ public final class SuiteRunner {
             log.flush();
             io.transferadvisor.util.Trees.deleteTree(dir);
         }
+    }
+
+    /**
+     * A run probed before the probe measured plan trials, or with another trial epoch cap, on data
+     * small enough for them: probe it again (the new record supersedes the old; the oracle trials,
+     * keyed by the task hash, stay).
+     */
+    boolean needsTrials(TaskRun tr) {
+        DatasetProfile p = tr.profile();
+        int classes = p.size().classes();
+        boolean applies = model.profile().candidateCuts().size() >= 2
+                && (double) tr.trainImages() / classes < io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS;
+        return applies && (p.trials().isEmpty() || p.trials().stream().anyMatch(t -> t.epochs() != io.transferadvisor.pipeline.PlanTrials.EPOCHS));
     }
 
     /** The trial plan: the key's strategy, cut, growth and head under the suite's one recipe and the task's epoch cap. */

@@ -31,7 +31,7 @@ class SuiteAnalysisTest {
     static DatasetProfile profile(double similarity) {
         DatasetProfile p = PlanFiles.readProfile(Path.of("src/test/resources/rules/fmnist-default.profile.json"));
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), similarity,
-                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling());
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
     }
 
     /** Every oracle trial at `base`, FINETUNE_ALL at `all`, the top linear one at `lin`. */
@@ -43,6 +43,24 @@ class SuiteAnalysisTest {
             double acc = k.equals(ALL) ? all : k.equals(LIN_TOP) ? lin : base;
             r.append(new SuiteResults.Trial(task, seed, h, k.id(), acc, (int) Math.round(acc * 100), 100, 5, 10.0));
         }
+    }
+
+    @Test
+    void theNoiseFloorReferencePicksWhatWonOnTheTasksOtherSeedsNotOnTheScoredOne(@TempDir Path dir) {
+        SuiteSpec s = suite();
+        SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
+        // cal-large: seed 1 is won by the top linear trial, seed 2 by FINETUNE_ALL
+        record(r, s, "cal-large", 1, 0.70, 0.71, 0.80, 0.9);
+        record(r, s, "cal-large", 2, 0.70, 0.90, 0.72, 0.9);
+        SuiteAnalysis a = new SuiteAnalysis(s, r, CUTS, s.tasks());
+        SuiteAnalysis.Policy ref = a.otherSeeds(CUTS);
+        SuiteSpec.Task t = s.task("cal-large");
+        SuiteAnalysis.Run one = a.runs(SuiteSpec.CALIBRATION).stream().filter(x -> x.taskRun().seed() == 1).findFirst().orElseThrow();
+        SuiteAnalysis.Run two = a.runs(SuiteSpec.CALIBRATION).stream().filter(x -> x.taskRun().seed() == 2).findFirst().orElseThrow();
+        assertThat(ref.apply(t, one.taskRun())).isEqualTo(ALL); // seed 2's winner
+        assertThat(ref.apply(t, two.taskRun())).isEqualTo(LIN_TOP); // seed 1's winner
+        // so it pays the seed-to-seed noise: 80-71 = 9 and 90-72 = 18 points, mean 13.5
+        assertThat(a.score("ref", ref, SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(13.5, within(1e-9));
     }
 
     @Test
