@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *                      benchmarks that rerun a killed trial from the start: on a 20-image task the
  *                      5 MB checkpoint per epoch was most of a fine-tuning trial's time (3.4 of 4.1 s)
  * @param saveModel     write the trained network as model.zip. Off only for the probe's plan trials
- *                      (probe/PlanTrials), which keep the accuracy and throw the network away
+ *                      (pipeline/PlanTrials), which keep the accuracy and throw the network away
  */
 public record ExecuteOptions(Path output, boolean force, Path resume, Path cacheDir, boolean featureCache,
                              boolean interactive, int stopAfterEpochs, boolean checkpoints, boolean saveModel) {

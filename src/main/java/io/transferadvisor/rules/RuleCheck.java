@@ -259,7 +259,7 @@ public final class RuleCheck {
                 points.add(new Point(at + " two-layers wide-interval", List.of(base(layers.subList(Math.max(0, layers.size() - 2), layers.size()), parameters)
                         .perClass(pc).similarity(sim).interval(0.2).build())));
                 if (layers.size() >= 2) {
-                    // the measured plan trials (probe/PlanTrials): either candidate ahead by 20 points
+                    // the measured plan trials (pipeline/PlanTrials): either candidate ahead by 20 points
                     points.add(new Point(at + " trial grown-block-ahead", List.of(base(layers, parameters).perClass(pc).similarity(sim)
                             .trials(0.5, 0.7).build())));
                     points.add(new Point(at + " trial fine-tuning-ahead", List.of(base(layers, parameters).perClass(pc).similarity(sim)

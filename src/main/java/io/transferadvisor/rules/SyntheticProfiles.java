@@ -62,7 +62,7 @@ public final class SyntheticProfiles {
     public SyntheticProfiles shiftSlope(double v) { shiftSlope = v; return this; }
     /** Extra similarity lost at the top layer only (a source-specific head layer, like fmnist-cnn's fc1_relu). */
     public SyntheticProfiles topDrop(double v) { topDrop = v; return this; }
-    /** Measured plan trials (probe/PlanTrials): fine-tuning above the first layer and a block grown on the middle one, with these accuracies. */
+    /** Measured plan trials (pipeline/PlanTrials): fine-tuning above the first layer and a block grown on the middle one, with these accuracies. */
     public SyntheticProfiles trials(double fineTune, double grown) { trialFineTune = fineTune; trialGrown = grown; return this; }
 
     public DatasetProfile build() {

@@ -8,8 +8,6 @@ import io.transferadvisor.dataset.ImageSet;
 import io.transferadvisor.dataset.InputGeometry;
 import io.transferadvisor.dataset.JoinedImageSet;
 import io.transferadvisor.dataset.LoadedDataset;
-import io.transferadvisor.model.ActivationStats;
-import io.transferadvisor.model.ModelProfile;
 import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.plan.PlanException;
 import io.transferadvisor.plan.Strategy;
@@ -23,14 +21,10 @@ import io.transferadvisor.testing.MemoryImageSet;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** The measured plan trials: stratified folds, generic candidates, real trainings, determinism, and their place in the profile. */
 class PlanTrialsTest {
@@ -42,41 +36,7 @@ class PlanTrialsTest {
 
     @BeforeAll
     static void trainTinySource() {
-        ComputationGraph graph = TinyGraphs.convBn(G, 3, 5);
-        MemoryImageSet src = MemoryImageSet.blobs(30, 3, G, 100);
-        INDArray x = Nd4j.zeros(src.size(), 1, 10, 10);
-        INDArray y = Nd4j.zeros(src.size(), 3);
-        for (int i = 0; i < src.size(); i++) {
-            x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(Nd4j.create(src.pixels(i, G), new long[] {1, 10, 10}));
-            y.putScalar(i, src.label(i), 1);
-        }
-        for (int e = 0; e < 20; e++) {
-            graph.fit(new INDArray[] {x}, new INDArray[] {y});
-        }
-        Map<String, ModelProfile.ChannelStats> stats = ActivationStats.measure(graph, List.of("d1"), List.of(x));
-        ModelProfile profile = new ModelProfile(ModelProfile.SCHEMA_VERSION, "tiny", "blobs", List.of("s0", "s1", "s2"), G,
-                graph.numParams(), List.of(), List.of("k1_down", "d1"), stats, "feedc0de", Map.of());
-        model = new SourceModel() {
-            public String name() {
-                return "tiny";
-            }
-
-            public ModelProfile profile() {
-                return profile;
-            }
-
-            public boolean available() {
-                return true;
-            }
-
-            public String weightsLocation() {
-                return "memory";
-            }
-
-            public ComputationGraph load() {
-                return graph.clone(); // like a file-backed model: every load is fresh weights, so a fine-tuning trial cannot leak into the next
-            }
-        };
+        model = TinyGraphs.blobsSource(G);
     }
 
     static LoadedDataset dataset(ImageSet train, ImageSet validation) {

@@ -12,7 +12,7 @@ import io.transferadvisor.rules.facts.Rejected;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The measured plan trial (probe/PlanTrials) as the rules read it: guards.drl guard-measured-trial and its cut, rates and rejections. */
+/** The measured plan trial (pipeline/PlanTrials) as the rules read it: guards.drl guard-measured-trial and its cut, rates and rejections. */
 class TrialRulesTest {
     static double threshold(String name) {
         return Thresholds.read(Path.of("rules")).stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().value();

@@ -160,7 +160,7 @@ public final class SuiteReport {
     static final double[] MARGINS = {-10, -5, -2, 0, 1, 2, 5, 10, 20};
 
     /**
-     * The measured plan trials (probe/PlanTrials), on the runs that have them: how choosing by the
+     * The measured plan trials (pipeline/PlanTrials), on the runs that have them: how choosing by the
      * trial compares with always taking either candidate and with a perfect pick between them, per
      * split; and on the calibration runs only, how the margin (threshold trial.margin) was set.
      */

@@ -3,7 +3,7 @@ package io.transferadvisor.rules.facts;
 import io.transferadvisor.plan.Strategy;
 
 /**
- * Observed tier: one measured plan trial from the profile (probe/PlanTrials): a candidate plan
+ * Observed tier: one measured plan trial from the profile (pipeline/PlanTrials): a candidate plan
  * trained on part of the labelled training images and scored on the rest.
  *
  * @param strategy  the candidate's strategy
