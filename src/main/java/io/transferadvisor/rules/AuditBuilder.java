@@ -40,7 +40,8 @@ import java.util.Set;
 final class AuditBuilder {
     private AuditBuilder() {}
 
-    static final Set<Class<?>> OBSERVED = Set.of(DataFacts.class, DomainFacts.class, LayerFacts.class, SufficiencyFacts.class, Preferences.class);
+    static final Set<Class<?>> OBSERVED = Set.of(DataFacts.class, DomainFacts.class, LayerFacts.class, SufficiencyFacts.class, Preferences.class,
+            io.transferadvisor.rules.facts.TrialScore.class);
     static final Set<Class<?>> DERIVED = Set.of(SizeClass.class, SimilarityClass.class, LabelOverlap.class, Imbalance.class,
             GeometryMismatch.class, DataHungry.class, UnlabelledPool.class, BestLayer.class, CompetitiveLayer.class,
             ShiftFloor.class, FarShiftedLayer.class, LowShiftLayer.class);

@@ -143,6 +143,10 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             out.add(String.format(Locale.ROOT, "%s: label overlap %s with the source classes [%s]",
                     fresh ? "new labels" : "known labels", num(l.get("overlap")), threshold(labels)));
         }
+        String trial = trialReason(t);
+        if (trial != null) {
+            out.add(trial);
+        }
         String strategy = strategyReason(t, plan);
         if (strategy != null) {
             out.add(strategy);
@@ -169,6 +173,26 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             }
         }
         return null;
+    }
+
+    /** The measured plan trial's numbers (observed TrialScore facts), with the margin the rules compare them by. */
+    private static String trialReason(Audit.ModelTrace t) {
+        // observed since the audit lists TrialScore there; audits written before that have it among the decisions
+        List<Map<String, Object>> trials = java.util.stream.Stream.concat(t.observed().stream(), t.decisions().stream())
+                .filter(v -> v.type().equals("TrialScore")).map(Audit.FactView::values).toList();
+        if (trials.isEmpty()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map<String, Object> x : trials) {
+            int grow = intOf(x.get("grow"));
+            parts.add(String.format(Locale.ROOT, "%s %s%s %s (95%% interval %s-%s)", x.get("strategy"), x.get("layer"), grow > 0 ? " +" + grow : "",
+                    num(x.get("accuracy")), num(x.get("low")), num(x.get("high"))));
+        }
+        Object margin = t.decisions().stream().filter(v -> v.type().equals("Threshold") && "trial.margin".equals(v.values().get("name")))
+                .findFirst().map(v -> v.values().get("value")).orElse(null);
+        return "measured plan trial, each candidate trained on folds of your " + trials.get(0).get("images") + " labelled training images: "
+                + String.join(" vs ", parts) + (margin == null ? "" : " [a grown block must win by more than trial.margin = " + num(margin) + (num(margin).equals("1") ? " point]" : " points]"));
     }
 
     /** Which proposal won and over what. */

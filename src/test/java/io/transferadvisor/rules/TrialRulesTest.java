@@ -10,6 +10,7 @@ import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.pipeline.PlanTrials;
 import io.transferadvisor.rules.facts.Rejected;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The measured plan trial (pipeline/PlanTrials) as the rules read it: guards.drl guard-measured-trial and its cut, rates and rejections. */
@@ -29,6 +30,20 @@ class TrialRulesTest {
         assertThat(d.plan().growBlocks()).isEqualTo(1);
         assertThat(d.plan().hyperparameters().headLearningRate()).isEqualTo(1e-2);
         assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(0.0);
+        // the recipe the trial measured: frozen batch-norm statistics, no augmentation (even on a shifted domain, where the
+        // generic rule would recalibrate)
+        var shifted = decide(profile().perClass(5).similarity(0.55).trials(fine, fine + (MARGIN + 3) / 100).build());
+        assertThat(shifted.plan().strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+        for (var p : List.of(d.plan(), shifted.plan())) {
+            assertThat(p.hyperparameters().batchNorm()).isEqualTo(io.transferadvisor.plan.BatchNormPolicy.FROZEN);
+            assertThat(p.hyperparameters().augmentation().maxShiftPixels()).isZero();
+            assertThat(p.hyperparameters().augmentation().cropFraction()).isZero();
+        }
+        assertThat(fired(shifted)).contains("bn-frozen-measured-trial", "augment-none-small-fine-tuning").doesNotContain("bn-recalibrate-shifted", "augment-small-data");
+        // a different domain: no suite task measured a batch-norm policy there, so the textbook recalibration stands
+        var far = decide(profile().perClass(5).similarity(0.2).trials(fine, fine + (MARGIN + 3) / 100).build());
+        assertThat(far.plan().strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+        assertThat(far.plan().hyperparameters().batchNorm()).isEqualTo(io.transferadvisor.plan.BatchNormPolicy.RECALIBRATE);
         assertThat(fired(d)).contains("guard-measured-trial", "cutoff-measured-trial", "lr-frozen-backbone", "reject-finetune-measured")
                 .doesNotContain("reject-truncate-grow-measured", "cutoff-latest-low-shift");
         assertThat(d.runs().get(0).evaluation().all(Rejected.class))
@@ -50,6 +65,17 @@ class TrialRulesTest {
                     assertThat(r.strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
                     assertThat(r.reason()).contains("measured on folds").contains("0.600").contains("trial.margin");
                 });
+    }
+
+    @Test
+    void theExplanationShowsTheTrialsNumbersAndTheMargin() {
+        var rec = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(0.85).trials(0.55, 0.70).build()),
+                Recommender.Request.defaults("dataset.yaml"));
+        List<String> reasons = Explanation.of(rec.audit()).reasons();
+        assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("measured plan trial").contains("TRUNCATE_GROW " + FMNIST_CUTS.get(2) + " +1 0.700")
+                .contains("FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " 0.550").contains("trial.margin = " + Explanation.num(MARGIN)));
+        assertThat(Explanation.of(RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(0.85).build()),
+                Recommender.Request.defaults("dataset.yaml")).audit()).reasons()).noneSatisfy(r -> assertThat(r).contains("measured plan trial"));
     }
 
     @Test
