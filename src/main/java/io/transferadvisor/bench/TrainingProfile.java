@@ -81,10 +81,10 @@ public final class TrainingProfile {
         StringBuilder sb = new StringBuilder("| " + header + " | ms per iteration | share |\n|---|---:|---:|\n");
         double total = 0;
         for (Share s : rows) {
-            sb.append(String.format("| %s | %.2f | %.1f%% |%n", s.name(), 1000 * s.seconds() / iterations, 100 * s.share()));
+            sb.append(String.format(java.util.Locale.ROOT, "| %s | %.2f | %.1f%% |%n", s.name(), 1000 * s.seconds() / iterations, 100 * s.share()));
             total += s.seconds();
         }
-        sb.append(String.format("| **total** | %.2f | 100.0%% |%n", 1000 * total / iterations));
+        sb.append(String.format(java.util.Locale.ROOT, "| **total** | %.2f | 100.0%% |%n", 1000 * total / iterations));
         return sb.toString();
     }
 

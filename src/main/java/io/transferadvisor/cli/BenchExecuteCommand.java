@@ -76,7 +76,7 @@ public final class BenchExecuteCommand implements Callable<Integer> {
         md.append("# Benchmark: frozen-feature cache (LINEAR_FROZEN)\n\n");
         md.append("Command: `advisor bench cache").append(dataset != null ? " --dataset " + dataset : "").append(" --cutoff ").append(cutoff)
                 .append(" --epochs ").append(epochs).append("`  \n");
-        md.append("Date: ").append(LocalDate.now()).append("; machine: ").append(Runtime.getRuntime().availableProcessors())
+        md.append("Date: ").append(LocalDate.now(java.time.ZoneId.systemDefault())).append("; machine: ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores (nproc), Java ").append(System.getProperty("java.version")).append("; other jobs were running on the machine.\n\n");
         md.append("Task: ").append(s.name()).append(" (").append(data.train().size()).append(" train, ").append(data.validation().size())
                 .append(" validation images), model ").append(model.name()).append(", linear softmax head on `").append(cutoff)
@@ -85,7 +85,7 @@ public final class BenchExecuteCommand implements Callable<Integer> {
         row(md, "first run (cache cold)", "on, " + cold.metrics().cache().computed() + " computed", cold.metrics(), eCold);
         row(md, "second run (cache warm)", "on, " + warm.metrics().cache().reused() + " reused", warm.metrics(), eWarm);
         row(md, "no cache", "off: frozen layers run every epoch", none.metrics(), eNone);
-        md.append(String.format("%nPer-epoch speed-up with the cache: **%.1fx** (no cache %.2f s / cached %.2f s per epoch).%n",
+        md.append(String.format(java.util.Locale.ROOT, "%nPer-epoch speed-up with the cache: **%.1fx** (no cache %.2f s / cached %.2f s per epoch).%n",
                 eNone / eWarm, eNone, eWarm));
         Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/execute-cache.md");
         AtomicFiles.writeString(file, md.toString());
@@ -96,7 +96,7 @@ public final class BenchExecuteCommand implements Callable<Integer> {
     }
 
     private static void row(StringBuilder md, String name, String cache, RunMetrics m, double epoch) {
-        md.append(String.format("| %s | %s | %.2f | %.3f | %.4f |%n", name, cache, m.phases().getOrDefault("features", 0.0), epoch,
+        md.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.2f | %.3f | %.4f |%n", name, cache, m.phases().getOrDefault("features", 0.0), epoch,
                 m.test().accuracy()));
     }
 

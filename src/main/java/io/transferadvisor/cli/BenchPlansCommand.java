@@ -85,7 +85,7 @@ public final class BenchPlansCommand implements Callable<Integer> {
         StringBuilder md = new StringBuilder("# Benchmark: recommended plan vs every strategy (oracle)\n\n");
         md.append("Command: `advisor bench plans --tasks ").append(String.join(",", names)).append(" --max-epochs ").append(maxEpochs)
                 .append(" --run-minutes ").append(fmt(runMinutes)).append(out != null ? " -o " + out : "").append("`  \n");
-        md.append("Date: ").append(LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
+        md.append("Date: ").append(LocalDateTime.now(java.time.ZoneId.systemDefault()).truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores (nproc), Java ").append(System.getProperty("java.version"))
                 .append(", ").append(System.getProperty("os.name")).append("; other jobs may share the machine.  \n");
         md.append("Rules: ").append(Home.rules()).append(" (rules hash ").append(rulesHash.substring(0, Math.min(12, rulesHash.length()))).append("); whole bench ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.\n\n");

@@ -172,7 +172,7 @@ public final class BenchProbeCommand implements Callable<Integer> {
             b.append(" --epoch-budget ").append(String.format(Locale.ROOT, "%.0f", epochBudget));
         }
         b.append("`  \n");
-        b.append("Date: ").append(LocalDate.now()).append("  \n");
+        b.append("Date: ").append(LocalDate.now(java.time.ZoneId.systemDefault())).append("  \n");
         b.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (nproc), Java ")
                 .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.arch")).append("  \n");

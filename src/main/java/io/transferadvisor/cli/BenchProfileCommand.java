@@ -78,7 +78,7 @@ public final class BenchProfileCommand implements Callable<Integer> {
         int threads0 = env.maxThreads();
         int master0 = env.maxMasterThreads();
         int blas0 = Nd4j.factory().blas().getMaxThreads();
-        String settings = String.format("OMP_NUM_THREADS=%s, Nd4j.getEnvironment().getMaxThreads()=%d, getMaxMasterThreads()=%d, "
+        String settings = String.format(java.util.Locale.ROOT, "OMP_NUM_THREADS=%s, Nd4j.getEnvironment().getMaxThreads()=%d, getMaxMasterThreads()=%d, "
                         + "BLAS (OpenBLAS) getMaxThreads()=%d, workspace mode (training) of the saved model=%s, network data type %s "
                         + "(parameters %s), platform helpers allowed %s, oneDNN layer helpers %s, ND4J debug %s / verbose %s / profiling %s, op profiling mode %s",
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), threads0, master0, blas0,
@@ -97,7 +97,7 @@ public final class BenchProfileCommand implements Callable<Integer> {
         TrainingProfile.throughput(net, new Batches(train, k, batch, 3, false), warmup, 0, batch);
         var split = TrainingProfile.pipeline(net, new Batches(train, k, batch, 4, false), iterations);
         var samples = TrainingProfile.sampled(net, new Batches(train, k, batch, 5, false), iterations, tmp);
-        w.printf("per-layer pass and pipeline split done (fit %.1f ms/iteration)%n", 1000 * split.fit() / iterations);
+        w.printf(java.util.Locale.ROOT, "per-layer pass and pipeline split done (fit %.1f ms/iteration)%n", 1000 * split.fit() / iterations);
         w.flush();
 
         // 3. levers side by side
@@ -149,7 +149,7 @@ public final class BenchProfileCommand implements Callable<Integer> {
                         }
                         diff.put(v.name(), p.sub(reference).amaxNumber().doubleValue());
                     }
-                    w.printf("round %d  %-45s %6.0f img/s%n", round + 1, v.name(), ips);
+                    w.printf(java.util.Locale.ROOT, "round %d  %-45s %6.0f img/s%n", round + 1, v.name(), ips);
                     w.flush();
                 }
             }
@@ -164,10 +164,10 @@ public final class BenchProfileCommand implements Callable<Integer> {
         StringBuilder md = new StringBuilder("# Benchmark: where DL4J spends fmnist-cnn training time\n\n");
         md.append("Command: `advisor bench profile --iterations ").append(iterations).append(" --warmup ").append(warmup)
                 .append(" --rounds ").append(rounds).append("`  \n");
-        md.append("Date: ").append(LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
+        md.append("Date: ").append(LocalDateTime.now(java.time.ZoneId.systemDefault()).truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores (nproc), Java ").append(System.getProperty("java.version"))
                 .append(", DL4J 1.0.0-M2.1 (nd4j-native, OpenBLAS), load average at start ")
-                .append(String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+                .append(String.format(java.util.Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                 .append(".  \n");
         md.append("Model: profiles/fmnist-cnn.zip, all layers trainable, its 5-way head retrained on Fashion-MNIST classes 5-9 (")
                 .append(train.size()).append(" training images of examples/fashion-large.yaml), batch ").append(batch)
@@ -194,10 +194,10 @@ public final class BenchProfileCommand implements Callable<Integer> {
             perKind.merge(lt.kinds().get(name) + " backward", lt.backward().get(name), Double::sum);
         }
         double passSeconds = perLayer.values().stream().mapToDouble(Double::doubleValue).sum();
-        md.append(String.format("By op kind. fit() takes %.2f ms per iteration, the hand-driven forward+backward pass %.2f ms", 
+        md.append(String.format(java.util.Locale.ROOT, "By op kind. fit() takes %.2f ms per iteration, the hand-driven forward+backward pass %.2f ms", 
                 1000 * split.fit() / iterations, 1000 * passSeconds / iterations));
         if (split.fit() > passSeconds) {
-            md.append(String.format("; the remainder, %.2f ms (%.0f%% of fit), is the Adam update, score and graph/workspace bookkeeping",
+            md.append(String.format(java.util.Locale.ROOT, "; the remainder, %.2f ms (%.0f%% of fit), is the Adam update, score and graph/workspace bookkeeping",
                     1000 * (split.fit() - passSeconds) / iterations, 100 * (split.fit() - passSeconds) / split.fit()));
         }
         md.append(".\n");
@@ -226,8 +226,8 @@ public final class BenchProfileCommand implements Callable<Integer> {
         md.append("| variant | images/s | ratio to baseline | max abs parameter difference after the run vs baseline |\n|---|---:|---:|---:|\n");
         double base = best.get(variants.get(0).name());
         for (Variant v : variants) {
-            md.append(String.format("| %s | %.0f | %.2f | %s |%n", v.name(), best.get(v.name()), best.get(v.name()) / base,
-                    diff.containsKey(v.name()) ? String.format("%.2g", diff.get(v.name())) : "n/a (different batches or flatten order)"));
+            md.append(String.format(java.util.Locale.ROOT, "| %s | %.0f | %.2f | %s |%n", v.name(), best.get(v.name()), best.get(v.name()) / base,
+                    diff.containsKey(v.name()) ? String.format(java.util.Locale.ROOT, "%.2g", diff.get(v.name())) : "n/a (different batches or flatten order)"));
         }
         Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/execute-profile.md");
         AtomicFiles.writeString(file, md.toString());

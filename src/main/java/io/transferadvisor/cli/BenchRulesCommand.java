@@ -210,7 +210,7 @@ public final class BenchRulesCommand implements Callable<Integer> {
     private static String markdown(String command, List<String> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Benchmark: rules\n\n");
-        sb.append("Produced by `").append(command).append("` on ").append(LocalDate.now()).append(".\n\n");
+        sb.append("Produced by `").append(command).append("` on ").append(LocalDate.now(java.time.ZoneId.systemDefault())).append(".\n\n");
         sb.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (nproc), Java ")
                 .append(System.getProperty("java.vendor")).append(' ').append(System.getProperty("java.version")).append(", ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))

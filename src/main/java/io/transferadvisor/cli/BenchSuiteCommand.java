@@ -179,7 +179,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         md.append("Command: `advisor bench suite").append(quick ? " --quick" : "").append(taskIds != null ? " --tasks " + String.join(",", taskIds) : "")
                 .append(seeds != null ? " --seeds " + seeds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("") : "")
                 .append(reportOnly ? " --report-only" : "").append(rulesDir != null ? " --rules " + rulesDir : "").append("`  \n");
-        md.append("Date: ").append(LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
+        md.append("Date: ").append(LocalDateTime.now(java.time.ZoneId.systemDefault()).truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))
                 .append("; this command ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.  \n");
         md.append("Suite: ").append(Home.dir().relativize(file.toAbsolutePath().normalize())).append(" (sha256 ")

@@ -64,7 +64,7 @@ public final class BenchTorchCommand implements Callable<Integer> {
         if (!throughput) {
             StringBuilder md = new StringBuilder("# Benchmark: time to accuracy, advisor plan vs PyTorch fine-tune everything\n\n");
             md.append("Command: `advisor bench torch --no-throughput --tta-epochs ").append(ttaEpochs).append("`  \n");
-            md.append("Date: ").append(LocalDate.now()).append("; machine: ").append(Runtime.getRuntime().availableProcessors())
+            md.append("Date: ").append(LocalDate.now(java.time.ZoneId.systemDefault())).append("; machine: ").append(Runtime.getRuntime().availableProcessors())
                     .append(" cores (nproc), Java ").append(System.getProperty("java.version")).append("; other jobs were running on the machine.\n");
             timeToAccuracy(md, tmp0);
             Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/execute-tta.md");
@@ -122,7 +122,7 @@ public final class BenchTorchCommand implements Callable<Integer> {
         pb.environment().put("OMP_NUM_THREADS", "2");
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes());
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         int rc = p.waitFor();
         String last = text.strip().lines().reduce((a, b) -> b).orElse("");
         if (rc != 0 || !last.startsWith("{")) {
@@ -134,7 +134,7 @@ public final class BenchTorchCommand implements Callable<Integer> {
         double dl4jIps = dl4j.get(epochs - 1);
         StringBuilder md = new StringBuilder("# Benchmark: DL4J vs PyTorch training throughput\n\n");
         md.append("Command: `advisor bench torch --epochs ").append(epochs).append(" --batch ").append(batch).append("`  \n");
-        md.append("Date: ").append(LocalDate.now()).append("; machine: ").append(Runtime.getRuntime().availableProcessors())
+        md.append("Date: ").append(LocalDate.now(java.time.ZoneId.systemDefault())).append("; machine: ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores (nproc), Java ").append(System.getProperty("java.version")).append(", ").append(torch.get("framework").asText())
                 .append(" (").append(torch.get("threads").asInt()).append(" threads), DL4J 1.0.0-M2.1 (OMP threads as set for the JVM)")
                 .append("; other jobs were running on the machine.\n\n");
@@ -142,11 +142,11 @@ public final class BenchTorchCommand implements Callable<Integer> {
                 .append(n).append(" Fashion-MNIST images (classes 5-9 of examples/fashion-large.yaml), batch ").append(batch)
                 .append(", Adam 1e-3, ").append(epochs).append(" epochs, last epoch reported.\n\n");
         md.append("| framework | images/s per epoch | last epoch images/s |\n|---|---|---:|\n");
-        md.append(String.format("| DL4J | %s | %.0f |%n", dl4j.stream().map(v -> String.format("%.0f", v)).toList(), dl4jIps));
+        md.append(String.format(java.util.Locale.ROOT, "| DL4J | %s | %.0f |%n", dl4j.stream().map(v -> String.format(java.util.Locale.ROOT, "%.0f", v)).toList(), dl4jIps));
         java.util.List<String> torchPerEpoch = new java.util.ArrayList<>();
-        torch.get("imagesPerSecond").forEach(v -> torchPerEpoch.add(String.format("%.0f", v.asDouble())));
-        md.append(String.format("| PyTorch | %s | %.0f |%n", torchPerEpoch, torchIps));
-        md.append(String.format("%nRatio DL4J / PyTorch: **%.2f**.%n", dl4jIps / torchIps));
+        torch.get("imagesPerSecond").forEach(v -> torchPerEpoch.add(String.format(java.util.Locale.ROOT, "%.0f", v.asDouble())));
+        md.append(String.format(java.util.Locale.ROOT, "| PyTorch | %s | %.0f |%n", torchPerEpoch, torchIps));
+        md.append(String.format(java.util.Locale.ROOT, "%nRatio DL4J / PyTorch: **%.2f**.%n", dl4jIps / torchIps));
         if (tta) {
             timeToAccuracy(md, tmp);
         }
@@ -227,7 +227,7 @@ public final class BenchTorchCommand implements Callable<Integer> {
         pb.environment().put("OMP_NUM_THREADS", "2");
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes());
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         int rc = p.waitFor();
         String last = text.strip().lines().reduce((a, b) -> b).orElse("");
         if (rc != 0 || !last.startsWith("{")) {
@@ -252,11 +252,11 @@ public final class BenchTorchCommand implements Callable<Integer> {
                 .append(" validation, ").append(te.size()).append(" test images of Fashion-MNIST classes 5-9), both starting from the ")
                 .append("pretrained fmnist-cnn weights (exported from DL4J to PyTorch), 2 threads.\n\n");
         md.append("| approach | training seconds | test accuracy |\n|---|---:|---:|\n");
-        md.append(String.format("| advisor plan: %s%s, %s (DL4J; features + training) | %.1f | %.4f |%n", plan.strategy(),
+        md.append(String.format(java.util.Locale.ROOT, "| advisor plan: %s%s, %s (DL4J; features + training) | %.1f | %.4f |%n", plan.strategy(),
                 plan.cutoffLayer() == null ? "" : " at " + plan.cutoffLayer(), planSource, trainSeconds, target));
-        md.append(String.format("| the same plus the probe that chose it (%.1f s) | %.1f | %.4f |%n", probeSeconds, trainSeconds + probeSeconds, target));
-        md.append(String.format("| PyTorch fine-tune everything, Adam 1e-3, batch 32: time to reach %.4f | %s | best %.4f (epoch %d of %d, %.1f s) |%n",
-                target, reached < 0 ? "not reached" : String.format("%.1f", reached), best, bestEpoch, curve.size(),
+        md.append(String.format(java.util.Locale.ROOT, "| the same plus the probe that chose it (%.1f s) | %.1f | %.4f |%n", probeSeconds, trainSeconds + probeSeconds, target));
+        md.append(String.format(java.util.Locale.ROOT, "| PyTorch fine-tune everything, Adam 1e-3, batch 32: time to reach %.4f | %s | best %.4f (epoch %d of %d, %.1f s) |%n",
+                target, reached < 0 ? "not reached" : String.format(java.util.Locale.ROOT, "%.1f", reached), best, bestEpoch, curve.size(),
                 curve.get(curve.size() - 1).get(0).asDouble()));
     }
 

@@ -91,18 +91,18 @@ public final class ExecuteCommand implements Callable<Integer> {
             j.put("overrides", r.plan().overrides());
             out.println(Json.json().writeValueAsString(j));
         } else {
-            out.printf("run        %s%n", r.runDir());
-            out.printf("strategy   %s%s%n", m.strategy(), r.plan().cutoffLayer() == null ? "" : " (cutoff " + r.plan().cutoffLayer() + ")");
-            out.printf("test       accuracy %.4f, macro-F1 %.4f on %d images%n", m.test().accuracy(), m.test().macroF1(), m.test().images());
+            out.printf(java.util.Locale.ROOT, "run        %s%n", r.runDir());
+            out.printf(java.util.Locale.ROOT, "strategy   %s%s%n", m.strategy(), r.plan().cutoffLayer() == null ? "" : " (cutoff " + r.plan().cutoffLayer() + ")");
+            out.printf(java.util.Locale.ROOT, "test       accuracy %.4f, macro-F1 %.4f on %d images%n", m.test().accuracy(), m.test().macroF1(), m.test().images());
             out.printf(java.util.Locale.ROOT, "validation accuracy %.4f on %d images%s%n", m.validation().accuracy(), m.validation().images(),
                     m.validation().images() < 100 ? " (a small split: it picks the epoch to keep; the test accuracy is the estimate)" : "");
             if (m.epochsRun() > 0) {
-                out.printf("epochs     %d (best %d, %s)%n", m.epochsRun(), m.bestEpoch(), m.stopReason());
+                out.printf(java.util.Locale.ROOT, "epochs     %d (best %d, %s)%n", m.epochsRun(), m.bestEpoch(), m.stopReason());
             }
             if (!r.plan().overrides().isEmpty()) {
-                out.printf("overrides  %s%n", String.join("; ", r.plan().overrides()));
+                out.printf(java.util.Locale.ROOT, "overrides  %s%n", String.join("; ", r.plan().overrides()));
             }
-            out.printf("report     %s%n", r.runDir().resolve("report.html"));
+            out.printf(java.util.Locale.ROOT, "report     %s%n", r.runDir().resolve("report.html"));
         }
         out.flush();
     }

@@ -21,7 +21,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        // the console's own encoding, said explicitly (Java 17 has no System.out.charset())
+        java.nio.charset.Charset console = java.nio.charset.Charset.defaultCharset();
+        int code = commandLine(new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out, console)), true),
+                new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.err, console)), true)).execute(args);
         System.exit(code);
     }
 

@@ -51,7 +51,7 @@ public final class PredictCommand implements Callable<Integer> {
                 StringBuilder b = new StringBuilder(pr.image()).append("  ");
                 for (int i = 0; i < pr.top().size(); i++) {
                     var c = pr.top().get(i);
-                    b.append(i == 0 ? "" : ", ").append(c.className()).append(String.format(" %.3f", c.probability()));
+                    b.append(i == 0 ? "" : ", ").append(c.className()).append(String.format(java.util.Locale.ROOT, " %.3f", c.probability()));
                 }
                 out.println(b);
             }

@@ -90,14 +90,14 @@ public final class ValidateCommand implements Callable<Integer> {
         List<String> classes = data.classNames();
         int width = Math.max(5, classes.stream().mapToInt(String::length).max().orElse(5));
         String row = "%-" + width + "s  %7s  %10s  %7s%n";
-        out.printf(row, "class", "train", "validation", "test");
+        out.printf(Locale.ROOT, row, "class", "train", "validation", "test");
         int[] tr = data.train().classCounts();
         int[] va = data.validation().classCounts();
         int[] te = data.test().classCounts();
         for (int c = 0; c < classes.size(); c++) {
-            out.printf(row, classes.get(c), tr[c], va[c], te[c]);
+            out.printf(Locale.ROOT, row, classes.get(c), tr[c], va[c], te[c]);
         }
-        out.printf(row, "total", data.train().size(), data.validation().size(), data.test().size());
+        out.printf(Locale.ROOT, row, "total", data.train().size(), data.validation().size(), data.test().size());
         data.unlabelled().ifPresent(u -> out.println("unlabelled: " + u.size() + " images"));
         if (!data.skipped().isEmpty()) {
             out.println();

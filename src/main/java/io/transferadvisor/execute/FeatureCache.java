@@ -187,7 +187,7 @@ public final class FeatureCache {
 
     /** The folder of one store (for tests and for `advisor` messages). */
     public Path folder(String modelId, Request q, InputGeometry geometry) {
-        return root.resolve(safe(modelId, 64)).resolve(safe(q.layer(), 48) + "." + q.pooling().name().toLowerCase() + "." + geometry);
+        return root.resolve(safe(modelId, 64)).resolve(safe(q.layer(), 48) + "." + q.pooling().name().toLowerCase(java.util.Locale.ROOT) + "." + geometry);
     }
 
     /** Content key of one image: SHA-256 of its float32 pixels (little-endian), first 128 bits in hex. */

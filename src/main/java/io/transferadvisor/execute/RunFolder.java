@@ -67,9 +67,9 @@ public final class RunFolder implements AutoCloseable {
 
     /** runs/&lt;dataset&gt;-&lt;strategy&gt;-&lt;timestamp&gt; under the working directory. */
     public static Path defaultPath(String dataset, Strategy strategy) {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String stamp = LocalDateTime.now(java.time.ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", java.util.Locale.ROOT));
         String safe = dataset.replaceAll("[^A-Za-z0-9._-]", "_");
-        return Path.of("runs", safe + "-" + strategy.name().toLowerCase().replace('_', '-') + "-" + stamp);
+        return Path.of("runs", safe + "-" + strategy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + stamp);
     }
 
     /**

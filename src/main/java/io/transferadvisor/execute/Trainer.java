@@ -125,9 +125,9 @@ public final class Trainer {
             }
             history.add(new TrainerState.Epoch(epoch, r.meanLoss, ev.loss,
                     cfg.labels() == Labels.RECONSTRUCT ? -1 : ev.accuracy, secs, train.size() / Math.max(1e-9, r.seconds)));
-            progress.log(String.format("%s epoch %d/%d  loss %.4f  val loss %.4f%s  %.0f img/s  %.1f s%s",
+            progress.log(String.format(java.util.Locale.ROOT, "%s epoch %d/%d  loss %.4f  val loss %.4f%s  %.0f img/s  %.1f s%s",
                     cfg.phase(), epoch, cfg.maxEpochs(), r.meanLoss, ev.loss,
-                    cfg.labels() == Labels.RECONSTRUCT ? "" : String.format("  val acc %.4f", ev.accuracy),
+                    cfg.labels() == Labels.RECONSTRUCT ? "" : String.format(java.util.Locale.ROOT, "  val acc %.4f", ev.accuracy),
                     train.size() / Math.max(1e-9, r.seconds), secs, improved ? "  *best" : ""));
             state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, bestLoss, history, false, null, seconds);
             if (ckpt != null) {

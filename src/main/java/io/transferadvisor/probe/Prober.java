@@ -54,7 +54,7 @@ public final class Prober {
         long ts = System.nanoTime();
         SizeStats size = size(data, mp);
         double sizeSeconds = (System.nanoTime() - ts) / 1e9;
-        log.printf("probe: %d labelled images in %d classes; model %s (input %s); size table %.1f s%n", size.images(), classes,
+        log.printf(java.util.Locale.ROOT, "probe: %d labelled images in %d classes; model %s (input %s); size table %.1f s%n", size.images(), classes,
                 model.name(), mp.input(), sizeSeconds);
 
         int[] sample = stratifiedSample(train, options.sampleCap(), options.seed());
@@ -73,7 +73,7 @@ public final class Prober {
                         + " training image(s); the probe needs at least 2 per class; add images or drop the class");
             }
         }
-        log.printf("probe: sampled %d of %d training images (cap %d, seed %d)%n", sample.length, train.size(),
+        log.printf(java.util.Locale.ROOT, "probe: sampled %d of %d training images (cap %d, seed %d)%n", sample.length, train.size(),
                 options.sampleCap(), options.seed());
 
         List<String> cuts = mp.candidateCuts();
@@ -82,7 +82,7 @@ public final class Prober {
         }
         long tm = System.nanoTime();
         ComputationGraph graph = model.load();
-        log.printf("probe: model %s loaded in %.1f s%n", model.name(), (System.nanoTime() - tm) / 1e9);
+        log.printf(java.util.Locale.ROOT, "probe: model %s loaded in %.1f s%n", model.name(), (System.nanoTime() - tm) / 1e9);
         String output = graph.getConfiguration().getNetworkOutputs().get(0);
         Map<String, BatchNormReference.Reference> bn = BatchNormReference.find(graph, cuts);
 
@@ -99,7 +99,7 @@ public final class Prober {
         String modelId = mp.sha256() != null ? mp.sha256() : io.transferadvisor.util.Hashing.sha256(model.name());
         long tf = System.nanoTime();
         FeatureCache.Result feats = cache.compute(graph, modelId, requests, sampled, geometry, options.batchSize(), log);
-        log.printf("probe: features ready (%d computed, %d from the cache %s) in %.1f s, %.1f s in the network%n",
+        log.printf(java.util.Locale.ROOT, "probe: features ready (%d computed, %d from the cache %s) in %.1f s, %.1f s in the network%n",
                 feats.computed(), feats.reused(), cache.root(), (System.nanoTime() - tf) / 1e9, feats.forwardSeconds());
 
         SourceView view = sourceView(feats.get(output, Pooling.AVG), y, train.classNames(), mp.sourceClasses());
@@ -146,8 +146,8 @@ public final class Prober {
             probeNanos += System.nanoTime() - tp;
             double sim = Double.isNaN(shift) ? Double.NaN : DomainShift.similarity(shift);
             layers.add(new LayerProbe(cut, i, relDepth, dim, shift, sim, reference, logme, acc));
-            log.printf("probe: %-12s shift %s  LogME %.3f  probe acc %.3f%n", cut,
-                    Double.isNaN(shift) ? "n/a" : String.format("%.3f", shift), logme.value(), acc.value());
+            log.printf(java.util.Locale.ROOT, "probe: %-12s shift %s  LogME %.3f  probe acc %.3f%n", cut,
+                    Double.isNaN(shift) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", shift), logme.value(), acc.value());
         }
 
         double similarity = DomainShift.overall(layers.stream().map(LayerProbe::similarity).toList(),
@@ -169,9 +169,9 @@ public final class Prober {
         long tc = System.nanoTime();
         Sufficiency sufficiency = sufficiency(pooled.get(best.layer()), y, classes, folds, (double) train.size() / classes, options,
                 fullCv.get(best.layer()));
-        log.printf("probe: learning curve on %s: a=%.4f b=%.4f c=%.3f%n", best.layer(), sufficiency.parameters().get(0),
+        log.printf(java.util.Locale.ROOT, "probe: learning curve on %s: a=%.4f b=%.4f c=%.3f%n", best.layer(), sufficiency.parameters().get(0),
                 sufficiency.parameters().get(1), sufficiency.parameters().get(2));
-        log.printf("probe: time %.1f s LogME, %.1f s linear probe, %.1f s learning curve%n", logmeNanos / 1e9, probeNanos / 1e9,
+        log.printf(java.util.Locale.ROOT, "probe: time %.1f s LogME, %.1f s linear probe, %.1f s learning curve%n", logmeNanos / 1e9, probeNanos / 1e9,
                 (System.nanoTime() - tc) / 1e9);
 
         double seconds = (System.nanoTime() - t0) / 1e9;
