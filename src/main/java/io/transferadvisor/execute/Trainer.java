@@ -99,7 +99,7 @@ public final class Trainer {
             EpochResult r = runEpoch(net, train, cfg, epoch, augmenter, progress);
             if (r.aborted) {
                 if (bestEpoch == 0) {
-                    throw new TrainingException(cfg.phase() + ": no epoch finished within the budget; raise plan.budgetMinutes"
+                    throw new BudgetExceededException(cfg.phase() + ": no epoch finished within the budget; raise plan.budgetMinutes"
                             + " or pick a cheaper strategy (e.g. LINEAR_FROZEN)");
                 }
                 epoch--;

@@ -54,6 +54,19 @@ public final class PlanTrials {
     public static final int EPOCHS = 20;
     static final int PATIENCE = 6;
 
+    /**
+     * The trials' wall-time cap: a tenth of the dataset's training budget, and at least a minute.
+     * fmnist-cnn's trials take 4-20 s on 2 cores; a 224x224 zoo network fine-tuned from its first cut
+     * would take many minutes, and the trials are advice, not the run: past the cap they stop and
+     * leave the decision to the matrix.
+     */
+    public static final double BUDGET_SHARE = 0.10;
+    public static final double MIN_CAP_SECONDS = 60;
+
+    public static double capSeconds(io.transferadvisor.dataset.DatasetSpec.Budget budget) {
+        return Math.max(MIN_CAP_SECONDS, budget == null ? 0 : BUDGET_SHARE * budget.minutes() * 60);
+    }
+
     /** A candidate plan of the trial. */
     public record Candidate(Strategy strategy, String cut, int grow) {
         String label() {
@@ -73,8 +86,12 @@ public final class PlanTrials {
                 new Candidate(Strategy.TRUNCATE_GROW, cuts.get(cuts.size() / 2), 1));
     }
 
-    /** Runs every candidate over the folds; deterministic for a seed. */
-    public static List<PlanTrial> run(LoadedDataset data, SourceModel model, ProbeOptions options, PrintWriter log) {
+    /**
+     * Runs every candidate over the folds; deterministic for a seed. Returns no trials at all when
+     * they did not fit in capSeconds (a fold stopped by its time budget is not a measurement).
+     */
+    public static List<PlanTrial> run(LoadedDataset data, SourceModel model, ProbeOptions options, PrintWriter log, double capSeconds) {
+        long deadline = System.nanoTime() + (long) (capSeconds * 1e9);
         ImageSet pool = new JoinedImageSet(data.train(), data.validation());
         int[][] folds = folds(pool, FOLDS, options.seed());
         List<PlanTrial> out = new ArrayList<>();
@@ -96,9 +113,22 @@ public final class PlanTrials {
                             data.contentHash(), List.of());
                     RunInputs in = new RunInputs(part, n -> model, null, null, null);
                     Path dir = tmp.resolve("t" + out.size() + "-f" + f);
-                    RunResult r = Executor.run(plan(data, model, c, options.seed()), in,
-                            ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(options.cacheRoot()).withCheckpoints(false).withSaveModel(false),
-                            new PrintWriter(Writer.nullWriter()));
+                    double leftMinutes = (deadline - System.nanoTime()) / 6e10;
+                    if (leftMinutes <= 0) {
+                        return stopped(log, capSeconds);
+                    }
+                    RunResult r;
+                    try {
+                        r = Executor.run(plan(data, model, c, options.seed(), leftMinutes), in,
+                                ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(options.cacheRoot()).withCheckpoints(false).withSaveModel(false),
+                                new PrintWriter(Writer.nullWriter()));
+                    } catch (io.transferadvisor.execute.BudgetExceededException e) {
+                        return stopped(log, capSeconds);
+                    }
+                    String stop = r.metrics().stopReason();
+                    if (stop != null && stop.startsWith("budget")) {
+                        return stopped(log, capSeconds);
+                    }
                     var test = r.metrics().test();
                     correct += (int) Math.round(test.accuracy() * test.images());
                     scored += test.images();
@@ -117,12 +147,20 @@ public final class PlanTrials {
         return out;
     }
 
-    static Plan plan(LoadedDataset data, SourceModel model, Candidate c, long seed) {
+    private static List<PlanTrial> stopped(PrintWriter log, double capSeconds) {
+        if (log != null) {
+            log.printf(java.util.Locale.ROOT, "probe: plan trials stopped at their %.0f s cap (%.0f%% of the dataset's time budget, at least %.0f s); "
+                    + "none is recorded, so the rules decide from the size x similarity matrix alone%n", capSeconds, BUDGET_SHARE * 100, MIN_CAP_SECONDS);
+        }
+        return List.of();
+    }
+
+    static Plan plan(LoadedDataset data, SourceModel model, Candidate c, long seed, double budgetMinutes) {
         boolean backbone = c.strategy() == Strategy.FINETUNE_ABOVE || c.strategy() == Strategy.FINETUNE_ALL;
         Hyperparameters hp = new Hyperparameters(HEAD_LR, backbone ? BACKBONE_LR : 0.0, EPOCHS, PATIENCE, BATCH, WEIGHT_DECAY,
                 BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
         return new Plan(Plan.SCHEMA_VERSION, data.spec().name(), List.of(model.name()), c.strategy(), c.cut(), HeadType.SOFTMAX, c.grow(), hp,
-                null, List.of(), seed, 600, List.of("plan trial: " + c.label()));
+                null, List.of(), seed, budgetMinutes, List.of("plan trial: " + c.label()));
     }
 
     /** Stratified folds: each class's images shuffled with the seed and dealt round-robin, so every fold has every class with two or more images. */

@@ -22,7 +22,7 @@ public final class Profiling {
             return p;
         }
         long t0 = System.nanoTime();
-        List<DatasetProfile.PlanTrial> trials = PlanTrials.run(data, model, options, progress);
+        List<DatasetProfile.PlanTrial> trials = PlanTrials.run(data, model, options, progress, PlanTrials.capSeconds(data.spec().budget()));
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (progress != null) {
             progress.printf(java.util.Locale.ROOT, "probe: plan trials %.1f s%n", seconds);
