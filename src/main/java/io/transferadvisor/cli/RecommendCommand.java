@@ -1,16 +1,12 @@
 package io.transferadvisor.cli;
 
-import io.transferadvisor.dataset.DatasetLoader;
 import io.transferadvisor.dataset.DatasetSpec;
-import io.transferadvisor.dataset.LoadedDataset;
 import io.transferadvisor.dataset.SpecReader;
 import io.transferadvisor.execute.ExecuteOptions;
 import io.transferadvisor.execute.Executor;
 import io.transferadvisor.execute.RunResult;
-import io.transferadvisor.model.ModelRegistry;
-import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.probe.DatasetProfile;
-import io.transferadvisor.probe.ProbeOptions;
+import io.transferadvisor.pipeline.Advisor;
 import io.transferadvisor.probe.ProfileCheck;
 import io.transferadvisor.rules.AuditText;
 import io.transferadvisor.rules.PlanFiles;
@@ -113,6 +109,7 @@ public final class RecommendCommand implements Callable<Integer> {
 
         List<DatasetProfile> measured = new ArrayList<>();
         Map<String, String> shas = new LinkedHashMap<>();
+        Advisor.Profiled profiled = null; // the loaded data, when this command profiled it (--execute then reuses it)
         if (!profiles.isEmpty()) {
             for (Path p : profiles) {
                 measured.add(PlanFiles.readProfile(p));
@@ -128,22 +125,12 @@ public final class RecommendCommand implements Callable<Integer> {
             checked.warnings().forEach(w -> err.println("warning: " + w));
             shas.putAll(checked.modelShas());
         } else {
-            List<DatasetSpec.ModelRef> refs = new ArrayList<>();
-            if (models.isEmpty()) {
-                refs.addAll(spec.models());
-            } else {
-                for (String m : new java.util.LinkedHashSet<>(models)) {
-                    refs.add(new DatasetSpec.ModelRef(m, null, null));
-                }
-            }
-            LoadedDataset data = DatasetLoader.load(spec);
-            data.skippedSummary().ifPresent(s -> err.println("warning: " + s));
-            PrintWriter progress = output.quiet() ? null : err;
-            for (DatasetSpec.ModelRef ref : refs) {
-                SourceModel source = ModelRegistry.resolve(ref);
-                measured.add(io.transferadvisor.pipeline.Profiling.run(data, source, ProbeOptions.defaults(spec.seed(), cacheDir != null ? cacheDir : Home.cache()).withTrials(!noTrials), progress));
-                shas.put(source.name(), ProfileCheck.shaOf(source));
-            }
+            Advisor advisor = new Advisor(Advisor.Settings.defaults().withRules(rules).withCache(cacheDir != null ? cacheDir : Home.cache())
+                    .withProgress(output.quiet() ? null : err).withTrials(!noTrials));
+            profiled = advisor.profile(dataset, models);
+            profiled.data().skippedSummary().ifPresent(w -> err.println("warning: " + w));
+            measured.addAll(profiled.profiles());
+            shas.putAll(profiled.modelShas());
         }
         Map<String, String> options = new LinkedHashMap<>();
         options.put("rules", rules.toAbsolutePath().normalize().toString());
@@ -198,7 +185,12 @@ public final class RecommendCommand implements Callable<Integer> {
         out.flush();
         files.close(); // the plan is complete: release it before the (long) --execute
         if (execute) {
-            RunResult r = Executor.execute(rec.plan(), plan, ExecuteOptions.defaults().withOutput(runDir).withForce(force).withCacheDir(cacheDir), err);
+            PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : err;
+            ExecuteOptions opts = ExecuteOptions.defaults().withOutput(runDir).withForce(force).withCacheDir(cacheDir);
+            // profiled here: train on the data already loaded; from --profile files: load it as 'advisor execute PLAN' would
+            RunResult r = profiled != null
+                    ? new Advisor(Advisor.Settings.defaults().withRules(rules).withProgress(progress)).execute(rec.plan(), rec, profiled, opts)
+                    : Executor.execute(rec.plan(), plan, opts, progress);
             ExecuteCommand.printResult(out, output, r);
             out.flush();
         }

@@ -1,31 +1,18 @@
 package io.transferadvisor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.transferadvisor.dataset.DatasetLoader;
-import io.transferadvisor.dataset.DatasetSpec;
-import io.transferadvisor.dataset.LoadedDataset;
 import io.transferadvisor.dataset.SpecReader;
 import io.transferadvisor.execute.Executor;
-import io.transferadvisor.execute.RunInputs;
 import io.transferadvisor.execute.RunResult;
-import io.transferadvisor.model.ModelRegistry;
-import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.PlanIO;
-import io.transferadvisor.probe.DatasetProfile;
-import io.transferadvisor.probe.ProbeOptions;
-import io.transferadvisor.probe.ProfileIO;
-import io.transferadvisor.rules.AuditIO;
+import io.transferadvisor.pipeline.Advisor;
 import io.transferadvisor.rules.Recommender;
-import io.transferadvisor.rules.RuleBase;
 import io.transferadvisor.util.Home;
 import io.transferadvisor.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -73,49 +60,21 @@ public final class RunCommand implements Callable<Integer> {
             ExecuteCommand.printResult(out, output, Executor.execute(plan, datasetFile, run.options(output), progress));
             return ExitCodes.OK;
         }
-        DatasetSpec ds = SpecReader.read(datasetFile);
-        LoadedDataset data = DatasetLoader.load(ds);
-        data.skippedSummary().ifPresent(s -> spec.commandLine().getErr().println("warning: " + s));
         Path cache = run.cache != null ? run.cache : Home.cache();
-        List<DatasetProfile> profiles = new ArrayList<>();
-        Map<String, String> shas = new LinkedHashMap<>();
-        Map<String, SourceModel> models = new LinkedHashMap<>();
-        for (DatasetSpec.ModelRef ref : ds.models()) {
-            SourceModel m = ModelRegistry.resolve(ref);
-            models.put(m.name(), m);
-            models.put(ref.display(), m);
-            if (m.profile().sha256() != null) {
-                shas.put(m.name(), m.profile().sha256());
-            }
-            progress.println("run step 1/3: profiling " + ds.name() + " against " + m.name());
-            profiles.add(io.transferadvisor.pipeline.Profiling.run(data, m, ProbeOptions.defaults(ds.seed(), cache).withTrials(!noTrials), progress));
-        }
+        Advisor advisor = new Advisor(Advisor.Settings.defaults().withCache(cache).withProgress(progress).withTrials(!noTrials));
+        io.transferadvisor.dataset.DatasetSpec ds = io.transferadvisor.dataset.SpecReader.read(datasetFile); // read again by profile(): a few ms
+        progress.println("run step 1/3: profiling " + ds.name() + " against "
+                + String.join(", ", ds.models().stream().map(io.transferadvisor.dataset.DatasetSpec.ModelRef::display).toList()));
+        Advisor.Profiled profiled = advisor.profile(datasetFile);
+        profiled.data().skippedSummary().ifPresent(w -> spec.commandLine().getErr().println("warning: " + w));
         progress.println("run step 2/3: recommending with the rules in " + Home.rules());
-        Recommender recommender = new Recommender(RuleBase.load(Home.rules()));
-        Recommender.Request req = new Recommender.Request(datasetFile.toAbsolutePath().normalize().toString(), ds.budget().minutes(),
-                ds.budget().maxEpochs(), ds.seed(), shas, Map.of("command", "run"));
-        Recommender.Recommendation rec = recommender.recommend(profiles, req);
+        Recommender.Recommendation rec = advisor.recommend(profiled, datasetFile.toAbsolutePath().normalize().toString(), Map.of("command", "run"));
         Plan plan = run.overrides().apply(rec.plan());
         progress.println("plan: " + plan.strategy() + (plan.cutoffLayer() == null ? "" : " at " + plan.cutoffLayer())
                 + (plan.overrides().isEmpty() ? "" : " (overridden: " + String.join("; ", plan.overrides()) + ")"));
-        JsonNode profileJson;
-        if (profiles.size() == 1) {
-            profileJson = Json.json().readTree(ProfileIO.toJson(profiles.get(0)));
-        } else {
-            var arr = Json.json().createArrayNode();
-            for (DatasetProfile p : profiles) {
-                arr.add(Json.json().readTree(ProfileIO.toJson(p)));
-            }
-            profileJson = arr;
-        }
-        JsonNode auditJson = Json.json().readTree(AuditIO.toJson(rec.audit()));
-        RunInputs in = new RunInputs(data, name -> {
-            SourceModel m = models.get(name);
-            return m != null ? m : ModelRegistry.resolve(new DatasetSpec.ModelRef(name, null, null));
-        }, datasetFile.toAbsolutePath().normalize(), profileJson, auditJson);
         progress.println("run step 3/3: training (the last step: the ETA on each epoch line is the rest of the run, "
                 + "an upper bound under early stopping)");
-        RunResult r = Executor.run(plan, in, run.options(output), progress);
+        RunResult r = advisor.execute(plan, rec, profiled, run.options(output));
         ExecuteCommand.printResult(out, output, r);
         return ExitCodes.OK;
     }
