@@ -140,8 +140,16 @@ public final class ExecuteCommand implements Callable<Integer> {
             return new PlanOverrides(strategy, cutoff, freeze, lr, backboneLr, epochs);
         }
 
+        @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "" + ExecuteOptions.DEFAULT_CHECKPOINT_SECONDS,
+                description = "Commit a resumable checkpoint after an epoch once this many seconds have passed since the last (0 = after every epoch); "
+                        + "a killed run resumes from the last one and replays the epochs after it exactly. Default: ${DEFAULT-VALUE}.")
+        double checkpointEvery;
+
         public ExecuteOptions options(OutputOptions output) {
-            return ExecuteOptions.defaults().withOutput(out).withForce(force).withCacheDir(cache)
+            if (!(checkpointEvery >= 0) || Double.isInfinite(checkpointEvery)) {
+                throw new io.transferadvisor.UsageException("--checkpoint-every " + checkpointEvery + ": allowed a number of seconds >= 0 (0 = after every epoch)");
+            }
+            return ExecuteOptions.defaults().withOutput(out).withForce(force).withCacheDir(cache).withCheckpointSeconds(checkpointEvery)
                     .withInteractive(System.console() != null && !output.quiet());
         }
     }

@@ -18,53 +18,66 @@ import java.nio.file.Path;
  *                      5 MB checkpoint per epoch was most of a fine-tuning trial's time (3.4 of 4.1 s)
  * @param saveModel     write the trained network as model.zip. Off only for the probe's plan trials
  *                      (pipeline/PlanTrials), which keep the accuracy and throw the network away
+ * @param checkpointSeconds commit a checkpoint after an epoch only when this many seconds have passed
+ *                      since the last one (0 = after every epoch); a killed run resumes from the last
+ *                      commit and replays the epochs after it exactly. Default {@value #DEFAULT_CHECKPOINT_SECONDS}:
+ *                      a 5 MB checkpoint per 1-second epoch was a third of a small run's training time
  */
 public record ExecuteOptions(Path output, boolean force, Path resume, Path cacheDir, boolean featureCache,
-                             boolean interactive, int stopAfterEpochs, boolean checkpoints, boolean saveModel) {
+                             boolean interactive, int stopAfterEpochs, boolean checkpoints, boolean saveModel, double checkpointSeconds) {
+    public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
+
     public ExecuteOptions {
+        if (!(checkpointSeconds >= 0)) {
+            throw new IllegalArgumentException("checkpoint interval " + checkpointSeconds + " s must be >= 0 (0 = after every epoch)");
+        }
         if (stopAfterEpochs < 0) {
             throw new IllegalArgumentException("stopAfterEpochs " + stopAfterEpochs + " must be >= 0");
         }
     }
 
     public static ExecuteOptions defaults() {
-        return new ExecuteOptions(null, false, null, null, true, false, 0, true, true);
+        return new ExecuteOptions(null, false, null, null, true, false, 0, true, true, DEFAULT_CHECKPOINT_SECONDS);
     }
 
     public ExecuteOptions withOutput(Path dir) {
-        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
+        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withForce(boolean f) {
-        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
+        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withResume(Path dir) {
-        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
+        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withCacheDir(Path dir) {
-        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel);
+        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withFeatureCache(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints, saveModel);
+        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withInteractive(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints, saveModel);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withStopAfterEpochs(int n) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints, saveModel);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withCheckpoints(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on, saveModel);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on, saveModel, checkpointSeconds);
     }
 
     public ExecuteOptions withSaveModel(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, on);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, on, checkpointSeconds);
+    }
+
+    public ExecuteOptions withCheckpointSeconds(double seconds) {
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, seconds);
     }
 
     /** Thrown by the {@link #stopAfterEpochs} test hook: the run stops as a killed process would. */

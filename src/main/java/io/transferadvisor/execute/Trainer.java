@@ -43,7 +43,15 @@ public final class Trainer {
      * @param stopAfterEpochs test hook: simulate a kill after this many epochs in this process (0 = off)
      */
     public record Config(String phase, int classes, Labels labels, int batchSize, int maxEpochs, int patience, long seed,
-                         Augmentation augmentation, double[] exampleWeights, Instant deadline, int stopAfterEpochs) {}
+                         Augmentation augmentation, double[] exampleWeights, Instant deadline, int stopAfterEpochs,
+                         double checkpointSeconds) {}
+
+    /** A copy of the network holding other parameters (the best epoch's, for its checkpoint). */
+    private static ComputationGraph withParams(ComputationGraph net, INDArray params) {
+        ComputationGraph copy = net.clone();
+        copy.setParams(params.dup());
+        return copy;
+    }
 
     /** The trained network (best epoch's parameters) and the final state. */
     public record Outcome(ComputationGraph net, TrainerState state) {}
@@ -80,6 +88,8 @@ public final class Trainer {
                 ? new Augmenter(cfg.augmentation()) : null;
         int epoch = state.epochsDone();
         double lastEpochSeconds = history.isEmpty() ? 0 : history.get(history.size() - 1).seconds();
+        long lastCommit = System.nanoTime();
+        boolean bestUnsaved = false; // a better epoch than the committed best, kept in memory until the next commit
 
         while (true) {
             if (epoch >= cfg.maxEpochs()) {
@@ -119,9 +129,7 @@ public final class Trainer {
                 bestLoss = ev.loss;
                 bestEpoch = epoch;
                 bestParams = net.params().dup();
-                if (ckpt != null) {
-                    bestRef = ckpt.saveBest(cfg.phase(), epoch, net);
-                }
+                bestUnsaved = true;
             }
             history.add(new TrainerState.Epoch(epoch, r.meanLoss, ev.loss,
                     cfg.labels() == Labels.RECONSTRUCT ? -1 : ev.accuracy, secs, train.size() / Math.max(1e-9, r.seconds)));
@@ -130,9 +138,14 @@ public final class Trainer {
                     cfg.labels() == Labels.RECONSTRUCT ? "" : String.format(java.util.Locale.ROOT, "  val acc %.4f", ev.accuracy),
                     train.size() / Math.max(1e-9, r.seconds), secs, improved ? "  *best" : ""));
             state = new TrainerState(cfg.phase(), epoch, bestEpoch, bestScore, bestLoss, history, false, null, seconds);
-            if (ckpt != null) {
+            if (ckpt != null && (System.nanoTime() - lastCommit) / 1e9 >= cfg.checkpointSeconds()) {
+                if (bestUnsaved) {
+                    bestRef = ckpt.saveBest(cfg.phase(), bestEpoch, bestEpoch == epoch ? net : withParams(net, bestParams));
+                    bestUnsaved = false;
+                }
                 // new files first, then the state naming them (the commit point), then the superseded files go
                 ckpt.commit(state, ckpt.saveLast(cfg.phase(), epoch, net), bestRef);
+                lastCommit = System.nanoTime();
             }
             epochsThisProcess++;
             if (cfg.stopAfterEpochs() > 0 && epochsThisProcess >= cfg.stopAfterEpochs()) {

@@ -59,4 +59,25 @@ class ResumeTest {
         }
         assertThat(dir.resolve("model.zip")).doesNotExist();
     }
+
+    @Test
+    void betweenTimedCheckpointsAKilledRunReplaysTheEpochsSinceTheLastCommitExactly() throws Exception {
+        Path zip = Tiny.sourceZip(tmp);
+        Plan plan = Tiny.plan(Strategy.FINETUNE_ABOVE, "p1", HeadType.SOFTMAX, 0, Tiny.hp(3, BatchNormPolicy.TRAIN));
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        RunResult whole = Executor.run(plan, Tiny.inputs(zip, 0.8f, false), Tiny.options(tmp.resolve("every-epoch"), tmp.resolve("c")), quiet);
+
+        // a long interval: no commit is due after epochs 1 and 2, so a kill there leaves nothing but the start to resume from
+        Path dir = tmp.resolve("timed");
+        assertThatThrownBy(() -> Executor.run(plan, Tiny.inputs(zip, 0.8f, false),
+                Tiny.options(dir, tmp.resolve("c")).withCheckpointSeconds(1e6).withStopAfterEpochs(2), quiet))
+                .isInstanceOf(ExecuteOptions.SimulatedKill.class);
+        assertThat(new Checkpoints(dir.resolve("checkpoints")).readState("train")).isNull();
+        StringWriter log = new StringWriter();
+        RunResult resumed = Executor.run(plan, Tiny.inputs(zip, 0.8f, false),
+                Tiny.options(null, tmp.resolve("c")).withResume(dir).withCheckpointSeconds(1e6), new PrintWriter(log, true));
+        assertThat(log.toString()).doesNotContain("resuming after epoch");
+        CrashResumeTest.assertSameMetrics(resumed.metrics(), whole.metrics(), "after a kill between timed checkpoints");
+        assertThat(CrashResumeTest.params(resumed.runDir())).as("final weights").isEqualTo(CrashResumeTest.params(whole.runDir()));
+    }
 }

@@ -193,6 +193,6 @@ public final class Tiny {
     }
 
     public static ExecuteOptions options(Path runDir, Path cache) {
-        return ExecuteOptions.defaults().withOutput(runDir).withCacheDir(cache);
+        return ExecuteOptions.defaults().withOutput(runDir).withCacheDir(cache).withCheckpointSeconds(0); // every epoch: the crash and resume tests kill between epochs
     }
 }
