@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * them. {D} in a case stands for the fixture folder. The feature cache is the fixture's own ({D}/cache)
  * and is left out of the snapshot.
  */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class BadInputTest {
     @TempDir
     static Path dir;

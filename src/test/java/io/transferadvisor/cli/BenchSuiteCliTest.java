@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `advisor bench suite`: the --quick harness end to end (CI runs it), resume, and bad input. */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class BenchSuiteCliTest {
     @Test
     void quickRunsScoresAndResumesWithoutTrainingAgain(@TempDir Path dir) throws Exception {

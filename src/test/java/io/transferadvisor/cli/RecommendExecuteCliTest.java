@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * `advisor recommend --execute`: probe, recommend and train in one command on the tiny glyph set
  * (72 images, at most 5 epochs), with a @TempDir feature cache and run directory.
  */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class RecommendExecuteCliTest {
 
     @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (12 images per letter, 6 letters; no unlabelled pool) against the project's fmnist-cnn, with a
  * @TempDir feature cache (--cache) so the user's cache is neither read nor written.
  */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class RecommendProbeCliTest {
     static final int PER_CLASS = 12;
     static final int CLASSES = 6;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** recommend's plan + audit + profile are one unit: all or none, one writer at a time, --force only over files of ours. */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class RecommendUnitTest {
     @TempDir
     Path dir;

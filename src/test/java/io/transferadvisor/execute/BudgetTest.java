@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The budget in minutes is respected: training stops cleanly between epochs and keeps the best one. */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class BudgetTest {
     @TempDir
     Path tmp;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run.json existed, rerun to the same folder without --force). Each time the final weights are
  * bit-identical and the metrics equal to an uninterrupted run's.
  */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class CrashResumeTest {
     @TempDir
     Path tmp;

@@ -32,6 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradients by 15%). The two well-conditioned networks must also match parameter by parameter
  * within 1e-3 of each gradient's largest entry. A wrong kernel differs at order 1.
  */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class OneDnnNumericsTest {
     private String property;
     private boolean allowed;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `advisor pretrain` on a tiny budget and `advisor models`, through the real command line. */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class PretrainAndModelsCommandTest {
     @TempDir
     Path tmp;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The library API as the README shows it: the README's example (readme/UseFromJava.java, verbatim) runs end to end. */
+@org.junit.jupiter.api.Tag("slow") // trains or runs DL4J for seconds: `mvn test -DexcludedGroups=slow` skips it
 class AdvisorApiTest {
     static final Path EXAMPLE = Path.of("src/test/java/io/transferadvisor/readme/UseFromJava.java");
 
