@@ -69,6 +69,11 @@ public final class Advisor {
             return new Settings(rules, cache, out, trials);
         }
 
+        /** Progress to a console stream (System.err), in the platform's console encoding. */
+        public Settings withProgress(java.io.PrintStream out) {
+            return withProgress(new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.defaultCharset()), true));
+        }
+
         public Settings withTrials(boolean on) {
             return new Settings(rules, cache, progress, on);
         }

@@ -321,7 +321,7 @@ class BadInputTest {
     @BeforeAll
     static void fixtures() throws Exception {
         Path glyphs = Path.of("examples", "glyphs", "labelled").toAbsolutePath().normalize();
-        String tiny = """
+        String tiny = String.format(java.util.Locale.ROOT, """
                 version: 1
                 name: glyphs-tiny
                 train:
@@ -332,7 +332,7 @@ class BadInputTest {
                 model: fmnist-cnn
                 seed: 42
                 budget: {minutes: 1, max_epochs: 2}
-                """.formatted(glyphs);
+                """, glyphs);
         Files.writeString(d("tiny.yaml"), tiny);
         String cache = d("cache").toString();
         ok("profile", d("tiny.yaml").toString(), "-o", d("p.json").toString(), "--cache", cache, "--bootstrap", "20", "-q");

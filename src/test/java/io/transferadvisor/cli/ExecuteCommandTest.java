@@ -34,9 +34,9 @@ class ExecuteCommandTest {
             }
             Path dir = tmp.resolve("data/" + images.classNames().get(images.label(i)));
             Files.createDirectories(dir);
-            ImageIO.write(img, "png", dir.resolve(String.format("%03d.png", i)).toFile());
+            ImageIO.write(img, "png", dir.resolve(String.format(java.util.Locale.ROOT, "%03d.png", i)).toFile());
         }
-        Files.writeString(tmp.resolve("dataset.yaml"), """
+        Files.writeString(tmp.resolve("dataset.yaml"), String.format(java.util.Locale.ROOT, """
                 version: 1
                 name: tiny-cli
                 train: {format: folder, path: data}
@@ -44,7 +44,7 @@ class ExecuteCommandTest {
                 model: {file: %s}
                 seed: 3
                 budget: {minutes: 2, max_epochs: 3}
-                """.formatted(zip.getFileName()));
+                """, zip.getFileName()));
         plan = tmp.resolve("plan.yaml");
         Files.writeString(plan, """
                 schemaVersion: 1

@@ -28,7 +28,7 @@ class RecommendProbeCliTest {
     static Path tinyGlyphs(Path dir) throws Exception {
         Path images = Path.of("examples", "glyphs", "labelled").toAbsolutePath().normalize();
         Path yaml = dir.resolve("glyphs-tiny.yaml");
-        Files.writeString(yaml, """
+        Files.writeString(yaml, String.format(java.util.Locale.ROOT, """
                 version: 1
                 name: glyphs-tiny
                 train:
@@ -39,7 +39,7 @@ class RecommendProbeCliTest {
                 model: fmnist-cnn
                 seed: 42
                 budget: {minutes: 1, max_epochs: 5}
-                """.formatted(images, PER_CLASS));
+                """, images, PER_CLASS));
         return yaml;
     }
 

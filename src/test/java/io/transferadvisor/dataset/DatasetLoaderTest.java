@@ -21,7 +21,7 @@ class DatasetLoaderTest {
         String ext = gzip ? ".gz" : "";
         TestData.writeIdx(dir.resolve("train-images" + ext), dir.resolve("train-labels" + ext), TestData.labels(4, 30), 3, 3, gzip);
         TestData.writeIdx(dir.resolve("test-images" + ext), dir.resolve("test-labels" + ext), TestData.labels(4, 12), 3, 3, gzip);
-        Path f = TestData.yaml(dir, "d.yaml", """
+        Path f = TestData.yaml(dir, "d.yaml", String.format(java.util.Locale.ROOT, """
                 version: 1
                 train:
                   format: idx
@@ -37,7 +37,7 @@ class DatasetLoaderTest {
                   per_class: 5
                 split: {validation: 0.25}
                 %2$s
-                """.formatted(ext, extra));
+                """, ext, extra));
         return DatasetLoader.load(SpecReader.read(f));
     }
 

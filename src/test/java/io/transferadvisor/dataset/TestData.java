@@ -83,7 +83,7 @@ final class TestData {
             int count = (Integer) nameCount[i + 1];
             Files.createDirectories(root.resolve(name));
             for (int k = 0; k < count; k++) {
-                grayPng(root.resolve(name).resolve(String.format("%s_%02d.png", name, k)), 8, 8, (k * 10 + i * 3) % 256);
+                grayPng(root.resolve(name).resolve(String.format(java.util.Locale.ROOT, "%s_%02d.png", name, k)), 8, 8, (k * 10 + i * 3) % 256);
             }
         }
         return root;
@@ -96,7 +96,7 @@ final class TestData {
         d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         DataOutputStream c = new DataOutputStream(chunk);
-        c.writeBytes("IHDR");
+        c.write("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         c.writeInt(w);
         c.writeInt(h);
         c.writeByte(8);   // bit depth

@@ -148,9 +148,9 @@ class RunFolderTest {
     }
 
     private static void writeRunJson(Path dir, String status) throws Exception {
-        Files.writeString(dir.resolve(RunFolder.RUN), """
+        Files.writeString(dir.resolve(RunFolder.RUN), String.format(java.util.Locale.ROOT, """
                 {"schemaVersion":1,"datasetFile":null,"dataset":"d","classNames":["a","b"],"input":null,"fit":null,"head":"SOFTMAX",
                  "strategy":"LINEAR_FROZEN","models":["m"],"status":"%s","started":"2026-01-01T00:00:00Z","finished":null,"java":"17"}
-                """.formatted(status));
+                """, status));
     }
 }

@@ -103,7 +103,7 @@ class FileSourceModelTest {
         Path notDl4j = tmp.resolve("other.zip");
         try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(notDl4j))) {
             out.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
-            out.write("hello".getBytes());
+            out.write("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         assertThatThrownBy(() -> new FileSourceModel(null, notDl4j).load())
                 .isInstanceOf(ModelException.class).hasMessageContaining("not a DL4J model");

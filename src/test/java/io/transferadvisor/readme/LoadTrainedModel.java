@@ -1,6 +1,7 @@
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -40,6 +41,6 @@ public class LoadTrainedModel {
         scaler.transform(x);
         INDArray p = model.outputSingle(x);                       // class probabilities (an SVM head gives scores)
         int best = p.argMax(1).getInt(0);
-        System.out.printf("%s %.4f%n", classes.get(best), p.getDouble(0, best));
+        System.out.printf(Locale.ROOT, "%s %.4f%n", classes.get(best), p.getDouble(0, best));
     }
 }

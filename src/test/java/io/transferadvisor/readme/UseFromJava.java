@@ -2,14 +2,13 @@ import io.transferadvisor.execute.ExecuteOptions;
 import io.transferadvisor.execute.RunResult;
 import io.transferadvisor.pipeline.Advisor;
 import io.transferadvisor.rules.Recommender;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /** What `advisor run` does, one step per call: java UseFromJava dataset.yaml runs/from-java */
 public class UseFromJava {
     public static void main(String[] args) {
-        Advisor advisor = new Advisor(Advisor.Settings.defaults().withProgress(new PrintWriter(System.err, true)));
+        Advisor advisor = new Advisor(Advisor.Settings.defaults().withProgress(System.err));
 
         Advisor.Profiled data = advisor.profile(Path.of(args[0]));      // load once, probe each model (+ plan trials on tiny data)
         System.out.printf(Locale.ROOT, "similarity %.3f%n", data.profiles().get(0).similarity());

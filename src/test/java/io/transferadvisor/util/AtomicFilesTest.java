@@ -30,7 +30,7 @@ class AtomicFilesTest {
         Path f = dir.resolve("plan.yaml");
         AtomicFiles.writeString(f, "old");
         assertThatThrownBy(() -> AtomicFiles.write(f, out -> {
-            out.write("half".getBytes());
+            out.write("half".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             throw new IOException("disk full");
         })).isInstanceOf(OutputException.class).hasMessageContaining("plan.yaml").hasMessageContaining("disk full");
         assertThat(Files.readString(f)).isEqualTo("old");
