@@ -107,10 +107,7 @@ public final class PlanBench {
     Plan capped(Plan p) {
         Hyperparameters h = p.hyperparameters();
         int epochs = Math.min(h.maxEpochs(), settings.maxEpochs());
-        Hyperparameters nh = new Hyperparameters(h.headLearningRate(), h.backboneLearningRate(), epochs, Math.min(h.patience(), epochs),
-                h.batchSize(), h.weightDecay(), h.batchNorm(), h.augmentation(), h.classWeighting());
-        return new Plan(p.schemaVersion(), p.dataset(), p.models(), p.strategy(), p.cutoffLayer(), p.head(), p.growBlocks(), nh,
-                p.collectMore(), p.ensembleMembers(), p.seed(), Math.min(p.budgetMinutes(), settings.runMinutes()), p.overrides());
+        return p.withHyperparameters(h.withMaxEpochs(epochs)).withBudgetMinutes(Math.min(p.budgetMinutes(), settings.runMinutes()));
     }
 
     /**
@@ -141,8 +138,8 @@ public final class PlanBench {
     }
 
     static Plan with(Plan rec, Strategy s, String cut, int grow) {
-        return PlanOverrides.withBackboneRate(new Plan(rec.schemaVersion(), rec.dataset(), rec.models(), s, cut, rec.head(), grow,
-                rec.hyperparameters(), null, List.of(), rec.seed(), rec.budgetMinutes(), List.of("bench: " + s + (cut == null ? "" : " " + cut))));
+        return PlanOverrides.withBackboneRate(rec.withShape(s, cut, grow).withEnsembleMembers(List.of()).withCollectMore(null)
+                .withOverrides(List.of("bench: " + s + (cut == null ? "" : " " + cut))));
     }
 
     /** Two plans are the same trial when strategy, cutoff, grow blocks and head agree. */

@@ -87,11 +87,13 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         } else if (s != Strategy.TRUNCATE_GROW && grow > 0 && strategy != null) {
             grow = 0;
         }
-        Hyperparameters nh = new Hyperparameters(lr, blr, maxEpochs, patience, h.batchSize(), h.weightDecay(),
-                h.batchNorm(), h.augmentation(), h.classWeighting());
-        Plan out = new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), s, cut, plan.head(), grow, nh,
-                plan.collectMore(), s == Strategy.ENSEMBLE ? plan.ensembleMembers() : List.of(), plan.seed(),
-                plan.budgetMinutes(), notes);
+        Hyperparameters nh = h.withLearningRates(lr, blr);
+        if (epochs != null) {
+            nh = nh.withMaxEpochs(maxEpochs);
+        }
+        // shape first: a plan leaving ENSEMBLE may only then drop its members
+        Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(s == Strategy.ENSEMBLE ? plan.ensembleMembers() : List.of())
+                .withHyperparameters(nh).withOverrides(notes);
         requireTrainableBackbone(out);
         return out;
     }
@@ -136,9 +138,7 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
                 changed |= f != m;
                 members.add(f);
             }
-            return !changed ? plan : new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), plan.strategy(),
-                    plan.cutoffLayer(), plan.head(), plan.growBlocks(), plan.hyperparameters(), plan.collectMore(), members,
-                    plan.seed(), plan.budgetMinutes(), plan.overrides());
+            return !changed ? plan : plan.withEnsembleMembers(members);
         }
         Hyperparameters h = plan.hyperparameters();
         if (!usesBackboneRate(plan.strategy()) || h.backboneLearningRate() > 0) {
@@ -148,10 +148,7 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         double blr = h.headLearningRate() / 10;
         List<String> notes = new ArrayList<>(plan.overrides());
         notes.add("backboneLearningRate=" + blr + " " + BACKBONE_DEFAULT_NOTE);
-        Hyperparameters nh = new Hyperparameters(h.headLearningRate(), blr, h.maxEpochs(), h.patience(), h.batchSize(),
-                h.weightDecay(), h.batchNorm(), h.augmentation(), h.classWeighting());
-        return new Plan(plan.schemaVersion(), plan.dataset(), plan.models(), plan.strategy(), plan.cutoffLayer(), plan.head(),
-                plan.growBlocks(), nh, plan.collectMore(), plan.ensembleMembers(), plan.seed(), plan.budgetMinutes(), notes);
+        return plan.withHyperparameters(h.withLearningRates(h.headLearningRate(), blr)).withOverrides(notes);
     }
 
     /** The explicit freeze list recorded in the plan's overrides (empty if none). */

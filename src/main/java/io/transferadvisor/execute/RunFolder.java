@@ -246,9 +246,7 @@ public final class RunFolder implements AutoCloseable {
     void writeStart(Plan plan, RunInputs in) {
         Plan recorded = plan;
         if (in.datasetFile() != null) {
-            recorded = new Plan(plan.schemaVersion(), in.datasetFile().toAbsolutePath().normalize().toString(), plan.models(),
-                    plan.strategy(), plan.cutoffLayer(), plan.head(), plan.growBlocks(), plan.hyperparameters(), plan.collectMore(),
-                    plan.ensembleMembers(), plan.seed(), plan.budgetMinutes(), plan.overrides());
+            recorded = plan.withDataset(in.datasetFile().toAbsolutePath().normalize().toString());
         }
         writePlan(dir.resolve(PLAN), recorded);
         if (in.profile() != null) {

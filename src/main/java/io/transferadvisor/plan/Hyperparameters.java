@@ -49,4 +49,16 @@ public record Hyperparameters(
             throw new PlanException("hyperparameters." + field + " " + v + " out of range; allowed (0, 1]");
         }
     }
+
+    // Typed edits: a copy with one aspect changed.
+
+    public Hyperparameters withLearningRates(double head, double backbone) {
+        return new Hyperparameters(head, backbone, maxEpochs, patience, batchSize, weightDecay, batchNorm, augmentation, classWeighting);
+    }
+
+    /** At most this many epochs; patience is cut to it when larger. */
+    public Hyperparameters withMaxEpochs(int epochs) {
+        return new Hyperparameters(headLearningRate, backboneLearningRate, epochs, Math.min(patience, epochs), batchSize, weightDecay, batchNorm,
+                augmentation, classWeighting);
+    }
 }

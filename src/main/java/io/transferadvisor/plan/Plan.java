@@ -75,4 +75,36 @@ public record Plan(
         }
         overrides = overrides == null ? List.of() : List.copyOf(overrides);
     }
+
+    // Typed edits: a copy with one aspect changed, validated like any plan (no 13-argument constructor at the call site).
+
+    /** The same plan with another strategy, cut and number of grown blocks (checked together: TRUNCATE_GROW needs >= 1 block). */
+    public Plan withShape(Strategy s, String cut, int grow) {
+        return new Plan(schemaVersion, dataset, models, s, cut, head, grow, hyperparameters, collectMore, ensembleMembers, seed, budgetMinutes, overrides);
+    }
+
+    public Plan withHyperparameters(Hyperparameters h) {
+        return new Plan(schemaVersion, dataset, models, strategy, cutoffLayer, head, growBlocks, h, collectMore, ensembleMembers, seed, budgetMinutes, overrides);
+    }
+
+    public Plan withDataset(String d) {
+        return new Plan(schemaVersion, d, models, strategy, cutoffLayer, head, growBlocks, hyperparameters, collectMore, ensembleMembers, seed, budgetMinutes, overrides);
+    }
+
+    public Plan withEnsembleMembers(List<Plan> members) {
+        return new Plan(schemaVersion, dataset, models, strategy, cutoffLayer, head, growBlocks, hyperparameters, collectMore, members, seed, budgetMinutes, overrides);
+    }
+
+    public Plan withCollectMore(CollectMore c) {
+        return new Plan(schemaVersion, dataset, models, strategy, cutoffLayer, head, growBlocks, hyperparameters, c, ensembleMembers, seed, budgetMinutes, overrides);
+    }
+
+    public Plan withBudgetMinutes(double minutes) {
+        return new Plan(schemaVersion, dataset, models, strategy, cutoffLayer, head, growBlocks, hyperparameters, collectMore, ensembleMembers, seed, minutes, overrides);
+    }
+
+    /** The same plan with these override notes (what was changed by hand, recorded for the audit trail). */
+    public Plan withOverrides(List<String> notes) {
+        return new Plan(schemaVersion, dataset, models, strategy, cutoffLayer, head, growBlocks, hyperparameters, collectMore, ensembleMembers, seed, budgetMinutes, notes);
+    }
 }

@@ -1,0 +1,57 @@
+package io.transferadvisor.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.transferadvisor.execute.PlanOverrides;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Typed plan edits: each with... changes one aspect, keeps the rest, and is validated like any plan. */
+class PlanEditsTest {
+    static final Hyperparameters HP = new Hyperparameters(1e-2, 1e-3, 30, 15, 16, 5e-4, BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
+
+    static Plan plan(Strategy s, String cut, int grow) {
+        return new Plan(Plan.SCHEMA_VERSION, "d.yaml", List.of("m"), s, cut, HeadType.SOFTMAX, grow, HP, null, List.of(), 7, 5, List.of("note"));
+    }
+
+    @Test
+    void eachEditChangesOneThingAndKeepsTheRest() {
+        Plan p = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
+        Plan g = p.withShape(Strategy.TRUNCATE_GROW, "b3", 1);
+        assertThat(g.strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+        assertThat(g.cutoffLayer()).isEqualTo("b3");
+        assertThat(g.growBlocks()).isEqualTo(1);
+        assertThat(g.withShape(p.strategy(), p.cutoffLayer(), p.growBlocks())).isEqualTo(p);
+        assertThat(p.withDataset("/abs/d.yaml").dataset()).isEqualTo("/abs/d.yaml");
+        assertThat(p.withBudgetMinutes(2).budgetMinutes()).isEqualTo(2.0);
+        assertThat(p.withOverrides(List.of("x")).overrides()).containsExactly("x");
+        assertThat(p.withDataset("/abs/d.yaml").withDataset("d.yaml")).isEqualTo(p);
+        Hyperparameters h = HP.withMaxEpochs(10);
+        assertThat(h.maxEpochs()).isEqualTo(10);
+        assertThat(h.patience()).isEqualTo(10); // patience never above the cap
+        assertThat(HP.withMaxEpochs(40).patience()).isEqualTo(15);
+        assertThat(HP.withLearningRates(1e-3, 0).headLearningRate()).isEqualTo(1e-3);
+        assertThat(HP.withLearningRates(1e-3, 0).withLearningRates(1e-2, 1e-3)).isEqualTo(HP);
+    }
+
+    @Test
+    void anEditThatMakesAnInvalidPlanIsRefusedLikeAnyPlan() {
+        Plan p = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
+        assertThatThrownBy(() -> p.withShape(Strategy.TRUNCATE_GROW, "b3", 0)).isInstanceOf(PlanException.class).hasMessageContaining("growBlocks");
+        assertThatThrownBy(() -> p.withShape(Strategy.LINEAR_FROZEN, null, 0)).isInstanceOf(PlanException.class).hasMessageContaining("cutoffLayer");
+        assertThatThrownBy(() -> p.withBudgetMinutes(0)).isInstanceOf(PlanException.class).hasMessageContaining("budgetMinutes");
+    }
+
+    @Test
+    void anOverrideCanTakeAnEnsembleApartIntoOneStrategy() {
+        Plan a = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
+        Plan b = plan(Strategy.FINETUNE_ALL, null, 0);
+        Plan ens = plan(Strategy.FINETUNE_ALL, null, 0).withEnsembleMembers(List.of(a, b)).withShape(Strategy.ENSEMBLE, null, 0);
+        Plan one = new PlanOverrides(Strategy.FINETUNE_ABOVE, "b3", null, null, null, 12).apply(ens);
+        assertThat(one.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(one.ensembleMembers()).isEmpty();
+        assertThat(one.hyperparameters().maxEpochs()).isEqualTo(12);
+        assertThat(one.overrides()).contains("strategy=FINETUNE_ABOVE (was ENSEMBLE)", "maxEpochs=12 (was 30)");
+    }
+}
