@@ -171,17 +171,7 @@ public final class TrainingProfile {
             this.batch = batch;
             this.nhwc = nhwc;
             int n = data.size();
-            perm = new int[n];
-            for (int i = 0; i < n; i++) {
-                perm[i] = i;
-            }
-            Random rnd = new Random(seed);
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int t = perm[i];
-                perm[i] = perm[j];
-                perm[j] = t;
-            }
+            perm = io.transferadvisor.util.Shuffle.permutation(n, new Random(seed));
         }
 
         public DataSet next() {

@@ -94,16 +94,7 @@ public final class BenchTorchCommand implements Callable<Integer> {
         List<Double> dl4j = new ArrayList<>();
         java.util.Random rnd = new java.util.Random(42);
         for (int e = 0; e < epochs; e++) {
-            int[] perm = new int[n];
-            for (int i = 0; i < n; i++) {
-                perm[i] = i;
-            }
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int t = perm[i];
-                perm[i] = perm[j];
-                perm[j] = t;
-            }
+            int[] perm = io.transferadvisor.util.Shuffle.permutation(n, rnd);
             long t0 = System.nanoTime();
             for (int from = 0; from < n; from += batch) {
                 int to = Math.min(n, from + batch);

@@ -486,12 +486,7 @@ public final class DatasetLoader {
     }
 
     static void shuffle(int[] a, Random rnd) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
+        io.transferadvisor.util.Shuffle.shuffle(a, rnd);
     }
 
     static int[] sorted(List<Integer> list) {

@@ -277,17 +277,7 @@ public final class Trainer {
     }
 
     static int[] permutation(int n, Random rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return io.transferadvisor.util.Shuffle.permutation(n, rnd);
     }
 
     /** Seconds until the deadline, for messages. */

@@ -300,17 +300,7 @@ public final class Pretrainer {
     }
 
     static int[] permutation(int n, Random rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return io.transferadvisor.util.Shuffle.permutation(n, rng);
     }
 
     /** The DL4J version from the jar's Maven metadata (the manifest carries none). */
