@@ -1,5 +1,8 @@
 package io.transferadvisor.execute;
 
+import io.transferadvisor.features.FeatureCache;
+import io.transferadvisor.features.Pooling;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.transferadvisor.dataset.DatasetSpec;
 import io.transferadvisor.dataset.ImageSet;
@@ -635,7 +638,7 @@ public final class Executor {
 
     /** Feature-cache identity of the source weights (changed by batch-norm recalibration on this data). */
     private static String featureModelId(Ctx c, boolean recalibrated) {
-        String id = c.source.profile().sha256() != null ? c.source.profile().sha256() : Hashing.sha256(c.source.name());
+        String id = FeatureCache.modelId(c.source);
         return recalibrated ? Hashing.sha256(id + "|bn-recalibrated|" + c.data().contentHash() + "|" + c.plan.seed()) : id;
     }
 

@@ -111,9 +111,7 @@ public final class Progress {
     }
 
     static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
-                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+        return io.transferadvisor.util.Durations.compact(seconds);
     }
 
     private static final class WriterConsumer implements ProgressBarConsumer {

@@ -4,8 +4,8 @@ import io.transferadvisor.dataset.DatasetException;
 import io.transferadvisor.dataset.ImageSet;
 import io.transferadvisor.dataset.InputGeometry;
 import io.transferadvisor.dataset.LoadedDataset;
-import io.transferadvisor.execute.FeatureCache;
-import io.transferadvisor.execute.Pooling;
+import io.transferadvisor.features.FeatureCache;
+import io.transferadvisor.features.Pooling;
 import io.transferadvisor.model.ModelException;
 import io.transferadvisor.model.ModelProfile;
 import io.transferadvisor.model.SourceModel;
@@ -96,7 +96,7 @@ public final class Prober {
         InputGeometry geometry = mp.input();
         FeatureCache cache = new FeatureCache(options.cacheRoot());
         // Same model identity as the executor uses, so its frozen-feature runs reuse these rows.
-        String modelId = mp.sha256() != null ? mp.sha256() : io.transferadvisor.util.Hashing.sha256(model.name());
+        String modelId = FeatureCache.modelId(model);
         long tf = System.nanoTime();
         FeatureCache.Result feats = cache.compute(graph, modelId, requests, sampled, geometry, options.batchSize(), log);
         log.printf(java.util.Locale.ROOT, "probe: features ready (%d computed, %d from the cache %s) in %.1f s, %.1f s in the network%n",

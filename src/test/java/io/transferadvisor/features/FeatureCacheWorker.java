@@ -1,4 +1,5 @@
-package io.transferadvisor.execute;
+package io.transferadvisor.features;
+
 
 import io.transferadvisor.probe.TinyGraphs;
 import io.transferadvisor.testing.MemoryImageSet;

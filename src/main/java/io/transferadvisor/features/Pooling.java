@@ -1,4 +1,4 @@
-package io.transferadvisor.execute;
+package io.transferadvisor.features;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,5 @@
-package io.transferadvisor.execute;
+package io.transferadvisor.features;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.transferadvisor.execute;
+package io.transferadvisor.features;
 
 import io.transferadvisor.util.AtomicFiles;
 import io.transferadvisor.util.Json;

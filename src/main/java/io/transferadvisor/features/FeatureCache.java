@@ -1,4 +1,4 @@
-package io.transferadvisor.execute;
+package io.transferadvisor.features;
 
 import io.transferadvisor.dataset.ImageSet;
 import io.transferadvisor.dataset.InputGeometry;
@@ -33,6 +33,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * single {@code feedForward}.
  */
 public final class FeatureCache {
+    /**
+     * The cache's identity of a source model's frozen weights: the weights' SHA-256 from its profile,
+     * or a hash of its name when the profile has none. The probe and the executor key rows by it, so
+     * a plan's frozen-feature run reuses the rows the probe computed.
+     */
+    public static String modelId(io.transferadvisor.model.SourceModel model) {
+        String sha = model.profile().sha256();
+        return sha != null ? sha : Hashing.sha256(model.name());
+    }
+
     private static final int FORMAT_VERSION = 1;
     /** Computed rows are appended (and synced) once this many bytes are buffered, and at the end of each call. */
     static final long WRITE_BUFFER_BYTES = 64L << 20;
@@ -156,7 +166,7 @@ public final class FeatureCache {
             if (progress != null && (i + 1 - lastReported >= 1000 || i + 1 == n)) {
                 // ETA from the images done so far (reused ones cost nearly nothing, so it is an upper bound early on)
                 double elapsed = (System.nanoTime() - started) / 1e9;
-                String eta = i + 1 == n ? "" : ", ETA <= " + Progress.duration(elapsed / (i + 1) * (n - i - 1));
+                String eta = i + 1 == n ? "" : ", ETA <= " + io.transferadvisor.util.Durations.compact(elapsed / (i + 1) * (n - i - 1));
                 progress.printf(java.util.Locale.ROOT, "  features: %d/%d images (%d reused)%s%n", i + 1, n, reused, eta);
                 progress.flush();
                 lastReported = i + 1;
