@@ -1,15 +1,11 @@
 package io.transferadvisor.execute;
 
-import io.transferadvisor.features.FeatureCache;
-import io.transferadvisor.features.Pooling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.transferadvisor.dataset.DatasetSpec;
 import io.transferadvisor.dataset.ImageSet;
 import io.transferadvisor.dataset.InputGeometry;
 import io.transferadvisor.dataset.LoadedDataset;
-import io.transferadvisor.model.ModelException;
-import io.transferadvisor.model.ModelProfile;
 import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.plan.BatchNormPolicy;
 import io.transferadvisor.plan.ClassWeighting;
@@ -20,38 +16,37 @@ import io.transferadvisor.plan.PlanException;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.report.ClassificationMetrics;
 import io.transferadvisor.report.RunMetrics;
-import io.transferadvisor.util.AtomicFiles;
-import io.transferadvisor.util.Hashing;
-import io.transferadvisor.util.Home;
 import io.transferadvisor.util.WriteHooks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
+import static io.transferadvisor.execute.FrozenFeatureTraining.*;
+import static io.transferadvisor.execute.FineTuneTraining.*;
+import static io.transferadvisor.execute.AutoencoderTraining.*;
+
 /**
  * Carries out a plan: builds the network for its strategy with DL4J's TransferLearning API,
  * trains it (frozen features cached), evaluates it and writes the run directory.
+ * <p>
+ * Why over 400 lines: this is the orchestration (fresh, resumed, single and ensemble runs, the
+ * time budget, evaluation, the run folder) plus the context and the training loop the strategy
+ * families share. The families themselves are FrozenFeatureTraining, FineTuneTraining and
+ * AutoencoderTraining.
  */
 public final class Executor {
     private Executor() {}
@@ -253,7 +248,7 @@ public final class Executor {
     }
 
     /** Everything one single-model execution needs while it runs. */
-    private static final class Ctx {
+    static final class Ctx {
         final Plan plan;
         final Hyperparameters hp;
         final RunInputs in;
@@ -349,7 +344,7 @@ public final class Executor {
         return new Single(model, valScores, testScores, m);
     }
 
-    private static double[] round(double[] w) {
+    static double[] round(double[] w) {
         double[] r = new double[w.length];
         for (int i = 0; i < w.length; i++) {
             r[i] = Math.round(w[i] * 1000) / 1000.0;
@@ -410,7 +405,7 @@ public final class Executor {
 
     static final String CUT = "$cut";
 
-    private static IUpdater adam(double lr) {
+    static IUpdater adam(double lr) {
         return new Adam(lr);
     }
 
@@ -422,7 +417,7 @@ public final class Executor {
     }
 
     /** RECALIBRATE: re-estimate BN statistics of the source network on the target training images. */
-    private static boolean maybeRecalibrate(Ctx c, ComputationGraph g) {
+    static boolean maybeRecalibrate(Ctx c, ComputationGraph g) {
         if (c.hp.batchNorm() != BatchNormPolicy.RECALIBRATE) {
             return false;
         }
@@ -434,427 +429,16 @@ public final class Executor {
         return !changed.isEmpty();
     }
 
-    /** LINEAR_FROZEN, LINEAR_EARLIER and TRUNCATE_GROW: train new layers on cached frozen features. */
-    private static ComputationGraph frozenFeatures(Ctx c, ComputationGraph source) {
-        String cut = cutoff(c, source);
-        boolean recalibrated = maybeRecalibrate(c, source);
-        ComputationGraphConfiguration conf = source.getConfiguration();
-        InputType cutType = Networks.typeOf(conf, c.inputType, cut);
-        boolean spatial = cutType instanceof InputType.InputTypeConvolutional;
-        boolean grow = c.plan.strategy() == Strategy.TRUNCATE_GROW;
-        List<NewLayer> top = grow ? growLayers(c, conf, cutType) : linearLayers(c, conf, cutType);
-        String head = top.get(top.size() - 1).name();
-        Pooling pooling = grow || !spatial ? Pooling.NONE : Pooling.AVG;
-        if (!grow && !spatial) {
-            pooling = Pooling.AVG; // identity for [n, d] activations; shares the probe's cache entries
-        }
-
-        ComputationGraph assembled = assemble(source, cut, top, head, c.inputType);
-        if (c.hp.augmentation().enabled()) {
-            c.notes.add("augmentation not applied: the frozen features are computed once from the original images");
-        }
-        if (!c.options.featureCache()) {
-            c.notes.add("feature cache off: the frozen layers run forward every epoch");
-            c.lap("build");
-            ComputationGraph trained = train(c, "train", assembled, c.train, c.validation, labelsFor(c.plan.head()), null);
-            return trained;
-        }
-
-        // Frozen features: computed once (cached on disk, shared with the probe), reused every epoch.
-        String modelId = featureModelId(c, recalibrated);
-        FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache());
-        FeatureCache.Request req = new FeatureCache.Request(cut, pooling);
-        int bs = Math.max(64, c.hp.batchSize());
-        c.progress.log("frozen features at " + cut + " (" + pooling + "), cache " + cache.root());
-        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), shuffled(c.data().train(), c.plan.seed()), c.geometry, bs, null);
-        FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs, null);
-        int reused = ftr.reused() + fva.reused();
-        int computed = ftr.computed() + fva.computed();
-        c.cache = new RunMetrics.CacheUse(cut, pooling.name(), reused, computed, ftr.forwardSeconds() + fva.forwardSeconds());
-        c.progress.log("features: " + reused + " images from the cache, " + computed + " computed");
-        c.lap("features");
-
-        INDArray trainFeatures = ftr.get(cut, pooling);
-        INDArray valFeatures = fva.get(cut, pooling);
-        Standardizer std = null;
-        if (!grow) {
-            // a linear head on standardised features converges in a few epochs; the scaling is folded
-            // into the saved head afterwards, so the assembled network still takes raw features
-            std = Standardizer.fit(trainFeatures);
-            trainFeatures = std.apply(trainFeatures);
-            valFeatures = std.apply(valFeatures);
-        }
-        TrainData ftrain = TrainData.of(trainFeatures, c.train.labels());
-        TrainData fval = TrainData.of(valFeatures, c.validation.labels());
-        InputType featType = pooling == Pooling.AVG && spatial
-                ? InputType.feedForward(((InputType.InputTypeConvolutional) cutType).getChannels()) : cutType;
-        List<NewLayer> trainable = new ArrayList<>();
-        for (NewLayer l : top) {
-            if (pooling == Pooling.AVG && spatial && l.conf() instanceof org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer
-                    && l.input().equals(CUT)) {
-                continue; // the cache already pooled
-            }
-            trainable.add(l);
-        }
-        ComputationGraph headNet = topNetwork(trainable, featType, c.plan.seed(), top);
-        c.lap("build");
-        ComputationGraph trained = train(c, "train", headNet, ftrain, fval, labelsFor(c.plan.head()), null);
-        for (NewLayer l : trainable) {
-            if (trained.getLayer(l.name()) != null && trained.getLayer(l.name()).numParams() > 0) {
-                Networks.copyParams(trained, assembled, l.name());
-            }
-        }
-        if (std != null) {
-            std.foldInto(assembled.getLayer(head));
-        }
-        return assembled;
-    }
-
-    private static Trainer.Labels labelsFor(HeadType head) {
+    static Trainer.Labels labelsFor(HeadType head) {
         return head == HeadType.SVM ? Trainer.Labels.PLUS_MINUS_ONE : Trainer.Labels.ONE_HOT;
     }
 
-    /** Global average pooling (for spatial cuts) and the classifier head. */
-    private static List<NewLayer> linearLayers(Ctx c, ComputationGraphConfiguration conf, InputType cutType) {
-        List<NewLayer> top = new ArrayList<>();
-        String in = CUT;
-        long d;
-        if (cutType instanceof InputType.InputTypeConvolutional cv) {
-            String gap = Networks.unique(conf, "gap");
-            top.add(new NewLayer(gap, Layers.globalAverage(), in));
-            in = gap;
-            d = cv.getChannels();
-        } else {
-            d = cutType.arrayElementsPerExample();
-        }
-        top.add(new NewLayer(Networks.unique(conf, "head"), Layers.head(c.plan.head(), d, c.classes, c.hp.headLearningRate(),
-                c.plan.head() == HeadType.SOFTMAX ? c.classWeights : null, c.hp.weightDecay()), in));
-        return top;
-    }
-
-    /** growBlocks new blocks (conv 3x3 + BN + ReLU, or dense + BN + ReLU on a flat cut), pooling, head. */
-    private static List<NewLayer> growLayers(Ctx c, ComputationGraphConfiguration conf, InputType cutType) {
-        List<NewLayer> top = new ArrayList<>();
-        String in = CUT;
-        double lr = c.hp.headLearningRate();
-        boolean spatial = cutType instanceof InputType.InputTypeConvolutional;
-        long width = spatial ? ((InputType.InputTypeConvolutional) cutType).getChannels() : cutType.arrayElementsPerExample();
-        for (int b = 1; b <= c.plan.growBlocks(); b++) {
-            String p = "grow" + b + "_";
-            String w = Networks.unique(conf, p + (spatial ? "conv" : "dense"));
-            String n = Networks.unique(conf, p + "bn");
-            String r = Networks.unique(conf, p + "relu");
-            top.add(new NewLayer(w, spatial ? Layers.conv3x3(width, width, lr) : Layers.dense(width, width, lr), in));
-            top.add(new NewLayer(n, Layers.batchNorm(width, lr), w));
-            top.add(new NewLayer(r, Layers.relu(), n));
-            in = r;
-        }
-        if (spatial) {
-            String gap = Networks.unique(conf, "gap");
-            top.add(new NewLayer(gap, Layers.globalAverage(), in));
-            in = gap;
-        }
-        top.add(new NewLayer(Networks.unique(conf, "head"), Layers.head(c.plan.head(), width, c.classes, lr,
-                c.plan.head() == HeadType.SOFTMAX ? c.classWeights : null, c.hp.weightDecay()), in));
-        if (!spatial) {
-            c.notes.add("cutoff is a flat (dense) layer: grew dense blocks instead of convolution blocks");
-        }
-        return top;
-    }
-
-    /** A network of just the new layers, fed with features of the given type. */
-    static ComputationGraph topNetwork(List<NewLayer> layers, InputType featureType, long seed, List<NewLayer> all) {
-        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).graphBuilder()
-                .addInputs("features").setInputTypes(featureType);
-        Set<String> present = new HashSet<>();
-        for (NewLayer l : layers) {
-            present.add(l.name());
-        }
-        for (NewLayer l : layers) {
-            String input = l.input().equals(CUT) || !present.contains(l.input()) ? "features" : l.input();
-            g.addLayer(l.name(), l.conf().clone(), input);
-        }
-        g.setOutputs(layers.get(layers.size() - 1).name());
-        ComputationGraph net = new ComputationGraph(g.build());
-        Nd4j.getRandom().setSeed(seed);
-        net.init();
-        return net;
-    }
-
-    /** Source network up to the cut (frozen) + the new layers: one network that takes raw images. */
-    static ComputationGraph assemble(ComputationGraph source, String cut, List<NewLayer> top, String output, InputType input) {
-        var conf = source.getConfiguration();
-        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(source).setFeatureExtractor(cut);
-        Networks.cutAbove(b, conf, cut);
-        for (NewLayer l : top) {
-            b.addLayer(l.name(), l.conf().clone(), l.input().equals(CUT) ? cut : l.input());
-        }
-        b.setOutputs(output).setInputTypes(input);
-        return b.build();
-    }
-
-    /**
-     * FINETUNE_ABOVE (frozen up to the cutoff), FINETUNE_ALL and FROM_SCRATCH: the source network
-     * with a new head; backbone and head at their own learning rates.
-     */
-    private static ComputationGraph fineTune(Ctx c, ComputationGraph source, Strategy s) {
-        String cut = s == Strategy.FINETUNE_ABOVE ? cutoff(c, source) : null;
-        boolean scratch = s == Strategy.FROM_SCRATCH;
-        boolean recalibrated = !scratch && maybeRecalibrate(c, source);
-        if (scratch && c.hp.batchNorm() != BatchNormPolicy.TRAIN) {
-            c.notes.add("batch norm trained (policy " + c.hp.batchNorm() + " ignored: a randomly initialised network has no statistics to keep)");
-        }
-        var conf = source.getConfiguration();
-        String out = Networks.outputName(conf);
-        List<String> outInputs = conf.getVertexInputs().get(out);
-        long nIn = Networks.nIn(conf.getVertices().get(out));
-        double blr = scratch ? c.hp.headLearningRate() : c.hp.backboneLearningRate();
-        FineTuneConfiguration.Builder ftc = new FineTuneConfiguration.Builder().updater(adam(Math.max(blr, 1e-12))).seed(c.plan.seed());
-        if (c.hp.weightDecay() > 0) {
-            ftc.weightDecay(c.hp.weightDecay());
-        }
-        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(source).fineTuneConfiguration(ftc.build());
-        if (cut != null) {
-            b.setFeatureExtractor(cut);
-        }
-        b.removeVertexKeepConnections(out)
-                .addLayer(out, Layers.head(c.plan.head(), nIn, c.classes, c.hp.headLearningRate(),
-                        c.plan.head() == HeadType.SOFTMAX ? c.classWeights : null, c.hp.weightDecay()), outInputs.toArray(String[]::new))
-                .setInputTypes(c.inputType);
-        ComputationGraph tl = b.build();
-        ComputationGraph net = configureTrainable(c, tl, Set.of(out), blr, scratch);
-        if (scratch) {
-            c.notes.add("parameters re-initialised at random (seed " + c.plan.seed() + ")");
-        }
-        c.lap("build");
-        if (cut != null && c.options.featureCache() && !c.hp.augmentation().enabled() && PlanOverrides.freezeList(c.plan).isEmpty()) {
-            ComputationGraph cached = aboveCutOnCachedMaps(c, source, net, cut, recalibrated);
-            if (cached != null) {
-                return cached;
-            }
-        }
-        return train(c, "train", net, c.train, c.validation, labelsFor(c.plan.head()), c.hp.augmentation());
-    }
-
-    /** Feature-cache identity of the source weights (changed by batch-norm recalibration on this data). */
-    private static String featureModelId(Ctx c, boolean recalibrated) {
-        String id = FeatureCache.modelId(c.source);
-        return recalibrated ? Hashing.sha256(id + "|bn-recalibrated|" + c.data().contentHash() + "|" + c.plan.seed()) : id;
-    }
-
-    /**
-     * FINETUNE_ABOVE without augmentation: the frozen prefix's output maps are computed once
-     * (feature cache, Pooling.NONE at the cut) and only the layers above the cut run every epoch;
-     * the trained parameters are copied back into the full network. Returns null (train on raw
-     * images instead) when an edge crosses the cut other than the cut itself.
-     */
-    private static ComputationGraph aboveCutOnCachedMaps(Ctx c, ComputationGraph source, ComputationGraph net, String cut, boolean recalibrated) {
-        ComputationGraphConfiguration full = net.getConfiguration();
-        Set<String> prefix = Networks.ancestors(full, cut);
-        var gb = new NeuralNetConfiguration.Builder().seed(c.plan.seed()).graphBuilder().addInputs("features")
-                .setInputTypes(Networks.typeOf(full, c.inputType, cut));
-        for (String v : Networks.order(full)) {
-            if (prefix.contains(v)) {
-                continue;
-            }
-            List<String> ins = new ArrayList<>();
-            for (String i : full.getVertexInputs().get(v)) {
-                if (prefix.contains(i) && !i.equals(cut)) {
-                    return null;
-                }
-                ins.add(i.equals(cut) ? "features" : i);
-            }
-            gb.addVertex(v, full.getVertices().get(v).clone(), ins.toArray(String[]::new));
-        }
-        gb.setOutputs(full.getNetworkOutputs().toArray(String[]::new));
-        ComputationGraph top = new ComputationGraph(gb.build());
-        top.init();
-        for (String v : top.getConfiguration().getVertices().keySet()) {
-            if (top.getLayer(v) != null && top.getLayer(v).numParams() > 0) {
-                Networks.copyParams(net, top, v);
-            }
-        }
-        FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache());
-        FeatureCache.Request req = new FeatureCache.Request(cut, Pooling.NONE);
-        int bs = Math.max(64, c.hp.batchSize());
-        String modelId = featureModelId(c, recalibrated);
-        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), shuffled(c.data().train(), c.plan.seed()), c.geometry, bs, null);
-        FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs, null);
-        c.cache = new RunMetrics.CacheUse(cut, Pooling.NONE.name(), ftr.reused() + fva.reused(), ftr.computed() + fva.computed(),
-                ftr.forwardSeconds() + fva.forwardSeconds());
-        c.progress.log("frozen layers up to " + cut + " computed once: " + c.cache.reused() + " images from the cache, "
-                + c.cache.computed() + " computed; training the " + (top.getConfiguration().getVertices().size()) + " vertices above it");
-        c.lap("features");
-        ComputationGraph trained = train(c, "train", top, TrainData.of(ftr.get(cut, Pooling.NONE), c.train.labels()),
-                TrainData.of(fva.get(cut, Pooling.NONE), c.validation.labels()), labelsFor(c.plan.head()), null);
-        for (String v : trained.getConfiguration().getVertices().keySet()) {
-            if (trained.getLayer(v) != null && trained.getLayer(v).numParams() > 0) {
-                Networks.copyParams(trained, net, v);
-            }
-        }
-        return net;
-    }
-
-    /**
-     * Per-layer updaters (new layers at the head rate, pretrained trainable layers at the backbone
-     * rate), the batch-norm policy and the explicit freeze list, applied to a copy of the
-     * configuration; parameters copied (or, for {@code scratch}, freshly initialised).
-     */
-    private static ComputationGraph configureTrainable(Ctx c, ComputationGraph tl, Set<String> newLayers, double backboneLr, boolean scratch) {
-        ComputationGraphConfiguration conf = tl.getConfiguration().clone();
-        Map<String, IUpdater> updaters = new HashMap<>();
-        Set<String> freeze = new HashSet<>();
-        Set<String> frozenBn = new HashSet<>();
-        List<String> explicit = PlanOverrides.freezeList(c.plan);
-        for (String f : explicit) {
-            if (!conf.getVertices().containsKey(f)) {
-                List<String> valid = new ArrayList<>(Networks.order(conf));
-                valid.removeAll(conf.getNetworkInputs());
-                throw new ModelException("--freeze layer '" + f + "' not found in " + c.source.name() + "; valid: " + String.join(", ", valid));
-            }
-            freeze.add(f);
-        }
-        for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
-            String name = e.getKey();
-            if (Networks.isFrozen(e.getValue()) || Networks.layerConf(e.getValue()) == null) {
-                continue;
-            }
-            boolean isNew = newLayers.contains(name);
-            updaters.put(name, adam(isNew ? c.hp.headLearningRate() : Math.max(backboneLr, 1e-12)));
-            boolean bn = Networks.layerConf(e.getValue()) instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization;
-            if (bn && ((!isNew && !scratch && c.hp.batchNorm() != BatchNormPolicy.TRAIN) || freeze.contains(name))) {
-                frozenBn.add(name); // FROZEN / RECALIBRATE: statistics and gamma/beta kept, inference mode
-                freeze.remove(name);
-            }
-        }
-        if (!explicit.isEmpty()) {
-            c.notes.add("explicitly frozen: " + String.join(", ", explicit));
-        }
-        Networks.rewrite(conf, updaters, freeze);
-        if (scratch) {
-            Nd4j.getRandom().setSeed(c.plan.seed());
-            return Networks.rebuild(conf, null);
-        }
-        if (!frozenBn.isEmpty()) {
-            var replaced = Networks.freezeBatchNorms(conf, tl, c.inputType, frozenBn);
-            c.notes.add("batch norm frozen in inference mode (as a fixed per-channel affine map): " + String.join(", ", new java.util.TreeSet<>(frozenBn)));
-            return Networks.rebuildByName(conf, tl, replaced);
-        }
-        return Networks.rebuild(conf, tl);
-    }
-
-    /** AUTOENCODER_TRANSFER: self-pretrain encoder + decoder on unlabelled images, then fine-tune the encoder under a new head. */
-    private static ComputationGraph autoencoder(Ctx c, ComputationGraph source) {
-        var conf = source.getConfiguration();
-        String cut = c.plan.cutoffLayer();
-        if (cut == null) {
-            cut = deepestSpatialCut(c.source.profile());
-            c.notes.add("encoder ends at " + cut + " (deepest spatial candidate cut)");
-        } else {
-            cut = cutoff(c, source);
-        }
-        InputType cutType = Networks.typeOf(conf, c.inputType, cut);
-        if (!(cutType instanceof InputType.InputTypeConvolutional cv)) {
-            throw new ModelException("autoencoder encoder must end at a spatial layer; " + cut + " of " + c.source.name()
-                    + " is flat; use one of " + c.source.profile().candidateCuts());
-        }
-        int h = (int) cv.getHeight();
-        int w = (int) cv.getWidth();
-        long ch = cv.getChannels();
-        if (c.geometry.height() % h != 0 || c.geometry.width() % w != 0 || c.geometry.height() / h != c.geometry.width() / w) {
-            throw new ModelException("cannot decode " + cut + " (" + h + "x" + w + ") back to " + c.geometry
-                    + ": the input size is not an integer multiple; pick another cutoff among " + c.source.profile().candidateCuts());
-        }
-        int factor = c.geometry.height() / h;
-        double lr = c.hp.headLearningRate();
-        List<NewLayer> decoder = new ArrayList<>();
-        String in = CUT;
-        long width = ch;
-        int i = 1;
-        while (factor > 1) {
-            int f = factor % 2 == 0 ? 2 : factor;
-            String up = Networks.unique(conf, "ae_up" + i);
-            String cv2 = Networks.unique(conf, "ae_conv" + i);
-            long next = Math.max(8, width / 2);
-            decoder.add(new NewLayer(up, Layers.upsample(f), in));
-            decoder.add(new NewLayer(cv2, Layers.decoderConv(width, next, Activation.RELU, lr), up));
-            in = cv2;
-            width = next;
-            factor /= f;
-            i++;
-        }
-        String last = Networks.unique(conf, "ae_out");
-        String loss = Networks.unique(conf, "ae_loss");
-        decoder.add(new NewLayer(last, Layers.decoderConv(width, c.geometry.channels(), Activation.IDENTITY, lr), in));
-        decoder.add(new NewLayer(loss, Layers.reconstructionLoss(), last));
-
-        FineTuneConfiguration ftc = new FineTuneConfiguration.Builder().updater(adam(lr)).seed(c.plan.seed()).build();
-        TransferLearning.GraphBuilder ab = new TransferLearning.GraphBuilder(source).fineTuneConfiguration(ftc);
-        Networks.cutAbove(ab, conf, cut);
-        for (NewLayer l : decoder) {
-            ab.addLayer(l.name(), l.conf(), l.input().equals(CUT) ? cut : l.input());
-        }
-        ab.setOutputs(loss).setInputTypes(c.inputType);
-        ComputationGraph ae = ab.build();
-        Map<String, IUpdater> all = new HashMap<>();
-        for (String v : ae.getConfiguration().getVertices().keySet()) {
-            all.put(v, adam(lr));
-        }
-        ComputationGraphConfiguration aeConf = ae.getConfiguration().clone();
-        Networks.rewrite(aeConf, all, Set.of());
-        ae = Networks.rebuild(aeConf, ae);
-
-        TrainData unl;
-        if (c.data().unlabelled().isPresent() && c.data().unlabelled().get().size() > 0) {
-            unl = TrainData.load(shuffled(c.data().unlabelled().get(), c.plan.seed()), c.geometry);
-            c.notes.add("autoencoder trained on " + unl.size() + " unlabelled images");
-        } else {
-            unl = c.train;
-            c.notes.add("no unlabelled images: autoencoder trained on the training images (labels unused)");
-        }
-        c.lap("build");
-        long left = c.deadline.toEpochMilli() - System.currentTimeMillis();
-        Instant aeDeadline = Instant.now().plusMillis(left * 2 / 5);
-        int aeEpochs = Math.max(1, Math.min(c.hp.maxEpochs(), 10));
-        ComputationGraph trainedAe = train(c, "autoencoder", ae, unl, c.validation, Trainer.Labels.RECONSTRUCT, null, aeEpochs, aeDeadline);
-
-        // Transfer: the encoder under a new head, fine-tuned end to end.
-        String out = Networks.unique(conf, "head");
-        String gap = Networks.unique(conf, "gap");
-        FineTuneConfiguration ftc2 = new FineTuneConfiguration.Builder().updater(adam(Math.max(c.hp.backboneLearningRate(), 1e-12)))
-                .seed(c.plan.seed()).build();
-        TransferLearning.GraphBuilder cb = new TransferLearning.GraphBuilder(trainedAe).fineTuneConfiguration(ftc2);
-        Networks.cutAbove(cb, trainedAe.getConfiguration(), cut);
-        cb.addLayer(gap, Layers.globalAverage(), cut)
-                .addLayer(out, Layers.head(c.plan.head(), ch, c.classes, c.hp.headLearningRate(),
-                        c.plan.head() == HeadType.SOFTMAX ? c.classWeights : null, c.hp.weightDecay()), gap)
-                .setOutputs(out).setInputTypes(c.inputType);
-        ComputationGraph clf = configureTrainable(c, cb.build(), Set.of(out, gap), c.hp.backboneLearningRate(), false);
-        return train(c, "train", clf, c.train, c.validation, labelsFor(c.plan.head()), c.hp.augmentation());
-    }
-
-    static String deepestSpatialCut(ModelProfile p) {
-        String best = null;
-        for (String cut : p.candidateCuts()) {
-            for (ModelProfile.LayerInfo l : p.layers()) {
-                if (l.name().equals(cut) && l.outputShape().size() == 3) {
-                    best = cut;
-                }
-            }
-        }
-        if (best == null) {
-            throw new ModelException("model " + p.name() + " has no spatial candidate cut for an autoencoder encoder; candidates: "
-                    + p.candidateCuts());
-        }
-        return best;
-    }
-
-    private static ComputationGraph train(Ctx c, String phase, ComputationGraph net, TrainData train, TrainData val,
+    static ComputationGraph train(Ctx c, String phase, ComputationGraph net, TrainData train, TrainData val,
                                           Trainer.Labels labels, io.transferadvisor.plan.Augmentation aug) {
         return train(c, phase, net, train, val, labels, aug, c.hp.maxEpochs(), c.deadline);
     }
 
-    private static ComputationGraph train(Ctx c, String phase, ComputationGraph net, TrainData train, TrainData val,
+    static ComputationGraph train(Ctx c, String phase, ComputationGraph net, TrainData train, TrainData val,
                                           Trainer.Labels labels, io.transferadvisor.plan.Augmentation aug, int maxEpochs, Instant deadline) {
         double[] exampleWeights = labels == Trainer.Labels.PLUS_MINUS_ONE ? c.classWeights : null;
         Trainer.Config cfg = new Trainer.Config(phase, c.classes, labels, c.hp.batchSize(), maxEpochs,
