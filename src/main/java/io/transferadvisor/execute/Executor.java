@@ -68,9 +68,10 @@ public final class Executor {
         Path datasetFile = resolveDataset(plan, planFile);
         DatasetSpec spec = io.transferadvisor.dataset.SpecReader.read(datasetFile);
         LoadedDataset data = io.transferadvisor.dataset.DatasetLoader.load(spec);
-        io.transferadvisor.plan.PlanIO.checkAudit(planFile, sibling(planFile, ".audit.json"));
-        JsonNode profile = RunFolder.readJsonOrNull(sibling(planFile, ".profile.json"));
-        JsonNode audit = RunFolder.readJsonOrNull(sibling(planFile, ".audit.json"));
+        Path absolute = planFile.toAbsolutePath();
+        io.transferadvisor.plan.PlanIO.checkAudit(planFile, io.transferadvisor.plan.PlanPaths.auditOf(absolute));
+        JsonNode profile = RunFolder.readJsonOrNull(io.transferadvisor.plan.PlanPaths.profileOf(absolute));
+        JsonNode audit = RunFolder.readJsonOrNull(io.transferadvisor.plan.PlanPaths.auditOf(absolute));
         return run(plan, new RunInputs(data, models(spec), datasetFile, profile, audit), options, progress);
     }
 
@@ -119,13 +120,6 @@ public final class Executor {
         return d.normalize();
     }
 
-    /** plan.yaml -> plan.profile.json (same base name). */
-    static Path sibling(Path planFile, String suffix) {
-        String name = planFile.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        return planFile.toAbsolutePath().resolveSibling(base + suffix);
-    }
 
     /**
      * Runs a plan with data and models given.

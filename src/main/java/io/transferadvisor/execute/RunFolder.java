@@ -27,12 +27,12 @@ import java.util.stream.Stream;
  * run without --force).
  */
 public final class RunFolder implements AutoCloseable {
-    public static final String PLAN = "plan.yaml";
+    public static final String PLAN = io.transferadvisor.plan.PlanPaths.RUN_PLAN;
     public static final String RUN = "run.json";
     public static final String METRICS = "metrics.json";
     public static final String REPORT = "report.html";
-    public static final String PROFILE = "profile.json";
-    public static final String AUDIT = "audit.json";
+    public static final String PROFILE = io.transferadvisor.plan.PlanPaths.RUN_PROFILE;
+    public static final String AUDIT = io.transferadvisor.plan.PlanPaths.RUN_AUDIT;
 
     private final Path dir;
     private final RunOwnership.Lock lock;

@@ -49,7 +49,7 @@ public record Provenance(String datasetHash, Map<String, String> sourceModelSha2
                 ruleFiles.add(f.asText());
             }
         }
-        Path planFile = runDir.resolve("plan.yaml");
+        Path planFile = runDir.resolve(io.transferadvisor.plan.PlanPaths.RUN_PLAN);
         Path model = runDir.resolve("model.zip");
         return new Provenance(data.contentHash(), shas, rulesHash, ruleFiles,
                 Files.isRegularFile(planFile) ? Hashing.sha256(planFile) : null, signature, plan.seed(),

@@ -19,34 +19,30 @@ public final class PlanFiles {
     /** Where a plan's (or a run's) plan, audit and profile files are. */
     public record Located(Path plan, Path audit, List<Path> profiles) {}
 
+    // the names themselves live in plan/PlanPaths, which execute/ reads too
     public static String base(Path plan) {
-        String name = plan.getFileName().toString();
-        for (String ext : new String[] {".yaml", ".yml"}) {
-            if (name.endsWith(ext)) {
-                return name.substring(0, name.length() - ext.length());
-            }
-        }
-        return name;
+        return io.transferadvisor.plan.PlanPaths.base(plan);
     }
 
     public static Path auditOf(Path plan) {
-        return plan.resolveSibling(base(plan) + ".audit.json");
+        return io.transferadvisor.plan.PlanPaths.auditOf(plan);
     }
 
     public static Path profileOf(Path plan) {
-        return plan.resolveSibling(base(plan) + ".profile.json");
+        return io.transferadvisor.plan.PlanPaths.profileOf(plan);
     }
 
     /** Extra profiles when several models were compared: BASE.profile-MODEL.json. */
     public static Path profileOf(Path plan, String model) {
-        return plan.resolveSibling(base(plan) + ".profile-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        return io.transferadvisor.plan.PlanPaths.profileOf(plan, model);
     }
 
     /** Resolves `explain`'s argument: a plan file, an audit JSON, or a run directory. */
     public static Located locate(Path target) {
         if (Files.isDirectory(target)) {
-            Path audit = target.resolve("audit.json");
-            return new Located(target.resolve("plan.yaml"), audit, existing(List.of(target.resolve("profile.json"))));
+            Path audit = target.resolve(io.transferadvisor.plan.PlanPaths.RUN_AUDIT);
+            return new Located(target.resolve(io.transferadvisor.plan.PlanPaths.RUN_PLAN), audit,
+                    existing(List.of(target.resolve(io.transferadvisor.plan.PlanPaths.RUN_PROFILE))));
         }
         if (!Files.exists(target)) {
             throw new PlanException(target + " not found; give a plan.yaml written by 'advisor recommend', its .audit.json, or a run directory");
@@ -57,7 +53,7 @@ public final class PlanFiles {
             return new Located(plan, target, profilesBeside(plan));
         }
         if (name.endsWith(".json")) {
-            return new Located(null, target, existing(List.of(target.resolveSibling("profile.json"))));
+            return new Located(null, target, existing(List.of(target.resolveSibling(io.transferadvisor.plan.PlanPaths.RUN_PROFILE))));
         }
         return new Located(target, auditOf(target), profilesBeside(target));
     }
