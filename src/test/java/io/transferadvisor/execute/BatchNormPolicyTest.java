@@ -7,30 +7,15 @@ import io.transferadvisor.plan.HeadType;
 import io.transferadvisor.plan.Strategy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
-import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** FROZEN keeps the source statistics, TRAIN changes them, RECALIBRATE re-estimates them on the target. */
-class BatchNormPolicyTest {
-    @TempDir
-    static Path tmp;
-    static Path zip;
-    static ComputationGraph source;
-
-    @BeforeAll
-    static void source() throws Exception {
-        zip = Tiny.sourceZip(tmp);
-        source = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-    }
-
+class BatchNormPolicyTest extends TinyStrategyFixture {
     private static ComputationGraph runModel(String name, Strategy s, String cut, BatchNormPolicy bn) throws Exception {
         RunResult r = Executor.run(Tiny.plan(s, cut, HeadType.SOFTMAX, 0, Tiny.hp(2, bn)), Tiny.inputs(zip, 0.5f, false),
                 Tiny.options(tmp.resolve(name), tmp.resolve("cache")), new PrintWriter(new StringWriter()));

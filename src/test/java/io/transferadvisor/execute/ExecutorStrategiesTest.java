@@ -8,75 +8,15 @@ import io.transferadvisor.plan.HeadType;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.report.RunMetrics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Frozen-feature strategies and the ensemble end to end on a tiny network: frozen parameters kept, trained ones changed, metrics computed. */
-class ExecutorStrategiesTest {
-    @TempDir
-    static Path tmp;
-    static Path zip;
-    static ComputationGraph source;
-
-    @BeforeAll
-    static void source() throws Exception {
-        zip = Tiny.sourceZip(tmp);
-        source = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-    }
-
-    private static RunResult run(String name, Plan plan, boolean unlabelled) {
-        StringWriter log = new StringWriter();
-        RunResult r = Executor.run(plan, Tiny.inputs(zip, 0.8f, unlabelled), Tiny.options(tmp.resolve(name), tmp.resolve("cache")),
-                new PrintWriter(log, true));
-        assertThat(log.toString()).contains("run finished");
-        return r;
-    }
-
-    private static ComputationGraph model(RunResult r) throws Exception {
-        return ModelSerializer.restoreComputationGraph(r.runDir().resolve("model.zip").toFile(), false);
-    }
-
-    private static void sameParams(ComputationGraph a, ComputationGraph b, String... layers) {
-        for (String l : layers) {
-            assertThat(a.getLayer(l).params().equalsWithEps(b.getLayer(l).params(), 0)).as("layer %s unchanged", l).isTrue();
-        }
-    }
-
-    private static void changedParams(ComputationGraph a, ComputationGraph b, String... layers) {
-        for (String l : layers) {
-            assertThat(a.getLayer(l).params().equalsWithEps(b.getLayer(l).params(), 1e-7)).as("layer %s changed", l).isFalse();
-        }
-    }
-
-    private static void metricsComputed(RunResult r) {
-        RunMetrics m = r.metrics();
-        assertThat(m.test().images()).isEqualTo(18);
-        int total = 0;
-        for (int[] row : m.test().confusion()) {
-            for (int v : row) {
-                total += v;
-            }
-        }
-        assertThat(total).isEqualTo(18);
-        assertThat(m.test().accuracy()).isBetween(0.0, 1.0);
-        assertThat(m.test().perClass()).hasSize(3);
-        assertThat(m.epochsRun()).isGreaterThan(0);
-        assertThat(r.runDir().resolve("metrics.json")).exists();
-        assertThat(r.runDir().resolve("report.html")).exists();
-        assertThat(r.runDir().resolve("plan.yaml")).exists();
-    }
-
+class ExecutorStrategiesTest extends TinyStrategyFixture {
     @Test
     void linearFrozenKeepsBackboneAndAssembledModelEqualsHeadOnFeatures() throws Exception {
         RunResult r = run("linear", Tiny.plan(Strategy.LINEAR_FROZEN, "r2", HeadType.SOFTMAX, 0, Tiny.hp(6, BatchNormPolicy.FROZEN)), false);
