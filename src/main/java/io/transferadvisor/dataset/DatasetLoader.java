@@ -33,6 +33,10 @@ import java.util.stream.Stream;
  *       source's examined files (and at least 1) are bad; beyond that the load fails.</li>
  * </ul>
  * Problems are reported like the spec's: {@code dataset.yaml:LINE: key: message}, all at once.
+ * <p>
+ * Why over 400 lines: the two source formats, the subsample, the hold-outs and the corrupt-file
+ * policy feed one list of problems reported together with their YAML lines; split apart, each part
+ * would need that reporting threaded through it.
  */
 public final class DatasetLoader {
     private DatasetLoader() {}

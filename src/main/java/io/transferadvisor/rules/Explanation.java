@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param wouldChange  nearest changes of the inputs that change the decision
  * @param alternatives one line per strategy not taken: why not
  * @param notes        advice that does not change the plan
+ * <p>
+ * Why over 400 lines: one reason builder per kind of evidence (size, similarity, labels, the measured
+ * plan trial, strategy, cut, adjustments, alternatives), each reading the audit, kept in one file so
+ * the ~30-line view reads in one voice.
  */
 public record Explanation(String decision, List<String> reasons, List<String> adjustments, List<String> wouldChange,
                           List<String> alternatives, List<String> notes) {

@@ -41,6 +41,11 @@ import org.kie.api.runtime.rule.Match;
  * The rule base: every *.drl and decision table (*.drl.csv, *.drl.xlsx, *.drl.xls) of a folder on disk, compiled into a KieBase.
  * Immutable once loaded; {@link #evaluate} opens a fresh session per call, so one RuleBase can
  * serve many evaluations (and threads).
+ * <p>
+ * Why over 400 lines: loading (the trust-boundary check, decision-table twins, thresholds, the
+ * compile with its errors mapped to file and line) and evaluating (the session, the time limit,
+ * the firing record) share the compiled state and its hash; the checks themselves already live in
+ * RuleSandbox, CodeWhitelist, AllowedApi, DecisionTables and Thresholds.
  */
 public final class RuleBase {
     /** Firing limit: a rule base that has not settled by then re-fires on its own output. */
