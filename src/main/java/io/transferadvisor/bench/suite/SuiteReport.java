@@ -172,8 +172,19 @@ public final class SuiteReport {
                 + "then over tasks.%n%n", io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS, trim(margin)));
         md.append("| split | runs | always fine-tune | always grow | trial's choice | perfect pick of the two | trial picked the better of the two | trial cost vs oracle |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        // each column is a policy that picks nothing on runs without trials, so SuiteAnalysis.score leaves those out
+        Map<SuiteResults.TaskRun, Run> byTaskRun = new java.util.IdentityHashMap<>();
+        a.runs().forEach(r -> byTaskRun.put(r.taskRun(), r));
+        SuiteAnalysis.Policy fine = (t, tr) -> trialKey(tr, Strategy.FINETUNE_ABOVE);
+        SuiteAnalysis.Policy grow = (t, tr) -> trialKey(tr, Strategy.TRUNCATE_GROW);
+        SuiteAnalysis.Policy perfect = (t, tr) -> {
+            TrialKey f = fine.apply(t, tr);
+            TrialKey g = grow.apply(t, tr);
+            Run r = byTaskRun.get(tr);
+            return f == null || g == null ? null : r.regret(g) < r.regret(f) ? g : f;
+        };
         for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            List<Run> rs = withTrials(a.runs(split));
+            List<Run> rs = a.runs(split).stream().filter(r -> fine.apply(r.task(), r.taskRun()) != null && grow.apply(r.task(), r.taskRun()) != null).toList();
             if (rs.isEmpty()) {
                 continue;
             }
@@ -181,66 +192,47 @@ public final class SuiteReport {
             double probe = 0;
             double oracle = 0;
             for (Run r : rs) {
-                double[] g = regrets(r);
-                double pick = chooseGrow(r, margin) ? g[1] : g[0];
-                right += pick <= Math.min(g[0], g[1]) + 1e-9 ? 1 : 0;
+                right += r.regret(choice(margin).apply(r.task(), r.taskRun())) <= r.regret(perfect.apply(r.task(), r.taskRun())) + 1e-9 ? 1 : 0;
                 probe += r.taskRun().probeSeconds();
                 oracle += r.oracleSeconds();
             }
             md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %d of %d | %.1f%% |%n", split, rs.size(),
-                    byTask(rs, r -> regrets(r)[0]), byTask(rs, r -> regrets(r)[1]), byTask(rs, r -> chooseGrow(r, margin) ? regrets(r)[1] : regrets(r)[0]),
-                    byTask(rs, r -> Math.min(regrets(r)[0], regrets(r)[1])), right, rs.size(), 100 * probe / oracle));
+                    a.score("fine", fine, split).meanRegret(), a.score("grow", grow, split).meanRegret(),
+                    a.score("choice", choice(margin), split).meanRegret(), a.score("perfect", perfect, split).meanRegret(),
+                    right, rs.size(), 100 * probe / oracle));
         }
-        List<Run> cal = withTrials(a.runs(SuiteSpec.CALIBRATION));
-        if (!cal.isEmpty()) {
+        if (a.score("fine", fine, SuiteSpec.CALIBRATION).runs() > 0) {
             md.append("\nSetting the margin on the calibration runs only (mean regret of the trial's choice, pts; worst task in brackets):\n\n| trial.margin |");
             StringBuilder sep = new StringBuilder("|---|");
             StringBuilder row = new StringBuilder("| calibration regret |");
             for (double m : MARGINS) {
                 md.append(' ').append(trim(m)).append(" |");
                 sep.append("---:|");
-                double worst = 0;
-                Map<String, List<Double>> per = new TreeMap<>();
-                for (Run r : cal) {
-                    per.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(chooseGrow(r, m) ? regrets(r)[1] : regrets(r)[0]);
-                }
-                for (List<Double> v : per.values()) {
-                    worst = Math.max(worst, v.stream().mapToDouble(Double::doubleValue).average().orElse(0));
-                }
-                row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", byTask(cal, r -> chooseGrow(r, m) ? regrets(r)[1] : regrets(r)[0]), worst));
+                SuiteAnalysis.Score sc = a.score("margin " + m, choice(m), SuiteSpec.CALIBRATION);
+                row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", sc.meanRegret(), sc.worstTask()));
             }
             md.append('\n').append(sep).append('\n').append(row).append("\n");
         }
         return md.toString();
     }
 
-    private static List<Run> withTrials(List<Run> runs) {
-        return runs.stream().filter(r -> trial(r, Strategy.FINETUNE_ABOVE) != null && trial(r, Strategy.TRUNCATE_GROW) != null).toList();
-    }
-
-    private static io.transferadvisor.probe.DatasetProfile.PlanTrial trial(Run r, Strategy s) {
-        return r.taskRun().profile().trials().stream().filter(t -> t.strategy().equals(s.name())).findFirst().orElse(null);
-    }
-
-    /** {fine-tuning's regret, the grown block's regret} in the oracle, for the trial's own two plans. */
-    private static double[] regrets(Run r) {
-        var f = trial(r, Strategy.FINETUNE_ABOVE);
-        var g = trial(r, Strategy.TRUNCATE_GROW);
-        return new double[] {r.regret(new TrialKey(Strategy.FINETUNE_ABOVE, f.cut(), f.grow(), HeadType.SOFTMAX)),
-            r.regret(new TrialKey(Strategy.TRUNCATE_GROW, g.cut(), g.grow(), HeadType.SOFTMAX))};
+    /** The oracle key of the run's measured trial of this strategy, or null when the probe ran none. */
+    private static TrialKey trialKey(SuiteResults.TaskRun tr, Strategy s) {
+        return tr.profile().trials().stream().filter(t -> t.strategy().equals(s.name())).findFirst()
+                .map(t -> new TrialKey(s, t.cut(), t.grow(), HeadType.SOFTMAX)).orElse(null);
     }
 
     /** What guards.drl guard-measured-trial decides: the grown block when it beats fine-tuning by more than the margin. */
-    private static boolean chooseGrow(Run r, double margin) {
-        return trial(r, Strategy.TRUNCATE_GROW).accuracy().value() * 100.0 > trial(r, Strategy.FINETUNE_ABOVE).accuracy().value() * 100.0 + margin;
-    }
-
-    private static double byTask(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
-        Map<String, List<Double>> per = new TreeMap<>();
-        for (Run r : rs) {
-            per.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(f.applyAsDouble(r));
-        }
-        return per.values().stream().mapToDouble(v -> v.stream().mapToDouble(Double::doubleValue).average().orElse(0)).average().orElse(Double.NaN);
+    private static SuiteAnalysis.Policy choice(double margin) {
+        return (t, tr) -> {
+            var trials = tr.profile().trials();
+            var f = trials.stream().filter(x -> x.strategy().equals(Strategy.FINETUNE_ABOVE.name())).findFirst().orElse(null);
+            var g = trials.stream().filter(x -> x.strategy().equals(Strategy.TRUNCATE_GROW.name())).findFirst().orElse(null);
+            if (f == null || g == null) {
+                return null;
+            }
+            return g.accuracy().value() * 100.0 > f.accuracy().value() * 100.0 + margin ? trialKey(tr, Strategy.TRUNCATE_GROW) : trialKey(tr, Strategy.FINETUNE_ABOVE);
+        };
     }
 
     private static String trim(double v) {
