@@ -109,6 +109,8 @@ public final class RecommendCommand implements Callable<Integer> {
 
         List<DatasetProfile> measured = new ArrayList<>();
         Map<String, String> shas = new LinkedHashMap<>();
+        Advisor advisor = new Advisor(Advisor.Settings.defaults().withRules(rules).withCache(cacheDir != null ? cacheDir : Home.cache())
+                .withProgress(output.quiet() ? null : err).withTrials(!noTrials));
         Advisor.Profiled profiled = null; // the loaded data, when this command profiled it (--execute then reuses it)
         if (!profiles.isEmpty()) {
             for (Path p : profiles) {
@@ -125,9 +127,7 @@ public final class RecommendCommand implements Callable<Integer> {
             checked.warnings().forEach(w -> err.println("warning: " + w));
             shas.putAll(checked.modelShas());
         } else {
-            Advisor advisor = new Advisor(Advisor.Settings.defaults().withRules(rules).withCache(cacheDir != null ? cacheDir : Home.cache())
-                    .withProgress(output.quiet() ? null : err).withTrials(!noTrials));
-            profiled = advisor.profile(dataset, models);
+            profiled = advisor.profile(spec, models);
             profiled.data().skippedSummary().ifPresent(w -> err.println("warning: " + w));
             measured.addAll(profiled.profiles());
             shas.putAll(profiled.modelShas());
@@ -189,7 +189,7 @@ public final class RecommendCommand implements Callable<Integer> {
             ExecuteOptions opts = ExecuteOptions.defaults().withOutput(runDir).withForce(force).withCacheDir(cacheDir);
             // profiled here: train on the data already loaded; from --profile files: load it as 'advisor execute PLAN' would
             RunResult r = profiled != null
-                    ? new Advisor(Advisor.Settings.defaults().withRules(rules).withProgress(progress)).execute(rec.plan(), rec, profiled, opts)
+                    ? advisor.execute(rec.plan(), rec, profiled, opts)
                     : Executor.execute(rec.plan(), plan, opts, progress);
             ExecuteCommand.printResult(out, output, r);
             out.flush();

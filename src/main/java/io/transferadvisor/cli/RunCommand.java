@@ -13,6 +13,7 @@ import io.transferadvisor.util.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -62,10 +63,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path cache = run.cache != null ? run.cache : Home.cache();
         Advisor advisor = new Advisor(Advisor.Settings.defaults().withCache(cache).withProgress(progress).withTrials(!noTrials));
-        io.transferadvisor.dataset.DatasetSpec ds = io.transferadvisor.dataset.SpecReader.read(datasetFile); // read again by profile(): a few ms
+        io.transferadvisor.dataset.DatasetSpec ds = SpecReader.read(datasetFile);
         progress.println("run step 1/3: profiling " + ds.name() + " against "
                 + String.join(", ", ds.models().stream().map(io.transferadvisor.dataset.DatasetSpec.ModelRef::display).toList()));
-        Advisor.Profiled profiled = advisor.profile(datasetFile);
+        Advisor.Profiled profiled = advisor.profile(ds, List.of());
         profiled.data().skippedSummary().ifPresent(w -> spec.commandLine().getErr().println("warning: " + w));
         progress.println("run step 2/3: recommending with the rules in " + Home.rules());
         Recommender.Recommendation rec = advisor.recommend(profiled, datasetFile.toAbsolutePath().normalize().toString(), Map.of("command", "run"));

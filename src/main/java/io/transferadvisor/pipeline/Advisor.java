@@ -110,7 +110,11 @@ public final class Advisor {
 
     /** Loads the dataset and profiles it against these models (empty: the ones dataset.yaml names). */
     public Profiled profile(Path datasetFile, List<String> modelNames) {
-        DatasetSpec spec = SpecReader.read(datasetFile);
+        return profile(SpecReader.read(datasetFile), modelNames);
+    }
+
+    /** Loads an already read dataset.yaml and profiles it against these models (empty: the ones it names). */
+    public Profiled profile(DatasetSpec spec, List<String> modelNames) {
         LoadedDataset data = DatasetLoader.load(spec); // unreadable files it skipped: data.skippedSummary()
         List<DatasetSpec.ModelRef> refs = new ArrayList<>();
         if (modelNames.isEmpty()) {
@@ -130,7 +134,7 @@ public final class Advisor {
             profiles.add(Profiling.run(data, m, ProbeOptions.defaults(spec.seed(), settings.cache()).withTrials(settings.trials()), settings.progress()));
             shas.put(m.name(), ProfileCheck.shaOf(m));
         }
-        return new Profiled(datasetFile.toAbsolutePath().normalize(), spec, data, Map.copyOf(models), List.copyOf(profiles), Map.copyOf(shas));
+        return new Profiled(spec.file().toAbsolutePath().normalize(), spec, data, Map.copyOf(models), List.copyOf(profiles), Map.copyOf(shas));
     }
 
     /** The rules' plan and audit for a profiled dataset (the dataset is recorded by its absolute path). */
