@@ -146,11 +146,13 @@ public final class ExecuteCommand implements Callable<Integer> {
         double checkpointEvery;
 
         public ExecuteOptions options(OutputOptions output) {
-            if (!(checkpointEvery >= 0) || Double.isInfinite(checkpointEvery)) {
-                throw new io.transferadvisor.UsageException("--checkpoint-every " + checkpointEvery + ": allowed a number of seconds >= 0 (0 = after every epoch)");
+            ExecuteOptions o;
+            try {
+                o = ExecuteOptions.defaults().withCheckpointSeconds(checkpointEvery); // ExecuteOptions holds the bound
+            } catch (IllegalArgumentException e) {
+                throw new io.transferadvisor.UsageException("--checkpoint-every " + checkpointEvery + ": " + e.getMessage());
             }
-            return ExecuteOptions.defaults().withOutput(out).withForce(force).withCacheDir(cache).withCheckpointSeconds(checkpointEvery)
-                    .withInteractive(System.console() != null && !output.quiet());
+            return o.withOutput(out).withForce(force).withCacheDir(cache).withInteractive(System.console() != null && !output.quiet());
         }
     }
 }

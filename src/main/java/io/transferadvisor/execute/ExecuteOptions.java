@@ -28,8 +28,8 @@ public record ExecuteOptions(Path output, boolean force, Path resume, Path cache
     public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
 
     public ExecuteOptions {
-        if (!(checkpointSeconds >= 0)) {
-            throw new IllegalArgumentException("checkpoint interval " + checkpointSeconds + " s must be >= 0 (0 = after every epoch)");
+        if (!(checkpointSeconds >= 0) || Double.isInfinite(checkpointSeconds)) {
+            throw new IllegalArgumentException("allowed a number of seconds >= 0 (0 = after every epoch)");
         }
         if (stopAfterEpochs < 0) {
             throw new IllegalArgumentException("stopAfterEpochs " + stopAfterEpochs + " must be >= 0");

@@ -76,8 +76,12 @@ public final class PlanTrials {
 
     /** Whether the probe runs trials on this data: enough classes and cuts, and few images per class. */
     public static boolean applies(LoadedDataset data, List<String> cuts) {
-        int classes = data.train().classNames().size();
-        return cuts.size() >= 2 && classes >= 2 && (double) data.train().size() / classes < MAX_PER_CLASS;
+        return applies(data.train().size(), data.train().classNames().size(), cuts);
+    }
+
+    /** The same test on counts alone (the suite asks it of a recorded run without loading its images). */
+    public static boolean applies(int trainImages, int classes, List<String> cuts) {
+        return cuts.size() >= 2 && classes >= 2 && (double) trainImages / classes < MAX_PER_CLASS;
     }
 
     /** The candidates for a model's candidate cuts (input side first). */
@@ -156,7 +160,7 @@ public final class PlanTrials {
     }
 
     static Plan plan(LoadedDataset data, SourceModel model, Candidate c, long seed, double budgetMinutes) {
-        boolean backbone = c.strategy() == Strategy.FINETUNE_ABOVE || c.strategy() == Strategy.FINETUNE_ALL;
+        boolean backbone = io.transferadvisor.execute.PlanOverrides.usesBackboneRate(c.strategy());
         Hyperparameters hp = new Hyperparameters(HEAD_LR, backbone ? BACKBONE_LR : 0.0, EPOCHS, PATIENCE, BATCH, WEIGHT_DECAY,
                 BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
         return new Plan(Plan.SCHEMA_VERSION, data.spec().name(), List.of(model.name()), c.strategy(), c.cut(), HeadType.SOFTMAX, c.grow(), hp,

@@ -119,16 +119,14 @@ public final class SuiteRunner {
      */
     boolean needsTrials(TaskRun tr) {
         DatasetProfile p = tr.profile();
-        int classes = p.size().classes();
-        boolean applies = model.profile().candidateCuts().size() >= 2
-                && (double) tr.trainImages() / classes < io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS;
+        boolean applies = io.transferadvisor.pipeline.PlanTrials.applies(tr.trainImages(), p.size().classes(), model.profile().candidateCuts());
         return applies && (p.trials().isEmpty() || p.trials().stream().anyMatch(t -> t.epochs() != io.transferadvisor.pipeline.PlanTrials.EPOCHS));
     }
 
     /** The trial plan: the key's strategy, cut, growth and head under the suite's one recipe and the task's epoch cap. */
     Plan plan(SuiteSpec.Task task, long seed, TrialKey k) {
         SuiteSpec.Recipe r = suite.recipe();
-        boolean backbone = k.strategy() == Strategy.FINETUNE_ABOVE || k.strategy() == Strategy.FINETUNE_ALL;
+        boolean backbone = io.transferadvisor.execute.PlanOverrides.usesBackboneRate(k.strategy());
         Hyperparameters hp = new Hyperparameters(r.headLr(), backbone ? r.backboneLr() : 0.0, task.epochs(), Math.min(r.patience(), task.epochs()),
                 r.batch(), r.weightDecay(), BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
         Strategy s = k.strategy();
