@@ -270,7 +270,7 @@ public final class DatasetLoader {
                     int[] items = idxItems.get(selected.get(s)).stream().mapToInt(Integer::intValue).toArray();
                     int take = src.perClass() > 0 ? src.perClass() : items.length;
                     if (take < items.length) {
-                        shuffle(items, rnd);
+                        io.transferadvisor.util.Shuffle.shuffle(items, rnd);
                         items = Arrays.copyOf(items, take);
                         Arrays.sort(items);
                     }
@@ -350,7 +350,7 @@ public final class DatasetLoader {
                 Idx.Images images = Idx.readImages(src.path());
                 int[] items = IdxImageSet.identity(images.count());
                 if (src.limit() > 0 && src.limit() < items.length) {
-                    shuffle(items, rnd);
+                    io.transferadvisor.util.Shuffle.shuffle(items, rnd);
                     items = Arrays.copyOf(items, src.limit());
                     Arrays.sort(items);
                 }
@@ -489,9 +489,6 @@ public final class DatasetLoader {
         return String.join(", ", names.subList(0, 12)) + ", ... (" + names.size() + " in all)";
     }
 
-    static void shuffle(int[] a, Random rnd) {
-        io.transferadvisor.util.Shuffle.shuffle(a, rnd);
-    }
 
     static int[] sorted(List<Integer> list) {
         int[] a = list.stream().mapToInt(Integer::intValue).toArray();

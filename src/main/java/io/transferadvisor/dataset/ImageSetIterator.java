@@ -55,7 +55,7 @@ public final class ImageSetIterator implements DataSetIterator {
     private void start() {
         order = IdxImageSet.identity(set.size());
         if (shuffle) {
-            DatasetLoader.shuffle(order, new Random(seed * 31 + epoch));
+            io.transferadvisor.util.Shuffle.shuffle(order, new Random(seed * 31 + epoch));
         }
         cursor = 0;
     }

@@ -36,7 +36,7 @@ final class Splits {
             if (!fits(n, validation, test)) {
                 throw new IllegalArgumentException("class " + c + " has " + n + " members: too few for the hold-outs");
             }
-            DatasetLoader.shuffle(members, rnd);
+            io.transferadvisor.util.Shuffle.shuffle(members, rnd);
             int nVal = holdOut(n, validation);
             int nTest = holdOut(n, test);
             for (int i = 0; i < n; i++) {

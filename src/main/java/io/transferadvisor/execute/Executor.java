@@ -372,7 +372,7 @@ public final class Executor {
 
     /** The training set in a seeded random order (so the first images of it are a fair sample). */
     static ImageSet shuffled(ImageSet set, long seed) {
-        return set.subset(Trainer.permutation(set.size(), new java.util.Random(seed)));
+        return set.subset(io.transferadvisor.util.Shuffle.permutation(set.size(), new java.util.Random(seed)));
     }
 
     /** Class scores of a network on data, as probabilities (SVM scores go through a softmax). */

@@ -168,7 +168,7 @@ public final class Trainer {
 
     private static EpochResult runEpoch(ComputationGraph net, TrainData train, Config cfg, int epoch, Augmenter aug, Progress progress) {
         int n = train.size();
-        int[] idx = permutation(n, new Random(cfg.seed() * 1_000_003L + epoch));
+        int[] idx = io.transferadvisor.util.Shuffle.permutation(n, new Random(cfg.seed() * 1_000_003L + epoch));
         progress.startEpoch(cfg.phase(), epoch, cfg.maxEpochs(), n);
         double lossSum = 0;
         long seen = 0;
@@ -276,9 +276,6 @@ public final class Trainer {
         return new Eval(lossSum / Math.max(1, n), n == 0 ? 0 : (double) correct / n);
     }
 
-    static int[] permutation(int n, Random rnd) {
-        return io.transferadvisor.util.Shuffle.permutation(n, rnd);
-    }
 
     /** Seconds until the deadline, for messages. */
     static double remaining(Instant deadline) {

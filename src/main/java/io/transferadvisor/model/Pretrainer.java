@@ -115,7 +115,7 @@ public final class Pretrainer {
         double testAccuracy = Double.NaN;
         List<Map<String, Object>> history = new ArrayList<>();
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-            int[] perm = permutation(train.count(), rng);
+            int[] perm = io.transferadvisor.util.Shuffle.permutation(train.count(), rng);
             long t0 = System.nanoTime();
             double lossSum = 0;
             int batches = 0;
@@ -140,7 +140,7 @@ public final class Pretrainer {
         }
 
         List<String> cuts = GraphAnatomy.candidateCuts(conf);
-        int[] statsRows = java.util.Arrays.copyOf(permutation(train.count(), new Random(o.seed() + 1)), Math.min(o.statsSamples(), train.count()));
+        int[] statsRows = java.util.Arrays.copyOf(io.transferadvisor.util.Shuffle.permutation(train.count(), new Random(o.seed() + 1)), Math.min(o.statsSamples(), train.count()));
         Map<String, ModelProfile.ChannelStats> stats = ActivationStats.measure(graph, cuts, batches(train, statsRows, 250));
 
         AtomicFiles.writeVia(zip, tmp -> {
@@ -299,9 +299,6 @@ public final class Pretrainer {
         return Hashing.hex(d);
     }
 
-    static int[] permutation(int n, Random rng) {
-        return io.transferadvisor.util.Shuffle.permutation(n, rng);
-    }
 
     /** The DL4J version from the jar's Maven metadata (the manifest carries none). */
     static String dl4jVersion() {
