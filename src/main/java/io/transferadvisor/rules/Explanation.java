@@ -181,9 +181,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
 
     /** The measured plan trial's numbers (observed TrialScore facts), with the margin the rules compare them by. */
     private static String trialReason(Audit.ModelTrace t) {
-        // observed since the audit lists TrialScore there; audits written before that have it among the decisions
-        List<Map<String, Object>> trials = java.util.stream.Stream.concat(t.observed().stream(), t.decisions().stream())
-                .filter(v -> v.type().equals("TrialScore")).map(Audit.FactView::values).toList();
+        List<Map<String, Object>> trials = t.observed().stream().filter(v -> v.type().equals("TrialScore")).map(Audit.FactView::values).toList();
         if (trials.isEmpty()) {
             return null;
         }
