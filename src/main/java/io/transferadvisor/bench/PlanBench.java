@@ -8,7 +8,7 @@ import io.transferadvisor.dataset.LoadedDataset;
 import io.transferadvisor.dataset.SpecReader;
 import io.transferadvisor.execute.ExecuteOptions;
 import io.transferadvisor.execute.Executor;
-import io.transferadvisor.execute.PlanOverrides;
+import io.transferadvisor.plan.PlanOverrides;
 import io.transferadvisor.execute.RunInputs;
 import io.transferadvisor.execute.RunResult;
 import io.transferadvisor.model.ModelRegistry;

@@ -2,7 +2,7 @@ package io.transferadvisor.cli;
 
 import io.transferadvisor.execute.ExecuteOptions;
 import io.transferadvisor.execute.Executor;
-import io.transferadvisor.execute.PlanOverrides;
+import io.transferadvisor.plan.PlanOverrides;
 import io.transferadvisor.execute.RunResult;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.PlanIO;

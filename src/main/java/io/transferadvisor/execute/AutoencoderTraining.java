@@ -3,6 +3,7 @@ package io.transferadvisor.execute;
 import io.transferadvisor.model.ModelException;
 import io.transferadvisor.model.ModelProfile;
 import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.plan.Strategy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,16 +18,26 @@ import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
 
-import static io.transferadvisor.execute.Executor.*;
-import static io.transferadvisor.execute.FrozenFeatureTraining.*;
-import static io.transferadvisor.execute.FineTuneTraining.*;
+import static io.transferadvisor.execute.Training.*;
 
-/** AUTOENCODER_TRANSFER: a convolutional autoencoder self-pretrained on the unlabelled target images, its encoder transferred and fine-tuned. Split out of Executor, which keeps the orchestration. */
-final class AutoencoderTraining {
+/** AUTOENCODER_TRANSFER: a convolutional autoencoder self-pretrained on the unlabelled target images, its encoder transferred and fine-tuned. */
+final class AutoencoderTraining implements StrategyFamily.SingleModel {
+    static final AutoencoderTraining INSTANCE = new AutoencoderTraining();
+
     private AutoencoderTraining() {}
 
+    @Override
+    public java.util.Set<Strategy> strategies() {
+        return java.util.EnumSet.of(Strategy.AUTOENCODER_TRANSFER);
+    }
+
+    @Override
+    public ComputationGraph trainedNetwork(RunContext c, ComputationGraph source) {
+        return autoencoder(c, source);
+    }
+
     /** AUTOENCODER_TRANSFER: self-pretrain encoder + decoder on unlabelled images, then fine-tune the encoder under a new head. */
-    static ComputationGraph autoencoder(Ctx c, ComputationGraph source) {
+    static ComputationGraph autoencoder(RunContext c, ComputationGraph source) {
         var conf = source.getConfiguration();
         String cut = c.plan.cutoffLayer();
         if (cut == null) {
@@ -88,7 +99,7 @@ final class AutoencoderTraining {
 
         TrainData unl;
         if (c.data().unlabelled().isPresent() && c.data().unlabelled().get().size() > 0) {
-            unl = TrainData.load(shuffled(c.data().unlabelled().get(), c.plan.seed()), c.geometry);
+            unl = TrainData.load(SingleRun.shuffled(c.data().unlabelled().get(), c.plan.seed()), c.geometry);
             c.notes.add("autoencoder trained on " + unl.size() + " unlabelled images");
         } else {
             unl = c.train;

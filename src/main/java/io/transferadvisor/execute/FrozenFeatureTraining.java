@@ -19,16 +19,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
-import static io.transferadvisor.execute.Executor.*;
-import static io.transferadvisor.execute.FineTuneTraining.*;
-import static io.transferadvisor.execute.AutoencoderTraining.*;
+import static io.transferadvisor.execute.Training.*;
 
-/** LINEAR_FROZEN, LINEAR_EARLIER and TRUNCATE_GROW: new layers trained on frozen features computed once (the feature cache). Split out of Executor, which keeps the orchestration. */
-final class FrozenFeatureTraining {
+/** LINEAR_FROZEN, LINEAR_EARLIER and TRUNCATE_GROW: new layers trained on frozen features computed once (the feature cache). */
+final class FrozenFeatureTraining implements StrategyFamily.SingleModel {
+    static final FrozenFeatureTraining INSTANCE = new FrozenFeatureTraining();
+
     private FrozenFeatureTraining() {}
 
+    @Override
+    public java.util.Set<Strategy> strategies() {
+        return java.util.EnumSet.of(Strategy.LINEAR_FROZEN, Strategy.LINEAR_EARLIER, Strategy.TRUNCATE_GROW);
+    }
+
+    @Override
+    public ComputationGraph trainedNetwork(RunContext c, ComputationGraph source) {
+        return frozenFeatures(c, source);
+    }
+
     /** LINEAR_FROZEN, LINEAR_EARLIER and TRUNCATE_GROW: train new layers on cached frozen features. */
-    static ComputationGraph frozenFeatures(Ctx c, ComputationGraph source) {
+    static ComputationGraph frozenFeatures(RunContext c, ComputationGraph source) {
         String cut = cutoff(c, source);
         boolean recalibrated = maybeRecalibrate(c, source);
         ComputationGraphConfiguration conf = source.getConfiguration();
@@ -59,7 +69,7 @@ final class FrozenFeatureTraining {
         FeatureCache.Request req = new FeatureCache.Request(cut, pooling);
         int bs = Math.max(64, c.hp.batchSize());
         c.progress.log("frozen features at " + cut + " (" + pooling + "), cache " + cache.root());
-        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), shuffled(c.data().train(), c.plan.seed()), c.geometry, bs, null);
+        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), SingleRun.shuffled(c.data().train(), c.plan.seed()), c.geometry, bs, null);
         FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs, null);
         int reused = ftr.reused() + fva.reused();
         int computed = ftr.computed() + fva.computed();
@@ -104,7 +114,7 @@ final class FrozenFeatureTraining {
     }
 
     /** Global average pooling (for spatial cuts) and the classifier head. */
-    static List<NewLayer> linearLayers(Ctx c, ComputationGraphConfiguration conf, InputType cutType) {
+    static List<NewLayer> linearLayers(RunContext c, ComputationGraphConfiguration conf, InputType cutType) {
         List<NewLayer> top = new ArrayList<>();
         String in = CUT;
         long d;
@@ -122,7 +132,7 @@ final class FrozenFeatureTraining {
     }
 
     /** growBlocks new blocks (conv 3x3 + BN + ReLU, or dense + BN + ReLU on a flat cut), pooling, head. */
-    static List<NewLayer> growLayers(Ctx c, ComputationGraphConfiguration conf, InputType cutType) {
+    static List<NewLayer> growLayers(RunContext c, ComputationGraphConfiguration conf, InputType cutType) {
         List<NewLayer> top = new ArrayList<>();
         String in = CUT;
         double lr = c.hp.headLearningRate();

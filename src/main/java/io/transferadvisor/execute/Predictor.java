@@ -132,9 +132,9 @@ public final class Predictor {
         TrainData d = new TrainData(flat, new long[] {geometry.channels(), geometry.height(), geometry.width()}, new int[n]);
         List<float[][]> all = new ArrayList<>();
         for (int m = 0; m < models.size(); m++) {
-            all.add(Executor.scores(models.get(m), d, heads.get(m)));
+            all.add(Training.scores(models.get(m), d, heads.get(m)));
         }
-        return Executor.average(all);
+        return EnsembleTraining.average(all);
     }
 
     public List<Prediction> predict(List<Path> images, int topK) {

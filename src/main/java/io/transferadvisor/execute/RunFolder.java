@@ -261,7 +261,7 @@ public final class RunFolder implements AutoCloseable {
     private RunInfo info(Plan plan, RunInputs in, String status, String finished) {
         RunInfo old = readInfo(dir);
         InputGeometry g = plan.strategy() == Strategy.ENSEMBLE || plan.models().isEmpty() ? in.data().spec().input()
-                : Executor.geometry(in.data().spec(), in.models().apply(plan.models().get(0)));
+                : SingleRun.geometry(in.data().spec(), in.models().apply(plan.models().get(0)));
         return new RunInfo(2, in.datasetFile() == null ? null : in.datasetFile().toAbsolutePath().toString(),
                 in.data().spec().name(), in.data().classNames(), g, in.data().spec().fit(), plan.head(), plan.strategy().name(),
                 plan.models(), status, old != null ? old.started() : java.time.Instant.now().toString(), finished,

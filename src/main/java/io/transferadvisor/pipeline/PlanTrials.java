@@ -14,6 +14,7 @@ import io.transferadvisor.plan.ClassWeighting;
 import io.transferadvisor.plan.HeadType;
 import io.transferadvisor.plan.Hyperparameters;
 import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanOverrides;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile.Estimate;
 import io.transferadvisor.probe.ProbeOptions;
@@ -160,7 +161,7 @@ public final class PlanTrials {
     }
 
     static Plan plan(LoadedDataset data, SourceModel model, Candidate c, long seed, double budgetMinutes) {
-        boolean backbone = io.transferadvisor.execute.PlanOverrides.usesBackboneRate(c.strategy());
+        boolean backbone = PlanOverrides.usesBackboneRate(c.strategy());
         Hyperparameters hp = new Hyperparameters(HEAD_LR, backbone ? BACKBONE_LR : 0.0, EPOCHS, PATIENCE, BATCH, WEIGHT_DECAY,
                 BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
         return new Plan(Plan.SCHEMA_VERSION, data.spec().name(), List.of(model.name()), c.strategy(), c.cut(), HeadType.SOFTMAX, c.grow(), hp,

@@ -110,4 +110,28 @@ class BackboneRateCliTest {
         var missing = CliTestSupport.run("run", tmp.resolve("nope.yaml").toString());
         assertThat(missing.exitCode()).isEqualTo(3);
     }
+
+    @Test
+    void freezeIsAPlanFieldAndKeepsExactlyThoseLayersAtTheirSourceWeights() throws Exception {
+        Path run = tmp.resolve("runs/frozen-c2");
+        var r = CliTestSupport.run("execute", plan.toString(), "--strategy", "FINETUNE_ALL", "--freeze", "c2", "-o", run.toString(),
+                "--cache", tmp.resolve("cache").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        io.transferadvisor.plan.Plan ran = io.transferadvisor.plan.PlanIO.read(run.resolve("plan.yaml"));
+        assertThat(ran.freeze()).containsExactly("c2");
+        assertThat(ran.overrides()).contains("freeze=c2 (was none)");
+        var source = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(tmp.resolve("tiny-source-16.zip").toFile(), false);
+        var trained = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(run.resolve("model.zip").toFile(), false);
+        assertThat(trained.getLayer("c2").params()).isEqualTo(source.getLayer("c2").params());
+        // the backbone trained everywhere else (FINETUNE_ALL), so the check above could fail
+        assertThat(trained.getLayer("c1").params()).isNotEqualTo(source.getLayer("c1").params());
+    }
+
+    @Test
+    void freezeOfALayerTheModelLacksIsABadPlanNamingTheValidOnes() throws Exception {
+        var r = CliTestSupport.run("execute", plan.toString(), "--strategy", "FINETUNE_ALL", "--freeze", "nope", "-o",
+                tmp.resolve("runs/frozen-nope").toString(), "--cache", tmp.resolve("cache").toString());
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.err()).contains("--freeze layer 'nope' not found").contains("c2");
+    }
 }

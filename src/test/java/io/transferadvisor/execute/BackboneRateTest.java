@@ -10,6 +10,7 @@ import io.transferadvisor.plan.HeadType;
 import io.transferadvisor.plan.Hyperparameters;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.PlanException;
+import io.transferadvisor.plan.PlanOverrides;
 import io.transferadvisor.plan.Strategy;
 import java.io.PrintWriter;
 import java.io.StringWriter;

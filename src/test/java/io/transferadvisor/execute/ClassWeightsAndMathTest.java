@@ -20,10 +20,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class ClassWeightsAndMathTest {
     @Test
     void inverseFrequencyWeightsHaveMeanOne() {
-        double[] w = Executor.inverseFrequency(new int[] {10, 30});
+        double[] w = SingleRun.inverseFrequency(new int[] {10, 30});
         assertThat(w[0]).isCloseTo(1.5, within(1e-12));
         assertThat(w[1]).isCloseTo(0.5, within(1e-12));
-        assertThat(Executor.inverseFrequency(new int[] {5, 0, 5})).containsExactly(1.0, 1.0, 1.0);
+        assertThat(SingleRun.inverseFrequency(new int[] {5, 0, 5})).containsExactly(1.0, 1.0, 1.0);
     }
 
     private static ComputationGraph head(double[] weights) {

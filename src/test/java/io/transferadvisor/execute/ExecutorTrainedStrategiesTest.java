@@ -23,7 +23,7 @@ class ExecutorTrainedStrategiesTest extends TinyStrategyFixture {
         assertThat(r.metrics().cache().layer()).isEqualTo("p1");
         assertThat(m.getConfiguration().getNetworkInputs()).containsExactly("input");
         TrainData test = TrainData.load(Tiny.data(0.8f, false).test(), Tiny.GEOMETRY);
-        float[][] scores = Executor.scores(m, test, HeadType.SOFTMAX);
+        float[][] scores = Training.scores(m, test, HeadType.SOFTMAX);
         assertThat(io.transferadvisor.report.ClassificationMetrics.of(test.labels(), scores, Tiny.CLASSES).accuracy())
                 .isCloseTo(r.metrics().test().accuracy(), within(1e-9));
         // discriminative rates: head at the head rate, backbone at the backbone rate

@@ -3,7 +3,7 @@ package io.transferadvisor.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.transferadvisor.execute.PlanOverrides;
+import io.transferadvisor.plan.PlanOverrides;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +53,36 @@ class PlanEditsTest {
         assertThat(one.ensembleMembers()).isEmpty();
         assertThat(one.hyperparameters().maxEpochs()).isEqualTo(12);
         assertThat(one.overrides()).contains("strategy=FINETUNE_ABOVE (was ENSEMBLE)", "maxEpochs=12 (was 30)");
+    }
+
+    @Test
+    void freezeIsWrittenOnlyWhenSetAndReadBack() {
+        Plan p = plan(Strategy.FINETUNE_ALL, null, 0);
+        assertThat(PlanIO.toYaml(p)).doesNotContain("freeze");
+        assertThat(p.withFreeze(List.of()).freeze()).isNull();
+        Plan f = p.withFreeze(List.of("b1_conv", "b2_conv"));
+        assertThat(f.frozenLayers()).containsExactly("b1_conv", "b2_conv");
+        assertThat(PlanIO.toYaml(f)).contains("freeze:");
+        assertThat(PlanIO.parse(PlanIO.toYaml(f), "test")).isEqualTo(f);
+        assertThat(f.withShape(Strategy.FINETUNE_ABOVE, "b1", 0).freeze()).containsExactly("b1_conv", "b2_conv");
+    }
+
+    @Test
+    void aPlanFromBeforeTheFieldKeepsItsFreezeListFromTheOverrideNote() {
+        Plan old = new Plan(Plan.SCHEMA_VERSION, "d.yaml", List.of("m"), Strategy.FINETUNE_ALL, null, HeadType.SOFTMAX, 0, HP, null,
+                List.of(), 7, 5, List.of("strategy=FINETUNE_ALL (was LINEAR_FROZEN)", "freeze=b1_conv, b2_conv"));
+        assertThat(old.freeze()).containsExactly("b1_conv", "b2_conv");
+        // a note written since (with its "(was ...)") is a record for people, never parsed
+        Plan now = plan(Strategy.FINETUNE_ALL, null, 0).withOverrides(List.of("freeze=x (was none)"));
+        assertThat(now.freeze()).isNull();
+    }
+
+    @Test
+    void overridesSetTheFieldAndSayWhatChanged() {
+        Plan p = plan(Strategy.FINETUNE_ALL, null, 0);
+        Plan o = new PlanOverrides(null, null, List.of("b1_conv"), null, null, null).apply(p);
+        assertThat(o.freeze()).containsExactly("b1_conv");
+        assertThat(o.overrides()).containsExactly("note", "freeze=b1_conv (was none)");
+        assertThatThrownBy(() -> p.withFreeze(List.of(" "))).isInstanceOf(PlanException.class).hasMessageContaining("empty layer name");
     }
 }

@@ -14,6 +14,7 @@ import io.transferadvisor.plan.ClassWeighting;
 import io.transferadvisor.plan.HeadType;
 import io.transferadvisor.plan.Hyperparameters;
 import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.PlanOverrides;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
@@ -126,7 +127,7 @@ public final class SuiteRunner {
     /** The trial plan: the key's strategy, cut, growth and head under the suite's one recipe and the task's epoch cap. */
     Plan plan(SuiteSpec.Task task, long seed, TrialKey k) {
         SuiteSpec.Recipe r = suite.recipe();
-        boolean backbone = io.transferadvisor.execute.PlanOverrides.usesBackboneRate(k.strategy());
+        boolean backbone = PlanOverrides.usesBackboneRate(k.strategy());
         Hyperparameters hp = new Hyperparameters(r.headLr(), backbone ? r.backboneLr() : 0.0, task.epochs(), Math.min(r.patience(), task.epochs()),
                 r.batch(), r.weightDecay(), BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
         Strategy s = k.strategy();

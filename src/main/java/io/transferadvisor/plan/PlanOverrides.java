@@ -1,23 +1,16 @@
-package io.transferadvisor.execute;
+package io.transferadvisor.plan;
 
 import io.transferadvisor.UsageException;
-import io.transferadvisor.plan.Hyperparameters;
-import io.transferadvisor.plan.Plan;
-import io.transferadvisor.plan.PlanException;
-import io.transferadvisor.plan.Strategy;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Command-line overrides of a plan. Applying them returns a new plan whose {@code overrides} list
- * records each change as {@code key=new (was old)}, so the run says what a person changed.
- * An explicit freeze list has no field in the plan; it is recorded as {@code freeze=L1,L2} and
- * read back with {@link #freezeList(Plan)}.
+ * Command-line overrides of a plan, as typed values (null: keep the plan's). Applying them returns
+ * a new plan whose {@code overrides} list records each change as {@code key=new (was old)}, so the
+ * run says what a person changed; the freeze list goes into {@link Plan#freeze()}.
  */
 public record PlanOverrides(Strategy strategy, String cutoff, List<String> freeze, Double learningRate,
                             Double backboneLearningRate, Integer epochs) {
-    public static final String FREEZE_KEY = "freeze=";
-
     public PlanOverrides {
         freeze = freeze == null ? List.of() : List.copyOf(freeze);
         // Command-line values: a bad one is a usage error (exit 2), not a bad plan file (exit 6).
@@ -78,7 +71,8 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
             patience = Math.min(patience, maxEpochs);
         }
         if (!freeze.isEmpty()) {
-            notes.add(FREEZE_KEY + String.join(",", freeze));
+            notes.add(Plan.FREEZE_NOTE + String.join(",", freeze) + " (was "
+                    + (plan.freeze() == null ? "none" : String.join(",", plan.freeze())) + ")");
         }
         int grow = plan.growBlocks();
         if (s == Strategy.TRUNCATE_GROW && grow < 1) {
@@ -94,6 +88,9 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         // shape first: a plan leaving ENSEMBLE may only then drop its members
         Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(s == Strategy.ENSEMBLE ? plan.ensembleMembers() : List.of())
                 .withHyperparameters(nh).withOverrides(notes);
+        if (!freeze.isEmpty()) {
+            out = out.withFreeze(freeze);
+        }
         requireTrainableBackbone(out);
         return out;
     }
@@ -149,22 +146,5 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         List<String> notes = new ArrayList<>(plan.overrides());
         notes.add("backboneLearningRate=" + blr + " " + BACKBONE_DEFAULT_NOTE);
         return plan.withHyperparameters(h.withLearningRates(h.headLearningRate(), blr)).withOverrides(notes);
-    }
-
-    /** The explicit freeze list recorded in the plan's overrides (empty if none). */
-    public static List<String> freezeList(Plan plan) {
-        for (int i = plan.overrides().size() - 1; i >= 0; i--) {
-            String o = plan.overrides().get(i);
-            if (o.startsWith(FREEZE_KEY)) {
-                List<String> out = new ArrayList<>();
-                for (String s : o.substring(FREEZE_KEY.length()).split(",")) {
-                    if (!s.isBlank()) {
-                        out.add(s.trim());
-                    }
-                }
-                return out;
-            }
-        }
-        return List.of();
     }
 }
