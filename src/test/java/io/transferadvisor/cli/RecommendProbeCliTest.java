@@ -1,6 +1,7 @@
 package io.transferadvisor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.PlanIO;
@@ -66,7 +67,6 @@ class RecommendProbeCliTest {
         assertThat(filesUnder(cache)).isPositive();
 
         Plan p = PlanIO.read(plan);
-        assertThat(p.strategy()).isNotNull();
         assertThat(p.models()).containsExactly("fmnist-cnn");
         assertThat(r.out()).startsWith("plan: " + p.strategy().name()).contains("why:", "  1. ", "wrote " + plan);
 
@@ -85,7 +85,24 @@ class RecommendProbeCliTest {
         assertThat(measured.size().classes()).isEqualTo(CLASSES);
         assertThat(measured.layers()).extracting(DatasetProfile.LayerProbe::layer)
                 .containsExactly("b1_pool", "b2_pool", "b3_relu", "b4_relu", "fc1_relu");
-        assertThat(measured.layers()).allSatisfy(l -> assertThat(l.probeAccuracy().value()).isBetween(0.0, 1.0));
+        // each probe accuracy is a share of the sampled images predicted right when held out: a whole count of them
+        int sampled = measured.sampling().sampledImages();
+        assertThat(measured.layers()).allSatisfy(l -> {
+            double right = l.probeAccuracy().value() * sampled;
+            assertThat(right).as(l.layer()).isCloseTo(Math.rint(right), within(1e-9));
+        });
+        // the learning curve is measured on the best layer: its last point (all the data) is that layer's probe accuracy
+        double best = measured.layers().stream().mapToDouble(l -> l.probeAccuracy().value()).max().orElseThrow();
+        var curve = measured.sufficiency().curve();
+        assertThat(curve.get(curve.size() - 1).fraction()).isEqualTo(1.0);
+        assertThat(curve.get(curve.size() - 1).accuracy().value()).isEqualTo(best);
         assertThat(audit.inputs().profiles().get(0).datasetHash()).isEqualTo(measured.datasetHash());
+
+        // the profile written beside the plan is what the plan was decided from: recommending from it gives the same plan
+        Path again = plan.resolveSibling("again.yaml");
+        var fromFile = CliTestSupport.run("recommend", yaml.toString(), "--profile", PlanFiles.profileOf(plan).toString(),
+                "-o", again.toString());
+        assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+        assertThat(PlanIO.read(again)).isEqualTo(p);
     }
 }

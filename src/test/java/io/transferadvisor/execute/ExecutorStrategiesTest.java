@@ -59,7 +59,12 @@ class ExecutorStrategiesTest extends TinyStrategyFixture {
         metricsComputed(r);
         ComputationGraph m = model(r);
         sameParams(m, source, "c1", "bn1");
-        assertThat(m.getLayer("grow1_conv")).isNotNull();
+        // getLayer throws for a missing name; what matters is where the block was grown: on the cut p1, keeping its channels
+        assertThat(m.getConfiguration().getVertexInputs().get("grow1_conv")).containsExactly("p1");
+        long cutChannels = source.feedForward(TrainData.load(Tiny.data(0.8f, false).test(), Tiny.GEOMETRY).all(), false).get("p1").size(1);
+        var conv = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) Networks.unwrap(m.getLayer("grow1_conv").conf().getLayer());
+        assertThat(conv.getNIn()).isEqualTo(cutChannels);
+        assertThat(conv.getNOut()).isEqualTo(cutChannels);
         assertThat(m.getConfiguration().getVertices()).doesNotContainKey("c2");
         assertThat(r.metrics().cache().pooling()).isEqualTo("NONE");
     }

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.transferadvisor.dataset.InputGeometry;
 import io.transferadvisor.model.ModelException;
 import io.transferadvisor.probe.TinyGraphs;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,10 +153,20 @@ class FeatureCacheTest {
     }
 
     @Test
-    void hashDependsOnContent() {
+    void hashDependsOnContent() throws Exception {
         float[] a = {0f, 0.5f, 1f};
         float[] b = {0f, 0.5f, 0.9f};
         assertThat(FeatureCache.hash(a)).hasSize(32).isEqualTo(FeatureCache.hash(a.clone())).isNotEqualTo(FeatureCache.hash(b));
-        assertThat(ByteBuffer.allocate(1)).isNotNull();
+        // The documented key, built here without ByteBuffer: SHA-256 of the pixels' float32 bits written
+        // little-endian, first 16 bytes in hex. A big-endian buffer or a shorter prefix would differ.
+        byte[] le = new byte[4 * a.length];
+        for (int i = 0; i < a.length; i++) {
+            int bits = Float.floatToIntBits(a[i]);
+            for (int k = 0; k < 4; k++) {
+                le[4 * i + k] = (byte) (bits >>> (8 * k));
+            }
+        }
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(le);
+        assertThat(FeatureCache.hash(a)).isEqualTo(java.util.HexFormat.of().formatHex(java.util.Arrays.copyOf(digest, 16)));
     }
 }

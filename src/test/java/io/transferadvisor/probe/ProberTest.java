@@ -55,8 +55,11 @@ class ProberTest {
         assertThat(p.layers().get(0).featureDim()).isEqualTo(4);
         assertThat(p.layers().get(1).featureDim()).isEqualTo(8);
         for (LayerProbe l : p.layers()) {
-            assertThat(l.similarity()).isBetween(0.0, 1.0);
-            assertThat(l.probeAccuracy().low()).isLessThanOrEqualTo(l.probeAccuracy().value());
+            // both layers have a reference, so a measured shift, and the similarity is exp(-shift)
+            assertThat(l.similarity()).as(l.layer()).isNotNaN().isCloseTo(Math.exp(-l.shift()), within(1e-12));
+            // held-out accuracy over the 60 sampled images: a whole count of them
+            double right = l.probeAccuracy().value() * 60;
+            assertThat(right).as(l.layer()).isCloseTo(Math.rint(right), within(1e-9));
             assertThat(l.logme().high()).isGreaterThan(l.logme().low());
         }
         // the blobs are easy: the last hidden layer separates them
@@ -65,7 +68,8 @@ class ProberTest {
         assertThat(p.size().perClass()).containsExactly(20, 20, 20);
         assertThat(p.size().geometryMatches()).isFalse(); // "memory#i" has no header: counted unreadable, so not claimed
         assertThat(p.sourceView().classMapping()).hasSize(3);
-        assertThat(p.sourceView().normalizedEntropy()).isBetween(0.0, 1.0);
+        // mean entropy over ln(3): the tiny source model has three classes (s0, s1, s2)
+        assertThat(p.sourceView().normalizedEntropy()).isCloseTo(p.sourceView().meanEntropy() / Math.log(3), within(1e-12));
         assertThat(p.sufficiency().curve()).hasSize(4);
         assertThat(p.sufficiency().at4x().value()).isGreaterThanOrEqualTo(p.sufficiency().current().value() - 1e-12);
         assertThat(p.sampling().sampledImages()).isEqualTo(60);

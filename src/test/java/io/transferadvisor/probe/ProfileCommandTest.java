@@ -34,7 +34,12 @@ class ProfileCommandTest {
         assertThat(r.err()).contains("probe: sampled");
         assertThat(Files.size(png)).isGreaterThan(1000);
         assertThat(p.dataset()).isEqualTo("glyphs");
-        assertThat(p.unlabelledImages()).isGreaterThan(0);
+        // glyphs.yaml's unlabelled pool: every image in glyphs/unlabelled, up to its limit of 200
+        long pool;
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("examples/glyphs/unlabelled"))) {
+            pool = files.filter(Files::isRegularFile).count();
+        }
+        assertThat(p.unlabelledImages()).isEqualTo((int) Math.min(pool, 200));
         assertThat(p.size().geometryMatches()).isTrue();
 
         // the same seed from a warm cache: the same numbers, printed as JSON

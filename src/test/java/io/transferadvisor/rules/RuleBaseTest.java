@@ -42,13 +42,30 @@ class RuleBaseTest {
     }
 
     @Test
-    void repositoryRulesLoadWithIdsRationalesAndTheDecisionTable() {
+    void repositoryRulesLoadWithIdsRationalesAndTheDecisionTable() throws Exception {
         assertThat(base.files()).contains("derive.drl", "matrix.drl.csv", "cutoff.drl", "hyperparameters.drl", "guards.drl",
                 "alternatives.drl", "models.drl");
-        assertThat(base.rules()).allSatisfy(r -> {
-            assertThat(r.id()).isNotBlank();
-            assertThat(r.rationale()).isNotBlank();
-        });
+        // RuleBase.load already refuses a blank or repeated id or rationale; what it must also get right is which
+        // text belongs to which rule: each .drl rule carries the @id and @rationale written under its name.
+        java.util.Map<String, List<String>> written = new java.util.TreeMap<>();
+        int declared = 0;
+        java.util.regex.Pattern rule = java.util.regex.Pattern.compile(
+                "(?m)^rule \"([^\"]+)\"\\s*\\n\\s*@id\\(\"([^\"]*)\"\\)\\s*\\n\\s*@rationale\\(\"(.*)\"\\)\\s*$");
+        for (String f : base.files()) {
+            if (f.endsWith(".drl")) {
+                String text = Files.readString(RULES.resolve(f));
+                declared += (int) java.util.regex.Pattern.compile("(?m)^rule \"").matcher(text).results().count();
+                java.util.regex.Matcher m = rule.matcher(text);
+                while (m.find()) {
+                    written.put(m.group(1), List.of(f, m.group(2), m.group(3)));
+                }
+            }
+        }
+        assertThat(written).as("every rule declared in a .drl file, read with its @id and @rationale").hasSize(declared);
+        java.util.Map<String, List<String>> loaded = new java.util.TreeMap<>();
+        base.rules().stream().filter(r -> r.file().endsWith(".drl"))
+                .forEach(r -> loaded.put(r.name(), List.of(r.file(), r.id(), r.rationale())));
+        assertThat(loaded).isEqualTo(written);
         assertThat(base.rules()).filteredOn(r -> r.file().equals("matrix.drl.csv")).hasSize(12);
         assertThat(base.hash()).hasSize(64);
     }

@@ -53,7 +53,27 @@ class ThresholdsTest {
         }
         assertThat(literals).as("comparisons against a literal number (name it in thresholds.csv)").isEmpty();
         assertThat(rows.stream().map(Thresholds.Row::name).toList()).as("rows no rule uses").allMatch(used::contains);
-        assertThat(rows).allSatisfy(r -> assertThat(r.evidence()).isNotBlank());
+        // Thresholds.read already refuses a blank evidence cell; check that it points at a document of this
+        // repository that exists, and at a heading in it when it names one
+        Pattern doc = Pattern.compile("(docs/[\\w/.-]+\\.md)(?:#([\\w-]+))?");
+        for (Thresholds.Row r : rows) {
+            Matcher m = doc.matcher(r.evidence());
+            assertThat(m.find()).as(r.name() + " evidence names a docs/ file: " + r.evidence()).isTrue();
+            do {
+                Path file = Path.of(m.group(1));
+                assertThat(file).as(r.name()).isRegularFile();
+                String anchor = m.group(2);
+                if (anchor != null) {
+                    assertThat(Files.readAllLines(file)).as(r.name() + ": heading #" + anchor + " in " + file)
+                            .anyMatch(l -> l.startsWith("#") && slug(l).equals(anchor));
+                }
+            } while (m.find());
+        }
+    }
+
+    /** The anchor a Markdown heading gets: lower case, punctuation dropped, spaces as hyphens. */
+    private static String slug(String heading) {
+        return heading.replaceFirst("^#+\\s*", "").toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
     }
 
     @Test
