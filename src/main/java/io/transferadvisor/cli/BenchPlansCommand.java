@@ -1,5 +1,6 @@
 package io.transferadvisor.cli;
 
+import io.transferadvisor.bench.BenchReport;
 import io.transferadvisor.bench.BenchTasks;
 import io.transferadvisor.bench.PlanBench;
 import io.transferadvisor.bench.PlanResults;
@@ -10,8 +11,6 @@ import io.transferadvisor.util.Home;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,12 +81,9 @@ public final class BenchPlansCommand implements Callable<Integer> {
     }
 
     String document(List<String> names, List<PlanResults.TaskResult> results, double minutes) {
-        StringBuilder md = new StringBuilder("# Benchmark: recommended plan vs every strategy (oracle)\n\n");
-        md.append("Command: `advisor bench plans --tasks ").append(String.join(",", names)).append(" --max-epochs ").append(maxEpochs)
-                .append(" --run-minutes ").append(fmt(runMinutes)).append(out != null ? " -o " + out : "").append("`  \n");
-        md.append("Date: ").append(LocalDateTime.now(java.time.ZoneId.systemDefault()).truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores (nproc), Java ").append(System.getProperty("java.version"))
-                .append(", ").append(System.getProperty("os.name")).append("; other jobs may share the machine.  \n");
+        StringBuilder md = new StringBuilder(BenchReport.header("recommended plan vs every strategy (oracle)",
+                "advisor bench plans --tasks " + String.join(",", names) + " --max-epochs " + maxEpochs + " --run-minutes " + fmt(runMinutes)
+                        + (out != null ? " -o " + out : ""), "other jobs may share the machine"));
         md.append("Rules: ").append(Home.rules()).append(" (rules hash ").append(rulesHash.substring(0, Math.min(12, rulesHash.length()))).append("); whole bench ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.\n\n");
         md.append("Every trial of a task uses the recommended plan's head, seed, learning rates and batch size, at most ").append(maxEpochs)
                 .append(" epochs (early stopping on validation accuracy) and ").append(fmt(runMinutes))

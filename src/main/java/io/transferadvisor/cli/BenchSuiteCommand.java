@@ -1,5 +1,6 @@
 package io.transferadvisor.cli;
 
+import io.transferadvisor.bench.BenchReport;
 import io.transferadvisor.bench.suite.HeatMap;
 import io.transferadvisor.bench.suite.SuiteAnalysis;
 import io.transferadvisor.bench.suite.SuiteReport;
@@ -19,8 +20,6 @@ import io.transferadvisor.util.Home;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -175,13 +174,11 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     private String document(Path file, Path resultsPath, SuiteSpec suite, SuiteSpec run, List<SuiteSpec.Task> tasks, SuiteAnalysis a,
                             Decisions decisions, List<String> cuts, String rulesHash, double minutes, Path report) throws Exception {
         SuiteAnalysis.Policy advisor = (t, r) -> decisions.of(r.profile()).key();
-        StringBuilder md = new StringBuilder("# Benchmark: does the advice beat every fixed policy? (task suite, issue 8)\n\n");
-        md.append("Command: `advisor bench suite").append(quick ? " --quick" : "").append(taskIds != null ? " --tasks " + String.join(",", taskIds) : "")
-                .append(seeds != null ? " --seeds " + seeds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("") : "")
-                .append(reportOnly ? " --report-only" : "").append(rulesDir != null ? " --rules " + rulesDir : "").append("`  \n");
-        md.append("Date: ").append(LocalDateTime.now(java.time.ZoneId.systemDefault()).truncatedTo(ChronoUnit.MINUTES)).append("; machine: ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))
-                .append("; this command ").append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min.  \n");
+        StringBuilder md = new StringBuilder(BenchReport.header("does the advice beat every fixed policy? (task suite, issue 8)",
+                "advisor bench suite" + (quick ? " --quick" : "") + (taskIds != null ? " --tasks " + String.join(",", taskIds) : "")
+                        + (seeds != null ? " --seeds " + seeds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("") : "")
+                        + (reportOnly ? " --report-only" : "") + (rulesDir != null ? " --rules " + rulesDir : ""),
+                "this command " + String.format(Locale.ROOT, "%.1f", minutes) + " min"));
         md.append("Suite: ").append(Home.dir().relativize(file.toAbsolutePath().normalize())).append(" (sha256 ")
                 .append(Hashing.sha256(file).substring(0, 12)).append("), ").append(tasks.size()).append(" tasks x ").append(run.seeds().size())
                 .append(" seeds; rules hash ").append(rulesHash, 0, Math.min(12, rulesHash.length())).append("; ").append(a.runs().size())

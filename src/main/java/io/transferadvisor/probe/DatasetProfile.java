@@ -70,22 +70,21 @@ public record DatasetProfile(
 
     /**
      * The reproducible part of the profile: the same data, model, options and seed give the same
-     * value (the probe's wall time is zeroed). The audit hashes this, so two identical runs record
+     * value (the probe's wall time is zeroed, its feature work, which depends on the cache, removed). The audit hashes this, so two identical runs record
      * the same profileHash.
      */
     public DatasetProfile withoutTimings() {
-        if (sampling == null || sampling.seconds() == 0) {
+        if (sampling == null || (sampling.seconds() == 0 && sampling.features() == null)) {
             return this;
         }
-        Sampling s = sampling;
         return new DatasetProfile(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency,
-                unlabelledImages, new Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), 0, s.skippedImages()), trials);
+                unlabelledImages, sampling.withCost(0, null), trials);
     }
 
     /** This profile with measured plan trials added; their wall time is added to the probe's. */
     public DatasetProfile withTrials(List<PlanTrial> measured, double seconds) {
         Sampling s = sampling;
-        Sampling more = s == null ? null : new Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), s.seconds() + seconds, s.skippedImages());
+        Sampling more = s == null ? null : s.withCost(s.seconds() + seconds, s.features());
         return new DatasetProfile(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency,
                 unlabelledImages, more, measured);
     }
@@ -251,8 +250,10 @@ public record DatasetProfile(
      * @param bootstrap     bootstrap resamples
      * @param seconds       probe wall time (not part of the reproducible profile: see {@link #withoutTimings()})
      * @param skippedImages unreadable image files the dataset loader skipped (0 in profiles written before it was recorded)
+     * @param features      the probe's feature work (depends on the cache, so not part of the reproducible profile);
+     *                      null in profiles written before it was recorded
      */
-    public record Sampling(int sampledImages, int cap, long seed, int bootstrap, double seconds, int skippedImages) {
+    public record Sampling(int sampledImages, int cap, long seed, int bootstrap, double seconds, int skippedImages, FeatureWork features) {
         public Sampling {
             range(sampledImages, 0, MAX_COUNT, "profile.sampling.sampledImages");
             range(cap, 1, MAX_COUNT, "profile.sampling.cap");
@@ -263,7 +264,24 @@ public record DatasetProfile(
 
         /** A sampling record with no skipped images. */
         public Sampling(int sampledImages, int cap, long seed, int bootstrap, double seconds) {
-            this(sampledImages, cap, seed, bootstrap, seconds, 0);
+            this(sampledImages, cap, seed, bootstrap, seconds, 0, null);
+        }
+
+        /** The same record with the wall time and feature work the probe adds since (measured plan trials, timings removed). */
+        Sampling withCost(double secondsNow, FeatureWork work) {
+            return new Sampling(sampledImages, cap, seed, bootstrap, secondsNow, skippedImages, work);
+        }
+    }
+
+    /**
+     * What the probe's features cost: images run through the network, images read from the feature
+     * cache, and seconds spent in the network's forward passes.
+     */
+    public record FeatureWork(int computedImages, int cachedImages, double forwardSeconds) {
+        public FeatureWork {
+            range(computedImages, 0, MAX_COUNT, "profile.sampling.features.computedImages");
+            range(cachedImages, 0, MAX_COUNT, "profile.sampling.features.cachedImages");
+            range(forwardSeconds, 0, Double.MAX_VALUE, "profile.sampling.features.forwardSeconds");
         }
     }
 

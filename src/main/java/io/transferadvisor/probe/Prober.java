@@ -178,7 +178,8 @@ public final class Prober {
         int unlabelled = data.unlabelled().map(ImageSet::size).orElse(0);
         return new DatasetProfile(DatasetProfile.SCHEMA_VERSION, data.spec().name(), data.contentHash(), model.name(), size,
                 layers, similarity, view, sufficiency, unlabelled,
-                new Sampling(sample.length, options.sampleCap(), options.seed(), options.bootstrap(), seconds, data.skipped().size()));
+                new Sampling(sample.length, options.sampleCap(), options.seed(), options.bootstrap(), seconds, data.skipped().size(),
+                        new DatasetProfile.FeatureWork(feats.computed(), feats.reused(), feats.forwardSeconds())));
     }
 
     private static double[][] rows(double[][] x, int[] idx) {

@@ -15,7 +15,7 @@ class BenchRulesCommandTest {
         var r = CliTestSupport.run("bench", "rules", "--runs", "0", "--iterations", "20", "-o", md.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         String text = Files.readString(md);
-        assertThat(text).contains("Produced by `advisor bench rules --runs 0 --iterations 20`", "cores (nproc)", "load average",
+        assertThat(text).contains("Command: `advisor bench rules --runs 0 --iterations 20`", "cores (nproc)", "load average",
                 "| warm decision: rules once + model selection (1 model) | 20 |", "| rules check grid (1386 points) | 1 |");
     }
 }

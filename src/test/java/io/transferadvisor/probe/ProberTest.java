@@ -84,6 +84,10 @@ class ProberTest {
         DatasetProfile b = Prober.run(data, model, options(), new java.io.PrintWriter(log));
         assertThat(withoutTime(b)).isEqualTo(withoutTime(a));
         assertThat(log.toString()).contains("0 computed, 60 from the cache");
+        // the same counts travel in the profile, for benchmarks and callers that do not read logs
+        assertThat(b.sampling().features().computedImages()).isZero();
+        assertThat(b.sampling().features().cachedImages()).isEqualTo(60);
+        assertThat(a.sampling().features().computedImages() + a.sampling().features().cachedImages()).isEqualTo(60);
         DatasetProfile c = Prober.run(data, model, options().withSeed(8), null);
         assertThat(c.layers().get(0).logme()).isNotEqualTo(a.layers().get(0).logme()); // other jackknife groups
     }

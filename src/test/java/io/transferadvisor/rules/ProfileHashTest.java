@@ -8,18 +8,20 @@ import org.junit.jupiter.api.Test;
 
 /** The audit's profileHash covers the reproducible part of a profile only (issue 10: it hashed the probe's wall time). */
 class ProfileHashTest {
-    static DatasetProfile withSeconds(DatasetProfile p, double seconds) {
+    static DatasetProfile withSeconds(DatasetProfile p, double seconds, DatasetProfile.FeatureWork work) {
         var s = p.sampling();
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
                 p.sourceView(), p.sufficiency(), p.unlabelledImages(),
-                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), seconds, s.skippedImages()), p.trials());
+                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), seconds, s.skippedImages(), work), p.trials());
     }
 
     @Test
     void identicalProfilesDifferingOnlyInTimingsHaveTheSameProfileHash() {
         DatasetProfile p = GoldenAuditTest.realProfile();
-        DatasetProfile a = withSeconds(p, 3.2);
-        DatasetProfile b = withSeconds(p, 41.7);
+        // a cold probe (every image through the network) and a warm one (all from the cache)
+        DatasetProfile a = withSeconds(p, 3.2, new DatasetProfile.FeatureWork(600, 0, 2.5));
+        DatasetProfile b = withSeconds(p, 41.7, new DatasetProfile.FeatureWork(0, 600, 0));
+        assertThat(io.transferadvisor.probe.ProfileIO.toJson(a)).contains("\"forwardSeconds\" : 2.5");
         assertThat(AuditBuilder.profileHash(a)).isEqualTo(AuditBuilder.profileHash(b));
         // and the audits of two such recommendations record the same hash
         var ra = RuleTesting.recommender().recommend(List.of(a), GoldenAuditTest.REQUEST);
@@ -34,7 +36,7 @@ class ProfileHashTest {
         var s = p.sampling();
         DatasetProfile skipped = new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(),
                 p.similarity(), p.sourceView(), p.sufficiency(), p.unlabelledImages(),
-                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), s.seconds(), 3), p.trials());
+                new DatasetProfile.Sampling(s.sampledImages(), s.cap(), s.seed(), s.bootstrap(), s.seconds(), 3, s.features()), p.trials());
         assertThat(AuditBuilder.profileHash(skipped)).isNotEqualTo(AuditBuilder.profileHash(p));
     }
 }
