@@ -60,7 +60,7 @@ public final class PretrainCommand implements Callable<Integer> {
         PretrainOptions options;
         try {
             options = new PretrainOptions(epochs, perClass, seed, batch, learningRate, statsSamples,
-                    data != null ? data : PretrainOptions.DEFAULT_DATA, out != null ? out : Home.profiles(), force);
+                    data != null ? data : PretrainOptions.DEFAULT_DATA, out != null ? out : Home.profilesToWrite(), force);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
