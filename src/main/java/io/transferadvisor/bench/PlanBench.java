@@ -2,23 +2,19 @@ package io.transferadvisor.bench;
 
 import io.transferadvisor.bench.PlanResults.TaskResult;
 import io.transferadvisor.bench.PlanResults.Trial;
-import io.transferadvisor.dataset.DatasetLoader;
 import io.transferadvisor.dataset.DatasetSpec;
 import io.transferadvisor.dataset.LoadedDataset;
 import io.transferadvisor.dataset.SpecReader;
 import io.transferadvisor.execute.ExecuteOptions;
-import io.transferadvisor.execute.Executor;
 import io.transferadvisor.plan.PlanOverrides;
-import io.transferadvisor.execute.RunInputs;
 import io.transferadvisor.execute.RunResult;
-import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.plan.Hyperparameters;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
-import io.transferadvisor.probe.ProbeOptions;
 import io.transferadvisor.rules.Audit;
+import io.transferadvisor.pipeline.Advisor;
 import io.transferadvisor.rules.Recommender;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,27 +49,27 @@ public final class PlanBench {
         }
     }
 
-    private final Recommender recommender;
+    private final Advisor advisor;
     private final Settings settings;
 
-    public PlanBench(Recommender recommender, Settings settings) {
-        this.recommender = recommender;
+    /** @param advisor profiles, recommends and executes (its cache should be {@code settings.cacheDir()}) */
+    public PlanBench(Advisor advisor, Settings settings) {
+        this.advisor = advisor;
         this.settings = settings;
     }
 
     /** Runs one task (its first model) end to end. */
     public TaskResult run(String name, Path datasetFile, PrintWriter log) {
         DatasetSpec spec = SpecReader.read(datasetFile);
-        LoadedDataset data = DatasetLoader.load(spec);
-        SourceModel model = ModelRegistry.resolve(spec.models().get(0));
-        log.println("[" + name + "] profiling " + spec.name() + " against " + model.name());
+        DatasetSpec.ModelRef first = spec.models().get(0);
+        log.println("[" + name + "] profiling " + spec.name() + " against " + first.display());
         log.flush();
-        DatasetProfile profile = io.transferadvisor.pipeline.Profiling.run(data, model, ProbeOptions.defaults(spec.seed(), settings.cacheDir()),
-                new PrintWriter(java.io.Writer.nullWriter()));
-        Map<String, String> shas = model.profile().sha256() == null ? Map.of() : Map.of(model.name(), model.profile().sha256());
-        Recommender.Request req = new Recommender.Request(datasetFile.toAbsolutePath().normalize().toString(), spec.budget().minutes(),
-                spec.budget().maxEpochs(), spec.seed(), shas, Map.of("command", "bench plans"));
-        Recommender.Recommendation rec = recommender.recommend(List.of(profile), req);
+        Advisor.Profiled profiled = advisor.profile(spec.withModels(List.of(first)), List.of());
+        LoadedDataset data = profiled.data();
+        SourceModel model = profiled.models().get(first.display());
+        DatasetProfile profile = profiled.profiles().get(0);
+        Recommender.Recommendation rec = advisor.recommend(profiled, datasetFile.toAbsolutePath().normalize().toString(),
+                Map.of("command", "bench plans"));
         Plan recommended = capped(rec.plan());
         log.println("[" + name + "] recommended " + label(recommended) + "; " + facts(profile, rec.audit()));
         log.flush();
@@ -83,15 +79,14 @@ public final class PlanBench {
         for (Plan p : candidates(recommended, profile, model.profile().candidateCuts())) {
             plans.putIfAbsent(key(p), p);
         }
-        RunInputs in = new RunInputs(data, n -> model, datasetFile.toAbsolutePath().normalize(), null, null);
         List<Trial> trials = new ArrayList<>();
         int i = 0;
         for (Plan p : plans.values()) {
             i++;
             Path dir = settings.runsDir().resolve(name + "-" + i + "-" + p.strategy().name().toLowerCase(Locale.ROOT));
             long t0 = System.nanoTime();
-            RunResult r = Executor.run(p, in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(settings.cacheDir()),
-                    new PrintWriter(java.io.Writer.nullWriter()));
+            RunResult r = advisor.execute(p, key(p).equals(key(recommended)) ? rec : null, profiled,
+                    ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(settings.cacheDir()));
             double secs = (System.nanoTime() - t0) / 1e9;
             Trial t = new Trial(p.strategy(), p.cutoffLayer(), p.growBlocks(), r.metrics().test().accuracy(), r.metrics().epochsRun(), secs,
                     key(p).equals(key(recommended)));

@@ -4,8 +4,7 @@ import io.transferadvisor.bench.BenchReport;
 import io.transferadvisor.bench.BenchTasks;
 import io.transferadvisor.bench.PlanBench;
 import io.transferadvisor.bench.PlanResults;
-import io.transferadvisor.rules.Recommender;
-import io.transferadvisor.rules.RuleBase;
+import io.transferadvisor.pipeline.Advisor;
 import io.transferadvisor.util.AtomicFiles;
 import io.transferadvisor.util.Home;
 import java.io.PrintWriter;
@@ -61,11 +60,10 @@ public final class BenchPlansCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory("bench-plans");
         w.println("runs and generated tasks in " + work);
-        RuleBase rules = RuleBase.load(Home.rules());
-        rulesHash = rules.hash();
-        Recommender recommender = new Recommender(rules);
-        PlanBench bench = new PlanBench(recommender, new PlanBench.Settings(maxEpochs, runMinutes, work.resolve("runs"),
-                cache != null ? cache : Home.cache()));
+        Path cacheDir = cache != null ? cache : Home.cache();
+        Advisor advisor = new Advisor(Advisor.Settings.defaults().withCache(cacheDir));
+        rulesHash = advisor.rules().hash();
+        PlanBench bench = new PlanBench(advisor, new PlanBench.Settings(maxEpochs, runMinutes, work.resolve("runs"), cacheDir));
         long t0 = System.nanoTime();
         List<PlanResults.TaskResult> results = new ArrayList<>();
         Path file = out != null ? out : Home.dir().resolve("docs/benchmarks/plans.md");

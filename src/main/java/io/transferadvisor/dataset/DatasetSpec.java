@@ -37,6 +37,11 @@ public record DatasetSpec(
         models = List.copyOf(models);
     }
 
+    /** The same dataset with these pretrained models (a benchmark profiles only the first one). */
+    public DatasetSpec withModels(List<ModelRef> refs) {
+        return new DatasetSpec(file, name, train, test, split, unlabelled, refs, input, fit, seed, budget);
+    }
+
     /** Where images come from. */
     public enum Format { FOLDER, IDX }
 
