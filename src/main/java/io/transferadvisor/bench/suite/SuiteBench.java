@@ -1,0 +1,209 @@
+package io.transferadvisor.bench.suite;
+
+import io.transferadvisor.bench.BenchReport;
+import io.transferadvisor.dataset.DatasetSpec;
+import io.transferadvisor.model.ModelRegistry;
+import io.transferadvisor.model.SourceModel;
+import io.transferadvisor.probe.DatasetProfile;
+import io.transferadvisor.rules.Recommender;
+import io.transferadvisor.rules.RuleBase;
+import io.transferadvisor.util.Hashing;
+import io.transferadvisor.util.Home;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.transferadvisor.bench.PlanBench;
+
+/**
+ * `advisor bench suite`: the advice-quality suite (issue 8). Per task and seed: probe, then every
+ * oracle candidate; then the advisor against fixed policies on calibration and held-out tasks.
+ */
+public final class SuiteBench {
+    /**
+     * What to run (the command's options; null: the default).
+     *
+     * @param suiteFile   suite file (null: examples/suite.yaml under the home)
+     * @param quick       only the suite's quick tasks and first seed
+     * @param taskIds     only these tasks (null: all)
+     * @param seeds       only these of the suite's seeds (null: all)
+     * @param resultsFile results, appended and resumed (null: docs/benchmarks/suite-results.jsonl, or a temporary file with quick)
+     * @param reportOnly  train nothing, score what the results hold
+     * @param rulesDir    rule folder to judge (null: the installation's)
+     * @param cache       feature cache (null: the default)
+     * @param out         Markdown report (null: docs/benchmarks/suite.md, none with quick)
+     */
+    public record Options(Path suiteFile, boolean quick, List<String> taskIds, List<Long> seeds, Path resultsFile, boolean reportOnly,
+                          Path rulesDir, Path cache, Path out) {}
+
+    /** The report's Markdown and where it belongs (null: print only). */
+    public record Result(String markdown, Path report) {}
+
+    private final Path suiteFile;
+    private final boolean quick;
+    private final List<String> taskIds;
+    private final List<Long> seeds;
+    private final Path resultsFile;
+    private final boolean reportOnly;
+    private final Path rulesDir;
+    private final Path cache;
+    private final Path out;
+
+    private SuiteBench(Options o) {
+        suiteFile = o.suiteFile();
+        quick = o.quick();
+        taskIds = o.taskIds();
+        seeds = o.seeds();
+        resultsFile = o.resultsFile();
+        reportOnly = o.reportOnly();
+        rulesDir = o.rulesDir();
+        cache = o.cache();
+        out = o.out();
+    }
+
+    /** Runs (or, with reportOnly, rescores) the suite; progress lines go to {@code w}. */
+    public static Result run(Options o, PrintWriter w) throws Exception {
+        return new SuiteBench(o).run(w);
+    }
+
+    private Result run(PrintWriter w) throws Exception {
+        Path file = suiteFile != null ? suiteFile : Home.dir().resolve("examples/suite.yaml");
+        SuiteSpec suite = SuiteSpec.read(file);
+        List<SuiteSpec.Task> tasks = new ArrayList<>();
+        for (SuiteSpec.Task t : suite.tasks()) {
+            if ((taskIds == null || taskIds.contains(t.id())) && (!quick || suite.quick().contains(t.id()))) {
+                tasks.add(t);
+            }
+        }
+        List<String> known = suite.tasks().stream().map(SuiteSpec.Task::id).toList();
+        for (String id : taskIds == null ? List.<String>of() : taskIds) {
+            if (!known.contains(id)) {
+                throw new io.transferadvisor.UsageException("--tasks " + id + ": not a task of " + file
+                        + io.transferadvisor.util.Suggest.didYouMean(id, known));
+            }
+        }
+        List<Long> useSeeds = seeds != null ? seeds : quick ? List.of(suite.seeds().get(0)) : suite.seeds();
+        for (long s : useSeeds) {
+            if (!suite.seeds().contains(s)) {
+                throw new io.transferadvisor.UsageException("--seeds " + s + ": not one of the suite's seeds " + suite.seeds());
+            }
+        }
+        SuiteSpec run = new SuiteSpec(suite.version(), suite.model(), useSeeds, suite.testPerClass(), suite.validation(), suite.recipe(),
+                suite.families(), suite.tasks(), suite.quick());
+        // a scratch folder only when something is trained or --quick keeps its results there
+        Path work = !reportOnly || (quick && resultsFile == null) ? Files.createTempDirectory("bench-suite") : null;
+        Path results = resultsFile != null ? resultsFile : quick ? work.resolve("results.jsonl") : Home.dir().resolve("docs/benchmarks/suite-results.jsonl");
+        Path report = out != null ? out : quick ? null : Home.dir().resolve("docs/benchmarks/suite.md");
+        SourceModel model = ModelRegistry.resolve(new DatasetSpec.ModelRef(suite.model(), null, null));
+        List<String> cuts = model.profile().candidateCuts();
+        SuiteResults store = SuiteResults.open(results);
+        RuleBase rules = RuleBase.load(rulesDir != null ? rulesDir : Home.rules());
+        Decisions decisions = new Decisions(new Recommender(rules),
+                rules.thresholds().stream().filter(t -> t.name().equals("trial.margin")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN));
+        SuiteRunner.Advisor advisorKey = profile -> decisions.of(profile).key();
+        w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
+        w.flush();
+        long t0 = System.nanoTime();
+        if (!reportOnly) {
+            SuiteRunner runner = new SuiteRunner(run, file, model, store, work.resolve("runs"), cache != null ? cache : Home.cache(), advisorKey);
+            for (SuiteSpec.Task t : tasks) {
+                for (long seed : useSeeds) {
+                    runner.run(t, seed, w);
+                }
+            }
+        }
+        SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
+        String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
+        return new Result(md, report);
+    }
+
+    /**
+     * The rules' decision for each probed run, made once: its trial, the rules' size x similarity cell
+     * ("TINY x MEDIUM") and the seconds the recommendation took (the advising cost, with the probe).
+     */
+    private static final class Decisions {
+        record Decided(TrialKey key, String cell, double seconds) {}
+
+        private final Recommender recommender;
+        private final double margin;
+        private final Map<String, Decided> byRun = new HashMap<>();
+
+        Decisions(Recommender recommender, double margin) {
+            this.recommender = recommender;
+            this.margin = margin;
+        }
+
+        /** The judged rules' trial.margin (NaN when they have none: the trial section then shows the trial never choosing). */
+        double margin() {
+            return margin;
+        }
+
+        /** Keyed "task|seed", like the report's cost table. */
+        static String id(DatasetProfile p) {
+            return p.dataset() + "|" + p.sampling().seed();
+        }
+
+        Decided of(DatasetProfile p) {
+            return byRun.computeIfAbsent(id(p), id -> {
+                long t0 = System.nanoTime();
+                Recommender.Request req = new Recommender.Request(p.dataset(), 10, 30, p.sampling().seed(), Map.of(), Map.of("command", "bench suite"));
+                Recommender.Recommendation r = recommender.recommend(List.of(p), req);
+                return new Decided(TrialKey.of(r.plan()), PlanBench.derived(r.audit(), "SizeClass") + " x "
+                        + PlanBench.derived(r.audit(), "SimilarityClass"), (System.nanoTime() - t0) / 1e9);
+            });
+        }
+
+        Map<String, Double> seconds() {
+            Map<String, Double> out = new HashMap<>();
+            byRun.forEach((id, d) -> out.put(id, d.seconds()));
+            return out;
+        }
+    }
+
+    private String document(Path file, Path resultsPath, SuiteSpec suite, SuiteSpec run, List<SuiteSpec.Task> tasks, SuiteAnalysis a,
+                            Decisions decisions, List<String> cuts, String rulesHash, double minutes, Path report) throws Exception {
+        SuiteAnalysis.Policy advisor = (t, r) -> decisions.of(r.profile()).key();
+        StringBuilder md = new StringBuilder(BenchReport.header("does the advice beat every fixed policy? (task suite, issue 8)",
+                "advisor bench suite" + (quick ? " --quick" : "") + (taskIds != null ? " --tasks " + String.join(",", taskIds) : "")
+                        + (seeds != null ? " --seeds " + seeds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("") : "")
+                        + (reportOnly ? " --report-only" : "") + (rulesDir != null ? " --rules " + rulesDir : ""),
+                "this command " + String.format(Locale.ROOT, "%.1f", minutes) + " min"));
+        md.append("Suite: ").append(Home.dir().relativize(file.toAbsolutePath().normalize())).append(" (sha256 ")
+                .append(Hashing.sha256(file).substring(0, 12)).append("), ").append(tasks.size()).append(" tasks x ").append(run.seeds().size())
+                .append(" seeds; rules hash ").append(rulesHash, 0, Math.min(12, rulesHash.length())).append("; ").append(a.runs().size())
+                .append(" complete runs").append(a.incomplete().isEmpty() ? "" : ", " + a.incomplete().size() + " incomplete (not scored): "
+                        + String.join(", ", a.incomplete().subList(0, Math.min(8, a.incomplete().size()))) + (a.incomplete().size() > 8 ? ", ..." : ""))
+                .append(".\n\n");
+        double trialMin = a.runs().stream().mapToDouble(SuiteAnalysis.Run::oracleSeconds).sum() / 60;
+        double probeMin = a.runs().stream().mapToDouble(r -> r.taskRun().probeSeconds()).sum() / 60;
+        md.append(String.format(Locale.ROOT, "Results: %s (the oracle trials of the scored runs took %.0f min and their probes %.1f min when "
+                + "`advisor bench suite` measured them; `--report-only` rescored them without training).%n%n",
+                Home.dir().relativize(resultsPath.toAbsolutePath().normalize()), trialMin, probeMin));
+        md.append("Procedure: docs/design/suite.md. Regret = the best test accuracy of every trial on a run (the oracle) minus the ")
+                .append("policy's, in points, averaged over seeds per task, then over tasks; intervals are 95% bootstrap over tasks. ")
+                .append("Every trial shares one recipe (Adam, head ").append(suite.recipe().headLr()).append(", backbone ")
+                .append(suite.recipe().backboneLr()).append(", batch ").append(suite.recipe().batch()).append(", patience ")
+                .append(suite.recipe().patience()).append(", the task's epoch cap): the suite judges the choice of strategy, cut and head.\n\n");
+        Map<String, SuiteAnalysis.Policy> pol = SuiteReport.policies(a, advisor, cuts);
+        for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
+            md.append("## ").append(split.equals(SuiteSpec.HELD_OUT) ? "Held-out tasks (set nothing)" : "Calibration tasks (set the thresholds)")
+                    .append("\n\n").append(SuiteReport.scores(a, pol, split)).append("\n");
+            md.append("Cost: ").append(SuiteReport.cost(a, decisions.seconds(), split)).append(".\n\n");
+        }
+        if (report != null && !a.runs().isEmpty()) {
+            Path png = report.resolveSibling(report.getFileName().toString().replaceFirst("\\.md$", "") + "-heatmap.png");
+            HeatMap.write(SuiteReport.points(a, advisor), "Winning strategy by size x measured similarity (markers: the advisor's picks)", png);
+            md.append("## Where each strategy wins\n\n![heat map](").append(png.getFileName()).append(")\n\n");
+        }
+        md.append("## What the calibration tasks say, per cell\n\n")
+                .append(SuiteReport.calibrationCells(a, cuts, r -> decisions.of(r.taskRun().profile()).cell())).append("\n");
+        md.append("## Measured plan trials\n\n").append(SuiteReport.trials(a, decisions.margin())).append("\n");
+        md.append("## Per task\n\n").append(SuiteReport.perTask(a, advisor));
+        return md.toString();
+    }
+}
