@@ -1,5 +1,7 @@
 package io.transferadvisor.bench.suite;
 
+import io.transferadvisor.synth.Canvas;
+
 import java.awt.BasicStroke;
 import java.awt.Graphics2D;
 import java.awt.Shape;

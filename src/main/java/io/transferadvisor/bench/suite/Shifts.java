@@ -1,5 +1,7 @@
 package io.transferadvisor.bench.suite;
 
+import io.transferadvisor.synth.Canvas;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.transferadvisor.bench.suite;
 
+import io.transferadvisor.synth.Glyphs;
+
 import io.transferadvisor.dataset.DatasetException;
 import io.transferadvisor.dataset.DatasetSpec;
 import io.transferadvisor.dataset.Idx;

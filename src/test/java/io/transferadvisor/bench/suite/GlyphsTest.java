@@ -1,5 +1,7 @@
 package io.transferadvisor.bench.suite;
 
+import io.transferadvisor.synth.Glyphs;
+
 import static io.transferadvisor.bench.suite.ImageChecks.assertDrawn;
 import static io.transferadvisor.bench.suite.ImageChecks.meanAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;

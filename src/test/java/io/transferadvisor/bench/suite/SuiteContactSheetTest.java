@@ -1,5 +1,7 @@
 package io.transferadvisor.bench.suite;
 
+import io.transferadvisor.synth.Glyphs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Font;

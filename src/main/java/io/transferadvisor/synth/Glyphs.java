@@ -1,4 +1,4 @@
-package io.transferadvisor.bench.suite;
+package io.transferadvisor.synth;
 
 import java.awt.Font;
 import java.awt.FontFormatException;
@@ -159,7 +159,7 @@ public final class Glyphs {
     }
 
     /** {@code c} plain, 70% high, upright and centred: the reference rendering used to spot symbol fonts. */
-    static float[] upright(char c, Font font) {
+    public static float[] upright(char c, Font font) {
         return draw(c, font.deriveFont(Font.PLAIN, REFERENCE_SIZE), Canvas.SIZE * 0.7, 0, 0, 0);
     }
 

@@ -1,4 +1,4 @@
-package io.transferadvisor.bench.suite;
+package io.transferadvisor.synth;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -10,16 +10,16 @@ import java.awt.image.Raster;
  * The 28x28 grayscale drawing surface the generators share: white antialiased drawing on a black
  * canvas, read back as the suite's image convention ({@code float[784]}, row-major, [0,1]).
  */
-final class Canvas {
-    static final int SIZE = 28;
-    static final int PIXELS = SIZE * SIZE;
+public final class Canvas {
+    public static final int SIZE = 28;
+    public static final int PIXELS = SIZE * SIZE;
     /** Geometric centre of the pixel grid (pixel centres are at integer + 0.5 in Java2D). */
-    static final double CENTER = SIZE / 2.0;
+    public static final double CENTER = SIZE / 2.0;
 
     private Canvas() {}
 
     /** A black canvas with antialiasing and pure-geometry strokes on, drawing in white. */
-    static Graphics2D graphics(BufferedImage img) {
+    public static Graphics2D graphics(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.setColor(Color.BLACK);
         g.fillRect(0, 0, SIZE, SIZE);
@@ -30,12 +30,12 @@ final class Canvas {
         return g;
     }
 
-    static BufferedImage image() {
+    public static BufferedImage image() {
         return new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_BYTE_GRAY);
     }
 
     /** The image's gray levels as floats in [0,1], index y*28+x. */
-    static float[] pixels(BufferedImage img) {
+    public static float[] pixels(BufferedImage img) {
         Raster r = img.getRaster();
         float[] out = new float[PIXELS];
         for (int y = 0; y < SIZE; y++) {
