@@ -29,9 +29,10 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains {@link FmnistCnn} on Fashion-MNIST classes 0-4 and writes profiles/fmnist-cnn.zip (with
- * updater state) and profiles/fmnist-cnn.json (its {@link ModelProfile}). Pixels are scaled to [0, 1]
- * (x / 255); nothing else is normalised.
+ * Trains a project source model and writes profiles/NAME.zip (with updater state) and
+ * profiles/NAME.json (its {@link ModelProfile}): {@link FmnistCnn} on Fashion-MNIST classes 0-4, or
+ * {@link GlyphsCnn} on rendered glyphs ({@link GlyphCorpus}). Pixels are in [0, 1]; nothing else is
+ * normalised. The same options (and, for glyphs, the same font files) give the same bytes.
  */
 public final class Pretrainer {
     private Pretrainer() {}
@@ -43,6 +44,23 @@ public final class Pretrainer {
 
     /** What was written. */
     public record Result(Path zip, Path json, ModelProfile profile) {}
+
+    /**
+     * What a model is pretrained on.
+     *
+     * @param name          the model's name (file names in profiles/)
+     * @param sourceDataset what the profile says the model was trained on
+     * @param sourceClasses class names in output order
+     * @param input         input geometry (28x28x1 for both project models)
+     * @param architecture  (seed, learning rate) -> the untrained network
+     * @param train         training images
+     * @param test          test images (accuracy only)
+     * @param description   the training subset, for the progress line
+     * @param provenance    what the profile records about the data, in order
+     */
+    record Corpus(String name, String sourceDataset, List<String> sourceClasses, io.transferadvisor.dataset.InputGeometry input,
+                  java.util.function.BiFunction<Long, Double, ComputationGraphConfiguration> architecture, Subset train, Subset test,
+                  String description, Map<String, Object> provenance) {}
 
     /** A labelled subset as [n, 784] floats in 0..1 and class indices 0..k-1. */
     record Subset(int count, float[] pixels, int[] classes) {
@@ -84,8 +102,8 @@ public final class Pretrainer {
     }
 
     private static Result pretrain(PretrainOptions o, PrintWriter log) {
-        Path zip = o.outDir().resolve(FmnistCnn.NAME + ".zip");
-        Path json = o.outDir().resolve(FmnistCnn.NAME + ".json");
+        Path zip = o.outDir().resolve(o.model() + ".zip");
+        Path json = o.outDir().resolve(o.model() + ".json");
         if (Files.exists(o.outDir()) && !Files.isDirectory(o.outDir())) {
             throw new io.transferadvisor.util.OutputException("-o " + o.outDir() + " is a file; the model and its profile go into a folder: give a folder");
         }
@@ -94,20 +112,16 @@ public final class Pretrainer {
         io.transferadvisor.util.OwnFiles.checkReplaceable(json, o.force(), "a model profile JSON",
                 f -> io.transferadvisor.util.OwnFiles.jsonWithFields(f, "schemaVersion", "name", "layers", "candidateCuts", "sha256"));
         long start = System.nanoTime();
-        Subset train = load(o.dataDir().resolve(TRAIN_IMAGES), o.dataDir().resolve(TRAIN_LABELS), o.perClass());
-        Subset test = load(o.dataDir().resolve(TEST_IMAGES), o.dataDir().resolve(TEST_LABELS), 0);
-        Map<String, String> dataHashes = new LinkedHashMap<>();
-        for (String f : List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)) {
-            dataHashes.put(f, decompressedSha256(o.dataDir().resolve(f)));
-        }
-        int k = FmnistCnn.SOURCE_CLASSES.size();
+        Corpus corpus = o.model().equals(GlyphsCnn.NAME) ? GlyphCorpus.build(o) : fashion(o);
+        Subset train = corpus.train();
+        Subset test = corpus.test();
+        int k = corpus.sourceClasses().size();
         log.printf(Locale.ROOT, "pretrain %s: %d training images (%s), %d test images, %d epochs, batch %d, Adam lr %s, seed %d%n",
-                FmnistCnn.NAME, train.count(), o.perClass() == 0 ? "all of classes 0-4" : o.perClass() + " per class",
-                test.count(), o.epochs(), o.batchSize(), o.learningRate(), o.seed());
+                corpus.name(), train.count(), corpus.description(), test.count(), o.epochs(), o.batchSize(), o.learningRate(), o.seed());
         log.flush();
 
         Nd4j.getRandom().setSeed(o.seed());
-        ComputationGraphConfiguration conf = FmnistCnn.configuration(o.seed(), o.learningRate());
+        ComputationGraphConfiguration conf = corpus.architecture().apply(o.seed(), o.learningRate());
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
 
@@ -161,12 +175,7 @@ public final class Pretrainer {
         prov.put("trainImages", train.count());
         prov.put("testImages", test.count());
         prov.put("statsImages", statsRows.length);
-        prov.put("sourceLabels", FmnistCnn.SOURCE_LABELS);
-        prov.put("subset", "Fashion-MNIST labels 0-4 only; first " + (o.perClass() == 0 ? "6000 (all)" : o.perClass())
-                + " training images per class in file order; test = all t10k images of labels 0-4");
-        prov.put("preprocessing", "pixel / 255 -> [0, 1], NCHW 1x28x28, no mean/std normalisation");
-        prov.put("dataDir", o.dataDir().toString());
-        prov.put("dataSha256Decompressed", dataHashes);
+        prov.putAll(corpus.provenance());
         prov.put("testAccuracy", round(testAccuracy));
         prov.put("history", history);
         prov.put("dl4jVersion", dl4jVersion());
@@ -176,14 +185,34 @@ public final class Pretrainer {
         prov.put("wallSeconds", Math.round(wall * 10) / 10.0);
         prov.put("created", Instant.now().toString());
 
-        ModelProfile profile = new ModelProfile(ModelProfile.SCHEMA_VERSION, FmnistCnn.NAME, FmnistCnn.SOURCE_DATASET,
-                FmnistCnn.SOURCE_CLASSES, FmnistCnn.INPUT, graph.numParams(),
-                GraphAnatomy.layers(conf, InputType.convolutional(28, 28, 1)), cuts, stats, sha, prov);
+        ModelProfile profile = new ModelProfile(ModelProfile.SCHEMA_VERSION, corpus.name(), corpus.sourceDataset(),
+                corpus.sourceClasses(), corpus.input(), graph.numParams(),
+                GraphAnatomy.layers(conf, InputType.convolutional(corpus.input().height(), corpus.input().width(), corpus.input().channels())),
+                cuts, stats, sha, prov);
         ProfileFiles.write(json, profile);
         log.printf(Locale.ROOT, "test accuracy %.4f on %d images; wrote %s (sha256 %s) and %s in %.0f s%n",
                 testAccuracy, test.count(), zip, sha.substring(0, 12), json, wall);
         log.flush();
         return new Result(zip, json, profile);
+    }
+
+    /** Fashion-MNIST classes 0-4 from the Debian IDX files: what fmnist-cnn is trained on. */
+    private static Corpus fashion(PretrainOptions o) {
+        Subset train = load(o.dataDir().resolve(TRAIN_IMAGES), o.dataDir().resolve(TRAIN_LABELS), o.perClass());
+        Subset test = load(o.dataDir().resolve(TEST_IMAGES), o.dataDir().resolve(TEST_LABELS), 0);
+        Map<String, String> dataHashes = new LinkedHashMap<>();
+        for (String f : List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)) {
+            dataHashes.put(f, decompressedSha256(o.dataDir().resolve(f)));
+        }
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("sourceLabels", FmnistCnn.SOURCE_LABELS);
+        prov.put("subset", "Fashion-MNIST labels 0-4 only; first " + (o.perClass() == 0 ? "6000 (all)" : o.perClass())
+                + " training images per class in file order; test = all t10k images of labels 0-4");
+        prov.put("preprocessing", "pixel / 255 -> [0, 1], NCHW 1x28x28, no mean/std normalisation");
+        prov.put("dataDir", o.dataDir().toString());
+        prov.put("dataSha256Decompressed", dataHashes);
+        return new Corpus(FmnistCnn.NAME, FmnistCnn.SOURCE_DATASET, FmnistCnn.SOURCE_CLASSES, FmnistCnn.INPUT, FmnistCnn::configuration,
+                train, test, o.perClass() == 0 ? "all of classes 0-4" : o.perClass() + " per class", prov);
     }
 
     /**
