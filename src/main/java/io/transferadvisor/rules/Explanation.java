@@ -169,7 +169,9 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             if (f.rule().equals("models-ensemble")) {
                 return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe interval reaches up to " + num(e.get("$secondHigh"))
                         + ", above " + e.get("$best") + "'s lower bound " + num(e.get("$bestLow")) + "; the probabilities of "
-                        + String.join(", ", a.plan().models()) + " are averaged [" + threshold(f) + "]";
+                        + String.join(", ", a.plan().models()) + " are averaged; cost: " + a.plan().models().size()
+                        + " networks to train and to run on every image, about " + a.plan().models().size() + "x one model's time ["
+                        + threshold(f) + "]";
             }
             if (f.rule().equals("models-pick-best")) {
                 return e.get("$best") + " alone: its probe accuracy's lower bound " + num(e.get("$bestLow"))
