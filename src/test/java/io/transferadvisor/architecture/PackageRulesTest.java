@@ -47,6 +47,17 @@ class PackageRulesTest {
     }
 
     @Test
+    void generatedImagesDependOnNoStageOfThePipeline() {
+        noClasses().that().resideInAPackage("io.transferadvisor.synth..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.transferadvisor.bench..", "io.transferadvisor.model..",
+                        "io.transferadvisor.probe..", "io.transferadvisor.execute..", "io.transferadvisor.rules..", "io.transferadvisor.pipeline..")
+                .because("model/ (glyphs-cnn) and bench/ (the suite) both draw from it")
+                .check(main);
+        noClasses().that().resideInAPackage("io.transferadvisor.model..")
+                .should().dependOnClassesThat().resideInAPackage("io.transferadvisor.bench..").check(main);
+    }
+
+    @Test
     void onlyCliTurnsErrorsIntoExitCodes() {
         noClasses().that().resideOutsideOfPackage("io.transferadvisor.cli..")
                 .should().dependOnClassesThat().resideInAPackage("picocli..")
