@@ -37,8 +37,23 @@ class BenchSuiteCliTest {
         }
         assertThat(rows).isGreaterThanOrEqualTo(20);
         long lines = Files.readAllLines(results).size();
-        // 3 tasks x (1 probe + 20 oracle trials), plus the advisor's pick where it is outside the oracle set
-        assertThat(lines).isGreaterThanOrEqualTo(63);
+        // 3 tasks x (1 probe + 20 oracle trials) with fmnist-cnn, plus the advisor's pick where it is outside the oracle set,
+        // and 3 x (1 probe + 20 oracle trials) with glyphs-cnn, the suite's other model
+        assertThat(lines).isGreaterThanOrEqualTo(126);
+        assertThat(r.out()).contains("[digits-4 on glyphs-cnn s42] probed in");
+        // the model choice is scored on every run both models finished: 2 calibration tasks, 1 held-out
+        assertThat(report).contains("## Model choice (issue 9)").contains("| always fmnist-cnn | always glyphs-cnn | the rules' choice |");
+        Matcher choice = Pattern.compile("\\| (held-out|calibration) \\| (\\d) \\| (\\d) \\| ([0-9.]+) \\| ([0-9.]+) \\| \\*\\*([0-9.]+|NaN)\\*\\* \\| (\\d) of (\\d) \\| (\\d) \\|")
+                .matcher(report);
+        java.util.Map<String, Integer> tasksBySplit = new java.util.HashMap<>();
+        while (choice.find()) {
+            tasksBySplit.put(choice.group(1), Integer.parseInt(choice.group(2)));
+            if (choice.group(1).equals("held-out")) {
+                // one task at one seed: one of the two models is its better model and loses nothing
+                assertThat(Math.min(Double.parseDouble(choice.group(4)), Double.parseDouble(choice.group(5)))).isZero();
+            }
+        }
+        assertThat(tasksBySplit).containsEntry("calibration", 2).containsEntry("held-out", 1);
 
         CliTestSupport.Result again = CliTestSupport.run("bench", "suite", "--quick", "--results", results.toString(), "-o", md.toString(),
                 "--cache", dir.resolve("cache").toString());

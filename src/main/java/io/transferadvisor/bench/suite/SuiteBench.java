@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,8 +94,7 @@ public final class SuiteBench {
                 throw new io.transferadvisor.UsageException("--seeds " + s + ": not one of the suite's seeds " + suite.seeds());
             }
         }
-        SuiteSpec run = new SuiteSpec(suite.version(), suite.model(), useSeeds, suite.testPerClass(), suite.validation(), suite.recipe(),
-                suite.families(), suite.tasks(), suite.quick());
+        SuiteSpec run = suite.withSeeds(useSeeds);
         // a scratch folder only when something is trained or --quick keeps its results there
         Path work = !reportOnly || (quick && resultsFile == null) ? Files.createTempDirectory("bench-suite") : null;
         Path results = resultsFile != null ? resultsFile : quick ? work.resolve("results.jsonl") : Home.dir().resolve("docs/benchmarks/suite-results.jsonl");
@@ -109,16 +109,33 @@ public final class SuiteBench {
         w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
         w.flush();
         long t0 = System.nanoTime();
+        // the other models (issue 9): each its own task hashes and records; no advised trial, the choice is scored from the oracles
+        Map<String, SourceModel> others = new LinkedHashMap<>();
+        for (String m : run.otherModels()) {
+            others.put(m, ModelRegistry.resolve(new DatasetSpec.ModelRef(m, null, null)));
+        }
         if (!reportOnly) {
-            SuiteRunner runner = new SuiteRunner(run, file, model, store, work.resolve("runs"), cache != null ? cache : Home.cache(), advisorKey);
+            Path cacheDir = cache != null ? cache : Home.cache();
+            SuiteRunner runner = new SuiteRunner(run, file, model, store, work.resolve("runs"), cacheDir, advisorKey);
+            List<SuiteRunner> more = new ArrayList<>();
+            others.forEach((m, sm) -> more.add(new SuiteRunner(run.withModel(m), file, sm, store, work.resolve("runs"), cacheDir, null)));
             for (SuiteSpec.Task t : tasks) {
                 for (long seed : useSeeds) {
                     runner.run(t, seed, w);
+                    for (SuiteRunner o : more) {
+                        o.run(t, seed, w);
+                    }
                 }
             }
         }
         SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
         String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
+        if (!others.isEmpty()) {
+            Map<String, SuiteAnalysis> analyses = new LinkedHashMap<>();
+            analyses.put(run.model(), a);
+            others.forEach((m, sm) -> analyses.put(m, new SuiteAnalysis(run.withModel(m), store, sm.profile().candidateCuts(), tasks)));
+            md += "\n## Model choice (issue 9)\n\n" + SuiteModelChoice.markdown(SuiteModelChoice.pairs(analyses, new Recommender(rules)), run.allModels());
+        }
         return new Result(md, report);
     }
 

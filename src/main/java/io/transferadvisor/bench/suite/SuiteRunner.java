@@ -56,13 +56,18 @@ public final class SuiteRunner {
         this.advisor = advisor;
     }
 
+    /** " on MODEL" when this runner trains one of the suite's other models (the model-choice runs), else nothing. */
+    private String label() {
+        return suite.otherModels().contains(model.name()) ? " on " + model.name() : "";
+    }
+
     /** Runs what is missing for one task at one seed. */
     public void run(SuiteSpec.Task task, long seed, PrintWriter log) {
         String h = SuiteTasks.identity(suite, task);
         LoadedDataset data = null;
         TaskRun tr = results.task(task.id(), seed, h).orElse(null);
         if (tr != null && needsTrials(tr)) {
-            log.printf(Locale.ROOT, "[%s s%d] re-probing: the recorded probe predates the current measured plan trials%n", task.id(), seed);
+            log.printf(Locale.ROOT, "[%s s%d] re-probing: the recorded probe predates the current measured plan trials%n", task.id() + label(), seed);
             tr = null;
         }
         if (tr == null) {
@@ -72,7 +77,7 @@ public final class SuiteRunner {
             double secs = (System.nanoTime() - t0) / 1e9;
             tr = new TaskRun(task.id(), seed, h, data.train().size(), data.validation().size(), data.test().size(), secs, profile);
             results.append(tr);
-            log.printf(Locale.ROOT, "[%s s%d] probed in %.1f s: %d train, %d validation, %d test images, similarity %.2f%n", task.id(), seed,
+            log.printf(Locale.ROOT, "[%s s%d] probed in %.1f s: %d train, %d validation, %d test images, similarity %.2f%n", task.id() + label(), seed,
                     secs, tr.trainImages(), tr.validationImages(), tr.testImages(), profile.similarity());
             log.flush();
         }
@@ -106,7 +111,7 @@ public final class SuiteRunner {
             var test = r.metrics().test();
             int correct = (int) Math.round(test.accuracy() * test.images());
             results.append(new Trial(task.id(), seed, h, k.id(), test.accuracy(), correct, test.images(), r.metrics().epochsRun(), secs));
-            log.printf(Locale.ROOT, "[%s s%d] %2d/%d %-36s test %.4f  %2d epochs  %5.1f s%s  %s%n", task.id(), seed, i, todo.size(), k.label(),
+            log.printf(Locale.ROOT, "[%s s%d] %2d/%d %-36s test %.4f  %2d epochs  %5.1f s%s  %s%n", task.id() + label(), seed, i, todo.size(), k.label(),
                     test.accuracy(), r.metrics().epochsRun(), secs, k.equals(advised) ? "  (advised)" : "", System.getenv("SUITE_PHASES") != null ? r.metrics().phases() : "");
             log.flush();
             io.transferadvisor.util.Trees.deleteTree(dir);

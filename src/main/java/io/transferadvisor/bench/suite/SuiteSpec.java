@@ -29,9 +29,38 @@ import java.util.Set;
  * @param families     family id -> family (split and relation)
  * @param tasks        the tasks, calibration families first is advised but not required
  * @param quick        task ids of {@code --quick} (a harness check, not the targets)
+ * @param otherModels  further source models every task is also probed and trained from, for the model choice
+ *                     (issue 9); their records are told apart by the task hash, which includes the model
  */
 public record SuiteSpec(int version, String model, List<Long> seeds, @JsonProperty("test_per_class") int testPerClass,
-                        double validation, Recipe recipe, Map<String, Family> families, List<Task> tasks, List<String> quick) {
+                        double validation, Recipe recipe, Map<String, Family> families, List<Task> tasks, List<String> quick,
+                        @JsonProperty("other_models") List<String> otherModels) {
+
+    public SuiteSpec {
+        otherModels = otherModels == null ? List.of() : List.copyOf(otherModels);
+    }
+
+    /** The same suite with these seeds. */
+    public SuiteSpec withSeeds(List<Long> s) {
+        return new SuiteSpec(version, model, s, testPerClass, validation, recipe, families, tasks, quick, otherModels);
+    }
+
+    /** The same suite advised and trained from {@code m} (its own task hashes, so its own records). */
+    public SuiteSpec withModel(String m) {
+        return new SuiteSpec(version, m, seeds, testPerClass, validation, recipe, families, tasks, quick, otherModels);
+    }
+
+    /** The suite's model, then the other models. */
+    public List<String> allModels() {
+        List<String> out = new ArrayList<>();
+        out.add(model);
+        for (String m : otherModels) {
+            if (!out.contains(m)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
 
     public static final String CALIBRATION = "calibration";
     public static final String HELD_OUT = "held-out";
@@ -154,6 +183,9 @@ public record SuiteSpec(int version, String model, List<Long> seeds, @JsonProper
             } catch (IllegalArgumentException e) {
                 bad.add(where + ": " + e.getMessage());
             }
+        }
+        if (model != null && otherModels.contains(model)) {
+            bad.add("other_models repeats the suite's model " + model);
         }
         for (String q : quick == null ? List.<String>of() : quick) {
             if (!ids.contains(q)) {

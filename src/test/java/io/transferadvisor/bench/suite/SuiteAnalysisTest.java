@@ -25,7 +25,7 @@ class SuiteAnalysisTest {
                 new SuiteSpec.Task("cal-small", "c", "fashion", List.of("5", "6"), null, null, 10, 5, 0),
                 new SuiteSpec.Task("cal-large", "c", "fashion", List.of("5", "7"), null, null, 1000, 2, 0),
                 new SuiteSpec.Task("held", "h", "fashion", List.of("8", "9"), null, null, 10, 5, 0));
-        return new SuiteSpec(1, "fmnist-cnn", List.of(1L, 2L), 50, 0.1, new SuiteSpec.Recipe(0.01, 0.001, 16, 0, 5), fams, tasks, List.of());
+        return new SuiteSpec(1, "fmnist-cnn", List.of(1L, 2L), 50, 0.1, new SuiteSpec.Recipe(0.01, 0.001, 16, 0, 5), fams, tasks, List.of(), List.of());
     }
 
     static DatasetProfile profile(double similarity) {
