@@ -89,7 +89,7 @@ public final class SuiteModelChoice {
         for (String m : models) {
             md.append(" always ").append(m).append(" |");
         }
-        md.append(" the rules' choice | tasks within 1 pt | ensembles chosen |\n|---|---:|---:|");
+        md.append(" the rules' choice (single-model picks) | tasks within 1 pt | ensembles chosen (not scored) |\n|---|---:|---:|");
         md.append("---:|".repeat(models.size())).append("---:|---:|---:|\n");
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
             List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
@@ -107,7 +107,8 @@ public final class SuiteModelChoice {
                 return !Double.isNaN(r) && r <= 1.0;
             }).count();
             long ensembles = ps.stream().filter(p -> ENSEMBLE.equals(p.pick())).count();
-            md.append(String.format(Locale.ROOT, " **%.2f** | %d of %d | %d |%n", rules, within, byTask.size(), ensembles));
+            md.append(String.format(Locale.ROOT, " **%.2f** on %d runs | %d of %d | %d |%n", rules, ps.size() - ensembles, within, byTask.size(),
+                    ensembles));
         }
         md.append("\n| task | split |");
         for (String m : models) {
