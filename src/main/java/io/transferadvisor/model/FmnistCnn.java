@@ -3,20 +3,10 @@ package io.transferadvisor.model;
 import io.transferadvisor.dataset.InputGeometry;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The project's own source model: a small CNN for 28x28x1 images, trained by `advisor pretrain` on
@@ -54,27 +44,8 @@ public final class FmnistCnn {
                 .graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(INPUT.height(), INPUT.width(), INPUT.channels()));
-        String prev = "input";
-        int channels = INPUT.channels();
-        for (int b = 0; b < WIDTHS.length; b++) {
-            String p = "b" + (b + 1) + "_";
-            g.addLayer(p + "conv", new ConvolutionLayer.Builder(3, 3).nIn(channels).nOut(WIDTHS[b])
-                    .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).hasBias(false).build(), prev);
-            g.addLayer(p + "bn", new BatchNormalization.Builder().build(), p + "conv");
-            g.addLayer(p + "relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), p + "bn");
-            prev = p + "relu";
-            if (POOL[b]) {
-                g.addLayer(p + "pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), prev);
-                prev = p + "pool";
-            }
-            channels = WIDTHS[b];
-        }
-        g.addLayer("fc1", new DenseLayer.Builder().nOut(DENSE).activation(Activation.IDENTITY).hasBias(false).build(), prev);
-        g.addLayer("fc1_bn", new BatchNormalization.Builder().build(), "fc1");
-        g.addLayer("fc1_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "fc1_bn");
-        g.addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nOut(SOURCE_CLASSES.size()).activation(Activation.SOFTMAX).build(), "fc1_relu");
-        g.setOutputs("output");
+        String prev = CnnBlocks.convBlocks(g, "input", INPUT.channels(), WIDTHS, POOL);
+        CnnBlocks.denseHead(g, prev, DENSE, SOURCE_CLASSES.size());
         return g.build();
     }
 }

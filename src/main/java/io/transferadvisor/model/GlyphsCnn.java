@@ -4,21 +4,12 @@ import io.transferadvisor.dataset.InputGeometry;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The project's second source model: a small CNN for 28x28x1 images, trained by
@@ -69,28 +60,9 @@ public final class GlyphsCnn {
                 .graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(INPUT.height(), INPUT.width(), INPUT.channels()));
-        String prev = "input";
-        int channels = INPUT.channels();
-        for (int b = 0; b < WIDTHS.length; b++) {
-            String p = "b" + (b + 1) + "_";
-            g.addLayer(p + "conv", new ConvolutionLayer.Builder(3, 3).nIn(channels).nOut(WIDTHS[b])
-                    .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).hasBias(false).build(), prev);
-            g.addLayer(p + "bn", new BatchNormalization.Builder().build(), p + "conv");
-            g.addLayer(p + "relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), p + "bn");
-            prev = p + "relu";
-            if (POOL[b]) {
-                g.addLayer(p + "pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), prev);
-                prev = p + "pool";
-            }
-            channels = WIDTHS[b];
-        }
+        String prev = CnnBlocks.convBlocks(g, "input", INPUT.channels(), WIDTHS, POOL);
         g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev);
-        g.addLayer("fc1", new DenseLayer.Builder().nOut(DENSE).activation(Activation.IDENTITY).hasBias(false).build(), "gap");
-        g.addLayer("fc1_bn", new BatchNormalization.Builder().build(), "fc1");
-        g.addLayer("fc1_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "fc1_bn");
-        g.addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nOut(CHARS.length()).activation(Activation.SOFTMAX).build(), "fc1_relu");
-        g.setOutputs("output");
+        CnnBlocks.denseHead(g, "gap", DENSE, CHARS.length());
         return g.build();
     }
 }
