@@ -60,12 +60,7 @@ public final class TorchBench {
         int n = train.size();
         int k = data.classNames().size();
         Path tmp = tmp0;
-        ByteBuffer fb = ByteBuffer.allocate(4 * train.data().length).order(ByteOrder.LITTLE_ENDIAN);
-        fb.asFloatBuffer().put(train.data());
-        Files.write(tmp.resolve("x.f32"), fb.array());
-        ByteBuffer lb = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
-        lb.asIntBuffer().put(train.labels());
-        Files.write(tmp.resolve("y.i32"), lb.array());
+        writeRaw(tmp.resolve("x.f32"), tmp.resolve("y.i32"), train);
 
         // DL4J: same architecture (FmnistCnn), Adam 1e-3, same batches
         ComputationGraph net = new ComputationGraph(FmnistCnn.configuration(42, 1e-3));
@@ -87,19 +82,9 @@ public final class TorchBench {
         }
 
         Path script = Home.dir().resolve("scripts/bench_torch.py");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), tmp.resolve("x.f32").toString(),
-                tmp.resolve("y.i32").toString(), String.valueOf(n), String.valueOf(k), String.valueOf(epochs), String.valueOf(batch), "2");
-        pb.environment().put("OMP_NUM_THREADS", "2");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        String last = text.strip().lines().reduce((a, b) -> b).orElse("");
-        if (rc != 0 || !last.startsWith("{")) {
-            throw new io.transferadvisor.execute.TrainingException("PyTorch peer failed (exit " + rc + "): " + last
-                    + "; install it with: apt-get install -y python3-torch python3-torchvision");
-        }
-        JsonNode torch = Json.json().readTree(last);
+        JsonNode torch = python(List.of(script.toString(), tmp.resolve("x.f32").toString(), tmp.resolve("y.i32").toString(), String.valueOf(n),
+                String.valueOf(k), String.valueOf(epochs), String.valueOf(batch), "2"),
+                "PyTorch peer", "; install it with: apt-get install -y python3-torch python3-torchvision");
         double torchIps = torch.get("imagesPerSecond").get(epochs - 1).asDouble();
         double dl4jIps = dl4j.get(epochs - 1);
         StringBuilder md = new StringBuilder(BenchReport.header("DL4J vs PyTorch training throughput",
@@ -172,20 +157,10 @@ public final class TorchBench {
         TrainData te = TrainData.load(data.test(), FmnistCnn.INPUT);
         writeRaw(tmp.resolve("tr.f32"), tmp.resolve("tr.i32"), tr);
         writeRaw(tmp.resolve("te.f32"), tmp.resolve("te.i32"), te);
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", Home.dir().resolve("scripts/bench_torch.py").toString(), "finetune",
+        JsonNode curve = python(List.of(Home.dir().resolve("scripts/bench_torch.py").toString(), "finetune",
                 wdir.toString(), tmp.resolve("tr.f32").toString(), tmp.resolve("tr.i32").toString(), String.valueOf(tr.size()),
                 tmp.resolve("te.f32").toString(), tmp.resolve("te.i32").toString(), String.valueOf(te.size()),
-                String.valueOf(data.classNames().size()), String.valueOf(ttaEpochs), "32", "2");
-        pb.environment().put("OMP_NUM_THREADS", "2");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        String last = text.strip().lines().reduce((a, b) -> b).orElse("");
-        if (rc != 0 || !last.startsWith("{")) {
-            throw new io.transferadvisor.execute.TrainingException("PyTorch fine-tune baseline failed (exit " + rc + "): " + last);
-        }
-        JsonNode curve = Json.json().readTree(last).get("curve");
+                String.valueOf(data.classNames().size()), String.valueOf(ttaEpochs), "32", "2"), "PyTorch fine-tune baseline", "").get("curve");
         double reached = -1;
         double best = 0;
         int bestEpoch = 0;
@@ -211,6 +186,27 @@ public final class TorchBench {
                 target, reached < 0 ? "not reached" : String.format(java.util.Locale.ROOT, "%.1f", reached), best, bestEpoch, curve.size(),
                 curve.get(curve.size() - 1).get(0).asDouble()));
         return md;
+    }
+
+    /**
+     * Runs the PyTorch side (/usr/bin/python3 with 2 OpenMP threads) and returns the JSON on its last
+     * output line; a failure names {@code what}, its exit code and last line, then {@code hint}.
+     */
+    private static JsonNode python(List<String> args, String what, String hint) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("/usr/bin/python3");
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("OMP_NUM_THREADS", "2");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        String last = text.strip().lines().reduce((a, b) -> b).orElse("");
+        if (rc != 0 || !last.startsWith("{")) {
+            throw new io.transferadvisor.execute.TrainingException(what + " failed (exit " + rc + "): " + last + hint);
+        }
+        return Json.json().readTree(last);
     }
 
     private static void writeRaw(Path x, Path y, TrainData d) throws java.io.IOException {

@@ -134,7 +134,7 @@ public final class SuiteBench {
             Map<String, SuiteAnalysis> analyses = new LinkedHashMap<>();
             analyses.put(run.model(), a);
             others.forEach((m, sm) -> analyses.put(m, new SuiteAnalysis(run.withModel(m), store, sm.profile().candidateCuts(), tasks)));
-            md += "\n## Model choice (issue 9)\n\n" + SuiteModelChoice.markdown(SuiteModelChoice.pairs(analyses, new Recommender(rules)), run.allModels());
+            md += "\n## Model choice (issue 9)\n\n" + SuiteModelChoice.markdown(SuiteModelChoice.pairs(analyses, decisions.recommender), run.allModels());
         }
         return new Result(md, report);
     }
