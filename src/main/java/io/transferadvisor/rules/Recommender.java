@@ -143,7 +143,7 @@ public final class Recommender {
     }
 
     /** The best layer's probe accuracy [value, low, high]. */
-    static double[] bestScore(DatasetProfile p) {
+    public static double[] bestScore(DatasetProfile p) {
         double[] best = {Double.NEGATIVE_INFINITY, 0, 0};
         for (DatasetProfile.LayerProbe l : p.layers()) {
             if (l.probeAccuracy() != null && l.probeAccuracy().value() > best[0]) {

@@ -116,27 +116,41 @@ public final class SuiteBench {
         }
         if (!reportOnly) {
             Path cacheDir = cache != null ? cache : Home.cache();
-            SuiteRunner runner = new SuiteRunner(run, file, model, store, work.resolve("runs"), cacheDir, advisorKey);
-            List<SuiteRunner> more = new ArrayList<>();
-            others.forEach((m, sm) -> more.add(new SuiteRunner(run.withModel(m), file, sm, store, work.resolve("runs"), cacheDir, null)));
+            Map<String, SuiteRunner> runners = new LinkedHashMap<>();
+            runners.put(run.model(), new SuiteRunner(run, file, model, store, work.resolve("runs"), cacheDir, advisorKey));
+            others.forEach((m, sm) -> runners.put(m, new SuiteRunner(run.withModel(m), file, sm, store, work.resolve("runs"), cacheDir, null)));
             for (SuiteSpec.Task t : tasks) {
                 for (long seed : useSeeds) {
-                    runner.run(t, seed, w);
-                    for (SuiteRunner o : more) {
-                        o.run(t, seed, w);
+                    for (SuiteRunner r : runners.values()) {
+                        r.run(t, seed, w);
                     }
                 }
+            }
+            if (!others.isEmpty()) {
+                // then the ensembles of each model's best trial (issue 9), once every model's search of a run is complete
+                Map<String, SourceModel> all = new LinkedHashMap<>();
+                all.put(run.model(), model);
+                all.putAll(others);
+                SuiteEnsembles.run(SuiteModelChoice.complete(analyses(run, store, model, others, tasks)), runners, all, run, file, store,
+                        work.resolve("runs"), cacheDir, w);
             }
         }
         SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
         String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
         if (!others.isEmpty()) {
-            Map<String, SuiteAnalysis> analyses = new LinkedHashMap<>();
-            analyses.put(run.model(), a);
-            others.forEach((m, sm) -> analyses.put(m, new SuiteAnalysis(run.withModel(m), store, sm.profile().candidateCuts(), tasks)));
-            md += "\n## Model choice (issue 9)\n\n" + SuiteModelChoice.markdown(SuiteModelChoice.pairs(analyses, decisions.recommender), run.allModels());
+            md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
+                    SuiteModelChoice.pairs(analyses(run, store, model, others, tasks), store, decisions.recommender), run.allModels());
         }
         return new Result(md, report);
+    }
+
+    /** Each model's analysis of the suite (its own task hashes), in the suite's model order. */
+    private static Map<String, SuiteAnalysis> analyses(SuiteSpec run, SuiteResults store, SourceModel model, Map<String, SourceModel> others,
+                                                       List<SuiteSpec.Task> tasks) {
+        Map<String, SuiteAnalysis> out = new LinkedHashMap<>();
+        out.put(run.model(), new SuiteAnalysis(run, store, model.profile().candidateCuts(), tasks));
+        others.forEach((m, sm) -> out.put(m, new SuiteAnalysis(run.withModel(m), store, sm.profile().candidateCuts(), tasks)));
+        return out;
     }
 
     /**

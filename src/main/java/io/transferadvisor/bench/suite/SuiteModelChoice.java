@@ -14,7 +14,8 @@ import java.util.Map;
  * Which source model the rules choose when a task is probed with every model of the suite, judged
  * against each model's own oracle (issue 9). A run counts when every model's oracle candidates
  * are recorded. Regret of a choice = the best model's oracle minus the chosen model's oracle, in
- * points. The suite trains no ensembles, so a run where the rules choose one is counted, not scored.
+ * points; of an ensemble, the best model's oracle minus the ensemble of each model's best trial
+ * ({@link SuiteEnsembles}).
  */
 public final class SuiteModelChoice {
     /** The pick the rules make when they ensemble. */
@@ -23,29 +24,35 @@ public final class SuiteModelChoice {
     /**
      * One task at one seed, probed and searched with every model.
      *
-     * @param oracle  each model's best trial accuracy, in the suite's model order
-     * @param pick    the model the rules chose from all the profiles, or {@link #ENSEMBLE}
-     * @param seconds the recommendation's wall time
+     * @param oracle   each model's best trial accuracy, in the suite's model order
+     * @param ensemble the accuracy of the ensemble of each model's best trial, NaN while it is not trained
+     * @param top      the model the probe ranks first (highest probe accuracy at its best layer), which the rules take alone
+     * @param overlap  whether the runner-up's probe interval reaches the top model's lower bound (the models-ensemble rule's evidence)
+     * @param pick     the model the rules chose from all the profiles, or {@link #ENSEMBLE}
+     * @param seconds  the recommendation's wall time
      */
-    public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, String pick, double seconds) {
+    public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
+                       boolean overlap, String pick, double seconds) {
         double best() {
             return oracle.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         }
 
-        /** Points lost by always taking {@code model}. */
+        /** Points lost by always taking {@code model} ({@link #ENSEMBLE}: the ensemble; NaN while it is not trained). */
         double regret(String model) {
-            return Math.max(0, (best() - oracle.get(model)) * 100);
+            double acc = ENSEMBLE.equals(model) ? ensemble : oracle.get(model);
+            return Double.isNaN(acc) ? Double.NaN : Math.max(0, (best() - acc) * 100);
+        }
+
+        /** The ensemble's accuracy minus the top-ranked model's, in points: what ensembling adds over the single model the rules would take. */
+        double ensembleGain() {
+            return (ensemble - oracle.get(top)) * 100;
         }
     }
 
     private SuiteModelChoice() {}
 
-    /**
-     * The runs every model has complete, each with the rules' choice.
-     *
-     * @param analyses one analysis per model (its own task hashes), in the suite's model order
-     */
-    public static List<Pair> pairs(Map<String, SuiteAnalysis> analyses, Recommender recommender) {
+    /** The runs every model has complete: per run, each model's analysis run, in the suite's model order. */
+    static List<Map<String, SuiteAnalysis.Run>> complete(Map<String, SuiteAnalysis> analyses) {
         List<String> models = new ArrayList<>(analyses.keySet());
         Map<String, Map<String, SuiteAnalysis.Run>> byRun = new LinkedHashMap<>();
         for (String m : models) {
@@ -53,29 +60,54 @@ public final class SuiteModelChoice {
                 byRun.computeIfAbsent(r.task().id() + "|" + r.taskRun().seed(), k -> new LinkedHashMap<>()).put(m, r);
             }
         }
+        return byRun.values().stream().filter(runs -> runs.size() == models.size()).toList();
+    }
+
+    /**
+     * The runs every model has complete, each with the rules' choice and, where trained, the ensemble.
+     *
+     * @param analyses one analysis per model (its own task hashes), in the suite's model order
+     */
+    public static List<Pair> pairs(Map<String, SuiteAnalysis> analyses, SuiteResults store, Recommender recommender) {
+        List<String> models = new ArrayList<>(analyses.keySet());
         List<Pair> out = new ArrayList<>();
-        for (Map<String, SuiteAnalysis.Run> runs : byRun.values()) {
-            if (runs.size() != models.size()) {
-                continue;
-            }
+        for (Map<String, SuiteAnalysis.Run> runs : complete(analyses)) {
             Map<String, Double> oracle = new LinkedHashMap<>();
             List<DatasetProfile> profiles = new ArrayList<>();
+            String top = null;
+            double[] topScore = null;
             for (String m : models) {
                 oracle.put(m, runs.get(m).oracle());
-                profiles.add(runs.get(m).taskRun().profile());
+                DatasetProfile p = runs.get(m).taskRun().profile();
+                profiles.add(p);
+                double[] s = Recommender.bestScore(p);
+                if (topScore == null || s[0] > topScore[0]) {
+                    top = m;
+                    topScore = s;
+                }
+            }
+            boolean overlap = false;
+            for (String m : models) {
+                overlap |= !m.equals(top) && Recommender.bestScore(runs.get(m).taskRun().profile())[2] >= topScore[1];
             }
             SuiteAnalysis.Run first = runs.get(models.get(0));
+            double ens = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs))
+                    .map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN);
             long t0 = System.nanoTime();
             Plan plan = recommender.recommend(profiles, new Recommender.Request(first.taskRun().profile().dataset(), 10, 30,
                     first.taskRun().seed(), Map.of(), Map.of("command", "bench suite (model choice)"))).plan();
             double secs = (System.nanoTime() - t0) / 1e9;
             String pick = plan.strategy() == Strategy.ENSEMBLE ? ENSEMBLE : plan.models().get(0);
-            out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, pick, secs));
+            out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, overlap, pick, secs));
         }
         return out;
     }
 
-    /** The report section: per split, each fixed model and the rules' choice; then per task. */
+    /**
+     * The report section: per split, each fixed model, always the ensemble, the probe's top model
+     * and the rules' choice; then whether an ensemble beats the single model the rules would take,
+     * split by the evidence the ensemble rule reads; then per task.
+     */
     public static String markdown(List<Pair> pairs, List<String> models) {
         StringBuilder md = new StringBuilder();
         if (pairs.isEmpty()) {
@@ -83,14 +115,16 @@ public final class SuiteModelChoice {
                     .append("); run `advisor bench suite` to train them.\n").toString();
         }
         md.append("Each task is probed and searched (every strategy at every cut) with each model: ").append(String.join(", ", models))
-                .append(". Regret = the better model's oracle minus the chosen model's, in points, averaged over seeds per task, then over tasks. ")
-                .append("The suite trains no ensembles: runs where the rules ensemble are counted, not scored.\n\n");
+                .append(". The ensemble averages the probabilities of each model's best trial, trained again as members of one ENSEMBLE plan. ")
+                .append("Regret = the better model's oracle minus the choice's (the chosen model's oracle, or the ensemble's accuracy), in points, ")
+                .append("averaged over seeds per task, then over tasks. \"probe's top model\" takes the model with the highest probe accuracy ")
+                .append("at its best layer, alone. Runs whose ensemble is not trained yet are not scored for the policies that pick it.\n\n");
         md.append("| split | tasks | runs |");
         for (String m : models) {
             md.append(" always ").append(m).append(" |");
         }
-        md.append(" the rules' choice (single-model picks) | tasks within 1 pt | ensembles chosen (not scored) |\n|---|---:|---:|");
-        md.append("---:|".repeat(models.size())).append("---:|---:|---:|\n");
+        md.append(" always the ensemble | probe's top model | the rules' choice | tasks within 1 pt (rules) | ensembles chosen | unscored runs |\n|---|---:|---:|");
+        md.append("---:|".repeat(models.size())).append("---:|---:|---:|---:|---:|---:|\n");
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
             List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
             if (ps.isEmpty()) {
@@ -101,32 +135,59 @@ public final class SuiteModelChoice {
             for (String m : models) {
                 md.append(String.format(Locale.ROOT, " %.2f |", meanOverTasks(byTask, p -> p.regret(m))));
             }
-            double rules = meanOverTasks(byTask, p -> ENSEMBLE.equals(p.pick()) ? Double.NaN : p.regret(p.pick()));
+            md.append(String.format(Locale.ROOT, " %s | %.2f |", fmt(meanOverTasks(byTask, p -> p.regret(ENSEMBLE))),
+                    meanOverTasks(byTask, p -> p.regret(p.top()))));
+            double rules = meanOverTasks(byTask, p -> p.regret(p.pick()));
             long within = byTask.values().stream().filter(l -> {
-                double r = mean(l, p -> ENSEMBLE.equals(p.pick()) ? Double.NaN : p.regret(p.pick()));
+                double r = mean(l, p -> p.regret(p.pick()));
                 return !Double.isNaN(r) && r <= 1.0;
             }).count();
             long ensembles = ps.stream().filter(p -> ENSEMBLE.equals(p.pick())).count();
-            md.append(String.format(Locale.ROOT, " **%.2f** on %d runs | %d of %d | %d |%n", rules, ps.size() - ensembles, within, byTask.size(),
-                    ensembles));
+            long unscored = ps.stream().filter(p -> Double.isNaN(p.regret(p.pick()))).count();
+            md.append(String.format(Locale.ROOT, " **%s** | %d of %d | %d | %d |%n", fmt(rules), within, byTask.size(), ensembles, unscored));
+        }
+        md.append("\n### Does the ensemble beat the single model?\n\n")
+                .append("Gain = the ensemble's accuracy minus the probe's top model's oracle, in points (mean over seeds per task, then over tasks; ")
+                .append("95% bootstrap interval over tasks). Split by the evidence rule models-ensemble reads: whether the runner-up's probe ")
+                .append("interval reaches the top model's lower bound.\n\n")
+                .append("| split | probe intervals | runs | tasks | gain over the top model (pts) | 95% interval | ensemble ahead (runs) |\n")
+                .append("|---|---|---:|---:|---:|---|---:|\n");
+        for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
+            for (boolean overlap : List.of(true, false)) {
+                List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && p.overlap() == overlap
+                        && !Double.isNaN(p.ensemble())).toList();
+                if (ps.isEmpty()) {
+                    continue;
+                }
+                Map<String, List<Pair>> byTask = byTask(ps);
+                double[] perTask = byTask.values().stream().mapToDouble(l -> mean(l, Pair::ensembleGain)).toArray();
+                double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %+.2f | [%+.2f, %+.2f] | %d |%n", split, overlap ? "overlap" : "apart",
+                        ps.size(), byTask.size(), SuiteAnalysis.mean(perTask), ci[0], ci[1], ps.stream().filter(p -> p.ensembleGain() > 0).count()));
+            }
         }
         md.append("\n| task | split |");
         for (String m : models) {
             md.append(" oracle ").append(m).append(" |");
         }
-        md.append(" the rules chose | regret (pts) |\n|---|---|").append("---:|".repeat(models.size())).append("---|---:|\n");
+        md.append(" ensemble | the rules chose | regret (pts) |\n|---|---|").append("---:|".repeat(models.size())).append("---:|---|---:|\n");
         for (Map.Entry<String, List<Pair>> e : byTask(pairs).entrySet()) {
             List<Pair> l = e.getValue();
             md.append("| ").append(e.getKey()).append(" | ").append(l.get(0).calibration() ? SuiteSpec.CALIBRATION : SuiteSpec.HELD_OUT).append(" |");
             for (String m : models) {
                 md.append(String.format(Locale.ROOT, " %.4f |", l.stream().mapToDouble(p -> p.oracle().get(m)).average().orElseThrow()));
             }
+            double ens = mean(l, Pair::ensemble);
             List<String> picks = l.stream().map(Pair::pick).toList();
-            double r = mean(l, p -> ENSEMBLE.equals(p.pick()) ? Double.NaN : p.regret(p.pick()));
-            md.append(" ").append(String.join(", ", picks)).append(" | ").append(Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.1f", r))
-                    .append(" |\n");
+            double r = mean(l, p -> p.regret(p.pick()));
+            md.append(" ").append(Double.isNaN(ens) ? "n/a" : String.format(Locale.ROOT, "%.4f", ens)).append(" | ").append(String.join(", ", picks))
+                    .append(" | ").append(Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.1f", r)).append(" |\n");
         }
         return md.toString();
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static Map<String, List<Pair>> byTask(List<Pair> ps) {

@@ -28,8 +28,9 @@ import java.util.Optional;
  */
 public final class SuiteResults {
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-    @JsonSubTypes({@JsonSubTypes.Type(value = TaskRun.class, name = "task"), @JsonSubTypes.Type(value = Trial.class, name = "trial")})
-    public sealed interface Entry permits TaskRun, Trial {}
+    @JsonSubTypes({@JsonSubTypes.Type(value = TaskRun.class, name = "task"), @JsonSubTypes.Type(value = Trial.class, name = "trial"),
+            @JsonSubTypes.Type(value = EnsembleTrial.class, name = "ensemble")})
+    public sealed interface Entry permits TaskRun, Trial, EnsembleTrial {}
 
     /**
      * A task drawn at one seed and probed.
@@ -48,6 +49,26 @@ public final class SuiteResults {
     public record Trial(String task, long seed, String taskHash, String key, double testAccuracy, int testCorrect, int testImages,
                         int epochs, double seconds) implements Entry {}
 
+    /**
+     * Several models' trials on one task at one seed trained again as the members of one ENSEMBLE
+     * plan, their test probabilities averaged as {@code advisor execute} does (issue 9).
+     *
+     * @param models           the members' models, in the suite's model order
+     * @param taskHashes       each model's task hash (the records the members' keys come from)
+     * @param keys             each member's {@link TrialKey#id()}
+     * @param memberAccuracies each member's own test accuracy in this run (equal to its trial record when training is deterministic)
+     */
+    public record EnsembleTrial(String task, long seed, List<String> models, List<String> taskHashes, List<String> keys, double testAccuracy,
+                                int testCorrect, int testImages, List<Double> memberAccuracies, double seconds) implements Entry {
+        String id() {
+            return ensembleId(task, seed, taskHashes, keys);
+        }
+    }
+
+    static String ensembleId(String task, long seed, List<String> taskHashes, List<String> keys) {
+        return task + "|" + seed + "|" + String.join("+", taskHashes) + "|" + String.join("+", keys);
+    }
+
     private static final ObjectMapper LINE = io.transferadvisor.util.Json.json().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     /** How every line this class writes starts (the type property comes first). */
@@ -56,6 +77,7 @@ public final class SuiteResults {
     private final Path file;
     private final Map<String, TaskRun> tasks = new LinkedHashMap<>();
     private final Map<String, Trial> trials = new LinkedHashMap<>();
+    private final Map<String, EnsembleTrial> ensembles = new LinkedHashMap<>();
 
     private SuiteResults(Path file) {
         this.file = file;
@@ -110,6 +132,8 @@ public final class SuiteResults {
             tasks.put(id(t.task(), t.seed(), t.taskHash()), t);
         } else if (e instanceof Trial t) {
             trials.put(id(t.task(), t.seed(), t.taskHash()) + "|" + t.key(), t);
+        } else if (e instanceof EnsembleTrial t) {
+            ensembles.put(t.id(), t);
         }
     }
 
@@ -133,6 +157,11 @@ public final class SuiteResults {
 
     public Optional<Trial> trial(String task, long seed, String hash, String key) {
         return Optional.ofNullable(trials.get(id(task, seed, hash) + "|" + key));
+    }
+
+    /** The ensemble of these members' trials on a task at a seed, if it was trained. */
+    public Optional<EnsembleTrial> ensemble(String task, long seed, List<String> taskHashes, List<String> keys) {
+        return Optional.ofNullable(ensembles.get(ensembleId(task, seed, taskHashes, keys)));
     }
 
     /** Every trial of a task run, in the order they were made. */

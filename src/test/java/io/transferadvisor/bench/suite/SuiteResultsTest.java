@@ -29,6 +29,20 @@ class SuiteResultsTest {
     }
 
     @Test
+    void anEnsembleIsFoundOnlyUnderItsOwnMembersAndTaskHashes(@TempDir Path dir) {
+        Path f = dir.resolve("r.jsonl");
+        SuiteResults.open(f).append(new SuiteResults.EnsembleTrial("t1", 42, java.util.List.of("a", "b"), java.util.List.of("ha", "hb"),
+                java.util.List.of("FINETUNE_ALL|-|0|SOFTMAX", "FROM_SCRATCH|-|0|SOFTMAX"), 0.9, 90, 100, java.util.List.of(0.85, 0.8), 3.0));
+        SuiteResults r = SuiteResults.open(f);
+        assertThat(r.ensemble("t1", 42, java.util.List.of("ha", "hb"), java.util.List.of("FINETUNE_ALL|-|0|SOFTMAX", "FROM_SCRATCH|-|0|SOFTMAX")))
+                .get().extracting(SuiteResults.EnsembleTrial::memberAccuracies).isEqualTo(java.util.List.of(0.85, 0.8));
+        // another best trial (a re-run changed a model's oracle) or another task definition: not this ensemble
+        assertThat(r.ensemble("t1", 42, java.util.List.of("ha", "hb"), java.util.List.of("FINETUNE_ALL|-|0|SOFTMAX", "FINETUNE_ALL|-|0|SOFTMAX"))).isEmpty();
+        assertThat(r.ensemble("t1", 42, java.util.List.of("ha", "hc"), java.util.List.of("FINETUNE_ALL|-|0|SOFTMAX", "FROM_SCRATCH|-|0|SOFTMAX"))).isEmpty();
+        assertThat(r.ensemble("t1", 43, java.util.List.of("ha", "hb"), java.util.List.of("FINETUNE_ALL|-|0|SOFTMAX", "FROM_SCRATCH|-|0|SOFTMAX"))).isEmpty();
+    }
+
+    @Test
     void aRecordTornByAKillIsCutAndTheNextAppendStaysReadable(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("r.jsonl");
         SuiteResults.open(f).append(trial("t1", 42, "h", "FROM_SCRATCH|-|0|SOFTMAX", 0.5));
