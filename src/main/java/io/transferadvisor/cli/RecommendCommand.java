@@ -123,7 +123,8 @@ public final class RecommendCommand implements Callable<Integer> {
                             + " but the --profile files are for " + String.join(",", have) + "; give one --profile per model");
                 }
             }
-            ProfileCheck.Result checked = ProfileCheck.check(spec, profiles, measured, models);
+            ProfileCheck.Result checked = ProfileCheck.check(spec, profiles, measured, models,
+                    cacheDir != null ? cacheDir : Home.cache());
             checked.warnings().forEach(w -> err.println("warning: " + w));
             shas.putAll(checked.modelShas());
         } else {

@@ -1,8 +1,8 @@
 package io.transferadvisor.probe;
 
+import io.transferadvisor.dataset.DatasetIdentity;
 import io.transferadvisor.dataset.DatasetLoader;
 import io.transferadvisor.dataset.DatasetSpec;
-import io.transferadvisor.dataset.LoadedDataset;
 import io.transferadvisor.model.ModelException;
 import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
@@ -18,7 +18,7 @@ import java.util.Map;
  * so that a profile of other data or another model cannot silently produce a plan.
  *
  * <p>Errors (PlanException, exit 6): the profile's datasetHash differs from the dataset's content
- * hash (computed by the same {@link DatasetLoader} code the probe used); its counts or class names
+ * hash (computed by the same {@link DatasetLoader} code the probe used, remembered by {@link DatasetIdentity}); its counts or class names
  * differ from the data; its model is not one the dataset.yaml (or --models) names; two profiles are
  * for the same model; a layer is not a candidate cut of the model. Warnings: the dataset's name
  * differs while its content is the same (a rename), or the model cannot be resolved on this
@@ -40,6 +40,13 @@ public final class ProfileCheck {
      * @param requestedModels --models (empty: the dataset.yaml's models)
      */
     public static Result check(DatasetSpec spec, List<Path> files, List<DatasetProfile> profiles, List<String> requestedModels) {
+        return check(spec, files, profiles, requestedModels, null);
+    }
+
+    /**
+     * @param cacheDir where the dataset's identity is remembered between runs ({@link DatasetIdentity}); null: always decoded
+     */
+    public static Result check(DatasetSpec spec, List<Path> files, List<DatasetProfile> profiles, List<String> requestedModels, Path cacheDir) {
         List<String> warnings = new ArrayList<>();
         Map<String, DatasetSpec.ModelRef> allowed = new LinkedHashMap<>();
         if (requestedModels.isEmpty()) {
@@ -51,7 +58,7 @@ public final class ProfileCheck {
                 allowed.put(m, new DatasetSpec.ModelRef(m, null, null));
             }
         }
-        LoadedDataset data = DatasetLoader.load(spec);
+        DatasetIdentity.Identity data = DatasetIdentity.of(spec, cacheDir);
         Map<String, String> shas = new LinkedHashMap<>();
         for (int i = 0; i < profiles.size(); i++) {
             DatasetProfile p = profiles.get(i);
@@ -63,10 +70,10 @@ public final class ProfileCheck {
                         + " -o " + files.get(i).getFileName() + " --force', or recommend without --profile");
             }
             if (!data.classNames().equals(p.size().classNames()) || p.size().images() != data.labelledCount()
-                    || p.size().trainImages() != data.train().size()) {
+                    || p.size().trainImages() != data.trainImages()) {
                 throw new PlanException(f + " does not describe the data its datasetHash names: it says " + p.size().images() + " images ("
                         + p.size().trainImages() + " for training) in classes " + p.size().classNames() + ", the data has " + data.labelledCount()
-                        + " (" + data.train().size() + ") in " + data.classNames() + "; it was edited: re-create it with 'advisor profile'");
+                        + " (" + data.trainImages() + ") in " + data.classNames() + "; it was edited: re-create it with 'advisor profile'");
             }
             if (p.dataset() != null && !p.dataset().equals(spec.name())) {
                 warnings.add(f + " names dataset '" + p.dataset() + "', the dataset.yaml '" + spec.name()
