@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +29,10 @@ public final class RulesBench {
      * @param iterations warm decisions to time
      * @param dataset    dataset for the subprocess runs, relative to the installation
      * @param profile    saved profile, relative to the installation
+     * @param second     a second model's saved profile of the same dataset (the two-model rows; null: none)
      * @param launcher   launcher to run (null: the installation's advisor)
      */
-    public record Options(int runs, int iterations, String dataset, String profile, Path launcher) {}
+    public record Options(int runs, int iterations, String dataset, String profile, String second, Path launcher) {}
 
     /** Runs the benchmark and returns the Markdown table; one line per launcher run goes to {@code out}. */
     public static String run(Options o, PrintWriter out) throws Exception {
@@ -65,20 +67,48 @@ public final class RulesBench {
         double checkMs = (System.nanoTime() - t0) / 1e6;
         rows.add(row("rules check grid (" + check.points() + " points)", 1, checkMs, checkMs, checkMs, "-"));
 
-        String command = "advisor bench rules --runs " + o.runs() + " --iterations " + o.iterations() + (o.launcher() != null ? " --launcher " + o.launcher() : "");
+        String command = "advisor bench rules --runs " + o.runs() + " --iterations " + o.iterations() + (o.launcher() != null ? " --launcher " + o.launcher() : "")
+                + (o.second() == null ? " --second-profile none" : "");
         if (o.runs() > 0) {
             Path exe = o.launcher() != null ? o.launcher() : home.resolve("advisor");
             Path tmp = Files.createTempDirectory("advisor-bench-rules");
             try {
-                List<String> cmd = List.of(exe.toString(), "recommend", datasetPath.toString(), "--profile", profilePath.toString(),
+                String shown = o.launcher() != null ? o.launcher().toString() : "./advisor";
+                List<String> single = List.of(exe.toString(), "recommend", datasetPath.toString(), "--profile", profilePath.toString(),
                         "-o", tmp.resolve("plan.yaml").toString(), "--force", "--quiet");
-                runOnce(cmd, tmp, null); // warm-up: the launcher may build first; not timed
-                double[] wall = launcherRuns(o.runs(), cmd, tmp, null, out);
-                rows.add(0, row("`" + (o.launcher() != null ? o.launcher().toString() : "./advisor") + " recommend " + o.dataset() + " --profile ...` (subprocess, JVM start included)", o.runs(),
-                        pct(wall, 50), pct(wall, 95), max(wall), "< 3000 ms"));
-                double[] c1 = launcherRuns(o.runs(), cmd, tmp, C1_OPTS, out);
-                rows.add(1, row("the same with ADVISOR_JAVA_OPTS=\"" + C1_OPTS + "\"", o.runs(),
-                        pct(c1, 50), pct(c1, 95), max(c1), "< 3000 ms"));
+                // the configurations take turns, run by run, so a change in the machine's load falls on all of them alike
+                List<String> labels = new ArrayList<>(List.of("`" + shown + " recommend " + o.dataset() + " --profile ...` (subprocess, JVM start included)"));
+                List<List<String>> cmds = new ArrayList<>(List.of(single));
+                List<Map<String, String>> envs = new ArrayList<>(List.of(Map.of()));
+                if (o.second() != null) {
+                    DatasetProfile q = PlanFiles.readProfile(home.resolve(o.second()));
+                    List<String> two = List.of(exe.toString(), "recommend", datasetPath.toString(), "--models", p.model() + "," + q.model(),
+                            "--profile", profilePath.toString(), "--profile", home.resolve(o.second()).toString(),
+                            "-o", tmp.resolve("plan.yaml").toString(), "--force", "--quiet");
+                    labels.add("the same with two models (`--models " + p.model() + "," + q.model() + "`, two saved profiles)");
+                    cmds.add(two);
+                    envs.add(Map.of());
+                    labels.add("two models, class-data archive off (`ADVISOR_CDS=0`: the launcher before it)");
+                    cmds.add(two);
+                    envs.add(Map.of("ADVISOR_CDS", "0"));
+                }
+                for (int c = 0; c < cmds.size(); c++) {
+                    runOnce(cmds.get(c), tmp, envs.get(c)); // warm-up: the launcher may build, and writes its class-data archive; not timed
+                }
+                double[][] wall = new double[cmds.size()][o.runs()];
+                for (int i = 0; i < o.runs(); i++) {
+                    for (int c = 0; c < cmds.size(); c++) {
+                        wall[c][i] = timedRun(cmds.get(c), tmp, envs.get(c));
+                        out.printf(Locale.ROOT, "run %d, %s: %.0f ms%n", i + 1, labels.get(c), wall[c][i]);
+                    }
+                }
+                for (int c = 0; c < cmds.size(); c++) {
+                    rows.add(c, row(labels.get(c), o.runs(), pct(wall[c], 50), pct(wall[c], 95), max(wall[c]), "< 3000 ms"));
+                }
+                if (cmds.size() == 3) {
+                    rows.add(3, String.format(Locale.ROOT, "| two models: archive on / off, p50 ratio | %d | %.2f | | | - |", o.runs(),
+                            pct(wall[1], 50) / pct(wall[2], 50)));
+                }
             } finally {
                 io.transferadvisor.util.Trees.deleteTree(tmp);
             }
@@ -86,36 +116,25 @@ public final class RulesBench {
         return markdown(command, rows);
     }
 
-    /** JVM flags for short-lived commands: C1 only, serial GC (no C2 / GC threads competing for 2 cores). */
-    static final String C1_OPTS = "-Xmx4g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
-
-    /** Times {@code runs} launcher runs, repeating those where the launcher rebuilt the tool first. */
-    private static double[] launcherRuns(int runs, List<String> cmd, Path tmp, String javaOpts, PrintWriter out) throws IOException, InterruptedException {
-        double[] wall = new double[runs];
-        int rebuilds = 0;
-        for (int i = 0; i < runs; i++) {
+    /** One timed launcher run; a run where the launcher rebuilt the tool first is repeated (that is not a recommend time). */
+    private static double timedRun(List<String> cmd, Path tmp, Map<String, String> env) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
             long s = System.nanoTime();
-            boolean rebuilt = runOnce(cmd, tmp, javaOpts);
-            wall[i] = (System.nanoTime() - s) / 1e6;
-            if (rebuilt && rebuilds < runs) {
-                // the sources changed under us and the launcher rebuilt: not a recommend timing
-                rebuilds++;
-                out.printf(Locale.ROOT, "run %d: launcher rebuilt (%.0f ms), repeated%n", i + 1, wall[i]);
-                i--;
-                continue;
+            boolean rebuilt = runOnce(cmd, tmp, env);
+            double ms = (System.nanoTime() - s) / 1e6;
+            if (!rebuilt || attempt > 0) {
+                return ms;
             }
-            out.printf(Locale.ROOT, "run %d%s: %.0f ms%n", i + 1, javaOpts == null ? "" : " (" + javaOpts + ")", wall[i]);
         }
-        return wall;
     }
 
     /** Runs the launcher once; true when it rebuilt the tool first (then the time is not a recommend time). */
-    private static boolean runOnce(List<String> cmd, Path dir, String javaOpts) throws IOException, InterruptedException {
+    private static boolean runOnce(List<String> cmd, Path dir, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("out.txt").toFile());
-        if (javaOpts != null) {
-            pb.environment().put("ADVISOR_JAVA_OPTS", javaOpts);
-        }
+        pb.environment().remove("ADVISOR_JAVA_OPTS");
+        pb.environment().remove("ADVISOR_CDS");
+        pb.environment().putAll(env);
         Process proc = pb.start();
         if (!proc.waitFor(10, TimeUnit.MINUTES)) {
             proc.destroyForcibly();

@@ -36,6 +36,11 @@ public final class BenchRulesCommand implements Callable<Integer> {
             description = "Saved profile (default: ${DEFAULT-VALUE}, measured by the probe on examples/default.yaml).")
     String profile;
 
+    @Option(names = "--second-profile", defaultValue = "src/test/resources/rules/glyphs-default.profile.json",
+            description = "A second model's saved profile of the same dataset, for the two-model rows (default: ${DEFAULT-VALUE}, "
+                    + "glyphs-cnn on examples/default.yaml; 'none' skips them).")
+    String second;
+
     @Option(names = "--launcher", description = "Launcher to run (default: ADVISOR_HOME/advisor).")
     Path launcher;
 
@@ -46,7 +51,8 @@ public final class BenchRulesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Args.range(spec, "--runs", runs, 0, 10_000);
         Args.range(spec, "--iterations", iterations, 1, 100_000_000);
-        String md = RulesBench.run(new RulesBench.Options(runs, iterations, dataset, profile, launcher), spec.commandLine().getOut());
+        String md = RulesBench.run(new RulesBench.Options(runs, iterations, dataset, profile,
+                "none".equals(second) ? null : second, launcher), spec.commandLine().getOut());
         BenchReport.publish(output.isAbsolute() ? output : Home.dir().resolve(output), md, spec.commandLine().getOut());
         return ExitCodes.OK;
     }
