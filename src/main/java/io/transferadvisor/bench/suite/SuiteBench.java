@@ -139,7 +139,8 @@ public final class SuiteBench {
         String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
         if (!others.isEmpty()) {
             md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
-                    SuiteModelChoice.pairs(analyses(run, store, model, others, tasks), store, decisions.recommender), run.allModels());
+                    SuiteModelChoice.pairs(analyses(run, store, model, others, tasks), store, decisions.recommender), run.allModels(),
+                    rules.thresholds().stream().filter(t -> t.name().equals("ensemble.maxProbeGap")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN));
         }
         return new Result(md, report);
     }

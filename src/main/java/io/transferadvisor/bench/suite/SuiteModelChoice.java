@@ -27,12 +27,13 @@ public final class SuiteModelChoice {
      * @param oracle   each model's best trial accuracy, in the suite's model order
      * @param ensemble the accuracy of the ensemble of each model's best trial, NaN while it is not trained
      * @param top      the model the probe ranks first (highest probe accuracy at its best layer), which the rules take alone
-     * @param overlap  whether the runner-up's probe interval reaches the top model's lower bound (the models-ensemble rule's evidence)
+     * @param probeGap the top model's probe accuracy minus the runner-up's, in points (what rule models-ensemble compares with ensemble.maxProbeGap)
+     * @param overlap  whether the runner-up's probe interval reaches the top model's lower bound (the threshold-free alternative)
      * @param pick     the model the rules chose from all the profiles, or {@link #ENSEMBLE}
      * @param seconds  the recommendation's wall time
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
-                       boolean overlap, String pick, double seconds) {
+                       double probeGap, boolean overlap, String pick, double seconds) {
         double best() {
             return oracle.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         }
@@ -86,10 +87,16 @@ public final class SuiteModelChoice {
                     topScore = s;
                 }
             }
+            double runnerUp = Double.NEGATIVE_INFINITY;
             boolean overlap = false;
             for (String m : models) {
-                overlap |= !m.equals(top) && Recommender.bestScore(runs.get(m).taskRun().profile())[2] >= topScore[1];
+                if (!m.equals(top)) {
+                    double[] s = Recommender.bestScore(runs.get(m).taskRun().profile());
+                    runnerUp = Math.max(runnerUp, s[0]);
+                    overlap |= s[2] >= topScore[1];
+                }
             }
+            double gap = (topScore[0] - runnerUp) * 100;
             SuiteAnalysis.Run first = runs.get(models.get(0));
             double ens = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs))
                     .map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN);
@@ -98,7 +105,7 @@ public final class SuiteModelChoice {
                     first.taskRun().seed(), Map.of(), Map.of("command", "bench suite (model choice)"))).plan();
             double secs = (System.nanoTime() - t0) / 1e9;
             String pick = plan.strategy() == Strategy.ENSEMBLE ? ENSEMBLE : plan.models().get(0);
-            out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, overlap, pick, secs));
+            out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs));
         }
         return out;
     }
@@ -108,7 +115,7 @@ public final class SuiteModelChoice {
      * and the rules' choice; then whether an ensemble beats the single model the rules would take,
      * split by the evidence the ensemble rule reads; then per task.
      */
-    public static String markdown(List<Pair> pairs, List<String> models) {
+    public static String markdown(List<Pair> pairs, List<String> models, double rulesGap) {
         StringBuilder md = new StringBuilder();
         if (pairs.isEmpty()) {
             return md.append("No run has every model's oracle recorded yet (models: ").append(String.join(", ", models))
@@ -146,26 +153,68 @@ public final class SuiteModelChoice {
             long unscored = ps.stream().filter(p -> Double.isNaN(p.regret(p.pick()))).count();
             md.append(String.format(Locale.ROOT, " **%s** | %d of %d | %d | %d |%n", fmt(rules), within, byTask.size(), ensembles, unscored));
         }
+        boolean byGap = !Double.isNaN(rulesGap);
         md.append("\n### Does the ensemble beat the single model?\n\n")
                 .append("Gain = the ensemble's accuracy minus the probe's top model's oracle, in points (mean over seeds per task, then over tasks; ")
-                .append("95% bootstrap interval over tasks). Split by the evidence rule models-ensemble reads: whether the runner-up's probe ")
-                .append("interval reaches the top model's lower bound.\n\n")
-                .append("| split | probe intervals | runs | tasks | gain over the top model (pts) | 95% interval | ensemble ahead (runs) |\n")
+                .append("95% bootstrap interval over tasks), split by the evidence rule models-ensemble reads: ")
+                .append(byGap ? "the top model's probe accuracy minus the runner-up's (the probe gap), against the rules' ensemble.maxProbeGap = "
+                        + trim(rulesGap) + " points.\n\n" : "whether the runner-up's probe interval reaches the top model's lower bound.\n\n")
+                .append("| split | ").append(byGap ? "probe gap" : "probe intervals").append(" | runs | tasks | gain over the top model (pts) | 95% interval | ensemble ahead (runs) |\n")
                 .append("|---|---|---:|---:|---:|---|---:|\n");
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
-            for (boolean overlap : List.of(true, false)) {
-                List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && p.overlap() == overlap
-                        && !Double.isNaN(p.ensemble())).toList();
+            for (boolean close : List.of(true, false)) {
+                List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)
+                        && (byGap ? p.probeGap() <= rulesGap : p.overlap()) == close && !Double.isNaN(p.ensemble())).toList();
                 if (ps.isEmpty()) {
                     continue;
                 }
                 Map<String, List<Pair>> byTask = byTask(ps);
                 double[] perTask = byTask.values().stream().mapToDouble(l -> mean(l, Pair::ensembleGain)).toArray();
                 double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %+.2f | [%+.2f, %+.2f] | %d |%n", split, overlap ? "overlap" : "apart",
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %+.2f | [%+.2f, %+.2f] | %d |%n", split,
+                        byGap ? (close ? "<= " : "> ") + trim(rulesGap) : close ? "overlap" : "apart",
                         ps.size(), byTask.size(), SuiteAnalysis.mean(perTask), ci[0], ci[1], ps.stream().filter(p -> p.ensembleGain() > 0).count()));
             }
         }
+        md.append("\n### Setting ensemble.maxProbeGap on the calibration runs\n\n")
+                .append("Ensemble when the probe gap is at most the threshold, else the top model alone; regret against the better model's oracle ")
+                .append("(pts, mean over tasks; worst task in brackets) and the share of runs that train two networks. Only runs whose ensemble is ")
+                .append("trained count. The calibration split sets the value (lowest regret; a tie goes to the smaller gap: fewer networks); ")
+                .append("held-out is shown, never used.\n\n| ensemble.maxProbeGap | calibration regret | calibration: ensembles | held-out regret | held-out: ensembles |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        double chosen = Double.NaN;
+        double chosenRegret = Double.POSITIVE_INFINITY;
+        for (double g : GAPS) {
+            StringBuilder row = new StringBuilder("| " + (g < 0 ? "never (-1)" : g >= 100 ? "always (100)" : trim(g)) + " |");
+            for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+                List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !Double.isNaN(p.ensemble())).toList();
+                Map<String, List<Pair>> byTask = byTask(ps);
+                double reg = meanOverTasks(byTask, p -> p.regret(p.probeGap() <= g ? ENSEMBLE : p.top()));
+                double worst = byTask.values().stream().mapToDouble(l -> mean(l, p -> p.regret(p.probeGap() <= g ? ENSEMBLE : p.top()))).max().orElse(Double.NaN);
+                long ens = ps.stream().filter(p -> p.probeGap() <= g).count();
+                row.append(String.format(Locale.ROOT, " %s (%s) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
+                        ens, ps.size()));
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && reg < chosenRegret - 1e-9) {
+                    chosenRegret = reg;
+                    chosen = g;
+                }
+            }
+            md.append(row).append('\n');
+        }
+        StringBuilder row = new StringBuilder("| interval overlap instead (runner-up's upper bound >= top's lower bound) |");
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !Double.isNaN(p.ensemble())).toList();
+            Map<String, List<Pair>> byTask = byTask(ps);
+            double reg = meanOverTasks(byTask, p -> p.regret(p.overlap() ? ENSEMBLE : p.top()));
+            double worst = byTask.values().stream().mapToDouble(l -> mean(l, p -> p.regret(p.overlap() ? ENSEMBLE : p.top()))).max().orElse(Double.NaN);
+            row.append(String.format(Locale.ROOT, " %s (%s) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
+                    ps.stream().filter(Pair::overlap).count(), ps.size()));
+        }
+        md.append(row).append('\n');
+        md.append(Double.isNaN(chosen) ? "\nNo calibration run has its ensemble trained yet.\n"
+                : String.format(Locale.ROOT, "%nLowest calibration regret among the thresholds: %s (%.2f points). The rules have %s.%n", trim(chosen),
+                        chosenRegret, byGap ? trim(rulesGap) + (chosen == rulesGap ? "" : ": they differ, so the rules were not set from this table")
+                                : "no ensemble.maxProbeGap: they ensemble on interval overlap"));
         md.append("\n| task | split |");
         for (String m : models) {
             md.append(" oracle ").append(m).append(" |");
@@ -184,6 +233,13 @@ public final class SuiteModelChoice {
                     .append(" | ").append(Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.1f", r)).append(" |\n");
         }
         return md.toString();
+    }
+
+    /** The ensemble.maxProbeGap values tried on the calibration runs (points; -1 never ensembles, 100 always does). */
+    static final double[] GAPS = {-1, 0.5, 1, 2, 3, 5, 8, 12, 20, 100};
+
+    static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     private static String fmt(double v) {

@@ -13,34 +13,62 @@ class SuiteModelChoiceTest {
         return new SuiteSpec.Task(id, "f", "glyphs", List.of("A", "B"), "B", null, 4, 25, 0);
     }
 
-    static SuiteModelChoice.Pair pair(String id, long seed, double a, double b, double ensemble, String top, boolean overlap, String pick) {
+    static SuiteModelChoice.Pair pair(String id, long seed, boolean calibration, double a, double b, double ensemble, String top, double gap,
+                                      String pick) {
         Map<String, Double> oracle = new LinkedHashMap<>();
         oracle.put("a", a);
         oracle.put("b", b);
-        return new SuiteModelChoice.Pair(task(id), seed, false, oracle, ensemble, top, overlap, pick, 0.01);
+        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01);
     }
+
+    static SuiteModelChoice.Pair pair(String id, long seed, double a, double b, double ensemble, String top, double gap, String pick) {
+        return pair(id, seed, false, a, b, ensemble, top, gap, pick);
+    }
+
+    static final List<SuiteModelChoice.Pair> PAIRS = List.of(
+            pair("t1", 1, 0.90, 0.80, 0.88, "a", 5, "a"),    // right pick: 0; always b loses 10; the ensemble 2; gain over top a: -2
+            pair("t1", 2, 0.90, 0.86, 0.92, "b", 1, "b"),    // wrong pick: 4; the ensemble beats both: 0; gain over top b: +6
+            pair("t2", 1, 0.70, 0.76, 0.80, "b", 0.5, SuiteModelChoice.ENSEMBLE), // ensemble chosen and trained: 0; gain +4
+            pair("t3", 1, 0.50, 0.60, Double.NaN, "a", 1, SuiteModelChoice.ENSEMBLE), // ensemble not trained: unscored
+            pair("c1", 1, true, 0.80, 0.70, 0.78, "a", 3, "a"),  // calibration: top right (0), the ensemble loses 2
+            pair("c2", 1, true, 0.60, 0.70, 0.72, "a", 1.5, SuiteModelChoice.ENSEMBLE)); // top wrong (10), the ensemble 0
 
     @Test
     void regretsAreTheBetterModelsOracleMinusTheChoiceAndUntrainedEnsemblesAreNotScored() {
-        List<SuiteModelChoice.Pair> pairs = List.of(
-                pair("t1", 1, 0.90, 0.80, 0.88, "a", false, "a"),  // right pick: 0; always b loses 10; the ensemble 2; gain over top a: -2
-                pair("t1", 2, 0.90, 0.86, 0.92, "b", true, "b"),   // wrong pick: 4; the ensemble beats both: 0; gain over top b: +6
-                pair("t2", 1, 0.70, 0.76, 0.80, "b", true, SuiteModelChoice.ENSEMBLE), // ensemble chosen and trained: 0; gain +4
-                pair("t3", 1, 0.50, 0.60, Double.NaN, "a", true, SuiteModelChoice.ENSEMBLE)); // ensemble not trained: unscored
-        String md = SuiteModelChoice.markdown(pairs, List.of("a", "b"));
+        String md = SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), 2);
         // always a: t1 0, t2 6, t3 10 -> 5.33; always b: t1 (10 + 4) / 2 = 7, t2 0, t3 0 -> 2.33;
         // always the ensemble: t1 (2 + 0) / 2 = 1, t2 0 (t3 unscored) -> 0.50; the probe's top: t1 (0 + 4) / 2 = 2, t2 0, t3 10 -> 4.00;
         // the rules: t1 2, t2 0 (t3 unscored) -> 1.00; within 1 point: t2 only
         assertThat(md).contains("| held-out | 3 | 4 | 5.33 | 2.33 | 0.50 | 4.00 | **1.00** | 1 of 3 | 2 | 1 |");
-        // the gain table: overlap runs t1 s2 (+6) and t2 (+4), both tasks ahead; apart: t1 s1 (-2)
-        assertThat(md).contains("| held-out | overlap | 2 | 2 | +5.00 | [+4.00, +6.00] | 2 |").contains("| held-out | apart | 1 | 1 | -2.00 | [-2.00, -2.00] | 0 |");
+        // the gain table at the rules' gap 2: t1 s2 (+6) and t2 (+4) are within it, both ahead; t1 s1 (gap 5, -2) is not
+        assertThat(md).contains("| held-out | <= 2 | 2 | 2 | +5.00 | [+4.00, +6.00] | 2 |").contains("| held-out | > 2 | 1 | 1 | -2.00 | [-2.00, -2.00] | 0 |");
         assertThat(md).contains("| t1 | held-out | 0.9000 | 0.8300 | 0.9000 | a, b | 2.0 |")
                 .contains("| t2 | held-out | 0.7000 | 0.7600 | 0.8000 | ENSEMBLE | 0.0 |")
                 .contains("| t3 | held-out | 0.5000 | 0.6000 | n/a | ENSEMBLE | n/a |");
     }
 
     @Test
+    void theGapIsSetOnCalibrationRunsOnlyAndHeldOutIsShownBesideIt() {
+        String md = SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), 2);
+        // never: calibration c1 0, c2 10 -> 5.00 (worst 10); held-out (trained runs only) t1 (0 + 4) / 2, t2 0 -> 1.00 (worst 2)
+        assertThat(md).contains("| never (-1) | 5.00 (10.0) | 0 of 2 | 1.00 (2.0) | 0 of 3 |");
+        // 2: c2 (gap 1.5) ensembles -> 0, c1 (gap 3) alone -> 0; held-out t1 s2 and t2 ensemble -> 0
+        assertThat(md).contains("| 2 | 0.00 (0.0) | 1 of 2 | 0.00 (0.0) | 2 of 3 |");
+        // always: c1 2, c2 0 -> 1.00; held-out t1 (2 + 0) / 2, t2 0 -> 0.50
+        assertThat(md).contains("| always (100) | 1.00 (2.0) | 2 of 2 | 0.50 (1.0) | 3 of 3 |");
+        assertThat(md).contains("Lowest calibration regret among the thresholds: 2 (0.00 points). The rules have 2.");
+        // the threshold-free alternative (here: overlap = gap below 2, so the same picks as 2 except nothing)
+        assertThat(md).contains("| interval overlap instead (runner-up's upper bound >= top's lower bound) | 0.00 (0.0) | 1 of 2 | 0.00 (0.0) | 2 of 3 |");
+        // the held-out runs cannot move the choice: without the calibration runs there is none
+        assertThat(SuiteModelChoice.markdown(PAIRS.subList(0, 4), List.of("a", "b"), 2)).contains("No calibration run has its ensemble trained yet.");
+        assertThat(SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), 5)).contains("The rules have 5: they differ");
+        String overlapRules = SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), Double.NaN);
+        assertThat(overlapRules).contains("they ensemble on interval overlap").contains("| held-out | overlap | 2 | 2 | +5.00 |")
+                .contains("| held-out | apart | 1 | 1 | -2.00 |");
+    }
+
+    @Test
     void noCompleteRunSaysWhatToRun() {
-        assertThat(SuiteModelChoice.markdown(List.of(), List.of("a", "b"))).contains("No run has every model's oracle recorded yet");
+        assertThat(SuiteModelChoice.markdown(List.of(), List.of("a", "b"), 2)).contains("No run has every model's oracle recorded yet");
     }
 }
