@@ -104,7 +104,8 @@ public final class SuiteBench {
         SuiteResults store = SuiteResults.open(results);
         RuleBase rules = RuleBase.load(rulesDir != null ? rulesDir : Home.rules());
         Decisions decisions = new Decisions(new Recommender(rules),
-                rules.thresholds().stream().filter(t -> t.name().equals("trial.margin")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN));
+                rules.thresholds().stream().filter(t -> t.name().equals("trial.margin")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN),
+                suite.model());
         SuiteRunner.Advisor advisorKey = profile -> decisions.of(profile).key();
         w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
         w.flush();
@@ -131,18 +132,24 @@ public final class SuiteBench {
                 Map<String, SourceModel> all = new LinkedHashMap<>();
                 all.put(run.model(), model);
                 all.putAll(others);
-                SuiteEnsembles.run(SuiteModelChoice.complete(analyses(run, store, model, others, tasks)), runners, all, run, file, store,
-                        work.resolve("runs"), cacheDir, w);
+                List<Map<String, SuiteAnalysis.Run>> complete = SuiteModelChoice.complete(analyses(run, store, model, others, tasks));
+                SuiteEnsembles.run(complete, SuiteEnsembles.BEST, "best", runners, all, run, file, store, work.resolve("runs"), cacheDir, w);
+                SuiteEnsembles.run(complete, advisedMembers(decisions), "advised", runners, all, run, file, store, work.resolve("runs"), cacheDir, w);
             }
         }
         SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
         String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
         if (!others.isEmpty()) {
             md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
-                    SuiteModelChoice.pairs(analyses(run, store, model, others, tasks), store, decisions.recommender), run.allModels(),
+                    SuiteModelChoice.pairs(analyses(run, store, model, others, tasks), store, decisions.recommender, advisedMembers(decisions)), run.allModels(),
                     rules.thresholds().stream().filter(t -> t.name().equals("ensemble.maxProbeGap")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN));
         }
         return new Result(md, report);
+    }
+
+    /** Each model's advised trial: the rules' plan for that model's profile alone. */
+    private static SuiteEnsembles.Members advisedMembers(Decisions decisions) {
+        return (m, r) -> decisions.of(r.taskRun().profile()).key();
     }
 
     /** Each model's analysis of the suite (its own task hashes), in the suite's model order. */
@@ -163,11 +170,13 @@ public final class SuiteBench {
 
         private final Recommender recommender;
         private final double margin;
+        private final String mainModel;
         private final Map<String, Decided> byRun = new HashMap<>();
 
-        Decisions(Recommender recommender, double margin) {
+        Decisions(Recommender recommender, double margin, String mainModel) {
             this.recommender = recommender;
             this.margin = margin;
+            this.mainModel = mainModel;
         }
 
         /** The judged rules' trial.margin (NaN when they have none: the trial section then shows the trial never choosing). */
@@ -175,9 +184,9 @@ public final class SuiteBench {
             return margin;
         }
 
-        /** Keyed "task|seed", like the report's cost table. */
+        /** Keyed "task|seed", like the report's cost table, and the model (the model-choice section asks about each model's profile). */
         static String id(DatasetProfile p) {
-            return p.dataset() + "|" + p.sampling().seed();
+            return p.dataset() + "|" + p.sampling().seed() + "|" + p.model();
         }
 
         Decided of(DatasetProfile p) {
@@ -190,9 +199,15 @@ public final class SuiteBench {
             });
         }
 
+        /** The suite's main model's recommendation times, keyed "task|seed". */
         Map<String, Double> seconds() {
             Map<String, Double> out = new HashMap<>();
-            byRun.forEach((id, d) -> out.put(id, d.seconds()));
+            String suffix = "|" + mainModel;
+            byRun.forEach((id, d) -> {
+                if (id.endsWith(suffix)) {
+                    out.put(id.substring(0, id.length() - suffix.length()), d.seconds());
+                }
+            });
             return out;
         }
     }

@@ -31,9 +31,25 @@ public final class SuiteModelChoice {
      * @param overlap  whether the runner-up's probe interval reaches the top model's lower bound (the threshold-free alternative)
      * @param pick     the model the rules chose from all the profiles, or {@link #ENSEMBLE}
      * @param seconds  the recommendation's wall time
+     * @param trials   each model's trial accuracies by {@link TrialKey#id()} (the fixed policies of the whole-plan table)
+     * @param advised  each model's advised plan's accuracy (the rules' plan for that model alone), NaN while not trained
+     * @param advisedEnsemble the accuracy of the ensemble of each model's advised plan (what an ENSEMBLE plan trains), NaN while not trained
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
-                       double probeGap, boolean overlap, String pick, double seconds) {
+                       double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
+                       Map<String, Double> advised, double advisedEnsemble) {
+        /** Points the whole plan loses to the best trial of any model: {@code model}'s advised plan, or the advised ensemble. */
+        double planRegret(String model) {
+            double acc = ENSEMBLE.equals(model) ? advisedEnsemble : advised.getOrDefault(model, Double.NaN);
+            return Double.isNaN(acc) ? Double.NaN : Math.max(0, (best() - acc) * 100);
+        }
+
+        /** Points a fixed trial of one model loses to the best trial of any model (NaN when that trial was not run). */
+        double trialRegret(String model, String key) {
+            Double acc = trials.getOrDefault(model, Map.of()).get(key);
+            return acc == null ? Double.NaN : Math.max(0, (best() - acc) * 100);
+        }
+
         double best() {
             return oracle.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         }
@@ -69,7 +85,7 @@ public final class SuiteModelChoice {
      *
      * @param analyses one analysis per model (its own task hashes), in the suite's model order
      */
-    public static List<Pair> pairs(Map<String, SuiteAnalysis> analyses, SuiteResults store, Recommender recommender) {
+    public static List<Pair> pairs(Map<String, SuiteAnalysis> analyses, SuiteResults store, Recommender recommender, SuiteEnsembles.Members advisedKeys) {
         List<String> models = new ArrayList<>(analyses.keySet());
         List<Pair> out = new ArrayList<>();
         for (Map<String, SuiteAnalysis.Run> runs : complete(analyses)) {
@@ -105,7 +121,19 @@ public final class SuiteModelChoice {
                     first.taskRun().seed(), Map.of(), Map.of("command", "bench suite (model choice)"))).plan();
             double secs = (System.nanoTime() - t0) / 1e9;
             String pick = plan.strategy() == Strategy.ENSEMBLE ? ENSEMBLE : plan.models().get(0);
-            out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs));
+            Map<String, Map<String, Double>> trials = new LinkedHashMap<>();
+            for (String m : models) {
+                Map<String, Double> t = new LinkedHashMap<>();
+                runs.get(m).trials().forEach((k, v) -> t.put(k, v.testAccuracy()));
+                trials.put(m, t);
+            }
+            var adv = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
+            Map<String, Double> advised = new LinkedHashMap<>();
+            for (int i = 0; i < models.size(); i++) {
+                advised.put(models.get(i), adv.isPresent() ? adv.get().memberAccuracies().get(i) : Double.NaN);
+            }
+            out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
+                    adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN)));
         }
         return out;
     }
@@ -177,44 +205,46 @@ public final class SuiteModelChoice {
             }
         }
         md.append("\n### Setting ensemble.maxProbeGap on the calibration runs\n\n")
-                .append("Ensemble when the probe gap is at most the threshold, else the top model alone; regret against the better model's oracle ")
-                .append("(pts, mean over tasks; worst task in brackets) and the share of runs that train two networks. Only runs whose ensemble is ")
-                .append("trained count. The calibration split sets the value (lowest regret; a tie goes to the smaller gap: fewer networks); ")
-                .append("held-out is shown, never used.\n\n| ensemble.maxProbeGap | calibration regret | calibration: ensembles | held-out regret | held-out: ensembles |\n")
+                .append("Ensemble when the probe gap is at most the threshold, else the top model alone; the last row ensembles on interval ")
+                .append("overlap instead (no threshold). Regret against the better model's oracle (pts, mean over tasks; worst task in brackets) ")
+                .append("and how many runs train two networks. Only runs whose ensemble is trained count. The calibration split chooses: the ")
+                .append("lowest regret, a tie going to fewer ensembles (fewer networks to train); held-out is shown, never used.\n\n")
+                .append("| ensemble.maxProbeGap | calibration regret | calibration: ensembles | held-out regret | held-out: ensembles |\n")
                 .append("|---|---:|---:|---:|---:|\n");
-        double chosen = Double.NaN;
-        double chosenRegret = Double.POSITIVE_INFINITY;
+        Map<String, java.util.function.Predicate<Pair>> candidates = new LinkedHashMap<>();
         for (double g : GAPS) {
-            StringBuilder row = new StringBuilder("| " + (g < 0 ? "never (-1)" : g >= 100 ? "always (100)" : trim(g)) + " |");
+            candidates.put(g < 0 ? "never (-1)" : g >= 100 ? "always (100)" : trim(g), p -> p.probeGap() <= g);
+        }
+        candidates.put(OVERLAP, Pair::overlap);
+        String chosen = null;
+        double chosenRegret = Double.POSITIVE_INFINITY;
+        long chosenEnsembles = Long.MAX_VALUE;
+        for (Map.Entry<String, java.util.function.Predicate<Pair>> c : candidates.entrySet()) {
+            java.util.function.Predicate<Pair> ens = c.getValue();
+            StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
             for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
                 List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !Double.isNaN(p.ensemble())).toList();
                 Map<String, List<Pair>> byTask = byTask(ps);
-                double reg = meanOverTasks(byTask, p -> p.regret(p.probeGap() <= g ? ENSEMBLE : p.top()));
-                double worst = byTask.values().stream().mapToDouble(l -> mean(l, p -> p.regret(p.probeGap() <= g ? ENSEMBLE : p.top()))).max().orElse(Double.NaN);
-                long ens = ps.stream().filter(p -> p.probeGap() <= g).count();
+                java.util.function.ToDoubleFunction<Pair> regret = p -> p.regret(ens.test(p) ? ENSEMBLE : p.top());
+                double reg = meanOverTasks(byTask, regret);
+                double worst = byTask.values().stream().mapToDouble(l -> mean(l, regret)).max().orElse(Double.NaN);
+                long n = ps.stream().filter(ens).count();
                 row.append(String.format(Locale.ROOT, " %s (%s) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
-                        ens, ps.size()));
-                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && reg < chosenRegret - 1e-9) {
+                        n, ps.size()));
+                boolean better = reg < chosenRegret - 1e-9 || (Math.abs(reg - chosenRegret) <= 1e-9 && n < chosenEnsembles);
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && better) {
                     chosenRegret = reg;
-                    chosen = g;
+                    chosenEnsembles = n;
+                    chosen = c.getKey();
                 }
             }
             md.append(row).append('\n');
         }
-        StringBuilder row = new StringBuilder("| interval overlap instead (runner-up's upper bound >= top's lower bound) |");
-        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !Double.isNaN(p.ensemble())).toList();
-            Map<String, List<Pair>> byTask = byTask(ps);
-            double reg = meanOverTasks(byTask, p -> p.regret(p.overlap() ? ENSEMBLE : p.top()));
-            double worst = byTask.values().stream().mapToDouble(l -> mean(l, p -> p.regret(p.overlap() ? ENSEMBLE : p.top()))).max().orElse(Double.NaN);
-            row.append(String.format(Locale.ROOT, " %s (%s) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
-                    ps.stream().filter(Pair::overlap).count(), ps.size()));
-        }
-        md.append(row).append('\n');
-        md.append(Double.isNaN(chosen) ? "\nNo calibration run has its ensemble trained yet.\n"
-                : String.format(Locale.ROOT, "%nLowest calibration regret among the thresholds: %s (%.2f points). The rules have %s.%n", trim(chosen),
-                        chosenRegret, byGap ? trim(rulesGap) + (chosen == rulesGap ? "" : ": they differ, so the rules were not set from this table")
-                                : "no ensemble.maxProbeGap: they ensemble on interval overlap"));
+        String rules = byGap ? trim(rulesGap) : OVERLAP;
+        md.append(chosen == null ? "\nNo calibration run has its ensemble trained yet.\n"
+                : String.format(Locale.ROOT, "%nChosen on calibration: %s (%.2f points). The rules: %s%s.%n", chosen, chosenRegret, rules,
+                        chosen.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table"));
+        md.append("\n### The whole plan with several models in play\n\n").append(wholePlan(pairs, models));
         md.append("\n| task | split |");
         for (String m : models) {
             md.append(" oracle ").append(m).append(" |");
@@ -234,6 +264,75 @@ public final class SuiteModelChoice {
         }
         return md.toString();
     }
+
+    /**
+     * The advisor's whole decision (model or ensemble, and the plan for it) against the best trial of
+     * any model, beside fixed policies: one model with the rules' plan for it, always the ensemble of
+     * the advised plans, and the fixed (model, trial) with the lowest calibration regret.
+     */
+    static String wholePlan(List<Pair> pairs, List<String> models) {
+        StringBuilder md = new StringBuilder("Regret = the best trial of any model (the oracle over models x strategies x cuts) minus the ")
+                .append("accuracy of what the policy trains, in points; mean over seeds per task, then over tasks, 95% bootstrap interval over ")
+                .append("tasks, worst task in brackets. The advised plans and their ensemble are trained by the suite (each model's rules' plan ")
+                .append("as an ensemble member); runs where they are not trained yet are left out.\n\n");
+        List<Pair> scored = pairs.stream().filter(p -> !Double.isNaN(p.advisedEnsemble())).toList();
+        // the best fixed (model, trial) on calibration
+        String fixedModel = null;
+        String fixedKey = null;
+        double fixedReg = Double.POSITIVE_INFINITY;
+        Map<String, List<Pair>> cal = byTask(scored.stream().filter(Pair::calibration).toList());
+        for (String m : models) {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            scored.forEach(p -> keys.addAll(p.trials().getOrDefault(m, Map.of()).keySet()));
+            for (String k : keys) {
+                double r = meanOverTasks(cal, p -> p.trialRegret(m, k));
+                if (!Double.isNaN(r) && r < fixedReg - 1e-9) {
+                    fixedReg = r;
+                    fixedModel = m;
+                    fixedKey = k;
+                }
+            }
+        }
+        Map<String, java.util.function.ToDoubleFunction<Pair>> policies = new LinkedHashMap<>();
+        policies.put("**the advisor** (the rules' model or ensemble, with its plan)", p -> p.planRegret(p.pick()));
+        for (String m : models) {
+            policies.put("always " + m + ", the rules' plan for it", p -> p.planRegret(m));
+        }
+        policies.put("always the ensemble of the advised plans", p -> p.planRegret(ENSEMBLE));
+        policies.put("the probe's top model, the rules' plan for it", p -> p.planRegret(p.top()));
+        if (fixedModel != null) {
+            String fm = fixedModel;
+            String fk = fixedKey;
+            policies.put("best fixed on calibration: " + fm + " " + TrialKey.parse(fk).label(), p -> p.trialRegret(fm, fk));
+        }
+        md.append("| policy |");
+        List<String> splits = List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION);
+        for (String split : splits) {
+            md.append(' ').append(split).append(" regret | 95% interval | tasks within 1 pt |");
+        }
+        md.append("\n|---|").append("---:|---|---:|".repeat(splits.size())).append('\n');
+        for (Map.Entry<String, java.util.function.ToDoubleFunction<Pair>> e : policies.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" |");
+            for (String split : splits) {
+                Map<String, List<Pair>> byTask = byTask(scored.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList());
+                double[] perTask = byTask.values().stream().mapToDouble(l -> mean(l, e.getValue())).filter(v -> !Double.isNaN(v)).toArray();
+                if (perTask.length == 0) {
+                    md.append(" - | - | - |");
+                    continue;
+                }
+                double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
+                double worst = java.util.Arrays.stream(perTask).max().orElseThrow();
+                long within = java.util.Arrays.stream(perTask).filter(v -> v <= 1.0 + 1e-9).count();
+                md.append(String.format(Locale.ROOT, " %.2f (%.1f) | %.2f-%.2f | %d of %d |", SuiteAnalysis.mean(perTask), worst, ci[0], ci[1], within,
+                        perTask.length));
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    /** The threshold-free candidate: ensemble when the runner-up's probe interval reaches the top model's lower bound. */
+    static final String OVERLAP = "interval overlap (runner-up's upper bound >= top's lower bound)";
 
     /** The ensemble.maxProbeGap values tried on the calibration runs (points; -1 never ensembles, 100 always does). */
     static final double[] GAPS = {-1, 0.5, 1, 2, 3, 5, 8, 12, 20, 100};

@@ -18,7 +18,7 @@ class SuiteModelChoiceTest {
         Map<String, Double> oracle = new LinkedHashMap<>();
         oracle.put("a", a);
         oracle.put("b", b);
-        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01);
+        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01, Map.of(), Map.of(), Double.NaN);
     }
 
     static SuiteModelChoice.Pair pair(String id, long seed, double a, double b, double ensemble, String top, double gap, String pick) {
@@ -56,15 +56,49 @@ class SuiteModelChoiceTest {
         assertThat(md).contains("| 2 | 0.00 (0.0) | 1 of 2 | 0.00 (0.0) | 2 of 3 |");
         // always: c1 2, c2 0 -> 1.00; held-out t1 (2 + 0) / 2, t2 0 -> 0.50
         assertThat(md).contains("| always (100) | 1.00 (2.0) | 2 of 2 | 0.50 (1.0) | 3 of 3 |");
-        assertThat(md).contains("Lowest calibration regret among the thresholds: 2 (0.00 points). The rules have 2.");
-        // the threshold-free alternative (here: overlap = gap below 2, so the same picks as 2 except nothing)
-        assertThat(md).contains("| interval overlap instead (runner-up's upper bound >= top's lower bound) | 0.00 (0.0) | 1 of 2 | 0.00 (0.0) | 2 of 3 |");
+        // the threshold-free alternative (here: overlap = gap below 2, so the same picks as 2): a tie, and 2 came first with as few ensembles
+        assertThat(md).contains("| interval overlap (runner-up's upper bound >= top's lower bound) | 0.00 (0.0) | 1 of 2 | 0.00 (0.0) | 2 of 3 |");
+        assertThat(md).contains("Chosen on calibration: 2 (0.00 points). The rules: 2 (the same).");
         // the held-out runs cannot move the choice: without the calibration runs there is none
         assertThat(SuiteModelChoice.markdown(PAIRS.subList(0, 4), List.of("a", "b"), 2)).contains("No calibration run has its ensemble trained yet.");
-        assertThat(SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), 5)).contains("The rules have 5: they differ");
+        assertThat(SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), 5)).contains("The rules: 5: they differ");
         String overlapRules = SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), Double.NaN);
-        assertThat(overlapRules).contains("they ensemble on interval overlap").contains("| held-out | overlap | 2 | 2 | +5.00 |")
+        assertThat(overlapRules).contains("The rules: interval overlap (runner-up's upper bound >= top's lower bound): they differ")
+                .contains("| held-out | overlap | 2 | 2 | +5.00 |")
                 .contains("| held-out | apart | 1 | 1 | -2.00 |");
+    }
+
+    static final String K1 = "FINETUNE_ALL|-|0|SOFTMAX";
+    static final String K2 = "FROM_SCRATCH|-|0|SOFTMAX";
+
+    static SuiteModelChoice.Pair plan(String id, boolean calibration, double a, double b, Map<String, Map<String, Double>> trials, double advA,
+                                      double advB, double advEns, String top, String pick) {
+        Map<String, Double> oracle = new LinkedHashMap<>();
+        oracle.put("a", a);
+        oracle.put("b", b);
+        Map<String, Double> advised = new LinkedHashMap<>();
+        advised.put("a", advA);
+        advised.put("b", advB);
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, Double.NaN, top, 1, true, pick, 0.01, trials, advised, advEns);
+    }
+
+    @Test
+    void theWholePlanIsScoredAgainstTheBestTrialOfAnyModelBesideFixedPolicies() {
+        List<SuiteModelChoice.Pair> pairs = List.of(
+                // best trial of any model .90; the advisor takes a's plan (.88): 2; always b's plan 20; the advised ensemble 1
+                plan("w1", false, 0.90, 0.80, Map.of("a", Map.of(K1, 0.90, K2, 0.85), "b", Map.of(K1, 0.80)), 0.88, 0.70, 0.89, "a", "a"),
+                // best .80 (b); the advisor ensembles (.75): 5; always a 20, always b 1; the probe's top (a) 20
+                plan("w2", false, 0.60, 0.80, Map.of("a", Map.of(K1, 0.60), "b", Map.of(K1, 0.80)), 0.60, 0.79, 0.75, "a", SuiteModelChoice.ENSEMBLE),
+                // calibration: b's FINETUNE_ALL is the best fixed (0 points; a's two trials 2 and 12)
+                plan("c1", true, 0.70, 0.72, Map.of("a", Map.of(K1, 0.70, K2, 0.60), "b", Map.of(K1, 0.72)), 0.70, 0.72, 0.71, "b", "b"));
+        String md = SuiteModelChoice.wholePlan(pairs, List.of("a", "b"));
+        assertThat(md).contains("| **the advisor** (the rules' model or ensemble, with its plan) | 3.50 (5.0) | 2.00-5.00 | 0 of 2 | 0.00 (0.0) | 0.00-0.00 | 1 of 1 |")
+                .contains("| always a, the rules' plan for it | 11.00 (20.0) |")
+                .contains("| always b, the rules' plan for it | 10.50 (20.0) | 1.00-20.00 | 1 of 2 |")
+                .contains("| always the ensemble of the advised plans | 3.00 (5.0) | 1.00-5.00 | 1 of 2 |")
+                .contains("| the probe's top model, the rules' plan for it | 11.00 (20.0) |")
+                // b's FINETUNE_ALL held out: w1 .80 -> 10, w2 .80 -> 0
+                .contains("| best fixed on calibration: b FINETUNE_ALL | 5.00 (10.0) | 0.00-10.00 | 1 of 2 | 0.00 (0.0) |");
     }
 
     @Test
