@@ -54,6 +54,28 @@ class TrialRulesTest {
     }
 
     @Test
+    void theMeasuredTrialOutranksTheAutoencoderGuardInsteadOfConflictingWithIt() {
+        // TINY, LOW similarity, many unlabelled images and a grown block that won its trial: both guards fire; at one priority this
+        // was a conflict that crashed recommend (found by the suite: a glyphs-cnn profile's "what if unlabelled images" counterfactual)
+        double fine = 0.50;
+        var p = profile().perClass(5).similarity(0.2).unlabelled(5000).trials(fine, fine + (MARGIN + 3) / 100).build();
+        var d = decide(p);
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+        assertThat(fired(d)).contains("guard-measured-trial", "guard-autoencoder", "reject-outranked");
+        assertThat(d.runs().get(0).evaluation().all(Rejected.class))
+                .anySatisfy(r -> {
+                    assertThat(r.strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
+                    assertThat(r.reason()).contains("outranked by TRUNCATE_GROW (priority 3 > 2)");
+                });
+        // the full recommendation, counterfactual search included, answers too
+        var full = RuleTesting.recommender().recommend(List.of(p), new io.transferadvisor.rules.Recommender.Request("d", 10, 30, 42,
+                java.util.Map.of(), java.util.Map.of()));
+        assertThat(full.plan().strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+        // without a measured trial the autoencoder guard still decides
+        assertThat(decide(profile().perClass(5).similarity(0.2).unlabelled(5000).build()).plan().strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
+    }
+
+    @Test
     void aGrownBlockWithinTheMarginLeavesFineTuningAboveTheFirstCutAndIsRejectedWithTheMeasuredNumbers() {
         double fine = 0.60;
         var d = decide(profile().perClass(5).similarity(0.85).trials(fine, fine + (MARGIN - 1) / 100).build());
