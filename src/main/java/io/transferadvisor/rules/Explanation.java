@@ -167,15 +167,17 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         for (Audit.Firing f : a.selection()) {
             Map<String, Object> e = f.evidence();
             if (f.rule().equals("models-ensemble")) {
-                return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe interval reaches up to " + num(e.get("$secondHigh"))
-                        + ", above " + e.get("$best") + "'s lower bound " + num(e.get("$bestLow")) + "; the probabilities of "
+                return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe accuracy " + num(e.get("$secondScore"))
+                        + " is within ensemble.maxProbeGap (" + num(e.get("$maxGap")) + ") points of " + e.get("$best") + "'s "
+                        + num(e.get("$bestScore")) + "; the probabilities of "
                         + String.join(", ", a.plan().models()) + " are averaged; cost: " + a.plan().models().size()
                         + " networks to train and to run on every image, about " + a.plan().models().size() + "x one model's time ["
                         + threshold(f) + "]";
             }
             if (f.rule().equals("models-pick-best")) {
-                return e.get("$best") + " alone: its probe accuracy's lower bound " + num(e.get("$bestLow"))
-                        + " is above every other model's upper bound [" + threshold(f) + "]";
+                return e.get("$best") + " alone: its probe accuracy " + num(e.get("$bestScore")) + " is more than ensemble.maxProbeGap ("
+                        + num(e.get("$maxGap")) + ") points above the runner-up " + e.get("$second") + "'s " + num(e.get("$secondScore"))
+                        + " [" + threshold(f) + "]";
             }
         }
         return null;
