@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.rules.facts.RejectedModel;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** models.drl: several models are ensembled when no one is clearly best, else the best is used. */
@@ -32,6 +33,24 @@ class ModelsRulesTest {
         assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(d.plan().models()).containsExactly("b");
         assertThat(fired(d)).contains("models-pick-best").doesNotContain("models-ensemble");
+    }
+
+    @Test
+    void theExplanationSaysWhyAOverBWithTheGapAndTheThreshold() {
+        double gap = TrialRulesTest.threshold("ensemble.maxProbeGap");
+        // b is more than the threshold below a: a alone, and the reason names both scores and the threshold
+        var apart = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.9).build(),
+                profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-(gap + 3) / 100).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(apart.plan().models()).containsExactly("a");
+        assertThat(Explanation.of(apart.audit()).reasons().get(0)).startsWith("a alone: its probe accuracy ")
+                .contains("more than ensemble.maxProbeGap (" + Explanation.num(gap) + ") points above the runner-up b's");
+        // within the threshold: the ensemble, its cost stated
+        var close = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.9).build(),
+                profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-(gap - 3) / 100).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(close.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(Explanation.of(close.audit()).reasons().get(0)).startsWith("ENSEMBLE: no clear winner: runner-up b's probe accuracy")
+                .contains("within ensemble.maxProbeGap (" + Explanation.num(gap) + ") points of a's")
+                .contains("cost: 2 networks to train and to run on every image, about 2x one model's time");
     }
 
     @Test
