@@ -1,6 +1,7 @@
 package io.transferadvisor.rules;
 
 import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class Counterfactuals {
                     return whole(r, profiles, req, base, "unlabelled", fmt(unl), fmt(tryUnl), p -> ProfileEdits.withUnlabelled(p, tryUnl),
                             unl == 0 ? "with " + fmt(tryUnl) + " unlabelled images" : "without the unlabelled images");
                 },
+                () -> models(r, profiles, req, base),
                 () -> {
                     double imb = first.size().imbalance();
                     double tryImb = imb < 3.0 ? 5.0 : 1.0;
@@ -91,6 +93,42 @@ public final class Counterfactuals {
         return List.of(new Audit.Counterfactual(change, from, to, Recommender.signature(other),
                 phrase + " (now " + from + "): " + String.join("; ", d.subList(0, Math.min(3, d.size())))
                         + (d.size() > 3 ? "; ..." : "")));
+    }
+
+    /**
+     * Several models: how far the runner-up's probe accuracy (at its best layer) would have to move
+     * for the model choice to flip, across ensemble.maxProbeGap: down past the gap when the rules
+     * ensemble, up to the gap when they take the top model alone. A real rule evaluation of the
+     * moved profile; nothing when the rules have no such threshold or the decision does not change.
+     */
+    private static List<Audit.Counterfactual> models(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
+        if (profiles.size() < 2 || r.rules().thresholds().stream().noneMatch(t -> t.name().equals("ensemble.maxProbeGap"))) {
+            return List.of();
+        }
+        double gap = r.rules().threshold("ensemble.maxProbeGap");
+        List<DatasetProfile> ranked = profiles.stream()
+                .sorted(java.util.Comparator.comparingDouble((DatasetProfile p) -> -Recommender.bestScore(p)[0])).toList();
+        DatasetProfile top = ranked.get(0);
+        DatasetProfile second = ranked.get(1);
+        double ts = Recommender.bestScore(top)[0];
+        double ss = Recommender.bestScore(second)[0];
+        boolean ensembled = base.strategy() == Strategy.ENSEMBLE;
+        // one point past the threshold when moving apart; exactly at it (within counts) when moving closer
+        double target = ensembled ? ts - (gap + 1) / 100 : ts - gap / 100;
+        if (target < 0 || target > 1) {
+            return List.of();
+        }
+        double delta = target - ss;
+        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withProbeShift(p, delta) : p), req).plan();
+        String becomes = Recommender.signature(other) + (other.strategy() == Strategy.ENSEMBLE ? "" : " on " + other.models().get(0));
+        String was = Recommender.signature(base) + (base.strategy() == Strategy.ENSEMBLE ? "" : " on " + base.models().get(0));
+        if (becomes.equals(was)) {
+            return List.of();
+        }
+        return List.of(new Audit.Counterfactual("probe gap", fmt2((ts - ss) * 100), fmt2((ts - target) * 100), becomes,
+                "if " + second.model() + "'s probe accuracy were " + fmt2(target) + (ensembled ? " or lower" : " or higher") + " (now " + fmt2(ss)
+                        + (ensembled ? "; more than " + fmt2(gap) + " points below " : "; within " + fmt2(gap) + " points of ") + top.model() + "'s " + fmt2(ts)
+                        + ", ensemble.maxProbeGap) this becomes " + becomes));
     }
 
     static List<DatasetProfile> map(List<DatasetProfile> ps, UnaryOperator<DatasetProfile> f) {

@@ -156,6 +156,24 @@ public final class ProfileEdits {
                 p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
     }
 
+    /** Moves every layer's linear-probe accuracy (value and interval) by {@code delta}, kept within [0, 1]: the model-choice counterfactual. */
+    public static DatasetProfile withProbeShift(DatasetProfile p, double delta) {
+        List<LayerProbe> layers = new ArrayList<>();
+        for (LayerProbe l : p.layers()) {
+            DatasetProfile.Estimate a = l.probeAccuracy();
+            DatasetProfile.Estimate moved = a == null ? null : new DatasetProfile.Estimate(clip01(a.value() + delta), clip01(a.low() + delta),
+                    clip01(a.high() + delta));
+            layers.add(new LayerProbe(l.layer(), l.index(), l.relativeDepth(), l.featureDim(), l.shift(), l.similarity(), l.shiftReference(),
+                    l.logme(), moved));
+        }
+        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), layers, p.similarity(),
+                p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
+    }
+
+    private static double clip01(double v) {
+        return Math.max(0.0, Math.min(1.0, v));
+    }
+
     public static DatasetProfile withUnlabelled(DatasetProfile p, int unlabelled) {
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
                 p.sourceView(), p.sufficiency(), unlabelled, p.sampling(), p.trials());

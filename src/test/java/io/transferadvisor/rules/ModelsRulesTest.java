@@ -51,6 +51,16 @@ class ModelsRulesTest {
         assertThat(Explanation.of(close.audit()).reasons().get(0)).startsWith("ENSEMBLE: no clear winner: runner-up b's probe accuracy")
                 .contains("within ensemble.maxProbeGap (" + Explanation.num(gap) + ") points of a's")
                 .contains("cost: 2 networks to train and to run on every image, about 2x one model's time");
+        // what would change it: each side names the runner-up's probe accuracy at which the choice flips, found by a real rule evaluation
+        assertThat(close.audit().counterfactuals()).anySatisfy(c -> {
+            assertThat(c.change()).isEqualTo("probe gap");
+            assertThat(c.becomes()).startsWith("FINETUNE_ABOVE").endsWith(" on a");
+            assertThat(c.text()).startsWith("if b's probe accuracy were ").contains(" or lower (now ").contains("points below a's");
+        });
+        assertThat(apart.audit().counterfactuals()).anySatisfy(c -> {
+            assertThat(c.becomes()).isEqualTo("ENSEMBLE of a, b");
+            assertThat(c.text()).contains(" or higher (now ").contains("within " + Counterfactuals.fmt2(gap) + " points of a's");
+        });
     }
 
     @Test
