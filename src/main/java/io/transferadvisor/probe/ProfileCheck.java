@@ -38,13 +38,7 @@ public final class ProfileCheck {
      * @param files           the --profile files, like profiles
      * @param profiles        what they hold
      * @param requestedModels --models (empty: the dataset.yaml's models)
-     */
-    public static Result check(DatasetSpec spec, List<Path> files, List<DatasetProfile> profiles, List<String> requestedModels) {
-        return check(spec, files, profiles, requestedModels, null);
-    }
-
-    /**
-     * @param cacheDir where the dataset's identity is remembered between runs ({@link DatasetIdentity}); null: always decoded
+     * @param cacheDir        where the dataset's identity is remembered between runs ({@link DatasetIdentity}); null: always decoded
      */
     public static Result check(DatasetSpec spec, List<Path> files, List<DatasetProfile> profiles, List<String> requestedModels, Path cacheDir) {
         List<String> warnings = new ArrayList<>();

@@ -102,10 +102,10 @@ public final class Counterfactuals {
      * moved profile; nothing when the rules have no such threshold or the decision does not change.
      */
     private static List<Audit.Counterfactual> models(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
-        if (profiles.size() < 2 || r.rules().thresholds().stream().noneMatch(t -> t.name().equals("ensemble.maxProbeGap"))) {
+        double gap = r.rules().thresholdOr("ensemble.maxProbeGap", Double.NaN);
+        if (profiles.size() < 2 || Double.isNaN(gap)) {
             return List.of();
         }
-        double gap = r.rules().threshold("ensemble.maxProbeGap");
         List<DatasetProfile> ranked = profiles.stream()
                 .sorted(java.util.Comparator.comparingDouble((DatasetProfile p) -> -Recommender.bestScore(p)[0])).toList();
         DatasetProfile top = ranked.get(0);

@@ -110,6 +110,11 @@ public final class RuleBase {
                 .orElseThrow(() -> new RulesException(Thresholds.FILE + ": no threshold named " + name)).value();
     }
 
+    /** The value of a named threshold, or {@code fallback} when these rules have none (a rule base being judged may predate it). */
+    public double thresholdOr(String name, double fallback) {
+        return thresholds.stream().filter(t -> t.name().equals(name)).mapToDouble(Thresholds.Row::value).findFirst().orElse(fallback);
+    }
+
     public Path dir() {
         return dir;
     }

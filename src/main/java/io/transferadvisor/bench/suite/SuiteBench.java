@@ -104,8 +104,7 @@ public final class SuiteBench {
         SuiteResults store = SuiteResults.open(results);
         RuleBase rules = RuleBase.load(rulesDir != null ? rulesDir : Home.rules());
         Decisions decisions = new Decisions(new Recommender(rules),
-                rules.thresholds().stream().filter(t -> t.name().equals("trial.margin")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN),
-                suite.model());
+                rules.thresholdOr("trial.margin", Double.NaN), suite.model());
         SuiteRunner.Advisor advisorKey = profile -> decisions.of(profile).key();
         w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
         w.flush();
@@ -115,9 +114,9 @@ public final class SuiteBench {
         for (String m : run.otherModels()) {
             others.put(m, ModelRegistry.resolve(new DatasetSpec.ModelRef(m, null, null)));
         }
+        Path cacheDir = cache != null ? cache : Home.cache();
+        Map<String, SuiteRunner> runners = new LinkedHashMap<>(); // each model's trials, made only when training
         if (!reportOnly) {
-            Path cacheDir = cache != null ? cache : Home.cache();
-            Map<String, SuiteRunner> runners = new LinkedHashMap<>();
             runners.put(run.model(), new SuiteRunner(run, file, model, store, work.resolve("runs"), cacheDir, advisorKey));
             others.forEach((m, sm) -> runners.put(m, new SuiteRunner(run.withModel(m), file, sm, store, work.resolve("runs"), cacheDir, null)));
             for (SuiteSpec.Task t : tasks) {
@@ -127,22 +126,25 @@ public final class SuiteBench {
                     }
                 }
             }
-            if (!others.isEmpty()) {
-                // then the ensembles of each model's best trial (issue 9), once every model's search of a run is complete
-                Map<String, SourceModel> all = new LinkedHashMap<>();
-                all.put(run.model(), model);
-                all.putAll(others);
-                List<Map<String, SuiteAnalysis.Run>> complete = SuiteModelChoice.complete(analyses(run, store, model, others, tasks));
-                SuiteEnsembles.run(complete, SuiteEnsembles.BEST, "best", runners, all, run, file, store, work.resolve("runs"), cacheDir, w);
-                SuiteEnsembles.run(complete, advisedMembers(decisions), "advised", runners, all, run, file, store, work.resolve("runs"), cacheDir, w);
-            }
         }
-        SuiteAnalysis a = new SuiteAnalysis(run, store, cuts, tasks);
+        // every model's analysis of what is recorded now; the ensembles add no trials, so this one reading serves them and the report
+        Map<String, SuiteAnalysis> analyses = analyses(run, store, model, others, tasks);
+        if (!reportOnly && !others.isEmpty()) {
+            // then the ensembles (issue 9), once every model's search of a run is complete
+            Map<String, SourceModel> all = new LinkedHashMap<>();
+            all.put(run.model(), model);
+            all.putAll(others);
+            Map<String, SuiteEnsembles.Members> kinds = new LinkedHashMap<>();
+            kinds.put("best", SuiteEnsembles.BEST);
+            kinds.put("advised", advisedMembers(decisions));
+            SuiteEnsembles.run(SuiteModelChoice.complete(analyses), kinds, runners, all, run, file, store, work.resolve("runs"), cacheDir, w);
+        }
+        SuiteAnalysis a = analyses.get(run.model());
         String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
         if (!others.isEmpty()) {
             md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
-                    SuiteModelChoice.pairs(analyses(run, store, model, others, tasks), store, decisions.recommender, advisedMembers(decisions)), run.allModels(),
-                    rules.thresholds().stream().filter(t -> t.name().equals("ensemble.maxProbeGap")).mapToDouble(t -> t.value()).findFirst().orElse(Double.NaN));
+                    SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), run.allModels(),
+                    rules.thresholdOr("ensemble.maxProbeGap", Double.NaN));
         }
         return new Result(md, report);
     }

@@ -51,54 +51,68 @@ final class SuiteEnsembles {
     }
 
     /**
-     * Trains the ensemble of every complete run that has none recorded.
+     * Trains, for every complete run, each kind of ensemble that has none recorded; the run's data is
+     * drawn once for all its kinds.
      *
+     * @param kinds   which trial of each model becomes its member, by the name the log gives the kind
      * @param runners each model's runner (its trial plans), in the suite's model order
      */
-    static void run(List<Map<String, SuiteAnalysis.Run>> runs, Members which, String kind, Map<String, SuiteRunner> runners,
+    static void run(List<Map<String, SuiteAnalysis.Run>> runs, Map<String, Members> kinds, Map<String, SuiteRunner> runners,
                     Map<String, SourceModel> models, SuiteSpec suite, Path suiteFile, SuiteResults store, Path workDir, Path cacheDir, PrintWriter log) {
-        int done = 0;
+        Map<String, Integer> done = new java.util.LinkedHashMap<>();
         for (Map<String, SuiteAnalysis.Run> run : runs) {
             SuiteAnalysis.Run first = run.values().iterator().next();
             SuiteSpec.Task task = first.task();
             long seed = first.taskRun().seed();
-            if (store.ensemble(task.id(), seed, hashes(run), keys(run, which)).isPresent()) {
-                continue;
+            LoadedDataset data = null;
+            for (Map.Entry<String, Members> kind : kinds.entrySet()) {
+                List<TrialKey> memberKeys = run.entrySet().stream().map(e -> kind.getValue().apply(e.getKey(), e.getValue())).toList();
+                List<String> keyIds = memberKeys.stream().map(TrialKey::id).toList();
+                if (store.ensemble(task.id(), seed, hashes(run), keyIds).isPresent()) {
+                    continue;
+                }
+                if (data == null) {
+                    data = SuiteTasks.build(suite, task, seed, suiteFile);
+                }
+                train(run, memberKeys, kind.getKey(), data, runners, models, suiteFile, store, workDir, cacheDir, log);
+                done.merge(kind.getKey(), 1, Integer::sum);
             }
-            LoadedDataset data = SuiteTasks.build(suite, task, seed, suiteFile);
-            List<Plan> members = new ArrayList<>();
-            for (Map.Entry<String, SuiteAnalysis.Run> e : run.entrySet()) {
-                members.add(runners.get(e.getKey()).plan(task, seed, which.apply(e.getKey(), e.getValue())));
-            }
-            Plan p0 = members.get(0);
-            Plan ensemble = new Plan(Plan.SCHEMA_VERSION, p0.dataset(), List.copyOf(run.keySet()), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0,
-                    p0.hyperparameters(), null, members, seed, p0.budgetMinutes(), List.of("bench suite: ensemble of each model's " + kind + " trial"));
-            RunInputs in = new RunInputs(data, models::get, suiteFile.toAbsolutePath().normalize(), null, null);
-            Path dir = workDir.resolve(task.id() + "-s" + seed + "-ensemble");
-            long t0 = System.nanoTime();
-            RunResult r = Executor.run(ensemble, in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir).withCheckpoints(false),
-                    new PrintWriter(Writer.nullWriter()));
-            double secs = (System.nanoTime() - t0) / 1e9;
-            var test = r.metrics().test();
-            List<Double> memberAcc = r.metrics().members().stream().map(RunMetrics.Member::testAccuracy).toList();
-            store.append(new EnsembleTrial(task.id(), seed, List.copyOf(run.keySet()), hashes(run), keys(run, which), test.accuracy(),
-                    (int) Math.round(test.accuracy() * test.images()), test.images(), memberAcc, secs));
-            done++;
-            StringBuilder m = new StringBuilder();
-            int i = 0;
-            for (Map.Entry<String, SuiteAnalysis.Run> e : run.entrySet()) {
-                TrialKey k = which.apply(e.getKey(), e.getValue());
-                SuiteResults.Trial t = e.getValue().trials().get(k.id());
-                m.append(String.format(Locale.ROOT, "%s %s %.4f%s  ", e.getKey(), k.label(), memberAcc.get(i++),
-                        t == null ? " (no trial of its own)" : String.format(Locale.ROOT, " (trial %.4f)", t.testAccuracy())));
-            }
-            log.printf(Locale.ROOT, "[%s s%d] ensemble (%s) test %.4f  %5.1f s  members: %s%n", task.id(), seed, kind, test.accuracy(), secs,
-                    m.toString().trim());
-            log.flush();
-            io.transferadvisor.util.Trees.deleteTree(dir);
         }
-        if (done > 0) {
-            log.println(done + " ensembles (" + kind + ") trained");
+        done.forEach((kind, n) -> log.println(n + " ensembles (" + kind + ") trained"));
+    }
+
+    private static void train(Map<String, SuiteAnalysis.Run> run, List<TrialKey> memberKeys, String kind, LoadedDataset data,
+                              Map<String, SuiteRunner> runners, Map<String, SourceModel> models, Path suiteFile, SuiteResults store, Path workDir,
+                              Path cacheDir, PrintWriter log) {
+        SuiteSpec.Task task = run.values().iterator().next().task();
+        long seed = run.values().iterator().next().taskRun().seed();
+        List<String> names = List.copyOf(run.keySet());
+        List<Plan> members = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            members.add(runners.get(names.get(i)).plan(task, seed, memberKeys.get(i)));
         }
+        Plan p0 = members.get(0);
+        Plan ensemble = new Plan(Plan.SCHEMA_VERSION, p0.dataset(), names, Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0,
+                p0.hyperparameters(), null, members, seed, p0.budgetMinutes(), List.of("bench suite: ensemble of each model's " + kind + " trial"));
+        RunInputs in = new RunInputs(data, models::get, suiteFile.toAbsolutePath().normalize(), null, null);
+        Path dir = workDir.resolve(task.id() + "-s" + seed + "-ensemble");
+        long t0 = System.nanoTime();
+        RunResult r = Executor.run(ensemble, in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir).withCheckpoints(false),
+                new PrintWriter(Writer.nullWriter()));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        var test = r.metrics().test();
+        List<Double> memberAcc = r.metrics().members().stream().map(RunMetrics.Member::testAccuracy).toList();
+        store.append(new EnsembleTrial(task.id(), seed, names, hashes(run), memberKeys.stream().map(TrialKey::id).toList(), test.accuracy(),
+                (int) Math.round(test.accuracy() * test.images()), test.images(), memberAcc, secs));
+        StringBuilder m = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            SuiteResults.Trial t = run.get(names.get(i)).trials().get(memberKeys.get(i).id());
+            m.append(String.format(Locale.ROOT, "%s %s %.4f%s  ", names.get(i), memberKeys.get(i).label(), memberAcc.get(i),
+                    t == null ? " (no trial of its own)" : String.format(Locale.ROOT, " (trial %.4f)", t.testAccuracy())));
+        }
+        log.printf(Locale.ROOT, "[%s s%d] ensemble (%s) test %.4f  %5.1f s  members: %s%n", task.id(), seed, kind, test.accuracy(), secs,
+                m.toString().trim());
+        log.flush();
+        io.transferadvisor.util.Trees.deleteTree(dir);
     }
 }

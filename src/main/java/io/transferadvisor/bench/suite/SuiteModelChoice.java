@@ -91,25 +91,24 @@ public final class SuiteModelChoice {
         for (Map<String, SuiteAnalysis.Run> runs : complete(analyses)) {
             Map<String, Double> oracle = new LinkedHashMap<>();
             List<DatasetProfile> profiles = new ArrayList<>();
+            Map<String, double[]> scores = new LinkedHashMap<>();
             String top = null;
-            double[] topScore = null;
             for (String m : models) {
                 oracle.put(m, runs.get(m).oracle());
                 DatasetProfile p = runs.get(m).taskRun().profile();
                 profiles.add(p);
-                double[] s = Recommender.bestScore(p);
-                if (topScore == null || s[0] > topScore[0]) {
+                scores.put(m, Recommender.bestScore(p));
+                if (top == null || scores.get(m)[0] > scores.get(top)[0]) {
                     top = m;
-                    topScore = s;
                 }
             }
+            double[] topScore = scores.get(top);
             double runnerUp = Double.NEGATIVE_INFINITY;
             boolean overlap = false;
-            for (String m : models) {
-                if (!m.equals(top)) {
-                    double[] s = Recommender.bestScore(runs.get(m).taskRun().profile());
-                    runnerUp = Math.max(runnerUp, s[0]);
-                    overlap |= s[2] >= topScore[1];
+            for (Map.Entry<String, double[]> e : scores.entrySet()) {
+                if (!e.getKey().equals(top)) {
+                    runnerUp = Math.max(runnerUp, e.getValue()[0]);
+                    overlap |= e.getValue()[2] >= topScore[1];
                 }
             }
             double gap = (topScore[0] - runnerUp) * 100;
@@ -186,7 +185,7 @@ public final class SuiteModelChoice {
                 .append("Gain = the ensemble's accuracy minus the probe's top model's oracle, in points (mean over seeds per task, then over tasks; ")
                 .append("95% bootstrap interval over tasks), split by the evidence rule models-ensemble reads: ")
                 .append(byGap ? "the top model's probe accuracy minus the runner-up's (the probe gap), against the rules' ensemble.maxProbeGap = "
-                        + trim(rulesGap) + " points.\n\n" : "whether the runner-up's probe interval reaches the top model's lower bound.\n\n")
+                        + SuiteReport.trim(rulesGap) + " points.\n\n" : "whether the runner-up's probe interval reaches the top model's lower bound.\n\n")
                 .append("| split | ").append(byGap ? "probe gap" : "probe intervals").append(" | runs | tasks | gain over the top model (pts) | 95% interval | ensemble ahead (runs) |\n")
                 .append("|---|---|---:|---:|---:|---|---:|\n");
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
@@ -200,7 +199,7 @@ public final class SuiteModelChoice {
                 double[] perTask = byTask.values().stream().mapToDouble(l -> mean(l, Pair::ensembleGain)).toArray();
                 double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
                 md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %+.2f | [%+.2f, %+.2f] | %d |%n", split,
-                        byGap ? (close ? "<= " : "> ") + trim(rulesGap) : close ? "overlap" : "apart",
+                        byGap ? (close ? "<= " : "> ") + SuiteReport.trim(rulesGap) : close ? "overlap" : "apart",
                         ps.size(), byTask.size(), SuiteAnalysis.mean(perTask), ci[0], ci[1], ps.stream().filter(p -> p.ensembleGain() > 0).count()));
             }
         }
@@ -213,17 +212,23 @@ public final class SuiteModelChoice {
                 .append("|---|---:|---:|---:|---:|\n");
         Map<String, java.util.function.Predicate<Pair>> candidates = new LinkedHashMap<>();
         for (double g : GAPS) {
-            candidates.put(g < 0 ? "never (-1)" : g >= 100 ? "always (100)" : trim(g), p -> p.probeGap() <= g);
+            candidates.put(g < 0 ? "never (-1)" : g >= 100 ? "always (100)" : SuiteReport.trim(g), p -> p.probeGap() <= g);
         }
         candidates.put(OVERLAP, Pair::overlap);
         String chosen = null;
         double chosenRegret = Double.POSITIVE_INFINITY;
         long chosenEnsembles = Long.MAX_VALUE;
+        // per split, the runs whose ensemble is trained, by task (the same for every candidate)
+        Map<String, List<Pair>> trainedBySplit = new LinkedHashMap<>();
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            trainedBySplit.put(split, pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !Double.isNaN(p.ensemble())).toList());
+        }
         for (Map.Entry<String, java.util.function.Predicate<Pair>> c : candidates.entrySet()) {
             java.util.function.Predicate<Pair> ens = c.getValue();
             StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
-            for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-                List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !Double.isNaN(p.ensemble())).toList();
+            for (Map.Entry<String, List<Pair>> sp : trainedBySplit.entrySet()) {
+                String split = sp.getKey();
+                List<Pair> ps = sp.getValue();
                 Map<String, List<Pair>> byTask = byTask(ps);
                 java.util.function.ToDoubleFunction<Pair> regret = p -> p.regret(ens.test(p) ? ENSEMBLE : p.top());
                 double reg = meanOverTasks(byTask, regret);
@@ -240,7 +245,7 @@ public final class SuiteModelChoice {
             }
             md.append(row).append('\n');
         }
-        String rules = byGap ? trim(rulesGap) : OVERLAP;
+        String rules = byGap ? SuiteReport.trim(rulesGap) : OVERLAP;
         md.append(chosen == null ? "\nNo calibration run has its ensemble trained yet.\n"
                 : String.format(Locale.ROOT, "%nChosen on calibration: %s (%.2f points). The rules: %s%s.%n", chosen, chosenRegret, rules,
                         chosen.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table"));
@@ -336,10 +341,6 @@ public final class SuiteModelChoice {
 
     /** The ensemble.maxProbeGap values tried on the calibration runs (points; -1 never ensembles, 100 always does). */
     static final double[] GAPS = {-1, 0.5, 1, 2, 3, 5, 8, 12, 20, 100};
-
-    static String trim(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-    }
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);

@@ -235,7 +235,8 @@ public final class SuiteReport {
         };
     }
 
-    private static String trim(double v) {
+    /** A threshold as its table prints it: whole numbers without a decimal point. */
+    static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
