@@ -25,6 +25,10 @@ public final class NativeThreads {
         }
         synchronized (NativeThreads.class) {
             if (!applied) {
+                String build = NativeBuild.select(false); // no effect when ND4J is already loaded
+                if (build != null) {
+                    System.err.println("advisor: " + build);
+                }
                 int threads = Integer.getInteger("advisor.blasThreads", 1);
                 if (threads > 0) {
                     Nd4j.factory().blas().setMaxThreads(threads);

@@ -43,6 +43,14 @@ import java.util.Map;
  * each with a one-line message.
  */
 public final class Advisor {
+    static {
+        // Java API users get the same libnd4j build as the CLI, if ND4J is not loaded yet (NativeBuild)
+        String notice = io.transferadvisor.model.NativeBuild.select(false);
+        if (notice != null) {
+            System.err.println("advisor: " + notice);
+        }
+    }
+
     /**
      * Where the advisor finds its rules and caches features, where progress goes, and whether the
      * probe may run its measured plan trials.
