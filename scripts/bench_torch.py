@@ -6,6 +6,10 @@ dense 128-BN-ReLU, linear output) on the same raw images the DL4J side used, wit
 size and thread count, and prints one JSON line: images/s per epoch.
 Usage: bench_torch.py IMAGES.f32 LABELS.i32 N CLASSES EPOCHS BATCH THREADS
        bench_torch.py finetune WEIGHTS_DIR TRAIN.f32 TRAIN.i32 NTRAIN TEST.f32 TEST.i32 NTEST CLASSES EPOCHS BATCH THREADS
+       bench_torch.py zoo resnet50|squeezenet infer|train BATCH ITERATIONS THREADS
+The zoo form times torchvision's resnet50 or squeezenet1_1 (the architecture of DL4J's zoo
+SqueezeNet) with random weights on random 224x224x3 batches: inference (eval, no_grad) or training
+steps (Adam), after two untimed warm-up batches, and prints images/s and the parameter count.
 The second form loads the pretrained fmnist-cnn weights exported by the DL4J side (raw float32
 files + manifest.json), puts a new head on it and fine-tunes everything, printing test accuracy
 and cumulative training seconds after every epoch (the "fine-tune everything" baseline).
@@ -90,7 +94,46 @@ def finetune(args):
     print(json.dumps({"framework": "pytorch " + torch.__version__, "threads": torch.get_num_threads(), "curve": curve}))
 
 
+def zoo(args):
+    name, mode, batch, iters, threads = args[0], args[1], int(args[2]), int(args[3]), int(args[4])
+    import torchvision.models as tvm
+    torch.set_num_threads(threads)
+    torch.manual_seed(42)
+    net = {"resnet50": tvm.resnet50, "squeezenet": tvm.squeezenet1_1}[name](num_classes=1000)
+    x = torch.rand(batch, 3, 224, 224)
+    if mode == "infer":
+        net.eval()
+        with torch.no_grad():
+            for _ in range(2):
+                net(x)
+            t0 = time.perf_counter()
+            for _ in range(iters):
+                net(x)
+            dt = time.perf_counter() - t0
+    else:
+        net.train()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        y = torch.randint(0, 1000, (batch,))
+        loss_fn = nn.CrossEntropyLoss()
+
+        def step():
+            opt.zero_grad()
+            loss_fn(net(x), y).backward()
+            opt.step()
+        for _ in range(2):
+            step()
+        t0 = time.perf_counter()
+        for _ in range(iters):
+            step()
+        dt = time.perf_counter() - t0
+    print(json.dumps({"framework": "pytorch " + torch.__version__, "threads": torch.get_num_threads(),
+                      "imagesPerSecond": batch * iters / dt, "parameters": sum(p.numel() for p in net.parameters())}))
+
+
 def main():
+    if sys.argv[1] == "zoo":
+        zoo(sys.argv[2:7])
+        return
     if sys.argv[1] == "finetune":
         finetune(sys.argv[2:13])
         return

@@ -192,7 +192,7 @@ public final class TorchBench {
      * Runs the PyTorch side (/usr/bin/python3 with 2 OpenMP threads) and returns the JSON on its last
      * output line; a failure names {@code what}, its exit code and last line, then {@code hint}.
      */
-    private static JsonNode python(List<String> args, String what, String hint) throws Exception {
+    static JsonNode python(List<String> args, String what, String hint) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add("/usr/bin/python3");
         cmd.addAll(args);

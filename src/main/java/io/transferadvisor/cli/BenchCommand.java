@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             BenchTorchCommand.class,
             BenchPlansCommand.class,
             BenchSuiteCommand.class,
+            BenchRecipeCommand.class,
             BenchProfileCommand.class,
         })
 public final class BenchCommand implements Runnable {

@@ -34,13 +34,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class FeatureCache {
     /**
-     * The cache's identity of a source model's frozen weights: the weights' SHA-256 from its profile,
-     * or a hash of its name when the profile has none. The probe and the executor key rows by it, so
+     * The cache's identity of a source model's frozen weights: the weights' SHA-256 from its profile
+     * (or a hash of its name when the profile has none), then the numeric path that computes them
+     * ({@link io.transferadvisor.model.NativeBuild#numerics()}: the libnd4j build and oneDNN helpers
+     * give features that differ in the last float bits, and a run must compute the same features
+     * whether or not another build filled the cache). The probe and the executor key rows by it, so
      * a plan's frozen-feature run reuses the rows the probe computed.
      */
     public static String modelId(io.transferadvisor.model.SourceModel model) {
         String sha = model.profile().sha256();
-        return sha != null ? sha : Hashing.sha256(model.name());
+        return (sha != null ? sha : Hashing.sha256(model.name())) + "-" + io.transferadvisor.model.NativeBuild.numerics();
     }
 
     private static final int FORMAT_VERSION = 1;

@@ -115,4 +115,13 @@ public final class NativeBuild {
         }
         return "unknown";
     }
+
+    /**
+     * The numeric path networks run on now: "avx2" or "generic" libnd4j, then "onednn" or "plain"
+     * layers. Features computed on two paths differ in their last bits, so the feature cache keys by it.
+     */
+    public static String numerics() {
+        org.nd4j.linalg.factory.Nd4j.getBackend(); // ND4J loaded, so loaded() can tell
+        return (loaded().contains("avx2") ? "avx2" : "generic") + (OneDnn.active() ? "-onednn" : "-plain");
+    }
 }

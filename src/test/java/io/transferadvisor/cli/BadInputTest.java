@@ -237,6 +237,12 @@ class BadInputTest {
                 c("bench rules --iterations 0 -o {D}/b.md --runs 0", USAGE, "--iterations 0 out of range"),
                 c("bench torch --epochs 0 -o {D}/b.md", USAGE, "--epochs 0 out of range"),
                 c("bench torch --batch 0 -o {D}/b.md", USAGE, "--batch 0 out of range"),
+                c("bench torch --zoo --zoo-batch 0 -o {D}/b.md", USAGE, "--zoo-batch 0 out of range"),
+                c("bench torch --zoo --zoo-rounds 0 -o {D}/b.md", USAGE, "--zoo-rounds 0 out of range"),
+                c("bench recipe --split training -o {D}/b.md", USAGE, "--split training", "calibration, held-out or all"),
+                c("bench recipe --variants quick -o {D}/b.md", USAGE, "--variants quick: not a recipe", "half-patience"),
+                c("bench recipe --tasks new-5cls --report-only -o {D}/b.md", USAGE, "--tasks new-5cls", "did you mean"),
+                c("bench recipe --seeds 7 --report-only -o {D}/b.md", USAGE, "--seeds 7", "not one of the suite's seeds"),
                 c("bench profile --iterations 0 -o {D}/b.md", USAGE, "--iterations 0 out of range"),
                 c("bench profile --rounds 0 -o {D}/b.md", USAGE, "--rounds 0 out of range"),
                 c("bench cache --epochs 0 -o {D}/b.md", USAGE, "--epochs 0 out of range"),
@@ -293,7 +299,7 @@ class BadInputTest {
         List<Case> t = table();
         assertThat(t).hasSizeGreaterThanOrEqualTo(80);
         for (String command : List.of("validate", "models", "pretrain", "profile", "recommend", "explain", "rules check", "execute",
-                "run", "predict", "bench plans", "bench probe", "bench rules", "bench torch", "bench profile", "bench cache")) {
+                "run", "predict", "bench plans", "bench probe", "bench rules", "bench torch", "bench profile", "bench cache", "bench recipe")) {
             assertThat(t).as(command).anySatisfy(c -> assertThat(c.args()).startsWith(command));
         }
     }

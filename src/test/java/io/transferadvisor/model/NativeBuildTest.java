@@ -50,4 +50,18 @@ class NativeBuildTest {
                 && OneDnn.requested() && System.getProperty("os.arch", "").equals("amd64");
         assertEquals(avx2 ? "linux-x86_64-onednn-avx2" : "linux-x86_64", NativeBuild.loaded());
     }
+
+    /** Features from two numeric paths differ in their last bits: the cache keeps them apart. */
+    @Test
+    void theFeatureCacheKeysByTheNumericPath() {
+        SourceModel fmnist = ModelRegistry.resolve(new io.transferadvisor.dataset.DatasetSpec.ModelRef("fmnist-cnn", null, null));
+        String now = io.transferadvisor.features.FeatureCache.modelId(fmnist);
+        assertTrue(now.startsWith(fmnist.profile().sha256() + "-"), now);
+        assertTrue(now.endsWith(NativeBuild.numerics()), now);
+        if (OneDnn.active()) {
+            String plain = OneDnn.plain(() -> io.transferadvisor.features.FeatureCache.modelId(fmnist));
+            assertTrue(plain.endsWith("-plain"), plain);
+            assertFalse(plain.equals(now));
+        }
+    }
 }
