@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** `advisor bench torch`: DL4J vs PyTorch training throughput on the fmnist-cnn architecture, same data, batch and threads. */
 @Command(name = "torch", mixinStandardHelpOptions = true,
-        description = {"Training throughput of DL4J vs PyTorch (Debian python3-torch, /usr/bin/python3) on the fmnist-cnn architecture;",
-            "with --zoo, inference and training of zoo ResNet50 and SqueezeNet at 224x224 instead."},
+        description = {"Training throughput of DL4J vs PyTorch (Debian python3-torch, /usr/bin/python3) on the fmnist-cnn architecture.",
+            "With --zoo: inference and training of zoo ResNet50 and SqueezeNet at 224x224 instead."},
         footer = {"", "Examples (need 'apt-get install -y python3-torch python3-torchvision'):", "  advisor bench torch --epochs 2 --batch 64",
             "  advisor bench torch --zoo"})
 public final class BenchTorchCommand implements Callable<Integer> {
