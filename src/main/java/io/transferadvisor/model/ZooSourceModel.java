@@ -151,11 +151,12 @@ public final class ZooSourceModel implements SourceModel {
     }
 
     /**
-     * A hash of the classes that derive profiles, so a cached profile is never reused after the
-     * derivation rules (e.g. candidate cuts) change.
+     * A hash of the classes that derive profiles and of the bundled class names, so a cached profile
+     * is never reused after the derivation rules (e.g. candidate cuts) or the names change.
      */
     static String codeVersion() {
         java.security.MessageDigest d = io.transferadvisor.util.Hashing.sha256();
+        d.update(String.join("\n", ImageNetClasses.names()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (Class<?> c : List.of(GraphAnatomy.class, ZooSourceModel.class, ModelProfile.class)) {
             try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                 if (in != null) {
@@ -168,14 +169,23 @@ public final class ZooSourceModel implements SourceModel {
         return io.transferadvisor.util.Hashing.hex(d).substring(0, 12);
     }
 
+    /**
+     * Whether the output units follow the ILSVRC-2012 class index, so the bundled names apply:
+     * every ImageNet entry but Darknet19, whose weights come from darknet with its own label order
+     * (DL4J decodes it with DarknetLabels, which downloads that list).
+     */
+    boolean imageNetNames() {
+        return entry.type() == PretrainedType.IMAGENET && entry.classes() == ImageNetClasses.COUNT && !(zoo instanceof Darknet19);
+    }
+
     /** Builds the profile from the zoo configuration (no weights needed). */
     ModelProfile derive() {
         int[] shape = zoo.metaData().getInputShape()[0];
         InputGeometry input = new InputGeometry(shape[1], shape[2], shape[0]);
         ComputationGraphConfiguration conf = configuration();
         InputType inputType = InputType.convolutional(input.height(), input.width(), input.channels());
-        List<String> classes = new ArrayList<>();
-        for (int i = 0; i < entry.classes(); i++) {
+        List<String> classes = imageNetNames() ? ImageNetClasses.names() : new ArrayList<>();
+        for (int i = classes.size(); i < entry.classes(); i++) {
             classes.add(entry.classPrefix() + i);
         }
         Map<String, Object> prov = new LinkedHashMap<>();
@@ -184,7 +194,8 @@ public final class ZooSourceModel implements SourceModel {
         prov.put("weightsFile", defaultWeights(zoo, entry.type()).getFileName().toString());
         prov.put("weightsAdler32", expectedChecksum());
         prov.put("weightsUrl", url());
-        prov.put("classNames", "not bundled offline; class i is output unit i");
+        prov.put("classNames", imageNetNames() ? "ILSVRC-2012 names in class-index order, " + ImageNetClasses.RESOURCE
+                + " (from torchvision, BSD-3-Clause)" : "not bundled offline; class i is output unit i");
         return new ModelProfile(ModelProfile.SCHEMA_VERSION, entry.name(), entry.sourceDataset(), classes, input,
                 GraphAnatomy.parameters(conf), GraphAnatomy.layers(conf, inputType), GraphAnatomy.candidateCuts(conf),
                 Map.of(), null, prov);

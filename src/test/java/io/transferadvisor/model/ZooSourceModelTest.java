@@ -80,7 +80,11 @@ class ZooSourceModelTest {
         ModelProfile p = m.profile();
         assertThat(p.input()).hasToString("224x224x3");
         assertThat(p.parameters()).isEqualTo(25_636_712L);
-        assertThat(p.sourceClasses()).hasSize(1000);
+        // ILSVRC-2012 names in output-unit order (bundled, no network), all distinct
+        assertThat(p.sourceClasses()).hasSize(1000).doesNotHaveDuplicates();
+        assertThat(p.sourceClasses().subList(0, 3)).containsExactly("tench", "goldfish", "great white shark");
+        assertThat(p.sourceClasses().get(999)).isEqualTo("toilet tissue");
+        assertThat(p.provenance().get("classNames").toString()).contains("imagenet-classes.txt", "BSD-3-Clause");
         assertThat(p.candidateCuts()).contains("stem-maxpool1", "avgpool");
         assertThat(p.layers()).extracting(ModelProfile.LayerInfo::name).contains(p.candidateCuts().toArray(String[]::new));
         assertThat(p.activationStats()).isEmpty();
@@ -91,6 +95,13 @@ class ZooSourceModelTest {
         ModelProfile again = registry().find(new DatasetSpec.ModelRef("zoo:resnet50", null, null)).profile();
         assertThat(again.candidateCuts()).isEqualTo(p.candidateCuts());
         assertThat(again.layers()).isEqualTo(p.layers());
+    }
+
+    @Test
+    void darknetKeepsNumberedClassesBecauseItsLabelOrderIsDarknets() {
+        ModelProfile p = registry().find(new DatasetSpec.ModelRef("zoo:darknet19", null, null)).profile();
+        assertThat(p.sourceClasses()).hasSize(1000);
+        assertThat(p.sourceClasses().get(0)).isEqualTo("imagenet-0");
     }
 
     @Test
