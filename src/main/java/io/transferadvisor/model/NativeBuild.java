@@ -121,7 +121,14 @@ public final class NativeBuild {
      * layers. Features computed on two paths differ in their last bits, so the feature cache keys by it.
      */
     public static String numerics() {
-        org.nd4j.linalg.factory.Nd4j.getBackend(); // ND4J loaded, so loaded() can tell
+        if (!cpuBackend()) {
+            return "cuda"; // the -Pcuda build (pom.xml): cuDNN and cuBLAS, their own numerics
+        }
         return (loaded().contains("avx2") ? "avx2" : "generic") + (OneDnn.active() ? "-onednn" : "-plain");
+    }
+
+    /** Whether ND4J runs on the CPU backend (false for the -Pcuda build on a machine with a GPU). */
+    public static boolean cpuBackend() {
+        return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName().contains(".cpu.");
     }
 }

@@ -52,6 +52,10 @@ public final class OneDnn {
      * from now on. Returns a one-line notice when oneDNN was requested but cannot be used, else null.
      */
     public static String apply() {
+        if (!NativeBuild.cpuBackend()) {
+            set(false); // oneDNN is a CPU library; on CUDA, ND4J's own CUDA kernels run the layers
+            return null;
+        }
         boolean on = requested() && available();
         set(on);
         return requested() && !on ? "oneDNN is not available in this ND4J build or on this CPU; layers run on the plain path" : null;
