@@ -107,6 +107,41 @@ class LogMeTest {
         checkAgainstDirect(12, 20, 2);
     }
 
+    /**
+     * Wide features on few samples go through the n x n matrix (LogMe.DUAL_MIN_DIM): its fit is the
+     * exact evidence at its (alpha, beta) (the d x d route drifted by 7e-4 on such data: hundreds of
+     * round-off eigenvalues just above its cut-off), and bootstrap weights still equal duplicated rows.
+     */
+    @Test
+    void wideFeaturesOnFewSamplesMatchTheDirectEvidence() {
+        double[][] f = random(30, 600, 5);
+        int[] labels = new int[30];
+        double[] w = new double[30];
+        int total = 0;
+        for (int i = 0; i < 30; i++) {
+            labels[i] = i % 2;
+            f[i][labels[i]] += 2;
+            w[i] = i % 5 == 0 ? 0 : 1 + i % 2;
+            total += (int) w[i];
+        }
+        double[][] dup = new double[total][];
+        int[] dl = new int[total];
+        int at = 0;
+        for (int i = 0; i < 30; i++) {
+            for (int c = 0; c < (int) w[i]; c++) {
+                dup[at] = f[i];
+                dl[at++] = labels[i];
+            }
+        }
+        // the evidence reported is the evidence at the fit's (alpha, beta), computed without any decomposition
+        LogMe.ClassFit[] fits = LogMe.fit(f, null, labels, 2);
+        for (int k = 0; k < 2; k++) {
+            double direct = directLogEvidence(f, onehot(labels, k), fits[k].alpha(), fits[k].beta());
+            assertThat(fits[k].evidencePerSample()).as("class %d", k).isCloseTo(direct / 30, within(1e-6));
+        }
+        assertThat(LogMe.score(f, w, labels, 2)).isCloseTo(LogMe.score(dup, dl, 2), within(1e-9));
+    }
+
     @Test
     void bootstrapWeightsEqualDuplicatedRows() {
         double[][] f = random(15, 4, 3);
