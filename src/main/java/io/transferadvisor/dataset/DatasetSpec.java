@@ -79,7 +79,15 @@ public record DatasetSpec(
      * A pretrained model: a project model or zoo name ("fmnist-cnn", "zoo:resnet50"), or a file
      * (DL4J zip or Keras .h5), optionally with a local weights file for a zoo model.
      */
-    public record ModelRef(String name, Path file, Path weights) {
+    /**
+     * @param randomWeights {@code weights: random}: the architecture with fresh, seeded weights instead of
+     *                      trained ones (zoo models; for file models every parameter is re-initialised)
+     */
+    public record ModelRef(String name, Path file, Path weights, boolean randomWeights) {
+        public ModelRef(String name, Path file, Path weights) {
+            this(name, file, weights, false);
+        }
+
         public String display() {
             return name != null ? name : String.valueOf(file);
         }

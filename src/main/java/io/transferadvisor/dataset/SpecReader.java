@@ -25,6 +25,8 @@ public final class SpecReader {
     private SpecReader() {}
 
     public static final String DEFAULT_MODEL = "fmnist-cnn";
+    /** {@code weights: random}: the model's architecture with fresh, seeded weights (no file). */
+    public static final String RANDOM = "random";
     public static final double DEFAULT_TEST = 0.2;
     public static final double DEFAULT_VALIDATION = 0.1;
     public static final long DEFAULT_SEED = 42;
@@ -201,8 +203,9 @@ public final class SpecReader {
                 return new DatasetSpec.ModelRef(n.asText(), null, null);
             }
             Path f = n.has("file") ? existingFile(key + ".file", n.get("file").asText()) : null;
-            Path w = n.has("weights") ? existingFile(key + ".weights", n.get("weights").asText()) : null;
-            return new DatasetSpec.ModelRef(n.has("name") ? n.get("name").asText() : null, f, w);
+            boolean random = n.has("weights") && RANDOM.equals(n.get("weights").asText());
+            Path w = n.has("weights") && !random ? existingFile(key + ".weights", n.get("weights").asText()) : null;
+            return new DatasetSpec.ModelRef(n.has("name") ? n.get("name").asText() : null, f, w, random);
         }
 
         private Path existingFile(String key, String value) {

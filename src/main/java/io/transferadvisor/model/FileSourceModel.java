@@ -38,8 +38,19 @@ public final class FileSourceModel implements SourceModel {
     private final Path file;
     private ComputationGraph graph;
     private ModelProfile profile;
+    private final boolean random;
 
     public FileSourceModel(String name, Path file) {
+        this(name, file, false);
+    }
+
+    /**
+     * @param random {@code weights: random}: the file's architecture with every parameter initialised
+     *               afresh from its configuration's seed (what FROM_SCRATCH-like comparisons and tests
+     *               of the pipeline on a real graph need)
+     */
+    public FileSourceModel(String name, Path file, boolean random) {
+        this.random = random;
         this.file = file.toAbsolutePath();
         this.name = name != null ? name : this.file.getFileName().toString();
         String ext = extension(this.file);
@@ -87,6 +98,16 @@ public final class FileSourceModel implements SourceModel {
     }
 
     private ComputationGraph read() {
+        ComputationGraph g = readFile();
+        if (!random) {
+            return g;
+        }
+        ComputationGraph fresh = new ComputationGraph(g.getConfiguration().clone());
+        fresh.init();
+        return fresh;
+    }
+
+    private ComputationGraph readFile() {
         if (!available()) {
             throw new ModelException("model file " + file + " not found; check the 'file:' path in dataset.yaml (relative paths are resolved against its folder)");
         }
@@ -171,11 +192,15 @@ public final class FileSourceModel implements SourceModel {
         }
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("source", "local file " + file);
+        if (random) {
+            prov.put("weights", "random: every parameter initialised afresh from the configuration's seed (dataset.yaml weights: random)");
+        }
         prov.put("format", extension(file).equals("zip") ? "DL4J ModelSerializer zip" : "Keras HDF5");
         prov.put("inputGeometry", "inferred by trial forward passes (the file does not store it)");
         prov.put("dl4jVersion", Pretrainer.dl4jVersion());
         return new ModelProfile(ModelProfile.SCHEMA_VERSION, name, "unknown (local file " + file.getFileName() + ")", classNames, input,
-                g.numParams(), layers, GraphAnatomy.candidateCuts(conf), Map.of(), Hashing.sha256(file), prov);
+                g.numParams(), layers, GraphAnatomy.candidateCuts(conf), Map.of(),
+                random ? Hashing.sha256("random weights of " + Hashing.sha256(file)) : Hashing.sha256(file), prov);
     }
 
     /** Channels from the first convolution's nIn; height and width by the first trial size that runs. */

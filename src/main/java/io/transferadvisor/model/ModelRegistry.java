@@ -74,16 +74,20 @@ public final class ModelRegistry {
             if (ref.weights() != null) {
                 throw new ModelException("model " + ref.display() + " gives both 'file:' and 'weights:'; 'weights:' is only for zoo: models, a file already holds its weights");
             }
-            return new FileSourceModel(ref.name(), ref.file());
+            return new FileSourceModel(ref.name(), ref.file(), ref.randomWeights());
         }
         String name = ref.name().trim();
         if (name.toLowerCase(Locale.ROOT).startsWith(ZOO_PREFIX)) {
             for (ZooSourceModel.Entry e : ZooSourceModel.ENTRIES) {
                 if (e.name().equalsIgnoreCase(name)) {
-                    return new ZooSourceModel(e, ref.weights(), cacheDir);
+                    return ref.randomWeights() ? ZooSourceModel.random(e, cacheDir) : new ZooSourceModel(e, ref.weights(), cacheDir);
                 }
             }
             throw unknown(name);
+        }
+        if (ref.randomWeights()) {
+            throw new ModelException("model '" + name + "' has 'weights: random', which applies to zoo: models and file: models; a project model "
+                    + "is its trained weights (train its architecture from scratch with the FROM_SCRATCH strategy instead)");
         }
         if (ref.weights() != null) {
             throw new ModelException("model '" + name + "' has 'weights:', which only applies to zoo: models; project models keep their weights in "

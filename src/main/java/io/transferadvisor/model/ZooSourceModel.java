@@ -67,6 +67,7 @@ public final class ZooSourceModel implements SourceModel {
     private final Path weights;
     private final boolean localWeights;
     private final Path cacheDir;
+    private final boolean random;
     private ModelProfile profile;
 
     /**
@@ -75,8 +76,26 @@ public final class ZooSourceModel implements SourceModel {
      * @param cacheDir where derived profiles are cached (null: no caching)
      */
     public ZooSourceModel(Entry entry, Path weights, Path cacheDir) {
+        this(entry, weights, cacheDir, false);
+    }
+
+    /**
+     * The architecture with fresh weights, seeded by the zoo builder's default seed (dataset.yaml
+     * {@code weights: random}): no file is needed, so the whole pipeline runs on real zoo graphs offline.
+     */
+    public static ZooSourceModel random(Entry entry, Path cacheDir) {
+        return new ZooSourceModel(entry, null, cacheDir, true);
+    }
+
+    private ZooSourceModel(Entry entry, Path weights, Path cacheDir, boolean random) {
+        this.random = random;
         this.entry = entry;
-        this.zoo = entry.factory().get();
+        // DL4J's ResNet50 initialises every convolution from a normal of std 0.5, which, with batch norm's
+        // untrained statistics, overflows to NaN at inference (the probe's source softmax was NaN); with
+        // random weights it gets He initialisation for ReLU instead, as torchvision's resnet50 does.
+        this.zoo = random && entry.name().equals("zoo:resnet50")
+                ? ResNet50.builder().numClasses(1000).weightInit(new org.deeplearning4j.nn.weights.WeightInitRelu()).build()
+                : entry.factory().get();
         this.localWeights = weights != null;
         this.weights = weights != null ? weights.toAbsolutePath() : defaultWeights(zoo, entry.type());
         this.cacheDir = cacheDir;
@@ -110,20 +129,33 @@ public final class ZooSourceModel implements SourceModel {
 
     @Override
     public boolean available() {
-        return Files.isRegularFile(weights);
+        return random || Files.isRegularFile(weights);
     }
 
     @Override
     public String weightsLocation() {
-        return weights.toString();
+        return random ? "none (weights: random)" : weights.toString();
     }
 
     @Override
     public synchronized ModelProfile profile() {
         if (profile == null) {
-            profile = cachedOrDerived();
+            ModelProfile p = cachedOrDerived();
+            profile = random ? randomized(p) : p;
         }
         return profile;
+    }
+
+    /** The derived profile of the architecture, marked as random weights and with an identity of its own. */
+    private ModelProfile randomized(ModelProfile p) {
+        Map<String, Object> prov = new LinkedHashMap<>(p.provenance());
+        prov.put("weights", "random: DL4J's initialisation of the zoo configuration with the zoo builder's default seed (dataset.yaml weights: random)");
+        prov.remove("weightsFile");
+        prov.remove("weightsAdler32");
+        prov.remove("weightsUrl");
+        String id = io.transferadvisor.util.Hashing.sha256("random weights of " + entry.name() + " dl4j " + Pretrainer.dl4jVersion() + " code " + codeVersion());
+        return new ModelProfile(p.schemaVersion(), p.name(), "none (random weights; the architecture was trained on " + entry.sourceDataset() + ")",
+                p.sourceClasses(), p.input(), p.parameters(), p.layers(), p.candidateCuts(), p.activationStats(), id, prov);
     }
 
     private ModelProfile cachedOrDerived() {
@@ -235,6 +267,14 @@ public final class ZooSourceModel implements SourceModel {
     @Override
     public ComputationGraph load() {
         NativeThreads.apply();
+        if (random) {
+            try {
+                Object net = zoo.init();
+                return net instanceof MultiLayerNetwork m ? m.toComputationGraph() : (ComputationGraph) net;
+            } catch (RuntimeException e) {
+                throw new ModelException("cannot build " + name() + " with random weights: " + ProfileFiles.oneLine(String.valueOf(e.getMessage())), e);
+            }
+        }
         if (!available()) {
             throw new ModelException(missingMessage());
         }

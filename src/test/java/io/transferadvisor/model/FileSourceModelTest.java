@@ -81,6 +81,16 @@ class FileSourceModelTest {
         assertThat(m.profile().sourceClasses()).hasSize(5);
         INDArray x = Nd4j.rand(new int[] {2, 1, 28, 28}, 5L);
         assertThat(m.load().outputSingle(false, x).equalsWithEps(cg.outputSingle(false, x), 1e-6)).isTrue();
+
+        // weights: random keeps the architecture and re-initialises every parameter (same ones each load)
+        cg.params().muli(3); // the file's weights are not what a fresh initialisation gives
+        ModelSerializer.writeModel(cg, zip.toFile(), false);
+        SourceModel fresh = new ModelRegistry(tmp, null).find(new DatasetSpec.ModelRef("mine", zip, null, true));
+        assertThat(fresh.profile().candidateCuts()).isEqualTo(m.profile().candidateCuts());
+        assertThat(fresh.profile().sha256()).isNotEqualTo(io.transferadvisor.util.Hashing.sha256(zip));
+        assertThat(fresh.load().params().equalsWithEps(cg.params(), 1e-6)).isFalse();
+        assertThat(fresh.load().params().equals(fresh.load().params())).isTrue();
+        assertThat(fresh.load().numParams()).isEqualTo(cg.numParams());
     }
 
     @Test

@@ -67,6 +67,24 @@ class ModelRegistryTest {
     }
 
     @Test
+    void randomWeightsApplyToZooAndFileModelsButNotToProjectModels() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("fmnist-cnn", null, null, true)))
+                .isInstanceOf(ModelException.class).hasMessageContaining("'weights: random'").hasMessageContaining("FROM_SCRATCH");
+        SourceModel zoo = r.find(new DatasetSpec.ModelRef("zoo:squeezenet", null, null, true));
+        assertThat(zoo.available()).isTrue(); // nothing to download
+        SourceModel trained = r.find(new DatasetSpec.ModelRef("zoo:squeezenet", null, null));
+        // its own identity, so the feature cache never mixes random features with pretrained ones
+        assertThat(zoo.profile().sha256()).isNotEqualTo(trained.profile().sha256()).isNotNull();
+        assertThat(zoo.profile().sourceDataset()).startsWith("none (random weights");
+        assertThat(zoo.profile().candidateCuts()).isEqualTo(trained.profile().candidateCuts());
+        // fresh weights, the same ones each time (the zoo builder's seed)
+        var a = zoo.load();
+        var b = zoo.load();
+        assertThat(a.params().equals(b.params())).isTrue();
+    }
+
+    @Test
     void pathLikeNamesAreNotLookedUpAsFiles() throws Exception {
         ModelRegistry r = registryWithProject();
         assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef("../profiles/fmnist-cnn", null, null)))
