@@ -198,8 +198,9 @@ public final class RecipeBench {
         if (!Files.exists(file)) {
             return out;
         }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         int n = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : lines) {
             n++;
             if (line.isBlank()) {
                 continue;
@@ -209,7 +210,7 @@ public final class RecipeBench {
                 out.put(r.task() + "|" + r.seed() + "|" + r.taskHash() + "|" + r.planHash(), r);
             } catch (IOException e) {
                 // a line cut by a kill is the last one: skip it (its plan runs again); elsewhere it is damage
-                if (n < Files.readAllLines(file, StandardCharsets.UTF_8).size()) {
+                if (n < lines.size()) {
                     throw new IOException(file + " line " + n + ": not a recipe record (" + e.getMessage().lines().findFirst().orElse("") + ")");
                 }
             }
