@@ -47,10 +47,10 @@ public final class LogMe {
     }
 
     /**
-     * Features wider than this, with at most half as many (weighted-in) samples as dimensions, are
-     * decomposed through the n x n matrix F W F^T instead of the d x d F^T W F: the same non-zero
-     * eigenvalues and projections, so the same evidence. ResNet50's 2,048-wide features on a few
-     * dozen images took minutes of LAPACK per layer and jackknife group the other way.
+     * Features wider than this, with fewer (weighted-in) samples than dimensions, are decomposed
+     * through the n x n matrix F W F^T instead of the d x d F^T W F: the same non-zero eigenvalues and
+     * projections, so the same evidence. ResNet50's 2,048-wide features on a few dozen images took
+     * minutes of LAPACK per layer and jackknife group the other way.
      */
     static final int DUAL_MIN_DIM = 256;
 
@@ -70,7 +70,7 @@ public final class LogMe {
         for (double wi : w) {
             active += wi != 0 ? 1 : 0;
         }
-        if (allowDual && d > DUAL_MIN_DIM && 2 * active <= d) {
+        if (allowDual && d > DUAL_MIN_DIM && active < d) {
             return fitDual(features, w, labels, classes, nEff, d);
         }
         // Gram matrix F^T W F in plain Java (upper triangle, then mirrored): cheaper than ND4J's
