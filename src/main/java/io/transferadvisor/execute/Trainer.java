@@ -169,6 +169,9 @@ public final class Trainer {
     private static EpochResult runEpoch(ComputationGraph net, TrainData train, Config cfg, int epoch, Augmenter aug, Progress progress) {
         int n = train.size();
         int[] idx = io.transferadvisor.util.Shuffle.permutation(n, new Random(cfg.seed() * 1_000_003L + epoch));
+        // ND4J's own generator (dropout masks, as in zoo SqueezeNet) restarts from the epoch's seed too, so a run
+        // resumed at an epoch boundary draws what the uninterrupted run drew (the generator is not in the checkpoint)
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(cfg.seed() * 1_000_033L + epoch);
         progress.startEpoch(cfg.phase(), epoch, cfg.maxEpochs(), n);
         double lossSum = 0;
         long seen = 0;

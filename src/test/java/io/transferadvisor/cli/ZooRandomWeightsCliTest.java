@@ -91,4 +91,58 @@ class ZooRandomWeightsCliTest {
         assertThat(p.out().lines().filter(l -> l.contains(".png")).count()).isEqualTo(12);
         assertThat(p.out()).containsPattern("(disc|square) \\d\\.\\d{3}, (disc|square) \\d\\.\\d{3}");
     }
+
+    /**
+     * Exact resume on a real zoo graph: SqueezeNet (random weights) crashed right after its first
+     * checkpoint commit, then `execute --resume`, ends with the weights of an uninterrupted run,
+     * bit for bit, reading the frozen layers' feature maps that run cached.
+     */
+    @org.junit.jupiter.api.Test
+    void aCrashedZooRunResumesToTheUninterruptedWeights(@TempDir Path dir) throws Exception {
+        images(dir);
+        Path yaml = dir.resolve("dataset.yaml");
+        Files.writeString(yaml, "version: 1\nname: shapes\ntrain: {format: folder, path: data}\nsplit: {test: 0.25, validation: 0.2}\n"
+                + "model: {name: zoo:squeezenet, weights: random}\nseed: 42\nbudget: {minutes: 10, max_epochs: 2}\n");
+        Path whole = dir.resolve("whole");
+        var w = CliTestSupport.run("run", yaml.toString(), "-o", whole.toString(), "--cache", dir.resolve("c1").toString(),
+                "--no-trials", "--checkpoint-every", "0");
+        assertThat(w.exitCode()).as(w.err()).isZero();
+        JsonNode metrics = Json.json().readTree(Files.readString(whole.resolve("metrics.json")));
+        assertThat(metrics.path("epochsRun").asInt()).isEqualTo(2);
+
+        Path crashed = dir.resolve("crashed");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        io.transferadvisor.util.WriteHooks.install(point -> {
+            seen.add(point);
+            if (point.startsWith("checkpoint committed")) {
+                throw new io.transferadvisor.util.WriteHooks.SimulatedCrash(point);
+            }
+        });
+        CliTestSupport.Result c;
+        try {
+            c = CliTestSupport.run("run", yaml.toString(), "-o", crashed.toString(), "--cache", dir.resolve("c1").toString(), "--no-trials",
+                    "--checkpoint-every", "0");
+        } finally {
+            io.transferadvisor.util.WriteHooks.clear();
+        }
+        assertThat(c.exitCode()).as("the simulated crash stops the run: " + seen).isNotZero();
+        assertThat(seen).anyMatch(p -> p.startsWith("checkpoint committed"));
+        assertThat(crashed.resolve("model.zip")).doesNotExist();
+        var r = CliTestSupport.run("execute", "--resume", crashed.toString(), "--cache", dir.resolve("c1").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode cache = Json.json().readTree(Files.readString(crashed.resolve("metrics.json"))).path("cache");
+        if (cache.has("layer")) {
+            // frozen layers below the cut: the resumed run reads the feature maps the first run cached
+            assertThat(cache.path("reused").asInt()).as(cache.toString()).isPositive();
+            assertThat(cache.path("computed").asInt()).as(cache.toString()).isZero();
+        }
+        float[] expected = params(whole);
+        float[] resumed = params(crashed);
+        assertThat(java.util.Arrays.mismatch(resumed, expected)).as("first differing parameter").isEqualTo(-1);
+    }
+
+    static float[] params(Path runDir) throws Exception {
+        return org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(runDir.resolve("model.zip").toFile(), false).params()
+                .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    }
 }
