@@ -23,10 +23,7 @@ public final class Main {
     public static void main(String[] args) {
         // before anything touches ND4J: which libnd4j build to load (pretrain keeps the generic one)
         String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        String notice = io.transferadvisor.model.NativeBuild.select(command.equals("pretrain"));
-        if (notice != null) {
-            System.err.println("advisor: " + notice);
-        }
+        io.transferadvisor.model.NativeBuild.select(command.equals("pretrain"));
         // the console's own encoding, said explicitly (Java 17 has no System.out.charset())
         java.nio.charset.Charset console = java.nio.charset.Charset.defaultCharset();
         int code = commandLine(new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out, console)), true),

@@ -78,8 +78,7 @@ public record DatasetSpec(
     /**
      * A pretrained model: a project model or zoo name ("fmnist-cnn", "zoo:resnet50"), or a file
      * (DL4J zip or Keras .h5), optionally with a local weights file for a zoo model.
-     */
-    /**
+     *
      * @param randomWeights {@code weights: random}: the architecture with fresh, seeded weights instead of
      *                      trained ones (zoo models; for file models every parameter is re-initialised)
      */

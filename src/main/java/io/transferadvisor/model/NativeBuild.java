@@ -40,11 +40,11 @@ public final class NativeBuild {
 
     /**
      * Chooses the natives for this JVM, once. {@code generic} asks for the generic build (pretrain).
-     * Returns a one-line notice when the faster build was wanted but this CPU cannot run it, else null.
+     * When the faster build was wanted but this CPU cannot run it, says so in one line on stderr.
      */
-    public static synchronized String select(boolean generic) {
+    public static synchronized void select(boolean generic) {
         if (selected) {
-            return null;
+            return;
         }
         selected = true;
         Choice c = choose(System.getProperty(PROPERTY), generic, OneDnn.requested(), System.getProperty("os.name", ""),
@@ -53,7 +53,9 @@ public final class NativeBuild {
         if (c.extension() != null) {
             System.setProperty(PROPERTY, c.extension());
         }
-        return c.notice();
+        if (c.notice() != null) {
+            System.err.println("advisor: " + c.notice()); // once per JVM; the run goes on on the generic build
+        }
     }
 
     /** What {@link #select} decides: the extension to set (null: leave as is) and any notice. */

@@ -25,10 +25,7 @@ public final class NativeThreads {
         }
         synchronized (NativeThreads.class) {
             if (!applied) {
-                String build = NativeBuild.select(false); // no effect when ND4J is already loaded
-                if (build != null) {
-                    System.err.println("advisor: " + build);
-                }
+                NativeBuild.select(false); // no effect when ND4J is already loaded
                 int threads = Integer.getInteger("advisor.blasThreads", 1);
                 if (threads > 0) {
                     Nd4j.factory().blas().setMaxThreads(threads);

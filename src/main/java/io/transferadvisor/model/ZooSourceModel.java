@@ -41,14 +41,25 @@ import org.deeplearning4j.zoo.model.Xception;
  */
 public final class ZooSourceModel implements SourceModel {
 
-    /** One zoo entry: advisor name, DL4J model factory, pretrained weight set, what it was trained on. */
+    /**
+     * One zoo entry: advisor name, DL4J model factory, pretrained weight set, what it was trained on,
+     * and the factory for {@code weights: random} (the same one unless DL4J's initialisation is unusable).
+     */
     public record Entry(String name, Supplier<ZooModel<?>> factory, PretrainedType type, String sourceDataset, int classes,
-                        String classPrefix) {}
+                        String classPrefix, Supplier<ZooModel<?>> randomFactory) {
+        public Entry(String name, Supplier<ZooModel<?>> factory, PretrainedType type, String sourceDataset, int classes, String classPrefix) {
+            this(name, factory, type, sourceDataset, classes, classPrefix, factory);
+        }
+    }
 
     /** The zoo models with pretrained classification weights in DL4J 1.0.0-M2.1 (detection/segmentation ones left out). */
     public static final List<Entry> ENTRIES = List.of(
+            // DL4J's ResNet50 initialises every convolution from a normal of std 0.5, which, with batch norm's untrained
+            // statistics, overflows to NaN at inference (the probe's source softmax was NaN); with random weights it gets
+            // He initialisation for ReLU instead, as torchvision's resnet50 does.
             new Entry("zoo:resnet50", () -> ResNet50.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
-                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-"),
+                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-",
+                    () -> ResNet50.builder().numClasses(1000).weightInit(new org.deeplearning4j.nn.weights.WeightInitRelu()).build()),
             new Entry("zoo:vgg16", () -> VGG16.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
                     "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-"),
             new Entry("zoo:vgg19", () -> VGG19.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
@@ -90,12 +101,7 @@ public final class ZooSourceModel implements SourceModel {
     private ZooSourceModel(Entry entry, Path weights, Path cacheDir, boolean random) {
         this.random = random;
         this.entry = entry;
-        // DL4J's ResNet50 initialises every convolution from a normal of std 0.5, which, with batch norm's
-        // untrained statistics, overflows to NaN at inference (the probe's source softmax was NaN); with
-        // random weights it gets He initialisation for ReLU instead, as torchvision's resnet50 does.
-        this.zoo = random && entry.name().equals("zoo:resnet50")
-                ? ResNet50.builder().numClasses(1000).weightInit(new org.deeplearning4j.nn.weights.WeightInitRelu()).build()
-                : entry.factory().get();
+        this.zoo = (random ? entry.randomFactory() : entry.factory()).get();
         this.localWeights = weights != null;
         this.weights = weights != null ? weights.toAbsolutePath() : defaultWeights(zoo, entry.type());
         this.cacheDir = cacheDir;

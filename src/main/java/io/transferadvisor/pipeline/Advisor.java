@@ -45,10 +45,7 @@ import java.util.Map;
 public final class Advisor {
     static {
         // Java API users get the same libnd4j build as the CLI, if ND4J is not loaded yet (NativeBuild)
-        String notice = io.transferadvisor.model.NativeBuild.select(false);
-        if (notice != null) {
-            System.err.println("advisor: " + notice);
-        }
+        io.transferadvisor.model.NativeBuild.select(false);
     }
 
     /**

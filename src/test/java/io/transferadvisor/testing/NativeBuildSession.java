@@ -11,9 +11,6 @@ import org.junit.platform.launcher.LauncherSessionListener;
 public final class NativeBuildSession implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        String notice = NativeBuild.select(false);
-        if (notice != null) {
-            System.err.println("advisor: " + notice);
-        }
+        NativeBuild.select(false);
     }
 }

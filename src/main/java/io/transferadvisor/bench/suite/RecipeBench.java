@@ -1,7 +1,6 @@
 package io.transferadvisor.bench.suite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.transferadvisor.bench.BenchReport;
 import io.transferadvisor.bench.PlanBench;
 import io.transferadvisor.dataset.DatasetSpec;
@@ -72,9 +71,16 @@ public final class RecipeBench {
     /** One executed plan. */
     public record Row(String kind, String task, long seed, String taskHash, String variant, String planHash, String strategy, String cut,
                       String sizeClass, int batch, int maxEpochs, int patience, int epochsRun, int bestEpoch, double trainSeconds,
-                      double testAccuracy, int testImages) {}
+                      double testAccuracy, int testImages) {
+        /** The same record reported under another recipe's name (an edit that wrote the very plan another recipe measured). */
+        Row withVariant(String v) {
+            return new Row(kind, task, seed, taskHash, v, planHash, strategy, cut, sizeClass, batch, maxEpochs, patience, epochsRun, bestEpoch,
+                    trainSeconds, testAccuracy, testImages);
+        }
+    }
 
-    private static final ObjectMapper LINE = io.transferadvisor.util.Json.json().copy().disable(SerializationFeature.INDENT_OUTPUT);
+    /** One JSON object per line, as the suite's own results file. */
+    private static final ObjectMapper LINE = SuiteResults.LINE;
 
     public static Result run(Options o, PrintWriter w) throws Exception {
         Path file = o.suiteFile() != null ? o.suiteFile() : Home.dir().resolve("examples/suite.yaml");
@@ -83,12 +89,7 @@ public final class RecipeBench {
         if (!List.of("calibration", "held-out", "all").contains(split)) {
             throw new io.transferadvisor.UsageException("--split " + split + ": use calibration, held-out or all");
         }
-        List<String> known = suite.tasks().stream().map(SuiteSpec.Task::id).toList();
-        for (String id : o.taskIds() == null ? List.<String>of() : o.taskIds()) {
-            if (!known.contains(id)) {
-                throw new io.transferadvisor.UsageException("--tasks " + id + ": not a task of " + file + io.transferadvisor.util.Suggest.didYouMean(id, known));
-            }
-        }
+        suite.requireTasks(o.taskIds(), file);
         List<Variant> variants = new ArrayList<>();
         List<String> variantIds = VARIANTS.stream().map(Variant::id).toList();
         for (String v : o.variants() == null ? variantIds : o.variants()) {
@@ -100,11 +101,7 @@ public final class RecipeBench {
             variants.add(0, VARIANTS.get(0)); // every comparison is against the rules' own plan
         }
         List<Long> seeds = o.seeds() != null ? o.seeds() : suite.seeds();
-        for (long s : seeds) {
-            if (!suite.seeds().contains(s)) {
-                throw new io.transferadvisor.UsageException("--seeds " + s + ": not one of the suite's seeds " + suite.seeds());
-            }
-        }
+        suite.requireSeeds(seeds);
         List<SuiteSpec.Task> tasks = new ArrayList<>();
         for (SuiteSpec.Task t : suite.tasks()) {
             String tsplit = suite.families().get(t.family()).split();
@@ -157,9 +154,7 @@ public final class RecipeBench {
                             w.flush();
                         }
                         if (row != null) {
-                            rows.add(new Row(row.kind(), row.task(), row.seed(), row.taskHash(), v.id(), row.planHash(), row.strategy(), row.cut(),
-                                    row.sizeClass(), row.batch(), row.maxEpochs(), row.patience(), row.epochsRun(), row.bestEpoch(), row.trainSeconds(),
-                                    row.testAccuracy(), row.testImages()));
+                            rows.add(row.withVariant(v.id()));
                         }
                     }
                 }
@@ -258,7 +253,6 @@ public final class RecipeBench {
                     .append(" runs (task x seed)").append(size.equals("all") ? "" : " whose rules' plan saw " + size + " data").append(".\n\n");
             md.append("| recipe | runs | mean epochs run | train seconds, total | time vs rules | test accuracy, mean | vs rules (pts) | 95% interval | worst run (pts) |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
-            double rulesSeconds = runs.stream().mapToDouble(m -> m.get("rules").trainSeconds()).sum();
             for (Variant v : variants) {
                 List<Map<String, Row>> both = runs.stream().filter(m -> m.containsKey(v.id())).toList();
                 if (both.isEmpty()) {
@@ -273,7 +267,7 @@ public final class RecipeBench {
                         both.stream().mapToDouble(m -> m.get(v.id()).testAccuracy()).average().orElse(0), SuiteAnalysis.mean(diff), ci[0], ci[1],
                         java.util.Arrays.stream(diff).min().orElse(0)));
             }
-            if (rulesSeconds == 0) {
+            if (runs.isEmpty()) {
                 md.append("\n(no rules runs)\n");
             }
         }

@@ -81,19 +81,9 @@ public final class SuiteBench {
                 tasks.add(t);
             }
         }
-        List<String> known = suite.tasks().stream().map(SuiteSpec.Task::id).toList();
-        for (String id : taskIds == null ? List.<String>of() : taskIds) {
-            if (!known.contains(id)) {
-                throw new io.transferadvisor.UsageException("--tasks " + id + ": not a task of " + file
-                        + io.transferadvisor.util.Suggest.didYouMean(id, known));
-            }
-        }
+        suite.requireTasks(taskIds, file);
         List<Long> useSeeds = seeds != null ? seeds : quick ? List.of(suite.seeds().get(0)) : suite.seeds();
-        for (long s : useSeeds) {
-            if (!suite.seeds().contains(s)) {
-                throw new io.transferadvisor.UsageException("--seeds " + s + ": not one of the suite's seeds " + suite.seeds());
-            }
-        }
+        suite.requireSeeds(useSeeds);
         SuiteSpec run = suite.withSeeds(useSeeds);
         // a scratch folder only when something is trained or --quick keeps its results there
         Path work = !reportOnly || (quick && resultsFile == null) ? Files.createTempDirectory("bench-suite") : null;

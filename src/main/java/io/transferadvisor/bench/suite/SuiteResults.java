@@ -69,7 +69,7 @@ public final class SuiteResults {
         return task + "|" + seed + "|" + String.join("+", taskHashes) + "|" + String.join("+", keys);
     }
 
-    private static final ObjectMapper LINE = io.transferadvisor.util.Json.json().copy().disable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper LINE = io.transferadvisor.util.Json.json().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
     /** How every line this class writes starts (the type property comes first). */
     static final String RECORD_START = "{\"kind\":\"";

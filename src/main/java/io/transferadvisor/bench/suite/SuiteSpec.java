@@ -40,6 +40,26 @@ public record SuiteSpec(int version, String model, List<Long> seeds, @JsonProper
         otherModels = otherModels == null ? List.of() : List.copyOf(otherModels);
     }
 
+    /** Refuses a --tasks id that is not a task of this suite (read from {@code file}), naming the nearest one. */
+    void requireTasks(List<String> ids, Path file) {
+        List<String> known = tasks().stream().map(Task::id).toList();
+        for (String id : ids == null ? List.<String>of() : ids) {
+            if (!known.contains(id)) {
+                throw new io.transferadvisor.UsageException("--tasks " + id + ": not a task of " + file
+                        + io.transferadvisor.util.Suggest.didYouMean(id, known));
+            }
+        }
+    }
+
+    /** Refuses a --seeds value that is not one of this suite's seeds. */
+    void requireSeeds(List<Long> chosen) {
+        for (long s : chosen == null ? List.<Long>of() : chosen) {
+            if (!seeds().contains(s)) {
+                throw new io.transferadvisor.UsageException("--seeds " + s + ": not one of the suite's seeds " + seeds());
+            }
+        }
+    }
+
     /** The same suite with these seeds. */
     public SuiteSpec withSeeds(List<Long> s) {
         return new SuiteSpec(version, model, s, testPerClass, validation, recipe, families, tasks, quick, otherModels);
