@@ -29,7 +29,11 @@ public final class FactsBuilder {
         int n = p.layers().size();
         DatasetProfile.LayerProbe topLayer = p.layers().stream().max(java.util.Comparator.comparingInt(DatasetProfile.LayerProbe::index)).orElseThrow();
         DatasetProfile.SourceView view = p.sourceView();
-        facts.add(new DomainFacts(p.similarity(), topLayer.layer(), topLayer.similarity(),
+        // A network with no source reference at its top layer (no batch norm, no activation statistics: a zoo
+        // SqueezeNet, random weights) has no top-layer similarity; the overall score (which then falls back
+        // to the source classifier's confidence) stands in for it, so the similarity rules always classify.
+        double top = Double.isNaN(topLayer.similarity()) ? p.similarity() : topLayer.similarity();
+        facts.add(new DomainFacts(p.similarity(), topLayer.layer(), top,
                 view == null ? 0.0 : view.labelOverlap(), view == null ? 0.0 : view.meanMaxSoftmax(), n));
         for (DatasetProfile.LayerProbe l : p.layers()) {
             DatasetProfile.Estimate acc = l.probeAccuracy();

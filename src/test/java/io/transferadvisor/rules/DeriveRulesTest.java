@@ -81,4 +81,23 @@ class DeriveRulesTest {
         }
         assertThat(ids).contains("best-layer", "competitive-layer");
     }
+
+    /**
+     * A network without a source reference at any layer (zoo SqueezeNet: no batch norm; random
+     * weights: no activation statistics) has NaN layer similarities. At an overall score of 0.7 or
+     * more, neither similarity rule fired and recommend failed with "chose no strategy (a gap)"; the
+     * overall score now stands in for the top layer's.
+     */
+    @ParameterizedTest(name = "similarity {0} with no layer reference -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"0.70, HIGH", "0.90, HIGH", "0.55, MEDIUM", "0.10, LOW"})
+    void layersWithoutASourceReferenceStillGetASimilarityClass(double similarity, SimilarityLevel level) {
+        var p = profile().perClass(10).similarity(similarity).build();
+        var unreferenced = p.layers().stream().map(l -> new io.transferadvisor.probe.DatasetProfile.LayerProbe(l.layer(), l.index(), l.relativeDepth(),
+                l.featureDim(), Double.NaN, Double.NaN, null, l.logme(), l.probeAccuracy())).toList();
+        var q = new io.transferadvisor.probe.DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), unreferenced,
+                p.similarity(), p.sourceView(), p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
+        var d = decide(q);
+        assertThat(d.runs().get(0).evaluation().all(SimilarityClass.class)).extracting(SimilarityClass::level).containsExactly(level);
+        assertThat(d.plan().strategy()).isNotNull();
+    }
 }
