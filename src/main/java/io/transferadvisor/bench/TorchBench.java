@@ -210,8 +210,9 @@ public final class TorchBench {
     }
 
     private static void writeRaw(Path x, Path y, TrainData d) throws java.io.IOException {
-        ByteBuffer fb = ByteBuffer.allocate(4 * d.data().length).order(ByteOrder.LITTLE_ENDIAN);
-        fb.asFloatBuffer().put(d.data());
+        float[] all = d.rows(null, 0, d.size());
+        ByteBuffer fb = ByteBuffer.allocate(4 * all.length).order(ByteOrder.LITTLE_ENDIAN);
+        fb.asFloatBuffer().put(all);
         Files.write(x, fb.array());
         ByteBuffer lb = ByteBuffer.allocate(4 * d.size()).order(ByteOrder.LITTLE_ENDIAN);
         lb.asIntBuffer().put(d.labels());

@@ -129,7 +129,7 @@ public final class Predictor {
         for (int i = 0; i < n; i++) {
             System.arraycopy(images.get(i), 0, flat, i * len, len);
         }
-        TrainData d = new TrainData(flat, new long[] {geometry.channels(), geometry.height(), geometry.width()}, new int[n]);
+        TrainData d = new TrainData.InMemory(flat, new long[] {geometry.channels(), geometry.height(), geometry.width()}, new int[n]);
         List<float[][]> all = new ArrayList<>();
         for (int m = 0; m < models.size(); m++) {
             all.add(Training.scores(models.get(m), d, heads.get(m)));

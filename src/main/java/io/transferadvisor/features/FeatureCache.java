@@ -77,9 +77,13 @@ public final class FeatureCache {
      * @param images   images asked for
      * @param reused   images every requested store already held
      * @param computed images that went through the network
-     * @param forwardSeconds time spent in feedForward
+     * @param forwardSeconds time spent in the network
+     * @param decodeWaitSeconds time the network waited for images to be decoded (the data pipeline's
+     *                          share of the wall time: decoding runs ahead on another thread)
+     * @param seconds        wall time of the whole call
      */
-    public record Result(Map<Request, INDArray> features, int images, int reused, int computed, double forwardSeconds) {
+    public record Result(Map<Request, INDArray> features, int images, int reused, int computed, double forwardSeconds,
+                         double decodeWaitSeconds, double seconds) {
         public INDArray get(String layer, Pooling pooling) {
             INDArray a = features.get(new Request(layer, pooling));
             if (a == null) {
@@ -116,6 +120,12 @@ public final class FeatureCache {
             throw new IllegalArgumentException("modelId must identify the weights (e.g. their SHA-256)");
         }
         checkLayers(graph, requests);
+        int requestedBatch = batchSize;
+        batchSize = memoryBoundBatch(graph, geometry, batchSize);
+        if (progress != null && batchSize < requestedBatch) {
+            progress.printf(java.util.Locale.ROOT, "  features: batches of %d images (not %d): a forward pass keeps every layer's"
+                    + " activations, %s per image%n", batchSize, requestedBatch, (activationBytes(graph, geometry) >> 20) + " MB");
+        }
         List<Request> unique = new ArrayList<>(new LinkedHashSet<>(requests));
         Map<Request, FeatureCacheStore> stores = new LinkedHashMap<>();
         for (Request q : unique) {
@@ -135,44 +145,53 @@ public final class FeatureCache {
         long forwardNanos = 0;
         int lastReported = 0;
         long started = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            float[] px = images.pixels(i, geometry);
-            if (px.length != geometry.pixels()) {
-                throw new IllegalStateException("image " + images.describe(i) + " gave " + px.length + " values for geometry "
-                        + geometry + " (" + geometry.pixels() + " expected)");
-            }
-            String h = hash(px);
-            hashes.add(h);
-            boolean everywhere = true;
-            for (FeatureCacheStore s : stores.values()) {
-                if (!s.contains(h)) {
-                    everywhere = false;
-                    break;
+        long decodeWaitNanos = 0;
+        java.util.Iterator<io.transferadvisor.dataset.Prefetch.Chunk> chunks =
+                io.transferadvisor.dataset.Prefetch.chunks(images, geometry, batchSize);
+        while (chunks.hasNext()) {
+            long tw = System.nanoTime();
+            io.transferadvisor.dataset.Prefetch.Chunk chunk = chunks.next();
+            decodeWaitNanos += System.nanoTime() - tw;
+            for (int j = 0; j < chunk.pixels().length; j++) {
+                int i = chunk.start() + j;
+                float[] px = chunk.pixels()[j];
+                if (px.length != geometry.pixels()) {
+                    throw new IllegalStateException("image " + images.describe(i) + " gave " + px.length + " values for geometry "
+                            + geometry + " (" + geometry.pixels() + " expected)");
                 }
-            }
-            if (everywhere) {
-                reused++;
-            } else if (pendingSet.add(h)) {
-                pendingHashes.add(h);
-                pendingPixels.add(px);
-            }
-            if (pendingHashes.size() >= batchSize) {
-                forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten);
-                computed += pendingHashes.size();
-                pendingHashes.clear();
-                pendingPixels.clear();
-                if (unwritten.bytes > WRITE_BUFFER_BYTES) {
-                    unwritten.flush(stores);
-                    pendingSet.clear();
+                String h = hash(px);
+                hashes.add(h);
+                boolean everywhere = true;
+                for (FeatureCacheStore s : stores.values()) {
+                    if (!s.contains(h)) {
+                        everywhere = false;
+                        break;
+                    }
                 }
-            }
-            if (progress != null && (i + 1 - lastReported >= 1000 || i + 1 == n)) {
-                // ETA from the images done so far (reused ones cost nearly nothing, so it is an upper bound early on)
-                double elapsed = (System.nanoTime() - started) / 1e9;
-                String eta = i + 1 == n ? "" : ", ETA <= " + io.transferadvisor.util.Durations.compact(elapsed / (i + 1) * (n - i - 1));
-                progress.printf(java.util.Locale.ROOT, "  features: %d/%d images (%d reused)%s%n", i + 1, n, reused, eta);
-                progress.flush();
-                lastReported = i + 1;
+                if (everywhere) {
+                    reused++;
+                } else if (pendingSet.add(h)) {
+                    pendingHashes.add(h);
+                    pendingPixels.add(px);
+                }
+                if (pendingHashes.size() >= batchSize) {
+                    forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten);
+                    computed += pendingHashes.size();
+                    pendingHashes.clear();
+                    pendingPixels.clear();
+                    if (unwritten.bytes > WRITE_BUFFER_BYTES) {
+                        unwritten.flush(stores);
+                        pendingSet.clear();
+                    }
+                }
+                if (progress != null && (i + 1 - lastReported >= 1000 || i + 1 == n)) {
+                    // ETA from the images done so far (reused ones cost nearly nothing, so it is an upper bound early on)
+                    double elapsed = (System.nanoTime() - started) / 1e9;
+                    String eta = i + 1 == n ? "" : ", ETA <= " + io.transferadvisor.util.Durations.compact(elapsed / (i + 1) * (n - i - 1));
+                    progress.printf(java.util.Locale.ROOT, "  features: %d/%d images (%d reused)%s%n", i + 1, n, reused, eta);
+                    progress.flush();
+                    lastReported = i + 1;
+                }
             }
         }
         if (!pendingHashes.isEmpty()) {
@@ -195,7 +214,38 @@ public final class FeatureCache {
             System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
             out.put(q, Nd4j.create(s.read(hashes), shape, 'c'));
         }
-        return new Result(out, n, reused, computed, forwardNanos / 1e9);
+        return new Result(out, n, reused, computed, forwardNanos / 1e9, decodeWaitNanos / 1e9, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Bytes of activations a forward pass keeps per image, above which batches shrink (-Dadvisor.activationBytes=N overrides). */
+    static long activationBudget() {
+        String p = System.getProperty("advisor.activationBytes");
+        return p != null && !p.isBlank() ? Long.parseLong(p.trim()) : 512L << 20;
+    }
+
+    /** Bytes of all layers' activations for one image (feedForward keeps them all until the batch is done). */
+    static long activationBytes(ComputationGraph graph, InputGeometry g) {
+        var types = graph.getConfiguration().getLayerActivationTypes(
+                org.deeplearning4j.nn.conf.inputs.InputType.convolutional(g.height(), g.width(), g.channels()));
+        long floats = 0; // the types include the input vertex's
+        for (var t : types.values()) {
+            floats += t.arrayElementsPerExample();
+        }
+        return 4 * floats;
+    }
+
+    /**
+     * The batch size that keeps a forward pass's activations within {@link #activationBudget()}: ResNet50 at
+     * 224x224 keeps 43 MB per image and SqueezeNet 28 MB, so a batch of 64 held 2.8 GB and 1.8 GB off-heap. At least 1, at most the request.
+     */
+    static int memoryBoundBatch(ComputationGraph graph, InputGeometry g, int requested) {
+        long perImage;
+        try {
+            perImage = activationBytes(graph, g);
+        } catch (RuntimeException e) {
+            return requested; // a graph whose types cannot be inferred at this geometry fails in the forward pass, with its own message
+        }
+        return (int) Math.max(1, Math.min(requested, activationBudget() / Math.max(1, perImage)));
     }
 
     /** The folder of one store (for tests and for `advisor` messages). */

@@ -99,8 +99,10 @@ public final class Prober {
         String modelId = FeatureCache.modelId(model);
         long tf = System.nanoTime();
         FeatureCache.Result feats = cache.compute(graph, modelId, requests, sampled, geometry, options.batchSize(), log);
-        log.printf(java.util.Locale.ROOT, "probe: features ready (%d computed, %d from the cache %s) in %.1f s, %.1f s in the network%n",
-                feats.computed(), feats.reused(), cache.root(), (System.nanoTime() - tf) / 1e9, feats.forwardSeconds());
+        log.printf(java.util.Locale.ROOT, "probe: features ready (%d computed, %d from the cache %s) in %.1f s, %.1f s in the network,"
+                        + " %.1f s waiting for decoding%n",
+                feats.computed(), feats.reused(), cache.root(), (System.nanoTime() - tf) / 1e9, feats.forwardSeconds(),
+                feats.decodeWaitSeconds());
 
         SourceView view = sourceView(feats.get(output, Pooling.AVG), y, train.classNames(), mp.sourceClasses());
 
