@@ -31,7 +31,7 @@ public final class ModelsCommand implements Callable<Integer> {
     OutputOptions output;
 
     /** One row of the listing. */
-    record Row(String name, String source, int classes, String classSummary, String input, long parameters,
+    record Row(String name, String source, int classes, String classSummary, String input, String preprocessing, long parameters,
                List<String> candidateCuts, boolean available, String weights, String note) {}
 
     @Override
@@ -50,6 +50,7 @@ public final class ModelsCommand implements Callable<Integer> {
                 o.put("sourceClassCount", r.classes());
                 o.put("sourceClasses", r.classSummary());
                 o.put("input", r.input());
+                o.put("preprocessing", r.preprocessing());
                 o.put("parameters", r.parameters());
                 o.put("candidateCuts", r.candidateCuts());
                 o.put("weights", r.available() ? "available" : "missing");
@@ -63,10 +64,10 @@ public final class ModelsCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        String[] head = {"NAME", "SOURCE", "INPUT", "PARAMS", "CUT LAYERS", "WEIGHTS"};
+        String[] head = {"NAME", "SOURCE", "INPUT", "PREPROCESS", "PARAMS", "CUT LAYERS", "WEIGHTS"};
         List<String[]> cells = new ArrayList<>();
         for (Row r : rows) {
-            cells.add(new String[] {r.name(), abbreviate(sourceCell(r), 72), r.input(), humanCount(r.parameters()),
+            cells.add(new String[] {r.name(), abbreviate(sourceCell(r), 72), r.input(), r.preprocessing(), humanCount(r.parameters()),
                 abbreviateList(r.candidateCuts()), r.available() ? "available" : "missing"});
         }
         int[] width = new int[head.length];
@@ -102,7 +103,7 @@ public final class ModelsCommand implements Callable<Integer> {
         try {
             p = m.profile();
         } catch (ModelException e) {
-            return new Row(m.name(), "broken profile", 0, "", "?", 0, List.of(), false, m.weightsLocation(), e.getMessage());
+            return new Row(m.name(), "broken profile", 0, "", "?", m.preprocessing().name(), 0, List.of(), false, m.weightsLocation(), e.getMessage());
         }
         String note = null;
         if (!m.available()) {
@@ -110,6 +111,7 @@ public final class ModelsCommand implements Callable<Integer> {
                     : m.weightsLocation();
         }
         return new Row(m.name(), p.sourceDataset(), p.sourceClasses().size(), classSummary(p.sourceClasses()), p.input().toString(),
+                m.preprocessing().name(),
                 p.parameters(), p.candidateCuts(), m.available(), m.weightsLocation(), note);
     }
 

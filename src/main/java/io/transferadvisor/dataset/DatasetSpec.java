@@ -81,10 +81,16 @@ public record DatasetSpec(
      *
      * @param randomWeights {@code weights: random}: the architecture with fresh, seeded weights instead of
      *                      trained ones (zoo models; for file models every parameter is re-initialised)
+     * @param preprocessing {@code preprocessing:} (none, caffe, tf, torch): what the network wants as input, or
+     *                      null for what the model declares (zoo models their weights' convention, others none)
      */
-    public record ModelRef(String name, Path file, Path weights, boolean randomWeights) {
+    public record ModelRef(String name, Path file, Path weights, boolean randomWeights, Preprocessing preprocessing) {
         public ModelRef(String name, Path file, Path weights) {
-            this(name, file, weights, false);
+            this(name, file, weights, false, null);
+        }
+
+        public ModelRef(String name, Path file, Path weights, boolean randomWeights) {
+            this(name, file, weights, randomWeights, null);
         }
 
         public String display() {

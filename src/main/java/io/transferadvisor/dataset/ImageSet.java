@@ -26,6 +26,11 @@ public interface ImageSet {
     /** A view of the given indices, in that order. */
     ImageSet subset(int[] indices);
 
+    /** This set as a network wants it: pixels through the model's preprocessing (this very set when it is NONE). */
+    default ImageSet preprocessed(Preprocessing p) {
+        return p == null || p.isIdentity() ? this : new PreprocessedImageSet(this, p);
+    }
+
     /** Per-class counts, indexed like classNames(). */
     default int[] classCounts() {
         int[] counts = new int[classNames().size()];

@@ -38,6 +38,15 @@ public record LoadedDataset(DatasetSpec spec, ImageSet train, ImageSet validatio
                 + " (first: " + (colon > 0 ? first.substring(0, colon) : first) + "); 'advisor validate' lists them with the reasons");
     }
 
+    /** The same splits with every image through the preprocessing (this very dataset for NONE); the identity stays the raw images'. */
+    public LoadedDataset preprocessed(Preprocessing p) {
+        if (p == null || p.isIdentity()) {
+            return this;
+        }
+        return new LoadedDataset(spec, train.preprocessed(p), validation.preprocessed(p), test.preprocessed(p),
+                unlabelled.map(u -> u.preprocessed(p)), contentHash, skipped);
+    }
+
     public int labelledCount() {
         return train.size() + validation.size() + test.size();
     }

@@ -58,10 +58,21 @@ final class SchemaCheck {
                 alternatives.add(key(m.getInstanceLocation()));
             }
         }
+        // A value that failed inside one branch (model: {name: ..., preprocessing: bad}) also fails the other branches'
+        // type checks (not a string, not a list): only the inner problem is reported.
+        Set<String> inner = new TreeSet<>();
+        for (ValidationMessage m : messages) {
+            if (!"type".equals(m.getType())) {
+                inner.add(key(m.getInstanceLocation()));
+            }
+        }
         for (ValidationMessage m : messages) {
             String key = key(m.getInstanceLocation());
             boolean alternative = "anyOf".equals(m.getType()) || "oneOf".equals(m.getType());
             if (alternative ? deeper(key, alternatives) : coveredBy(key, alternatives)) {
+                continue;
+            }
+            if ("type".equals(m.getType()) && deeper(key, inner)) {
                 continue;
             }
             SpecProblem p = problem(m, key, lines);
@@ -147,7 +158,7 @@ final class SchemaCheck {
             case "oneOf":
                 if (key.equals("model") || key.startsWith("model[")) {
                     if (value.isObject()) {
-                        List<String> allowed = List.of("name", "file", "weights");
+                        List<String> allowed = List.of("name", "file", "weights", "preprocessing");
                         for (String k : names(value)) {
                             if (!allowed.contains(k)) {
                                 String full = join(key, k);

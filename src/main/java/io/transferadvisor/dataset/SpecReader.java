@@ -205,7 +205,15 @@ public final class SpecReader {
             Path f = n.has("file") ? existingFile(key + ".file", n.get("file").asText()) : null;
             boolean random = n.has("weights") && RANDOM.equals(n.get("weights").asText());
             Path w = n.has("weights") && !random ? existingFile(key + ".weights", n.get("weights").asText()) : null;
-            return new DatasetSpec.ModelRef(n.has("name") ? n.get("name").asText() : null, f, w, random);
+            Preprocessing pre = null;
+            if (n.has("preprocessing")) {
+                try {
+                    pre = Preprocessing.named(n.get("preprocessing").asText());
+                } catch (IllegalArgumentException e) {
+                    problems.add(new SpecProblem(lines.lineOf(key + ".preprocessing"), key + ".preprocessing", e.getMessage()));
+                }
+            }
+            return new DatasetSpec.ModelRef(n.has("name") ? n.get("name").asText() : null, f, w, random, pre);
         }
 
         private Path existingFile(String key, String value) {

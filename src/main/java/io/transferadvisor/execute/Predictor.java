@@ -22,6 +22,7 @@ import org.deeplearning4j.util.ModelSerializer;
 public final class Predictor {
     private final List<ComputationGraph> models = new ArrayList<>();
     private final List<HeadType> heads = new ArrayList<>();
+    private final List<io.transferadvisor.dataset.Preprocessing> preprocessing = new ArrayList<>();
     private final List<String> classes;
     private final InputGeometry geometry;
     private final DatasetSpec.Fit fit;
@@ -45,6 +46,7 @@ public final class Predictor {
                 Path md = dir.resolve(m.folder());
                 RunFolder.RunInfo mi = RunFolder.readInfo(md);
                 models.add(load(md.resolve(Executor.MODEL_FILE)));
+                preprocessing.add(ModelFile.preprocessing(md.resolve(Executor.MODEL_FILE)));
                 heads.add(mi == null ? HeadType.SOFTMAX : mi.head());
                 if (g == null && mi != null) {
                     g = mi.input();
@@ -52,6 +54,7 @@ public final class Predictor {
             }
         } else {
             models.add(load(dir.resolve(Executor.MODEL_FILE)));
+            preprocessing.add(ModelFile.preprocessing(dir.resolve(Executor.MODEL_FILE)));
             heads.add(info.head());
         }
         if (g == null) {
@@ -125,13 +128,14 @@ public final class Predictor {
     public float[][] probabilities(List<float[]> images) {
         int n = images.size();
         int len = geometry.pixels();
-        float[] flat = new float[n * len];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(images.get(i), 0, flat, i * len, len);
-        }
-        TrainData d = new TrainData.InMemory(flat, new long[] {geometry.channels(), geometry.height(), geometry.width()}, new int[n]);
         List<float[][]> all = new ArrayList<>();
         for (int m = 0; m < models.size(); m++) {
+            // each member as it was trained: its own model's input preprocessing
+            float[] flat = new float[n * len];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(preprocessing.get(m).apply(images.get(i), geometry.channels()), 0, flat, i * len, len);
+            }
+            TrainData d = new TrainData.InMemory(flat, new long[] {geometry.channels(), geometry.height(), geometry.width()}, new int[n]);
             all.add(Training.scores(models.get(m), d, heads.get(m)));
         }
         return EnsembleTraining.average(all);

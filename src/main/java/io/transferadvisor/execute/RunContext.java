@@ -57,8 +57,11 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
            clock = now;
        }
 
+       /** The splits as the source network wants them (its preprocessing applied); in.data() keeps the raw images. */
+       LoadedDataset data;
+
        LoadedDataset data() {
-           return in.data();
+           return data != null ? data : in.data();
        }
    }
 

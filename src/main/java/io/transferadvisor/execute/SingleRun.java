@@ -51,9 +51,13 @@ final class SingleRun {
         }
         progress.log("loading images (" + in.data().train().size() + " train, " + in.data().validation().size() + " validation, "
                 + in.data().test().size() + " test) at " + c.geometry);
-        c.train = TrainData.load(shuffled(in.data().train(), plan.seed()), c.geometry);
-        c.validation = TrainData.load(in.data().validation(), c.geometry);
-        c.test = TrainData.load(in.data().test(), c.geometry);
+        c.data = in.data().preprocessed(c.source.preprocessing());
+        if (!c.source.preprocessing().isIdentity()) {
+            c.notes.add("input preprocessing: " + c.source.preprocessing().describe());
+        }
+        c.train = TrainData.load(shuffled(c.data().train(), plan.seed()), c.geometry);
+        c.validation = TrainData.load(c.data().validation(), c.geometry);
+        c.test = TrainData.load(c.data().test(), c.geometry);
         c.lap("load");
 
         ComputationGraph model = family.trainedNetwork(c, source);
@@ -64,7 +68,7 @@ final class SingleRun {
         ClassificationMetrics t = ClassificationMetrics.of(c.test.labels(), testScores, in.data().classNames());
         c.lap("evaluate");
         if (options.saveModel()) {
-            ModelFile.write(model, folder.dir().resolve(Executor.MODEL_FILE), in.data().classNames(), c.geometry);
+            ModelFile.write(model, folder.dir().resolve(Executor.MODEL_FILE), in.data().classNames(), c.geometry, c.source.preprocessing());
         }
         c.lap("save");
         TrainerState last = c.last;

@@ -67,6 +67,11 @@ public final class ModelRegistry {
 
     /** The model a dataset.yaml reference means; a ModelException with suggestions if there is none. */
     public SourceModel find(DatasetSpec.ModelRef ref) {
+        SourceModel m = declared(ref);
+        return ref.preprocessing() == null ? m : m.withPreprocessing(ref.preprocessing());
+    }
+
+    private SourceModel declared(DatasetSpec.ModelRef ref) {
         if (ref == null || (ref.name() == null && ref.file() == null)) {
             throw new ModelException("model reference is empty; give a name (one of " + String.join(", ", names()) + ") or a file: x.zip / x.h5");
         }

@@ -22,4 +22,48 @@ public interface SourceModel {
      * @throws ModelException naming the missing file, its expected checksum and where to put it
      */
     ComputationGraph load();
+
+    /**
+     * What the network wants its input to be (scaling, channel order, mean and std), applied by the
+     * probe, the executor and predict to pixels fitted to [0, 1]. NONE unless the model declares one.
+     */
+    default io.transferadvisor.dataset.Preprocessing preprocessing() {
+        return io.transferadvisor.dataset.Preprocessing.NONE;
+    }
+
+    /** This model with another preprocessing (dataset.yaml {@code preprocessing:} on the model reference). */
+    default SourceModel withPreprocessing(io.transferadvisor.dataset.Preprocessing p) {
+        SourceModel self = this;
+        return p == null || p.equals(preprocessing()) ? this : new SourceModel() {
+            @Override
+            public String name() {
+                return self.name();
+            }
+
+            @Override
+            public ModelProfile profile() {
+                return self.profile();
+            }
+
+            @Override
+            public boolean available() {
+                return self.available();
+            }
+
+            @Override
+            public String weightsLocation() {
+                return self.weightsLocation();
+            }
+
+            @Override
+            public ComputationGraph load() {
+                return self.load();
+            }
+
+            @Override
+            public io.transferadvisor.dataset.Preprocessing preprocessing() {
+                return p;
+            }
+        };
+    }
 }

@@ -1,6 +1,7 @@
 package io.transferadvisor.model;
 
 import io.transferadvisor.dataset.InputGeometry;
+import io.transferadvisor.dataset.Preprocessing;
 import io.transferadvisor.util.Json;
 import java.io.File;
 import java.io.IOException;
@@ -46,9 +47,10 @@ public final class ZooSourceModel implements SourceModel {
      * and the factory for {@code weights: random} (the same one unless DL4J's initialisation is unusable).
      */
     public record Entry(String name, Supplier<ZooModel<?>> factory, PretrainedType type, String sourceDataset, int classes,
-                        String classPrefix, Supplier<ZooModel<?>> randomFactory) {
-        public Entry(String name, Supplier<ZooModel<?>> factory, PretrainedType type, String sourceDataset, int classes, String classPrefix) {
-            this(name, factory, type, sourceDataset, classes, classPrefix, factory);
+                        String classPrefix, Preprocessing preprocessing, Supplier<ZooModel<?>> randomFactory) {
+        public Entry(String name, Supplier<ZooModel<?>> factory, PretrainedType type, String sourceDataset, int classes, String classPrefix,
+                     Preprocessing preprocessing) {
+            this(name, factory, type, sourceDataset, classes, classPrefix, preprocessing, factory);
         }
     }
 
@@ -58,20 +60,20 @@ public final class ZooSourceModel implements SourceModel {
             // statistics, overflows to NaN at inference (the probe's source softmax was NaN); with random weights it gets
             // He initialisation for ReLU instead, as torchvision's resnet50 does.
             new Entry("zoo:resnet50", () -> ResNet50.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
-                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-",
+                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-", Preprocessing.CAFFE,
                     () -> ResNet50.builder().numClasses(1000).weightInit(new org.deeplearning4j.nn.weights.WeightInitRelu()).build()),
             new Entry("zoo:vgg16", () -> VGG16.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
-                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-"),
+                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-", Preprocessing.CAFFE),
             new Entry("zoo:vgg19", () -> VGG19.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
-                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-"),
+                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-", Preprocessing.CAFFE),
             new Entry("zoo:squeezenet", () -> SqueezeNet.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
-                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-"),
+                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-", Preprocessing.CAFFE),
             new Entry("zoo:xception", () -> Xception.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
-                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-"),
+                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-", Preprocessing.TF),
             new Entry("zoo:darknet19", () -> Darknet19.builder().numClasses(1000).build(), PretrainedType.IMAGENET,
-                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-"),
+                    "ImageNet ILSVRC-2012 (1000 classes)", 1000, "imagenet-", Preprocessing.NONE),
             new Entry("zoo:lenet", () -> LeNet.builder().numClasses(10).build(), PretrainedType.MNIST,
-                    "MNIST digits (10 classes)", 10, ""));
+                    "MNIST digits (10 classes)", 10, "", Preprocessing.NONE));
 
     private final Entry entry;
     private final ZooModel<?> zoo;
@@ -136,6 +138,12 @@ public final class ZooSourceModel implements SourceModel {
     @Override
     public boolean available() {
         return random || Files.isRegularFile(weights);
+    }
+
+    /** The convention the zoo's ImageNet weights were trained with (imported from Keras: "caffe" or "tf"); unverified here, no weights. */
+    @Override
+    public Preprocessing preprocessing() {
+        return entry.preprocessing();
     }
 
     @Override

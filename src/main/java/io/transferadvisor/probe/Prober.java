@@ -98,7 +98,11 @@ public final class Prober {
         // Same model identity as the executor uses, so its frozen-feature runs reuse these rows.
         String modelId = FeatureCache.modelId(model);
         long tf = System.nanoTime();
-        FeatureCache.Result feats = cache.compute(graph, modelId, requests, sampled, geometry, options.batchSize(), log);
+        if (!model.preprocessing().isIdentity()) {
+            log.printf(java.util.Locale.ROOT, "probe: input preprocessing %s%n", model.preprocessing().describe());
+        }
+        FeatureCache.Result feats = cache.compute(graph, modelId, requests, sampled.preprocessed(model.preprocessing()), geometry,
+                options.batchSize(), log);
         log.printf(java.util.Locale.ROOT, "probe: features ready (%d computed, %d from the cache %s) in %.1f s, %.1f s in the network,"
                         + " %.1f s waiting for decoding%n",
                 feats.computed(), feats.reused(), cache.root(), (System.nanoTime() - tf) / 1e9, feats.forwardSeconds(),

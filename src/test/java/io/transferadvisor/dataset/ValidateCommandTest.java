@@ -102,7 +102,9 @@ class ValidateCommandTest {
             bad("per_class above what a class has", PETS, GOOD.replace("path: pets\n", "path: pets\n  per_class: 9\n"),
                 5, "train.per_class", "9 is more than the 6 images of class 'cat'; allowed 2..6"),
             bad("model object with a near-miss key", PETS, GOOD + "model: {nam: zoo:resnet50}\n",
-                7, "model.nam", "unknown key 'nam'; allowed: name, file, weights; did you mean 'name'?"),
+                7, "model.nam", "unknown key 'nam'; allowed: name, file, weights, preprocessing; did you mean 'name'?"),
+            bad("unknown preprocessing", PETS, GOOD + "model: {name: zoo:resnet50, preprocessing: imagenet}\n",
+                7, "model.preprocessing", "'imagenet' is not allowed; allowed: none, caffe, tf, torch"),
             bad("YAML syntax error", PETS, "version: 1\ntrain:\n  format: [folder\n  path: pets\n",
                 4, "", "not valid YAML"),
             bad("duplicate key", PETS, GOOD + "seed: 2\n",
@@ -179,6 +181,17 @@ class ValidateCommandTest {
         assertThat(r.err()).contains("2 problems in dataset.yaml")
                 .contains("dataset.yaml:5: train.per_class: 0 is out of range; allowed 2..100000")
                 .contains("dataset.yaml:6: budget.max_epoch: unknown key 'max_epoch'; allowed: minutes, max_epochs; did you mean 'max_epochs'?");
+    }
+
+    @Test
+    void aBadValueInsideAModelObjectIsOneProblemNotOnePerAlternative() throws IOException {
+        PETS.make(dir);
+        Path f = TestData.yaml(dir, "dataset.yaml", GOOD + "model: {name: zoo:resnet50, preprocessing: imagenet}\n");
+        CliTestSupport.Result r = CliTestSupport.run("validate", f.toString());
+        assertThat(r.exitCode()).isEqualTo(3);
+        // the object is neither a string nor a list either, but that is not what is wrong with it
+        assertThat(r.err().lines().filter(l -> l.contains("dataset.yaml:"))).as(r.err()).hasSize(1);
+        assertThat(r.err()).doesNotContain("expected a string");
     }
 
     @Test

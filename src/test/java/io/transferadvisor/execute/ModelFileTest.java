@@ -66,6 +66,51 @@ class ModelFileTest {
     }
 
     @Test
+    void aModelsPreprocessingIsAppliedInTrainingAndPredictAndSavedForPlainDl4j(@TempDir Path tmp) throws Exception {
+        Path zip = Tiny.sourceZip(tmp);
+        var plan = Tiny.plan(Strategy.FINETUNE_ABOVE, "p1", HeadType.SOFTMAX, 0, Tiny.hp(2, BatchNormPolicy.FROZEN));
+        io.transferadvisor.model.SourceModel tf = Tiny.model(zip).withPreprocessing(io.transferadvisor.dataset.Preprocessing.TF);
+        RunInputs in = new RunInputs(Tiny.data(0.8f, false), name -> tf, null, null, null);
+        RunResult r = Executor.run(plan, in, Tiny.options(tmp.resolve("tf"), tmp.resolve("cache")), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        RunResult plain = Executor.run(plan, Tiny.inputs(zip, 0.8f, false), Tiny.options(tmp.resolve("plain"), tmp.resolve("cache")),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        assertThat(r.metrics().notes()).contains("input preprocessing: tf (x2, minus 1)");
+        Path model = r.runDir().resolve(Executor.MODEL_FILE);
+        // the network saw other inputs, so it learnt other weights
+        assertThat(ModelSerializer.restoreComputationGraph(model.toFile(), false).params()
+                .equalsWithEps(ModelSerializer.restoreComputationGraph(plain.runDir().resolve(Executor.MODEL_FILE).toFile(), false).params(), 1e-7))
+                .isFalse();
+        assertThat(ModelFile.preprocessing(model)).isEqualTo(io.transferadvisor.dataset.Preprocessing.TF);
+        ImagePreProcessingScaler scaler = ModelSerializer.restoreNormalizerFromFile(model.toFile());
+        assertThat(scaler.getMinRange()).isEqualTo(-1);
+        assertThat(scaler.getMaxRange()).isEqualTo(1);
+
+        // predict applies it: its probabilities are the network's on preprocessed pixels, and the README example agrees
+        var test = Tiny.data(0.8f, false).test();
+        Path png = grayPng(test.pixels(0, Tiny.GEOMETRY), tmp.resolve("image.png"));
+        Predictor predictor = new Predictor(r.runDir());
+        float[] px = predictor.pixels(png);
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        float[] direct = g.outputSingle(org.nd4j.linalg.factory.Nd4j.create(
+                io.transferadvisor.dataset.Preprocessing.TF.apply(px, 1), new long[] {1, 1, 8, 8}, 'c')).toFloatVector();
+        assertThat(predictor.probabilities(List.of(px))[0]).containsExactly(direct, org.assertj.core.data.Offset.offset(1e-6f));
+        var predicted = predictor.predict(List.of(png), 1).get(0).top().get(0);
+        String last = runExample(model, png).strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(last).isEqualTo(String.format(Locale.ROOT, "%s %.4f", predicted.className(), predicted.probability()));
+    }
+
+    static Path grayPng(float[] px, Path png) throws Exception {
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                img.getRaster().setSample(x, y, 0, Math.round(px[y * 8 + x] * 255));
+            }
+        }
+        ImageIO.write(img, "png", png.toFile());
+        return png;
+    }
+
+    @Test
     void theReadmeQuotesTheExampleVerbatim() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         String example = Files.readString(EXAMPLE).strip();

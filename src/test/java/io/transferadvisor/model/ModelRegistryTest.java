@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.transferadvisor.dataset.DatasetSpec;
+import io.transferadvisor.dataset.Preprocessing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,19 @@ class ModelRegistryTest {
                 .isInstanceOf(ModelException.class).hasMessageContaining("only applies to zoo: models");
         assertThatThrownBy(() -> r.find(new DatasetSpec.ModelRef(null, tmp.resolve("m.zip"), tmp.resolve("w.zip"))))
                 .isInstanceOf(ModelException.class).hasMessageContaining("'weights:' is only for zoo: models");
+    }
+
+    @Test
+    void zooModelsDeclareTheirWeightsPreprocessingAndTheSpecOverridesIt() throws Exception {
+        ModelRegistry r = registryWithProject();
+        assertThat(r.find(new DatasetSpec.ModelRef("zoo:resnet50", null, null)).preprocessing()).isEqualTo(Preprocessing.CAFFE);
+        assertThat(r.find(new DatasetSpec.ModelRef("zoo:xception", null, null)).preprocessing()).isEqualTo(Preprocessing.TF);
+        assertThat(r.find(new DatasetSpec.ModelRef("zoo:darknet19", null, null)).preprocessing()).isEqualTo(Preprocessing.NONE);
+        assertThat(r.find(new DatasetSpec.ModelRef("fmnist-cnn", null, null)).preprocessing()).isEqualTo(Preprocessing.NONE);
+        SourceModel torch = r.find(new DatasetSpec.ModelRef("zoo:resnet50", null, null, true, Preprocessing.TORCH));
+        assertThat(torch.preprocessing()).isEqualTo(Preprocessing.TORCH);
+        assertThat(torch.name()).isEqualTo("zoo:resnet50");
+        assertThat(torch.profile().candidateCuts()).isNotEmpty();
     }
 
     @Test

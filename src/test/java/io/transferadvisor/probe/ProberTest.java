@@ -77,6 +77,18 @@ class ProberTest {
     }
 
     @Test
+    void theModelsPreprocessingReachesTheNetworkAndKeysTheCache() {
+        LoadedDataset data = dataset(MemoryImageSet.blobs(20, 3, G, 4));
+        DatasetProfile plain = Prober.run(data, model, options(), null);
+        java.io.StringWriter log = new java.io.StringWriter();
+        DatasetProfile tf = Prober.run(data, model.withPreprocessing(io.transferadvisor.dataset.Preprocessing.TF), options(),
+                new java.io.PrintWriter(log, true));
+        // other pixels go in: nothing is served from the rows the unpreprocessed run cached, and the features differ
+        assertThat(log.toString()).contains("input preprocessing tf (x2, minus 1)").contains("60 computed, 0 from the cache");
+        assertThat(tf.layers().get(0).logme().value()).isNotEqualTo(plain.layers().get(0).logme().value());
+    }
+
+    @Test
     void sameSeedSameNumbersAndTheCacheServesTheRerun() {
         LoadedDataset data = dataset(MemoryImageSet.blobs(20, 3, G, 2));
         DatasetProfile a = Prober.run(data, model, options(), null);

@@ -2,11 +2,11 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Classifies one image with a run's model.zip using DL4J alone: java LoadTrainedModel runs/RUN/model.zip image.png */
@@ -14,9 +14,12 @@ public class LoadTrainedModel {
     public static void main(String[] args) throws Exception {
         File zip = new File(args[0]);
         ComputationGraph model = ModelSerializer.restoreComputationGraph(zip, false);
-        DataNormalization scaler = ModelSerializer.restoreNormalizerFromFile(zip);      // pixel values 0-255 -> 0-1
         List<String> classes = ModelSerializer.getObjectFromFile(zip, "classNames");    // output order
         long[] chw = ModelSerializer.getObjectFromFile(zip, "inputShape");              // {channels, height, width}
+        Map<String, Object> pre = ModelSerializer.getObjectFromFile(zip, "preprocessing");  // what the network was trained on:
+        double scale = (Double) pre.get("scale");                                         // channel c = (pixel / 255 * scale
+        double[] mean = (double[]) pre.get("mean"), std = (double[]) pre.get("std");      //   - mean[c]) / std[c]
+        boolean bgr = "BGR".equals(pre.get("channelOrder"));                              // colour channels in B, G, R order
         System.out.println(model.summary());
 
         BufferedImage image = ImageIO.read(new File(args[1]));   // already chw[2] x chw[1] pixels (resize it first if not)
@@ -29,16 +32,13 @@ public class LoadTrainedModel {
                 if (grayFile) {
                     r = g = b = image.getRaster().getSample(col, y, 0);
                 }
-                if (chw[0] == 1) {
-                    x.putScalar(new long[] {0, 0, y, col}, (0.299 * r + 0.587 * g + 0.114 * b));
-                } else {
-                    x.putScalar(new long[] {0, 0, y, col}, r);
-                    x.putScalar(new long[] {0, 1, y, col}, g);
-                    x.putScalar(new long[] {0, 2, y, col}, b);
+                double[] v = chw[0] == 1 ? new double[] {0.299 * r + 0.587 * g + 0.114 * b}
+                        : bgr ? new double[] {b, g, r} : new double[] {r, g, b};
+                for (int c = 0; c < v.length; c++) {
+                    x.putScalar(new long[] {0, c, y, col}, (v[c] / 255 * scale - mean[c]) / std[c]);
                 }
             }
         }
-        scaler.transform(x);
         INDArray p = model.outputSingle(x);                       // class probabilities (an SVM head gives scores)
         int best = p.argMax(1).getInt(0);
         System.out.printf(Locale.ROOT, "%s %.4f%n", classes.get(best), p.getDouble(0, best));
