@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             BenchRulesCommand.class,
             BenchExecuteCommand.class,
             BenchTorchCommand.class,
+            BenchStreamCommand.class,
             BenchPlansCommand.class,
             BenchSuiteCommand.class,
             BenchRecipeCommand.class,

@@ -113,15 +113,24 @@ final class FineTuneTraining implements StrategyFamily.SingleModel {
         FeatureCache.Request req = new FeatureCache.Request(cut, Pooling.NONE);
         int bs = Math.max(64, c.hp.batchSize());
         String modelId = featureModelId(c, recalibrated);
-        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), SingleRun.shuffled(c.data().train(), c.plan.seed()), c.geometry, bs, null);
-        FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs, null);
+        // full feature maps can be far larger than the images' pooled features: above the in-memory budget they stay on disk
+        long budget = TrainData.inMemoryBudget();
+        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), SingleRun.shuffled(c.data().train(), c.plan.seed()), c.geometry, bs,
+                c.progress.linesFor(c.data().train().size()), budget);
+        FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs,
+                c.progress.linesFor(c.data().validation().size()), budget);
         c.cache = new RunMetrics.CacheUse(cut, Pooling.NONE.name(), ftr.reused() + fva.reused(), ftr.computed() + fva.computed(),
                 ftr.forwardSeconds() + fva.forwardSeconds());
         c.progress.log("frozen layers up to " + cut + " computed once: " + c.cache.reused() + " images from the cache, "
                 + c.cache.computed() + " computed; training the " + (top.getConfiguration().getVertices().size()) + " vertices above it");
         c.lap("features");
-        ComputationGraph trained = train(c, "train", top, TrainData.of(ftr.get(cut, Pooling.NONE), c.train.labels()),
-                TrainData.of(fva.get(cut, Pooling.NONE), c.validation.labels()), labelsFor(c.plan.head()), null);
+        TrainData ftrain = TrainData.features(ftr, req, c.train.labels());
+        if (!ftr.inMemory(cut, Pooling.NONE)) {
+            c.notes.add("frozen feature maps at " + cut + " read from the feature cache each epoch (over the " + (budget >> 20)
+                    + " MB in-memory budget)");
+        }
+        ComputationGraph trained = train(c, "train", top, ftrain, TrainData.features(fva, req, c.validation.labels()),
+                labelsFor(c.plan.head()), null);
         for (String v : trained.getConfiguration().getVertices().keySet()) {
             if (trained.getLayer(v) != null && trained.getLayer(v).numParams() > 0) {
                 Networks.copyParams(trained, net, v);

@@ -69,8 +69,10 @@ final class FrozenFeatureTraining implements StrategyFamily.SingleModel {
         FeatureCache.Request req = new FeatureCache.Request(cut, pooling);
         int bs = Math.max(64, c.hp.batchSize());
         c.progress.log("frozen features at " + cut + " (" + pooling + "), cache " + cache.root());
-        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), SingleRun.shuffled(c.data().train(), c.plan.seed()), c.geometry, bs, null);
-        FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs, null);
+        FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), SingleRun.shuffled(c.data().train(), c.plan.seed()), c.geometry, bs,
+                c.progress.linesFor(c.data().train().size()));
+        FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs,
+                c.progress.linesFor(c.data().validation().size()));
         int reused = ftr.reused() + fva.reused();
         int computed = ftr.computed() + fva.computed();
         c.cache = new RunMetrics.CacheUse(cut, pooling.name(), reused, computed, ftr.forwardSeconds() + fva.forwardSeconds());

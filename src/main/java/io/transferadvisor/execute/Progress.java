@@ -30,6 +30,11 @@ public final class Progress {
         this.interactive = interactive;
     }
 
+    /** The writer for a long step's own progress lines (no bar is up while it runs): for 1,000 images or more (a line per 1,000), else null. */
+    public PrintWriter linesFor(int images) {
+        return images >= 1000 ? out : null;
+    }
+
     /** A line above the bar (the bar stays); a step's epoch lines ("train epoch 3/30 ...") end with the step's ETA. */
     public void log(String line) {
         String eta = step != null && line.startsWith(step + " epoch ") ? eta() : "";

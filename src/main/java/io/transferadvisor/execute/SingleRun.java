@@ -53,7 +53,11 @@ final class SingleRun {
                 + in.data().test().size() + " test) at " + c.geometry);
         c.data = in.data().preprocessed(c.source.preprocessing());
         if (!c.source.preprocessing().isIdentity()) {
-            c.notes.add("input preprocessing: " + c.source.preprocessing().describe());
+            c.notes.add(RunMetrics.PREPROCESSING_NOTE + c.source.preprocessing().describe());
+        }
+        if (String.valueOf(c.source.profile().sourceDataset()).startsWith("none (random weights")) {
+            c.notes.add(c.source.name() + RunMetrics.RANDOM_WEIGHTS_NOTE + " (weights: random): its architecture with fresh, seeded weights;"
+                    + " nothing pretrained is transferred");
         }
         c.train = TrainData.load(shuffled(c.data().train(), plan.seed()), c.geometry);
         c.validation = TrainData.load(c.data().validation(), c.geometry);

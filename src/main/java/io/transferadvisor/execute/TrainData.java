@@ -9,9 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Examples a network trains or is evaluated on (raw CHW images or cached features), with labels
  * (-1 = unlabelled), read in batches. Batches are copied out as plain floats, so augmentation
- * works on them. Two kinds: {@link InMemory} (one flat float array) and {@link StreamedImages}
- * (images decoded from the dataset batch by batch, the next batch prefetched), chosen by
- * {@link #load} from the split's size so that memory stays bounded whatever the image count.
+ * works on them. Three kinds: {@link InMemory} (one flat float array), {@link StreamedImages}
+ * (images decoded from the dataset batch by batch, the next batch prefetched), and cached features
+ * read from the feature cache per batch ({@link #features}); the split's size chooses, so that memory
+ * stays bounded whatever the image count.
  * Both give the same floats for the same images, so the choice never changes a result.
  */
 public interface TrainData {
@@ -63,6 +64,40 @@ public interface TrainData {
     static TrainData load(ImageSet set, InputGeometry geometry) {
         long bytes = 4L * set.size() * geometry.pixels();
         return bytes <= inMemoryBudget() ? InMemory.load(set, geometry) : new StreamedImages(set, geometry);
+    }
+
+    /** One request's cached features with labels: in memory if compute read them there, else read from the cache per batch. */
+    static TrainData features(io.transferadvisor.features.FeatureCache.Result r, io.transferadvisor.features.FeatureCache.Request q,
+                              int[] labels) {
+        if (r.inMemory(q.layer(), q.pooling())) {
+            return of(r.get(q.layer(), q.pooling()), labels);
+        }
+        io.transferadvisor.features.FeatureCache.Rows rows = r.rows(q.layer(), q.pooling());
+        if (rows.size() != labels.length) {
+            throw new IllegalArgumentException(rows.size() + " feature rows for " + labels.length + " labels");
+        }
+        int[] copy = labels.clone();
+        return new TrainData() {
+            @Override
+            public int size() {
+                return copy.length;
+            }
+
+            @Override
+            public int[] labels() {
+                return copy;
+            }
+
+            @Override
+            public long[] rowShape() {
+                return rows.rowShape();
+            }
+
+            @Override
+            public float[] rows(int[] idx, int from, int to) {
+                return rows.read(idx, from, to);
+            }
+        };
     }
 
     /** Wraps a FLOAT array [n, ...] (e.g. cached features) with labels. */

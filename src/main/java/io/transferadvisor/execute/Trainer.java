@@ -243,7 +243,7 @@ public final class Trainer {
         int n = data.size();
         double lossSum = 0;
         long correct = 0;
-        int bs = Math.max(cfg.batchSize(), 256);
+        int bs = io.transferadvisor.features.FeatureCache.memoryBoundBatch(net, data.rowShape(), Math.max(cfg.batchSize(), 256));
         for (int from = 0; from < n; from += bs) {
             int to = Math.min(n, from + bs);
             INDArray x = data.slice(from, to);

@@ -105,8 +105,9 @@ final class Training {
     static float[][] scores(ComputationGraph net, TrainData data, HeadType head) {
         int n = data.size();
         float[][] out = new float[n][];
-        for (int from = 0; from < n; from += 256) {
-            int to = Math.min(n, from + 256);
+        int bs = io.transferadvisor.features.FeatureCache.memoryBoundBatch(net, data.rowShape(), 256);
+        for (int from = 0; from < n; from += bs) {
+            int to = Math.min(n, from + bs);
             INDArray o = net.output(false, data.slice(from, to))[0].castTo(DataType.FLOAT);
             if (head == HeadType.SVM) {
                 o = Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax(o.dup(), 1))[0];

@@ -73,7 +73,9 @@ public final class FeatureCache {
     }
 
     /**
-     * @param features per request, [n, ...row shape] FLOAT arrays in the images' order
+     * @param features per request, [n, ...row shape] FLOAT arrays in the images' order (requests over the
+     *                 materializeBytes of compute are absent: read them through rows)
+     * @param rows     per request, the same rows read from the cache on demand
      * @param images   images asked for
      * @param reused   images every requested store already held
      * @param computed images that went through the network
@@ -82,8 +84,22 @@ public final class FeatureCache {
      *                          share of the wall time: decoding runs ahead on another thread)
      * @param seconds        wall time of the whole call
      */
-    public record Result(Map<Request, INDArray> features, int images, int reused, int computed, double forwardSeconds,
-                         double decodeWaitSeconds, double seconds) {
+    public record Result(Map<Request, INDArray> features, Map<Request, Rows> rows, int images, int reused, int computed,
+                         double forwardSeconds, double decodeWaitSeconds, double seconds) {
+        /** The rows of one request, read from the cache on demand (always available, in memory or not). */
+        public Rows rows(String layer, Pooling pooling) {
+            Rows r = rows.get(new Request(layer, pooling));
+            if (r == null) {
+                throw new IllegalArgumentException("no features for " + layer + "/" + pooling + "; requested: " + rows.keySet());
+            }
+            return r;
+        }
+
+        /** Whether the request's features were read into memory (see the materializeBytes of compute). */
+        public boolean inMemory(String layer, Pooling pooling) {
+            return features.containsKey(new Request(layer, pooling));
+        }
+
         public INDArray get(String layer, Pooling pooling) {
             INDArray a = features.get(new Request(layer, pooling));
             if (a == null) {
@@ -113,6 +129,15 @@ public final class FeatureCache {
     /** As {@link #features}, with a pooling per layer, counts of reuse, and optional progress lines. */
     public Result compute(ComputationGraph graph, String modelId, List<Request> requests, ImageSet images,
                           InputGeometry geometry, int batchSize, PrintWriter progress) {
+        return compute(graph, modelId, requests, images, geometry, batchSize, progress, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above; a request whose rows for all the images would take more than materializeBytes is not
+     * read into memory: {@link Result#rows} reads it from the cache on demand instead.
+     */
+    public Result compute(ComputationGraph graph, String modelId, List<Request> requests, ImageSet images,
+                          InputGeometry geometry, int batchSize, PrintWriter progress, long materializeBytes) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize " + batchSize + " out of range; allowed >= 1");
         }
@@ -201,6 +226,7 @@ public final class FeatureCache {
         unwritten.flush(stores);
 
         Map<Request, INDArray> out = new LinkedHashMap<>();
+        Map<Request, Rows> onDisk = new LinkedHashMap<>();
         for (Request q : requests) {
             FeatureCacheStore s = stores.get(q);
             if (n == 0) {
@@ -209,12 +235,15 @@ public final class FeatureCache {
             }
             s.refresh();
             long[] rowShape = s.rowShape();
+            onDisk.put(q, new Rows(s, List.copyOf(hashes), rowShape));
             long[] shape = new long[rowShape.length + 1];
             shape[0] = n;
             System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
-            out.put(q, Nd4j.create(s.read(hashes), shape, 'c'));
+            if (4L * n * s.rowLength() <= materializeBytes) {
+                out.put(q, Nd4j.create(s.read(hashes), shape, 'c'));
+            }
         }
-        return new Result(out, n, reused, computed, forwardNanos / 1e9, decodeWaitNanos / 1e9, (System.nanoTime() - started) / 1e9);
+        return new Result(out, onDisk, n, reused, computed, forwardNanos / 1e9, decodeWaitNanos / 1e9, (System.nanoTime() - started) / 1e9);
     }
 
     /** Bytes of activations a forward pass keeps per image, above which batches shrink (-Dadvisor.activationBytes=N overrides). */
@@ -225,8 +254,15 @@ public final class FeatureCache {
 
     /** Bytes of all layers' activations for one image (feedForward keeps them all until the batch is done). */
     static long activationBytes(ComputationGraph graph, InputGeometry g) {
-        var types = graph.getConfiguration().getLayerActivationTypes(
-                org.deeplearning4j.nn.conf.inputs.InputType.convolutional(g.height(), g.width(), g.channels()));
+        return activationBytes(graph, new long[] {g.channels(), g.height(), g.width()});
+    }
+
+    /** The same for one example of the given shape ([c, h, w] images or [d] features). */
+    static long activationBytes(ComputationGraph graph, long[] rowShape) {
+        var input = rowShape.length == 3 ? org.deeplearning4j.nn.conf.inputs.InputType.convolutional(rowShape[1], rowShape[2], rowShape[0])
+                : org.deeplearning4j.nn.conf.inputs.InputType.feedForward(rowShape[0]);
+        // on a copy: inferring the types adds preprocessors (and input sizes) to the configuration it is asked about
+        var types = graph.getConfiguration().clone().getLayerActivationTypes(input);
         long floats = 0; // the types include the input vertex's
         for (var t : types.values()) {
             floats += t.arrayElementsPerExample();
@@ -239,13 +275,55 @@ public final class FeatureCache {
      * 224x224 keeps 43 MB per image and SqueezeNet 28 MB, so a batch of 64 held 2.8 GB and 1.8 GB off-heap. At least 1, at most the request.
      */
     static int memoryBoundBatch(ComputationGraph graph, InputGeometry g, int requested) {
+        return memoryBoundBatch(graph, new long[] {g.channels(), g.height(), g.width()}, requested);
+    }
+
+    /**
+     * As above for examples of any shape: what evaluation and scoring use too (their batch of 256 through SqueezeNet at
+     * 227x227 took a 20,000-image run to 5.4 GB resident under -Xmx2g).
+     */
+    public static int memoryBoundBatch(ComputationGraph graph, long[] rowShape, int requested) {
         long perImage;
         try {
-            perImage = activationBytes(graph, g);
+            perImage = activationBytes(graph, rowShape);
         } catch (RuntimeException e) {
-            return requested; // a graph whose types cannot be inferred at this geometry fails in the forward pass, with its own message
+            return requested; // a graph whose types cannot be inferred at this shape fails in the forward pass, with its own message
         }
         return (int) Math.max(1, Math.min(requested, activationBudget() / Math.max(1, perImage)));
+    }
+
+    /**
+     * One request's rows for a list of images, read from the cache files when asked (the page cache, not
+     * the heap, holds them): what lets a frozen prefix's full feature maps for many images be trained on
+     * with bounded memory.
+     */
+    public static final class Rows {
+        private final FeatureCacheStore store;
+        private final List<String> hashes;
+        private final long[] rowShape;
+
+        Rows(FeatureCacheStore store, List<String> hashes, long[] rowShape) {
+            this.store = store;
+            this.hashes = hashes;
+            this.rowShape = rowShape.clone();
+        }
+
+        public int size() {
+            return hashes.size();
+        }
+
+        public long[] rowShape() {
+            return rowShape.clone();
+        }
+
+        /** Rows of images idx[from..to) (idx null: from..to), one after the other. */
+        public float[] read(int[] idx, int from, int to) {
+            List<String> want = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                want.add(hashes.get(idx == null ? i : idx[i]));
+            }
+            return store.read(want);
+        }
     }
 
     /** The folder of one store (for tests and for `advisor` messages). */

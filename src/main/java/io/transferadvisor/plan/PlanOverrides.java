@@ -52,6 +52,12 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
             notes.add("cutoffLayer=" + cutoff + " (was " + cut + ")");
             cut = cutoff;
         }
+        boolean needsCut = s == Strategy.LINEAR_FROZEN || s == Strategy.LINEAR_EARLIER || s == Strategy.TRUNCATE_GROW
+                || s == Strategy.FINETUNE_ABOVE;
+        if (needsCut && (cut == null || cut.isBlank())) {
+            throw new UsageException("--strategy " + s + " needs a cutoff layer and the plan (" + plan.strategy() + ") has none; add --cutoff LAYER"
+                    + " (the candidate layers are in the profile and in 'advisor models')");
+        }
         Hyperparameters h = plan.hyperparameters();
         double lr = h.headLearningRate();
         if (learningRate != null) {

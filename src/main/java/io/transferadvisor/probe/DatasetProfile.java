@@ -275,13 +275,22 @@ public record DatasetProfile(
 
     /**
      * What the probe's features cost: images run through the network, images read from the feature
-     * cache, and seconds spent in the network's forward passes.
+     * cache, seconds spent in the network's forward passes, the wall time of the whole feature step
+     * (decoding, hashing, cache reads and writes included) and how long the network waited for decoded
+     * images (the data pipeline's share: decoding runs ahead on another thread). The last two are 0 in
+     * profiles written before they were recorded.
      */
-    public record FeatureWork(int computedImages, int cachedImages, double forwardSeconds) {
+    public record FeatureWork(int computedImages, int cachedImages, double forwardSeconds, double seconds, double decodeWaitSeconds) {
         public FeatureWork {
             range(computedImages, 0, MAX_COUNT, "profile.sampling.features.computedImages");
             range(cachedImages, 0, MAX_COUNT, "profile.sampling.features.cachedImages");
             range(forwardSeconds, 0, Double.MAX_VALUE, "profile.sampling.features.forwardSeconds");
+            range(seconds, 0, Double.MAX_VALUE, "profile.sampling.features.seconds");
+            range(decodeWaitSeconds, 0, Double.MAX_VALUE, "profile.sampling.features.decodeWaitSeconds");
+        }
+
+        public FeatureWork(int computedImages, int cachedImages, double forwardSeconds) {
+            this(computedImages, cachedImages, forwardSeconds, 0, 0);
         }
     }
 

@@ -185,7 +185,8 @@ public final class Prober {
         return new DatasetProfile(DatasetProfile.SCHEMA_VERSION, data.spec().name(), data.contentHash(), model.name(), size,
                 layers, similarity, view, sufficiency, unlabelled,
                 new Sampling(sample.length, options.sampleCap(), options.seed(), options.bootstrap(), seconds, data.skipped().size(),
-                        new DatasetProfile.FeatureWork(feats.computed(), feats.reused(), feats.forwardSeconds())));
+                        new DatasetProfile.FeatureWork(feats.computed(), feats.reused(), feats.forwardSeconds(), feats.seconds(),
+                                feats.decodeWaitSeconds())));
     }
 
     private static double[][] rows(double[][] x, int[] idx) {

@@ -50,7 +50,7 @@ public final class HtmlReport {
                 .append(".</p>\n");
 
         section(h, "decision", "Decision and why");
-        planTable(h, plan);
+        planTable(h, plan, m);
         ReportText.explanation(h, audit);
 
         section(h, "dataset", "Dataset");
@@ -204,11 +204,20 @@ public final class HtmlReport {
         }
     }
 
-    private static void planTable(StringBuilder h, Plan plan) {
+    private static void planTable(StringBuilder h, Plan plan, RunMetrics m) {
         var hp = plan.hyperparameters();
         h.append("<table>");
         row(h, "strategy", plan.strategy() + " — " + plan.strategy().description());
-        row(h, "models", String.join(", ", plan.models()));
+        List<String> models = new java.util.ArrayList<>();
+        for (String name : plan.models()) {
+            boolean random = m != null && m.notes().stream().anyMatch(n -> n.startsWith(name + RunMetrics.RANDOM_WEIGHTS_NOTE));
+            models.add(random ? name + " (random weights: nothing pretrained is transferred)" : name);
+        }
+        row(h, "models", String.join(", ", models));
+        if (m != null) {
+            m.notes().stream().filter(n -> n.startsWith(RunMetrics.PREPROCESSING_NOTE)).findFirst()
+                    .ifPresent(n -> row(h, "input preprocessing", n.substring(RunMetrics.PREPROCESSING_NOTE.length())));
+        }
         row(h, "cutoff layer", plan.cutoffLayer() == null ? "none" : plan.cutoffLayer() + " (frozen up to and including it)");
         row(h, "head", plan.head().name());
         if (plan.growBlocks() > 0) {

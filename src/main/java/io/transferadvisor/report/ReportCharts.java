@@ -32,7 +32,7 @@ final class ReportCharts {
         double[] acc = new double[n];
         double[] sim = new double[n];
         String[] names = new String[n];
-        XYChart chart = new XYChartBuilder().width(820).height(360).title("Per-layer probe: " + model)
+        XYChart chart = new XYChartBuilder().width(chartWidth(n)).height(360).title("Per-layer probe: " + model)
                 .xAxisTitle("candidate layer (frozen up to here)").yAxisTitle("accuracy / similarity").build();
         style(chart);
         int cut = -1;
@@ -57,7 +57,7 @@ final class ReportCharts {
         paint(chart.addSeries("linear-probe accuracy", x, clean(acc)), ACCURACY, SeriesMarkers.CIRCLE, true);
         paint(chart.addSeries("similarity to the source", x, clean(sim)), SIMILARITY, SeriesMarkers.DIAMOND, true);
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.05).setXAxisMin(-0.5).setXAxisMax(n - 0.5);
-        layerNames(chart, names, 0.04);
+        layerNames(chart, names, 0.04, 0.05);
         if (cut >= 0) {
             mark(chart, cut + 0.5, "cut after " + cutLayer, 0.15);
         }
@@ -79,7 +79,7 @@ final class ReportCharts {
                 cut = i;
             }
         }
-        XYChart chart = new XYChartBuilder().width(820).height(260).title("Domain shift per layer: " + model)
+        XYChart chart = new XYChartBuilder().width(chartWidth(n)).height(260).title("Domain shift per layer: " + model)
                 .xAxisTitle("candidate layer").yAxisTitle("shift (0 = like the source)").build();
         style(chart);
         paint(chart.addSeries("activation shift vs the source", x, clean(shift)), SIMILARITY.darker(), SeriesMarkers.SQUARE, true);
@@ -89,7 +89,7 @@ final class ReportCharts {
         }
         top = top > 0 ? top * 1.15 : 1;
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(top).setXAxisMin(-0.5).setXAxisMax(n - 0.5);
-        layerNames(chart, names, top * 0.93);
+        layerNames(chart, names, top * 0.93, -top * 0.08);
         if (cut >= 0) {
             mark(chart, cut + 0.5, "cut", top * 0.5);
         }
@@ -216,13 +216,51 @@ final class ReportCharts {
         s.setShowInLegend(legend);
     }
 
-    /** The model's layer names written under each point (xchart's custom tick labels do not land on the integer positions). */
-    private static void layerNames(XYChart chart, String[] names, double y) {
+    /** 820 px for up to 8 layers, wider beyond (ResNet50 has 17 candidate cuts), at most 1,600. */
+    static int chartWidth(int layers) {
+        return layers <= 8 ? 820 : Math.min(1600, 820 + 50 * (layers - 8));
+    }
+
+    /**
+     * The model's layer names written at each point (xchart's custom tick labels do not land on the
+     * integer positions). When they would not fit side by side they go on up to three staggered rows
+     * (row r at y + r * step) and, if still too long, lose their middle to an ellipsis.
+     */
+    static void layerNames(XYChart chart, String[] names, double y, double step) {
         chart.getStyler().setXAxisTicksVisible(false);
-        chart.getStyler().setAnnotationTextFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12));
-        for (int i = 0; i < names.length; i++) {
-            chart.addAnnotation(new AnnotationText(names[i], i, y, false));
+        int n = names.length;
+        chart.getStyler().setAnnotationTextFont(new java.awt.Font(java.awt.Font.SANS_SERIF, n <= 8 ? java.awt.Font.BOLD : java.awt.Font.PLAIN, n <= 8 ? 12 : 11));
+        String[] labels = labels(names, chart.getWidth());
+        int rows = rows(names, chart.getWidth());
+        for (int i = 0; i < n; i++) {
+            chart.addAnnotation(new AnnotationText(labels[i], i, y + (i % rows) * step, false));
         }
+    }
+
+    /** About 7 px per character at the annotation font, and the plot's width per point. */
+    private static final double CHAR_PX = 7;
+
+    private static double pxPerPoint(int n, int width) {
+        return (width - 110.0) / Math.max(1, n);
+    }
+
+    static int rows(String[] names, int width) {
+        int longest = 0;
+        for (String s : names) {
+            longest = Math.max(longest, s.length());
+        }
+        return (int) Math.max(1, Math.min(3, Math.ceil((longest + 1) * CHAR_PX / pxPerPoint(names.length, width))));
+    }
+
+    /** The names as written: shortened in the middle to what fits the rows they get. */
+    static String[] labels(String[] names, int width) {
+        int fit = (int) Math.max(4, Math.floor(rows(names, width) * pxPerPoint(names.length, width) / CHAR_PX) - 1);
+        String[] out = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            String s = names[i];
+            out[i] = s.length() <= fit ? s : s.substring(0, (fit - 1) / 2) + "\u2026" + s.substring(s.length() - (fit - 1 - (fit - 1) / 2));
+        }
+        return out;
     }
 
     static double[] clean(double[] v) {

@@ -28,6 +28,10 @@ public record RunMetrics(int schemaVersion, String dataset, List<String> models,
                          ClassificationMetrics validation, ClassificationMetrics test, int epochsRun, int bestEpoch,
                          String stopReason, Map<String, Double> phases, double imagesPerSecond, CacheUse cache,
                          Map<String, List<EpochRow>> history, List<String> notes, List<Member> members, Provenance provenance) {
+    /** The note a run on a model with {@code weights: random} carries, after the model's name. */
+    public static final String RANDOM_WEIGHTS_NOTE = " has random weights";
+    /** The note naming the input preprocessing a run applied (absent for none). */
+    public static final String PREPROCESSING_NOTE = "input preprocessing: ";
 
     public static final int SCHEMA_VERSION = 2;
 

@@ -80,6 +80,18 @@ class StreamingTest extends TinyStrategyFixture {
         assertThat(model(ae).params().equalsWithEps(model(aeMem).params(), 0)).isTrue();
     }
 
+    @Test
+    void fineTuningAboveACutReadsFeatureMapsFromTheCacheAboveTheBudgetWithTheSameWeights() throws Exception {
+        Hyperparameters hp = Tiny.hp(3, BatchNormPolicy.TRAIN);
+        RunResult inMemory = run("above-mem", Tiny.plan(Strategy.FINETUNE_ABOVE, "p1", HeadType.SOFTMAX, 0, hp), false);
+        System.setProperty("advisor.inMemoryBytes", "0");
+        RunResult onDisk = run("above-disk", Tiny.plan(Strategy.FINETUNE_ABOVE, "p1", HeadType.SOFTMAX, 0, hp), false);
+        assertThat(onDisk.metrics().notes()).anyMatch(n -> n.startsWith("frozen feature maps at p1 read from the feature cache each epoch"));
+        assertThat(inMemory.metrics().notes()).noneMatch(n -> n.startsWith("frozen feature maps"));
+        assertThat(model(onDisk).params().equalsWithEps(model(inMemory).params(), 0)).isTrue();
+        assertThat(onDisk.metrics().test().accuracy()).isEqualTo(inMemory.metrics().test().accuracy());
+    }
+
     /** A set whose image at one index cannot be read (a file deleted after loading). */
     private record BrokenAt(ImageSet inner, int broken) implements ImageSet {
         @Override

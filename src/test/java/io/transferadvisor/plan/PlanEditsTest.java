@@ -3,6 +3,7 @@ package io.transferadvisor.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.transferadvisor.UsageException;
 import io.transferadvisor.plan.PlanOverrides;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,16 @@ class PlanEditsTest {
         assertThat(one.ensembleMembers()).isEmpty();
         assertThat(one.hyperparameters().maxEpochs()).isEqualTo(12);
         assertThat(one.overrides()).contains("strategy=FINETUNE_ABOVE (was ENSEMBLE)", "maxEpochs=12 (was 30)");
+    }
+
+    @Test
+    void aStrategyOverrideThatNeedsACutOnAPlanWithoutOneAsksForCutoff() {
+        Plan all = plan(Strategy.FINETUNE_ALL, null, 0);
+        assertThatThrownBy(() -> new PlanOverrides(Strategy.LINEAR_FROZEN, null, null, null, null, null).apply(all))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--strategy LINEAR_FROZEN needs a cutoff layer and the plan (FINETUNE_ALL) has none; add --cutoff LAYER"
+                        + " (the candidate layers are in the profile and in 'advisor models')");
+        assertThat(new PlanOverrides(Strategy.LINEAR_FROZEN, "b3", null, null, null, null).apply(all).cutoffLayer()).isEqualTo("b3");
     }
 
     @Test
