@@ -73,10 +73,11 @@ public final class LogMe {
         if (allowDual && d > DUAL_MIN_DIM && active < d) {
             return fitDual(features, w, labels, classes, nEff, d);
         }
-        // Gram matrix F^T W F in plain Java (upper triangle, then mirrored): cheaper than ND4J's
-        // conversions at these sizes, and exact in double.
-        double[] gram = new double[d * d];
-        for (int i = 0; i < n; i++) {
+        // Gram matrix F^T W F: in plain Java (upper triangle, then mirrored) up to DUAL_MIN_DIM dimensions, cheaper than
+        // ND4J's conversions at these sizes; above, one double-precision BLAS product (a 1,024-wide layer of 2,000 images
+        // took about a second per fit in Java, and the jackknife fits 11 times per layer).
+        double[] gram = d > DUAL_MIN_DIM ? blasGram(features, w, d, false) : new double[d * d];
+        for (int i = 0; i < n && d <= DUAL_MIN_DIM; i++) {
             double[] row = features[i];
             double wi = w[i];
             if (wi == 0) {
@@ -148,6 +149,41 @@ public final class LogMe {
     }
 
     /**
+     * sqrt(W) F's Gram matrix by one double-precision BLAS product over the rows with weight: F^T W F
+     * (d x d) or, with outer, (sqrt(W) F)(sqrt(W) F)^T (m x m, rows in order). Mirrored from the upper
+     * triangle so it is exactly symmetric.
+     */
+    static double[] blasGram(double[][] features, double[] w, int d, boolean outer) {
+        int m = 0;
+        for (double wi : w) {
+            m += wi != 0 ? 1 : 0;
+        }
+        double[] flat = new double[m * d];
+        int r = 0;
+        for (int i = 0; i < features.length; i++) {
+            if (w[i] == 0) {
+                continue;
+            }
+            double s = Math.sqrt(w[i]);
+            double[] row = features[i];
+            for (int j = 0; j < d; j++) {
+                flat[r * d + j] = s * row[j];
+            }
+            r++;
+        }
+        org.nd4j.linalg.api.ndarray.INDArray f = org.nd4j.linalg.factory.Nd4j.create(flat, new long[] {m, d}, 'c');
+        org.nd4j.linalg.api.ndarray.INDArray g = outer ? f.mmul(f.transpose()) : f.transpose().mmul(f);
+        int k = outer ? m : d;
+        double[] out = g.dup('c').data().asDouble();
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < a; b++) {
+                out[a * k + b] = out[b * k + a];
+            }
+        }
+        return out;
+    }
+
+    /**
      * The same fit through the m x m matrix G = (sqrt(W) F)(sqrt(W) F)^T of the m rows with weight:
      * G = U S U^T gives F^T W F's non-zero eigenvalues S, and x_j = u_j^T sqrt(W) y_k is the
      * projection the primal computes as v_j^T F^T W y_k / sqrt(sigma_j). The d - m zero eigenvalues
@@ -166,19 +202,7 @@ public final class LogMe {
         for (int r = 0; r < m; r++) {
             sw[r] = Math.sqrt(w[rows[r]]);
         }
-        double[] g = new double[m * m];
-        for (int r = 0; r < m; r++) {
-            double[] a = features[rows[r]];
-            for (int c = r; c < m; c++) {
-                double[] b = features[rows[c]];
-                double dot = 0;
-                for (int j = 0; j < d; j++) {
-                    dot += a[j] * b[j];
-                }
-                g[r * m + c] = sw[r] * sw[c] * dot;
-                g[c * m + r] = g[r * m + c];
-            }
-        }
+        double[] g = blasGram(features, w, d, true);
         SymmetricEigen.Result eig = SymmetricEigen.of(g, m);
         double[] sigma = new double[d]; // the m eigenvalues, then d - m zeros
         System.arraycopy(eig.values(), 0, sigma, 0, m);

@@ -17,8 +17,43 @@ final class SymmetricEigen {
     /** Eigenvalues and eigenvectors (columns of vectors[row][col]). */
     record Result(double[] values, double[][] vectors) {}
 
+    /**
+     * Above this size LAPACK's divide-and-conquer dsyevd (OpenBLAS, through JavaCPP's preset that ND4J
+     * already ships) replaces ND4J's dsyev: 1.1 s instead of 9.1 s for a 1,996 x 1,996 Gram matrix and
+     * 0.2-0.3 s instead of 1.3-1.5 s at 1,024, eigenvalues equal to 3e-12 relative (measured on
+     * ResNet50-sized features). The project's models' layers (at most 192 wide) keep the routes they had.
+     */
+    static final int DIVIDE_AND_CONQUER_MIN = 256;
+
+    /** dsyevd, or null when its library is missing or it fails (the caller falls back to dsyev). */
+    private static Result divideAndConquer(double[] a, int d) {
+        double[] m = a.clone();
+        double[] values = new double[d];
+        int info;
+        try {
+            info = org.bytedeco.openblas.global.openblas.LAPACKE_dsyevd(org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR,
+                    (byte) 'V', (byte) 'U', d, m, d, values);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            return null;
+        }
+        if (info != 0) {
+            return null;
+        }
+        double[][] v = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(m, i * d, v[i], 0, d); // row-major: column j is eigenvector j, as ascending values
+        }
+        return new Result(values, v);
+    }
+
     /** @param a row-major d x d symmetric matrix (not modified) */
     static Result of(double[] a, int d) {
+        if (d > DIVIDE_AND_CONQUER_MIN) {
+            Result r = divideAndConquer(a, d);
+            if (r != null) {
+                return r;
+            }
+        }
         if (d > JACOBI_MAX) {
             INDArray m = Nd4j.create(a.clone(), new long[] {d, d}, 'c');
             INDArray eig = Eigen.symmetricGeneralizedEigenvalues(m, true);

@@ -76,6 +76,34 @@ class LinearProbeTest {
     }
 
     @Test
+    void theBlasObjectiveOfWideFeaturesEqualsTheLoops() {
+        java.util.Random r = new java.util.Random(5);
+        int n = 40;
+        int d = 300;
+        double[][] x = new double[n][d];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 3;
+            for (int j = 0; j < d; j++) {
+                x[i][j] = r.nextGaussian();
+            }
+        }
+        double[] theta = new double[3 * (d + 1)];
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] = 0.05 * r.nextGaussian();
+        }
+        double[] gLoops = new double[theta.length];
+        double[] gBlas = new double[theta.length];
+        double loops = new LinearProbe.Objective(x, y, 3, 0.01, false).eval(theta, gLoops);
+        double blas = new LinearProbe.Objective(x, y, 3, 0.01, true).eval(theta, gBlas);
+        assertThat(new LinearProbe.Objective(x, y, 3, 0.01).xm).isNotNull(); // 300 > BLAS_MIN_DIM: the BLAS route by default
+        assertThat(blas).isCloseTo(loops, org.assertj.core.api.Assertions.within(1e-12));
+        for (int i = 0; i < theta.length; i++) {
+            assertThat(gBlas[i]).as("gradient %d", i).isCloseTo(gLoops[i], org.assertj.core.api.Assertions.within(1e-12));
+        }
+    }
+
+    @Test
     void sameSeedSameFoldsAndResult() {
         int[] y = new int[100];
         double[][] x = clusters(100, 6, 3, 1.0, y, 6);

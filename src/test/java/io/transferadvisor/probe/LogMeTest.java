@@ -107,6 +107,45 @@ class LogMeTest {
         checkAgainstDirect(12, 20, 2);
     }
 
+    /** Above DUAL_MIN_DIM the Gram matrices come from one BLAS product: the same numbers as the sums, exactly symmetric. */
+    @Test
+    void blasGramMatricesEqualTheSumsTheyReplace() {
+        double[][] f = random(20, 300, 9);
+        double[] w = new double[20];
+        for (int i = 0; i < 20; i++) {
+            w[i] = i % 4 == 0 ? 0 : 1 + i % 3;
+        }
+        double[] inner = LogMe.blasGram(f, w, 300, false);
+        double[] outer = LogMe.blasGram(f, w, 300, true);
+        int m = 15; // rows with weight
+        for (int a = 0; a < 300; a += 7) {
+            for (int b = 0; b < 300; b += 11) {
+                double sum = 0;
+                for (int i = 0; i < 20; i++) {
+                    sum += w[i] * f[i][a] * f[i][b];
+                }
+                assertThat(inner[a * 300 + b]).isCloseTo(sum, within(1e-9 * Math.max(1, Math.abs(sum))));
+                assertThat(inner[a * 300 + b]).isEqualTo(inner[b * 300 + a]);
+            }
+        }
+        int[] rows = java.util.stream.IntStream.range(0, 20).filter(i -> w[i] != 0).toArray();
+        for (int r = 0; r < m; r++) {
+            for (int c = 0; c < m; c++) {
+                double dot = 0;
+                for (int j = 0; j < 300; j++) {
+                    dot += f[rows[r]][j] * f[rows[c]][j];
+                }
+                double want = Math.sqrt(w[rows[r]] * w[rows[c]]) * dot;
+                assertThat(outer[r * m + c]).isCloseTo(want, within(1e-9 * Math.max(1, Math.abs(want))));
+            }
+        }
+    }
+
+    @Test
+    void wideFeaturesOnManySamplesMatchTheDirectEvidence() {
+        checkAgainstDirect(320, 280, 3); // the d x d route with the BLAS Gram
+    }
+
     /**
      * Wide features on few samples go through the n x n matrix (LogMe.DUAL_MIN_DIM): its fit is the
      * exact evidence at its (alpha, beta) (the d x d route drifted by 7e-4 on such data: hundreds of
