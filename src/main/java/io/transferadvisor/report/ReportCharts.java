@@ -59,7 +59,7 @@ final class ReportCharts {
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.05).setXAxisMin(-0.5).setXAxisMax(n - 0.5);
         layerNames(chart, names, 0.04, 0.05);
         if (cut >= 0) {
-            mark(chart, cut + 0.5, "cut after " + cutLayer, 0.15);
+            mark(chart, cut + 0.5, "cut after " + cutLayer, 0.1 + 0.05 * rows(names, chart.getWidth())); // above the name rows
         }
         return png(chart);
     }
