@@ -8,7 +8,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,20 @@ public final class StreamBench {
 
     static final List<String> CLASSES = List.of("disc", "square", "triangle", "bar");
 
+    /** Marks a --dir as this benchmark's own: only such a folder's cache, run and profile are ever deleted. */
+    static final String MARKER = ".advisor-bench-stream";
+
     public static Result run(Options o, java.io.PrintWriter log) throws IOException, InterruptedException {
+        Path marker = o.dir().resolve(MARKER);
+        if (!Files.exists(marker)) {
+            try (var entries = Files.list(o.dir())) {
+                if (entries.findAny().isPresent()) {
+                    throw new io.transferadvisor.UsageException("--dir " + o.dir() + " is not empty and was not made by 'advisor bench stream' (no "
+                            + MARKER + "); give a new or empty folder: the benchmark deletes its cache and run there");
+                }
+            }
+            Files.writeString(marker, "made by advisor bench stream\n", StandardCharsets.UTF_8);
+        }
         Path data = o.dir().resolve("images");
         Path yaml = o.dir().resolve("dataset.yaml");
         Path done = o.dir().resolve(".generated-" + o.images());
@@ -190,20 +202,10 @@ public final class StreamBench {
         }
     }
 
+    /** The benchmark's own earlier output (cache, run), if there is any. */
     private static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.delete(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (Files.exists(p)) {
+            io.transferadvisor.util.Trees.deleteTree(p);
         }
     }
 }

@@ -13,6 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** The streaming benchmark's folder: 224x224 RGB JPEGs, classes in turn, the same files for the same seed. */
 class StreamBenchTest {
     @Test
+    void aFolderItDidNotMakeIsRefusedAndLeftAlone(@TempDir Path tmp) throws Exception {
+        java.nio.file.Files.createDirectories(tmp.resolve("cache"));
+        java.nio.file.Files.writeString(tmp.resolve("cache/mine.txt"), "keep");
+        var o = new StreamBench.Options(tmp, 40, "2g", tmp.resolve("none.jar"), "advisor bench stream");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamBench.run(o, new java.io.PrintWriter(java.io.Writer.nullWriter())))
+                .isInstanceOf(io.transferadvisor.UsageException.class).hasMessageContaining("was not made by 'advisor bench stream'");
+        assertThat(tmp.resolve("cache/mine.txt")).hasContent("keep");
+        assertThat(tmp.resolve(StreamBench.MARKER)).doesNotExist();
+    }
+
+    @Test
     void generatesBalancedRgbJpegsReproducibly(@TempDir Path tmp) throws Exception {
         StreamBench.generate(tmp.resolve("a"), 10, 42);
         StreamBench.generate(tmp.resolve("b"), 10, 42);
