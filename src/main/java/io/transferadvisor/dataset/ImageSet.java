@@ -23,6 +23,16 @@ public interface ImageSet {
      */
     float[] pixels(int index, InputGeometry geometry);
 
+    /** {@link #pixels}, checked to hold exactly the geometry's values (what every reader that stacks images relies on). */
+    default float[] fittedPixels(int index, InputGeometry geometry) {
+        float[] px = pixels(index, geometry);
+        if (px.length != geometry.pixels()) {
+            throw new IllegalStateException("image " + describe(index) + " gave " + px.length + " values for geometry " + geometry
+                    + " (" + geometry.pixels() + " expected)");
+        }
+        return px;
+    }
+
     /** A view of the given indices, in that order. */
     ImageSet subset(int[] indices);
 

@@ -15,6 +15,11 @@ public record InputGeometry(int height, int width, int channels) {
         return height * width * channels;
     }
 
+    /** The shape of one image without the batch dimension: {channels, height, width}. */
+    public long[] chw() {
+        return new long[] {channels, height, width};
+    }
+
     @Override
     public String toString() {
         return height + "x" + width + "x" + channels;

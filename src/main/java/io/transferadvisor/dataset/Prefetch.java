@@ -47,7 +47,7 @@ public final class Prefetch {
 
     /**
      * The images of the set in order, fitted to the geometry, in chunks of up to chunk images
-     * (pixels[i] of a chunk is image start + i); the next chunk is decoded while the caller uses this one.
+     * (pixels[i] of a chunk is image start + i, checked against the geometry); the next chunk is decoded while the caller uses this one.
      */
     public static Iterator<Chunk> chunks(ImageSet set, InputGeometry geometry, int chunk) {
         if (chunk < 1) {
@@ -65,7 +65,7 @@ public final class Prefetch {
                 return submit(() -> {
                     float[][] px = new float[end - start][];
                     for (int i = start; i < end; i++) {
-                        px[i - start] = set.pixels(i, geometry);
+                        px[i - start] = set.fittedPixels(i, geometry);
                     }
                     return new Chunk(start, px);
                 });

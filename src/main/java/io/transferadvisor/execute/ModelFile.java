@@ -56,7 +56,7 @@ public final class ModelFile {
             m.put("channelOrder", pre.bgr() ? "BGR" : "RGB");
             ModelSerializer.addObjectToFile(p.toFile(), PREPROCESSING, m);
             ModelSerializer.addObjectToFile(p.toFile(), CLASS_NAMES, new ArrayList<>(classNames));
-            ModelSerializer.addObjectToFile(p.toFile(), INPUT_SHAPE, new long[] {input.channels(), input.height(), input.width()});
+            ModelSerializer.addObjectToFile(p.toFile(), INPUT_SHAPE, input.chw());
         });
     }
 

@@ -135,7 +135,7 @@ public final class Predictor {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(preprocessing.get(m).apply(images.get(i), geometry.channels()), 0, flat, i * len, len);
             }
-            TrainData d = new TrainData.InMemory(flat, new long[] {geometry.channels(), geometry.height(), geometry.width()}, new int[n]);
+            TrainData d = new TrainData.InMemory(flat, geometry.chw(), new int[n]);
             all.add(Training.scores(models.get(m), d, heads.get(m)));
         }
         return EnsembleTraining.average(all);

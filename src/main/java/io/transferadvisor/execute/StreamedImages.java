@@ -29,15 +29,6 @@ final class StreamedImages implements TrainData {
         }
     }
 
-    /** Pixels of image i, checked against the geometry. */
-    static float[] pixels(ImageSet set, int i, InputGeometry geometry) {
-        float[] px = set.pixels(i, geometry);
-        if (px.length != geometry.pixels()) {
-            throw new IllegalStateException("image " + set.describe(i) + " gave " + px.length + " values; expected " + geometry.pixels());
-        }
-        return px;
-    }
-
     @Override
     public int size() {
         return labels.length;
@@ -50,7 +41,7 @@ final class StreamedImages implements TrainData {
 
     @Override
     public long[] rowShape() {
-        return new long[] {geometry.channels(), geometry.height(), geometry.width()};
+        return geometry.chw();
     }
 
     @Override
@@ -77,7 +68,7 @@ final class StreamedImages implements TrainData {
         int len = geometry.pixels();
         float[] out = new float[(to - from) * len];
         for (int i = from; i < to; i++) {
-            System.arraycopy(pixels(set, idx == null ? i : idx[i], geometry), 0, out, (i - from) * len, len);
+            System.arraycopy(set.fittedPixels(idx == null ? i : idx[i], geometry), 0, out, (i - from) * len, len);
         }
         return out;
     }

@@ -140,11 +140,11 @@ public interface TrainData {
             float[] data = new float[Math.multiplyExact(n, len)];
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
-                float[] px = StreamedImages.pixels(set, i, geometry);
+                float[] px = set.fittedPixels(i, geometry);
                 System.arraycopy(px, 0, data, i * len, len);
                 labels[i] = set.label(i);
             }
-            return new InMemory(data, new long[] {geometry.channels(), geometry.height(), geometry.width()}, labels);
+            return new InMemory(data, geometry.chw(), labels);
         }
 
         @Override

@@ -90,6 +90,9 @@ public final class Trainer {
         double lastEpochSeconds = history.isEmpty() ? 0 : history.get(history.size() - 1).seconds();
         long lastCommit = System.nanoTime();
         boolean bestUnsaved = false; // a better epoch than the committed best, kept in memory until the next commit
+        TrainData evalData = val.size() > 0 ? val : train;
+        // the network's shape does not change between epochs: its activation-bounded evaluation batch is found once
+        int evalBatch = io.transferadvisor.features.FeatureCache.memoryBoundBatch(net, evalData.rowShape(), Math.max(cfg.batchSize(), 256));
 
         while (true) {
             if (epoch >= cfg.maxEpochs()) {
@@ -116,7 +119,7 @@ public final class Trainer {
                 stopReason = "budget";
                 break;
             }
-            Eval ev = evaluate(net, val.size() > 0 ? val : train, cfg);
+            Eval ev = evaluate(net, evalData, cfg, evalBatch);
             double secs = (System.nanoTime() - t0) / 1e9;
             lastEpochSeconds = secs;
             seconds += secs;
@@ -239,11 +242,10 @@ public final class Trainer {
     private record Eval(double loss, double accuracy) {}
 
     /** Mean loss (no regularisation, no class weights) and accuracy of the network on the data, inference mode, one forward pass. */
-    private static Eval evaluate(ComputationGraph net, TrainData data, Config cfg) {
+    private static Eval evaluate(ComputationGraph net, TrainData data, Config cfg, int bs) {
         int n = data.size();
         double lossSum = 0;
         long correct = 0;
-        int bs = io.transferadvisor.features.FeatureCache.memoryBoundBatch(net, data.rowShape(), Math.max(cfg.batchSize(), 256));
         for (int from = 0; from < n; from += bs) {
             int to = Math.min(n, from + bs);
             INDArray x = data.slice(from, to);

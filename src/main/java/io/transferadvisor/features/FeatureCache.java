@@ -146,10 +146,10 @@ public final class FeatureCache {
         }
         checkLayers(graph, requests);
         int requestedBatch = batchSize;
-        batchSize = memoryBoundBatch(graph, geometry, batchSize);
+        batchSize = memoryBoundBatch(graph, geometry.chw(), batchSize);
         if (progress != null && batchSize < requestedBatch) {
             progress.printf(java.util.Locale.ROOT, "  features: batches of %d images (not %d): a forward pass keeps every layer's"
-                    + " activations, %s per image%n", batchSize, requestedBatch, (activationBytes(graph, geometry) >> 20) + " MB");
+                    + " activations, %s per image%n", batchSize, requestedBatch, (activationBytes(graph, geometry.chw()) >> 20) + " MB");
         }
         List<Request> unique = new ArrayList<>(new LinkedHashSet<>(requests));
         Map<Request, FeatureCacheStore> stores = new LinkedHashMap<>();
@@ -180,10 +180,6 @@ public final class FeatureCache {
             for (int j = 0; j < chunk.pixels().length; j++) {
                 int i = chunk.start() + j;
                 float[] px = chunk.pixels()[j];
-                if (px.length != geometry.pixels()) {
-                    throw new IllegalStateException("image " + images.describe(i) + " gave " + px.length + " values for geometry "
-                            + geometry + " (" + geometry.pixels() + " expected)");
-                }
                 String h = hash(px);
                 hashes.add(h);
                 boolean everywhere = true;
@@ -252,12 +248,10 @@ public final class FeatureCache {
         return p != null && !p.isBlank() ? Long.parseLong(p.trim()) : 512L << 20;
     }
 
-    /** Bytes of all layers' activations for one image (feedForward keeps them all until the batch is done). */
-    static long activationBytes(ComputationGraph graph, InputGeometry g) {
-        return activationBytes(graph, new long[] {g.channels(), g.height(), g.width()});
-    }
-
-    /** The same for one example of the given shape ([c, h, w] images or [d] features). */
+    /**
+     * Bytes of all layers' activations for one example of the given shape ([c, h, w] images or [d] features):
+     * feedForward keeps them all until the batch is done.
+     */
     static long activationBytes(ComputationGraph graph, long[] rowShape) {
         var input = rowShape.length == 3 ? org.deeplearning4j.nn.conf.inputs.InputType.convolutional(rowShape[1], rowShape[2], rowShape[0])
                 : org.deeplearning4j.nn.conf.inputs.InputType.feedForward(rowShape[0]);
@@ -271,16 +265,10 @@ public final class FeatureCache {
     }
 
     /**
-     * The batch size that keeps a forward pass's activations within {@link #activationBudget()}: ResNet50 at
-     * 224x224 keeps 43 MB per image and SqueezeNet 28 MB, so a batch of 64 held 2.8 GB and 1.8 GB off-heap. At least 1, at most the request.
-     */
-    static int memoryBoundBatch(ComputationGraph graph, InputGeometry g, int requested) {
-        return memoryBoundBatch(graph, new long[] {g.channels(), g.height(), g.width()}, requested);
-    }
-
-    /**
-     * As above for examples of any shape: what evaluation and scoring use too (their batch of 256 through SqueezeNet at
-     * 227x227 took a 20,000-image run to 5.4 GB resident under -Xmx2g).
+     * The batch size that keeps a forward pass's activations within {@link #activationBudget()}, for examples of the
+     * given shape; at least 1, at most the request. ResNet50 at 224x224 keeps 43 MB per image and SqueezeNet 28 MB, so
+     * the cache's batch of 64 held 2.8 GB and 1.8 GB off-heap; evaluation and scoring use it too (their batch of 256
+     * through SqueezeNet at 227x227 took a 20,000-image run to 5.4 GB resident under -Xmx2g).
      */
     public static int memoryBoundBatch(ComputationGraph graph, long[] rowShape, int requested) {
         long perImage;

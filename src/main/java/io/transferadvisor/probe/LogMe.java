@@ -76,29 +76,7 @@ public final class LogMe {
         // Gram matrix F^T W F: in plain Java (upper triangle, then mirrored) up to DUAL_MIN_DIM dimensions, cheaper than
         // ND4J's conversions at these sizes; above, one double-precision BLAS product (a 1,024-wide layer of 2,000 images
         // took about a second per fit in Java, and the jackknife fits 11 times per layer).
-        double[] gram = d > DUAL_MIN_DIM ? blasGram(features, w, d, false) : new double[d * d];
-        for (int i = 0; i < n && d <= DUAL_MIN_DIM; i++) {
-            double[] row = features[i];
-            double wi = w[i];
-            if (wi == 0) {
-                continue;
-            }
-            for (int a = 0; a < d; a++) {
-                double ra = wi * row[a];
-                if (ra == 0) {
-                    continue;
-                }
-                int off = a * d;
-                for (int b = a; b < d; b++) {
-                    gram[off + b] += ra * row[b];
-                }
-            }
-        }
-        for (int a = 0; a < d; a++) {
-            for (int b = 0; b < a; b++) {
-                gram[a * d + b] = gram[b * d + a];
-            }
-        }
+        double[] gram = d > DUAL_MIN_DIM ? blasGram(features, w, d, false) : loopGram(features, w, d);
         SymmetricEigen.Result eig = SymmetricEigen.of(gram, d);
         double[] sigma = eig.values();
         double[][] v = eig.vectors(); // eigenvectors as columns
@@ -146,6 +124,34 @@ public final class LogMe {
             out[k] = solve(sigma, x2, residualOutside, cutoff, nEff, d);
         }
         return out;
+    }
+
+    /** F^T W F summed row by row in Java (upper triangle, then mirrored). */
+    private static double[] loopGram(double[][] features, double[] w, int d) {
+        double[] gram = new double[d * d];
+        for (int i = 0; i < features.length; i++) {
+            double[] row = features[i];
+            double wi = w[i];
+            if (wi == 0) {
+                continue;
+            }
+            for (int a = 0; a < d; a++) {
+                double ra = wi * row[a];
+                if (ra == 0) {
+                    continue;
+                }
+                int off = a * d;
+                for (int b = a; b < d; b++) {
+                    gram[off + b] += ra * row[b];
+                }
+            }
+        }
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < a; b++) {
+                gram[a * d + b] = gram[b * d + a];
+            }
+        }
+        return gram;
     }
 
     /**

@@ -76,16 +76,16 @@ class FeatureCacheTest {
     @Test
     void batchesShrinkToTheActivationBudgetAndGiveTheSameFeatures(@TempDir Path other) {
         ComputationGraph graph = TinyGraphs.convBn(G, 3, 1);
-        long perImage = FeatureCache.activationBytes(graph, G);
+        long perImage = FeatureCache.activationBytes(graph, G.chw());
         // input 10x10 + k1, k1_norm, k1_act (4x8x8 each: 3x3, no padding) + k1_down (4x4x4) + d1 (8) + out (3), as floats
         assertThat(perImage).isEqualTo(4L * (100 + 3 * 256 + 64 + 8 + 3));
-        assertThat(FeatureCache.memoryBoundBatch(graph, G, 64)).isEqualTo(64);
+        assertThat(FeatureCache.memoryBoundBatch(graph, G.chw(), 64)).isEqualTo(64);
         MemoryImageSet set = MemoryImageSet.blobs(3, 3, G, 5);
         List<FeatureCache.Request> req = List.of(new FeatureCache.Request("k1_down", Pooling.NONE), new FeatureCache.Request("out", Pooling.AVG));
         var whole = new FeatureCache(root).compute(graph, MODEL, req, set, G, 64, null);
         System.setProperty("advisor.activationBytes", Long.toString(2 * perImage + 1));
         try {
-            assertThat(FeatureCache.memoryBoundBatch(graph, G, 64)).isEqualTo(2);
+            assertThat(FeatureCache.memoryBoundBatch(graph, G.chw(), 64)).isEqualTo(2);
             java.io.StringWriter log = new java.io.StringWriter();
             var small = new FeatureCache(other).compute(graph, MODEL, req, set, G, 64, new java.io.PrintWriter(log, true));
             assertThat(log.toString()).contains("batches of 2 images (not 64)");
