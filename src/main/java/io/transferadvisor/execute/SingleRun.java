@@ -55,7 +55,7 @@ final class SingleRun {
         if (!c.source.preprocessing().isIdentity()) {
             c.notes.add(RunMetrics.PREPROCESSING_NOTE + c.source.preprocessing().describe());
         }
-        if (String.valueOf(c.source.profile().sourceDataset()).startsWith("none (random weights")) {
+        if (c.source.randomWeights()) {
             c.notes.add(c.source.name() + RunMetrics.RANDOM_WEIGHTS_NOTE + " (weights: random): its architecture with fresh, seeded weights;"
                     + " nothing pretrained is transferred");
         }

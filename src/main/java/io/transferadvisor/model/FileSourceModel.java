@@ -85,6 +85,11 @@ public final class FileSourceModel implements SourceModel {
 
     /** A fresh copy each call, so callers may modify (fine-tune) it. */
     @Override
+    public boolean randomWeights() {
+        return random;
+    }
+
+    @Override
     public ComputationGraph load() {
         NativeThreads.apply();
         return read();

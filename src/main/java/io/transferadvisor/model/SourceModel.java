@@ -31,6 +31,11 @@ public interface SourceModel {
         return io.transferadvisor.dataset.Preprocessing.NONE;
     }
 
+    /** Whether the weights are fresh and seeded ({@code weights: random}) rather than trained: nothing pretrained is transferred. */
+    default boolean randomWeights() {
+        return false;
+    }
+
     /** This model with another preprocessing (dataset.yaml {@code preprocessing:} on the model reference). */
     default SourceModel withPreprocessing(io.transferadvisor.dataset.Preprocessing p) {
         SourceModel self = this;
@@ -58,6 +63,11 @@ public interface SourceModel {
             @Override
             public ComputationGraph load() {
                 return self.load();
+            }
+
+            @Override
+            public boolean randomWeights() {
+                return self.randomWeights();
             }
 
             @Override

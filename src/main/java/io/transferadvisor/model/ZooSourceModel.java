@@ -279,6 +279,11 @@ public final class ZooSourceModel implements SourceModel {
     }
 
     @Override
+    public boolean randomWeights() {
+        return random;
+    }
+
+    @Override
     public ComputationGraph load() {
         NativeThreads.apply();
         if (random) {

@@ -87,6 +87,9 @@ class FileSourceModelTest {
         ModelSerializer.writeModel(cg, zip.toFile(), false);
         SourceModel fresh = new ModelRegistry(tmp, null).find(new DatasetSpec.ModelRef("mine", zip, null, true));
         assertThat(fresh.profile().candidateCuts()).isEqualTo(m.profile().candidateCuts());
+        // a file model with random weights is flagged like a zoo one (its profile's source dataset does not say so)
+        assertThat(fresh.randomWeights()).isTrue();
+        assertThat(m.randomWeights()).isFalse();
         assertThat(fresh.profile().sha256()).isNotEqualTo(io.transferadvisor.util.Hashing.sha256(zip));
         assertThat(fresh.load().params().equalsWithEps(cg.params(), 1e-6)).isFalse();
         assertThat(fresh.load().params().equals(fresh.load().params())).isTrue();

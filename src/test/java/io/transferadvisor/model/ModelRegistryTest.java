@@ -91,6 +91,11 @@ class ModelRegistryTest {
         // its own identity, so the feature cache never mixes random features with pretrained ones
         assertThat(zoo.profile().sha256()).isNotEqualTo(trained.profile().sha256()).isNotNull();
         assertThat(zoo.profile().sourceDataset()).startsWith("none (random weights");
+        // what a run's notes and report say: random weights, also through a preprocessing override
+        assertThat(zoo.randomWeights()).isTrue();
+        assertThat(trained.randomWeights()).isFalse();
+        assertThat(zoo.withPreprocessing(Preprocessing.TORCH).randomWeights()).isTrue();
+        assertThat(r.find(new DatasetSpec.ModelRef("fmnist-cnn", null, null)).randomWeights()).isFalse();
         assertThat(zoo.profile().candidateCuts()).isEqualTo(trained.profile().candidateCuts());
         // fresh weights, the same ones each time (the zoo builder's seed)
         var a = zoo.load();
