@@ -38,6 +38,9 @@ public final class ExecuteCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RunOptions run;
 
+    @CommandLine.Mixin
+    SparkOption spark;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,6 +55,12 @@ public final class ExecuteCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ExecuteOptions options = run.options(output).withResume(resume);
+        try (io.transferadvisor.features.RemoteFeaturizer remote = spark.open()) {
+            return execute(options.withRemote(remote), out, err);
+        }
+    }
+
+    private Integer execute(ExecuteOptions options, PrintWriter out, PrintWriter err) throws Exception {
         RunResult r;
         if (resume != null) {
             if (planFile != null || !run.overrides().isEmpty()) {

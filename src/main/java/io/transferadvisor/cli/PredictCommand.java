@@ -33,6 +33,13 @@ public final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE|DIR", description = "Image files, or folders searched for images.")
     List<Path> images;
 
+    @CommandLine.Mixin
+    SparkOption spark;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "With --spark: where the scratch outputs go while the job runs"
+            + " (deleted after). Default: $ADVISOR_CACHE or ~/.cache/transfer-advisor.")
+    Path cache;
+
     @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "Classes shown per image (default ${DEFAULT-VALUE}).")
     int top;
 
@@ -42,7 +49,10 @@ public final class PredictCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top " + top + " must be >= 1");
         }
         Predictor p = new Predictor(runDir);
-        List<Predictor.Prediction> preds = p.predict(Predictor.expand(images), top);
+        List<Predictor.Prediction> preds;
+        try (io.transferadvisor.features.RemoteFeaturizer remote = spark.open()) {
+            preds = p.predict(Predictor.expand(images), top, remote, cache != null ? cache : io.transferadvisor.util.Home.cache());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             out.println(Json.json().writeValueAsString(preds));

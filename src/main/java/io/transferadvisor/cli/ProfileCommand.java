@@ -68,6 +68,9 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
     boolean noTrials;
 
+    @CommandLine.Mixin
+    SparkOption spark;
+
     @Option(names = "--force", description = "Overwrite existing -o / --plot files written by advisor (a profile JSON, a plot it signed); other files are never replaced.")
     boolean force;
 
@@ -91,12 +94,15 @@ public final class ProfileCommand implements Callable<Integer> {
         ProbeOptions options;
         try {
             options = new ProbeOptions(sampleCap, seed != null ? seed : spec.seed(), bootstrap, ProbeOptions.DEFAULT_FOLDS,
-                    ProbeOptions.DEFAULT_BATCH, cache != null ? cache : Home.cache(), !noTrials);
+                    ProbeOptions.DEFAULT_BATCH, cache != null ? cache : Home.cache(), !noTrials, null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         }
         PrintWriter progress = output.quiet() ? null : err;
-        DatasetProfile profile = io.transferadvisor.pipeline.Profiling.run(data, model, options, progress);
+        DatasetProfile profile;
+        try (io.transferadvisor.features.RemoteFeaturizer remote = spark.open()) {
+            profile = io.transferadvisor.pipeline.Profiling.run(data, model, options.withRemote(remote), progress);
+        }
         if (out != null) {
             ProfileIO.write(out, profile);
         }

@@ -40,6 +40,9 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ExecuteCommand.RunOptions run;
 
+    @CommandLine.Mixin
+    SparkOption spark;
+
     @CommandLine.Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
     boolean noTrials;
 
@@ -52,17 +55,23 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         run.overrides(); // a bad --epochs / --lr is a usage error before any profiling or training
+        try (io.transferadvisor.features.RemoteFeaturizer remote = spark.open()) {
+            return run(remote);
+        }
+    }
+
+    private Integer run(io.transferadvisor.features.RemoteFeaturizer remote) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // progress on stderr: stdout carries the result only
         PrintWriter progress = output.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
         if (isPlanFile(datasetFile)) {
             Plan plan = run.overrides().apply(PlanIO.read(datasetFile));
             progress.println(datasetFile + " is a plan: executing it (as 'advisor execute' would)");
-            ExecuteCommand.printResult(out, output, Executor.execute(plan, datasetFile, run.options(output), progress));
+            ExecuteCommand.printResult(out, output, Executor.execute(plan, datasetFile, run.options(output).withRemote(remote), progress));
             return ExitCodes.OK;
         }
         Path cache = run.cache != null ? run.cache : Home.cache();
-        Advisor advisor = new Advisor(Advisor.Settings.defaults().withCache(cache).withProgress(progress).withTrials(!noTrials));
+        Advisor advisor = new Advisor(Advisor.Settings.defaults().withCache(cache).withProgress(progress).withTrials(!noTrials).withRemote(remote));
         io.transferadvisor.dataset.DatasetSpec ds = SpecReader.read(datasetFile);
         progress.println("run step 1/3: profiling " + ds.name() + " against "
                 + String.join(", ", ds.models().stream().map(io.transferadvisor.dataset.DatasetSpec.ModelRef::display).toList()));
@@ -75,7 +84,7 @@ public final class RunCommand implements Callable<Integer> {
                 + (plan.overrides().isEmpty() ? "" : " (overridden: " + String.join("; ", plan.overrides()) + ")"));
         progress.println("run step 3/3: training (the last step: the ETA on each epoch line is the rest of the run, "
                 + "an upper bound under early stopping)");
-        RunResult r = advisor.execute(plan, rec, profiled, run.options(output));
+        RunResult r = advisor.execute(plan, rec, profiled, run.options(output).withRemote(remote));
         ExecuteCommand.printResult(out, output, r);
         return ExitCodes.OK;
     }

@@ -68,7 +68,7 @@ public record DatasetSpec(
     public record Split(double test, double validation) {}
 
     /** How images of another size or channel count are fitted to the input geometry. */
-    public record Fit(Resize resize, ColorMode color) {}
+    public record Fit(Resize resize, ColorMode color) implements java.io.Serializable {}
 
     public enum Resize { STRETCH, PAD, CENTER_CROP }
 

@@ -10,17 +10,23 @@ import java.util.List;
  * stays flat however large the folder is. Files were checked (header, decode) when loaded.
  */
 final class FolderImageSet implements ImageSet {
-    private final List<Path> files;
+    private static final long serialVersionUID = 1L;
+    private final List<String> files; // paths as text: a Path is not Serializable
     private final int[] labels;
     private final List<String> classNames;
     private final DatasetSpec.Fit fit;
     private final int[] order;
+    private final boolean loaded; // checked by the dataset loader (not: files named to predict)
 
     FolderImageSet(List<Path> files, int[] labels, List<String> classNames, DatasetSpec.Fit fit) {
-        this(List.copyOf(files), labels, classNames, fit, IdxImageSet.identity(files.size()));
+        this(files, labels, classNames, fit, true);
     }
 
-    private FolderImageSet(List<Path> files, int[] labels, List<String> classNames, DatasetSpec.Fit fit, int[] order) {
+    FolderImageSet(List<Path> files, int[] labels, List<String> classNames, DatasetSpec.Fit fit, boolean loaded) {
+        this(files.stream().map(Path::toString).toList(), labels, classNames, fit, IdxImageSet.identity(files.size()), loaded);
+    }
+
+    private FolderImageSet(List<String> files, int[] labels, List<String> classNames, DatasetSpec.Fit fit, int[] order, boolean loaded) {
         if (files.size() != labels.length) {
             throw new IllegalArgumentException("files " + files.size() + " != labels " + labels.length);
         }
@@ -29,6 +35,7 @@ final class FolderImageSet implements ImageSet {
         this.classNames = List.copyOf(classNames);
         this.fit = fit;
         this.order = order;
+        this.loaded = loaded;
     }
 
     @Override
@@ -48,20 +55,21 @@ final class FolderImageSet implements ImageSet {
 
     @Override
     public String describe(int index) {
-        return files.get(order[index]).toString();
+        return files.get(order[index]);
     }
 
     @Override
     public float[] pixels(int index, InputGeometry geometry) {
-        Path f = files.get(order[index]);
+        Path f = Path.of(files.get(order[index]));
         try {
             ImageDecode.Pixels p = ImageDecode.decode(Files.readAllBytes(f));
             return ImageFit.fit(p.chw(), p.height(), p.width(), p.channels(), geometry, fit);
         } catch (IOException e) {
             throw new DatasetException(f + ": cannot read image: " + e.getMessage()
-                    + "; it was readable when the dataset was loaded; was it moved or deleted?", e);
+                    + (loaded ? "; it was readable when the dataset was loaded; was it moved or deleted?" : ""), e);
         } catch (ImageDecode.BadImage e) {
-            throw new DatasetException(f + ": " + e.getMessage() + "; it decoded when the dataset was loaded; was it changed?", e);
+            throw new DatasetException(f + ": " + e.getMessage() + (loaded ? "; it decoded when the dataset was loaded; was it changed?"
+                    : "; give a PNG, JPEG, BMP or GIF"), e);
         }
     }
 
@@ -71,6 +79,6 @@ final class FolderImageSet implements ImageSet {
         for (int i = 0; i < indices.length; i++) {
             o[i] = order[indices[i]];
         }
-        return new FolderImageSet(files, labels, classNames, fit, o);
+        return new FolderImageSet(files, labels, classNames, fit, o, loaded);
     }
 }

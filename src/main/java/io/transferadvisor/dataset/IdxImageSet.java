@@ -8,7 +8,8 @@ import java.util.List;
  * cost 31 kB, not 47 MB). Labels index classNames; -1 for unlabelled.
  */
 final class IdxImageSet implements ImageSet {
-    private final Path file;
+    private static final long serialVersionUID = 1L;
+    private final String file; // a Path is not Serializable
     private final int rows;
     private final int cols;
     private final byte[] pixels;      // selected images, in storage order
@@ -25,7 +26,7 @@ final class IdxImageSet implements ImageSet {
 
     private IdxImageSet(Path file, int rows, int cols, byte[] pixels, int[] fileIndex, int[] labels,
                         List<String> classNames, DatasetSpec.Fit fit, int[] order) {
-        this.file = file;
+        this.file = file.toString();
         this.rows = rows;
         this.cols = cols;
         this.pixels = pixels;
@@ -81,6 +82,6 @@ final class IdxImageSet implements ImageSet {
         for (int i = 0; i < indices.length; i++) {
             o[i] = order[indices[i]];
         }
-        return new IdxImageSet(file, rows, cols, pixels, fileIndex, labels, classNames, fit, o);
+        return new IdxImageSet(Path.of(file), rows, cols, pixels, fileIndex, labels, classNames, fit, o);
     }
 }

@@ -5,8 +5,11 @@ import java.util.List;
 /**
  * An ordered collection of images whose pixels load on demand (a dataset larger than memory is
  * never loaded at once). Labels index {@link #classNames()}; unlabelled sets return -1.
+ *
+ * <p>Serializable: a cluster ({@code --spark}) ships the set to its executors, which decode the
+ * images themselves (a folder set travels as its paths, not its pixels).
  */
-public interface ImageSet {
+public interface ImageSet extends java.io.Serializable {
     List<String> classNames();
 
     int size();
@@ -31,6 +34,13 @@ public interface ImageSet {
                     + " (" + geometry.pixels() + " expected)");
         }
         return px;
+    }
+
+    /** Unlabelled image files, read and fitted on demand (what `predict` classifies). */
+    static ImageSet ofFiles(List<java.nio.file.Path> files, DatasetSpec.Fit fit) {
+        int[] labels = new int[files.size()];
+        java.util.Arrays.fill(labels, -1);
+        return new FolderImageSet(files, labels, List.of(), fit, false);
     }
 
     /** A view of the given indices, in that order. */

@@ -1,7 +1,7 @@
 package io.transferadvisor.dataset;
 
 /** Height, width and channels of the tensors a model takes (CHW order in memory). */
-public record InputGeometry(int height, int width, int channels) {
+public record InputGeometry(int height, int width, int channels) implements java.io.Serializable {
     public InputGeometry {
         if (height < 1 || height > 4096 || width < 1 || width > 4096) {
             throw new IllegalArgumentException("input geometry " + height + "x" + width + " out of range; allowed 1..4096");

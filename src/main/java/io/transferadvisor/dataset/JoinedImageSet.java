@@ -8,6 +8,7 @@ import java.util.List;
  * re-splits them into folds. Pixels still load on demand from the underlying sets.
  */
 public final class JoinedImageSet implements ImageSet {
+    private static final long serialVersionUID = 1L;
     private final ImageSet first;
     private final ImageSet second;
 

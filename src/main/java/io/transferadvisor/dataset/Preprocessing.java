@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param std   per-channel divisor after the subtraction
  * @param bgr   whether colour channels are fed in BGR order (Caffe-trained weights)
  */
-public record Preprocessing(String name, double scale, double[] mean, double[] std, boolean bgr) {
+public record Preprocessing(String name, double scale, double[] mean, double[] std, boolean bgr) implements java.io.Serializable {
     /** Pixels as fitted, in [0, 1]: the project's own models and DL4J's MNIST LeNet and Darknet19. */
     public static final Preprocessing NONE = new Preprocessing("none", 1, new double[] {0}, new double[] {1}, false);
     /** Caffe / Keras "caffe" mode: 0-255, BGR, ImageNet means subtracted (VGG16/19, ResNet50, SqueezeNet imported from Keras). */

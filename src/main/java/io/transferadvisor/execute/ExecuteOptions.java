@@ -22,9 +22,11 @@ import java.nio.file.Path;
  *                      since the last one (0 = after every epoch); a killed run resumes from the last
  *                      commit and replays the epochs after it exactly. Default {@value #DEFAULT_CHECKPOINT_SECONDS}:
  *                      a 5 MB checkpoint per 1-second epoch was a third of a small run's training time
+ * @param remote        what computes the frozen features the cache lacks: null for this JVM, or a cluster (--spark)
  */
 public record ExecuteOptions(Path output, boolean force, Path resume, Path cacheDir, boolean featureCache,
-                             boolean interactive, int stopAfterEpochs, boolean checkpoints, boolean saveModel, double checkpointSeconds) {
+                             boolean interactive, int stopAfterEpochs, boolean checkpoints, boolean saveModel, double checkpointSeconds,
+                             io.transferadvisor.features.RemoteFeaturizer remote) {
     public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
 
     public ExecuteOptions {
@@ -37,47 +39,52 @@ public record ExecuteOptions(Path output, boolean force, Path resume, Path cache
     }
 
     public static ExecuteOptions defaults() {
-        return new ExecuteOptions(null, false, null, null, true, false, 0, true, true, DEFAULT_CHECKPOINT_SECONDS);
+        return new ExecuteOptions(null, false, null, null, true, false, 0, true, true, DEFAULT_CHECKPOINT_SECONDS, null);
     }
 
     public ExecuteOptions withOutput(Path dir) {
-        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
+        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withForce(boolean f) {
-        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
+        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withResume(Path dir) {
-        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
+        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withCacheDir(Path dir) {
-        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
+        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withFeatureCache(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
+        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withInteractive(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withStopAfterEpochs(int n) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints, saveModel, checkpointSeconds);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withCheckpoints(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on, saveModel, checkpointSeconds);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on, saveModel, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withSaveModel(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, on, checkpointSeconds);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, on, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withCheckpointSeconds(double seconds) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, seconds);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, seconds, remote);
+    }
+
+    /** Options whose missing frozen features are computed by remote (a Spark cluster; null: this JVM). */
+    public ExecuteOptions withRemote(io.transferadvisor.features.RemoteFeaturizer r) {
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, r);
     }
 
     /** Thrown by the {@link #stopAfterEpochs} test hook: the run stops as a killed process would. */

@@ -109,8 +109,11 @@ final class FineTuneTraining implements StrategyFamily.SingleModel {
                 Networks.copyParams(net, top, v);
             }
         }
-        FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache());
+        FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache(), c.options.remote());
         FeatureCache.Request req = new FeatureCache.Request(cut, Pooling.NONE);
+        if (c.options.remote() != null) {
+            c.progress.log("frozen layers up to " + cut + ": missing feature maps computed on " + c.options.remote().describe());
+        }
         int bs = Math.max(64, c.hp.batchSize());
         String modelId = featureModelId(c, recalibrated);
         // full feature maps can be far larger than the images' pooled features: above the in-memory budget they stay on disk

@@ -65,10 +65,11 @@ final class FrozenFeatureTraining implements StrategyFamily.SingleModel {
 
         // Frozen features: computed once (cached on disk, shared with the probe), reused every epoch.
         String modelId = featureModelId(c, recalibrated);
-        FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache());
+        FeatureCache cache = new FeatureCache(c.options.cacheDir() != null ? c.options.cacheDir() : Home.cache(), c.options.remote());
         FeatureCache.Request req = new FeatureCache.Request(cut, pooling);
         int bs = Math.max(64, c.hp.batchSize());
-        c.progress.log("frozen features at " + cut + " (" + pooling + "), cache " + cache.root());
+        c.progress.log("frozen features at " + cut + " (" + pooling + "), cache " + cache.root()
+                + (c.options.remote() == null ? "" : "; missing rows computed on " + c.options.remote().describe()));
         FeatureCache.Result ftr = cache.compute(source, modelId, List.of(req), SingleRun.shuffled(c.data().train(), c.plan.seed()), c.geometry, bs,
                 c.progress.linesFor(c.data().train().size()));
         FeatureCache.Result fva = cache.compute(source, modelId, List.of(req), c.data().validation(), c.geometry, bs,

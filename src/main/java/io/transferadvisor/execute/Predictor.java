@@ -141,6 +141,63 @@ public final class Predictor {
         return EnsembleTraining.average(all);
     }
 
+    /**
+     * As {@link #predict(List, int)}, the networks run by remote (a Spark cluster): the images go through
+     * each member's network as feature parts whose rows are its outputs, in a scratch cache under
+     * scratchRoot that is deleted afterwards.
+     */
+    public List<Prediction> predict(List<Path> images, int topK, io.transferadvisor.features.RemoteFeaturizer remote, Path scratchRoot) {
+        if (remote == null) {
+            return predict(images, topK);
+        }
+        io.transferadvisor.dataset.ImageSet files = io.transferadvisor.dataset.ImageSet.ofFiles(images, fit);
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory(Files.createDirectories(scratchRoot), "predict-");
+        } catch (IOException e) {
+            throw new OutputException("cannot create a scratch folder under " + scratchRoot + ": " + e.getMessage(), e);
+        }
+        try {
+            io.transferadvisor.features.FeatureCache cache = new io.transferadvisor.features.FeatureCache(scratch, remote);
+            List<float[][]> all = new ArrayList<>();
+            for (int m = 0; m < models.size(); m++) {
+                ComputationGraph net = models.get(m);
+                String outName = net.getConfiguration().getNetworkOutputs().get(0);
+                var req = new io.transferadvisor.features.FeatureCache.Request(outName, io.transferadvisor.features.Pooling.NONE);
+                int bs = io.transferadvisor.features.FeatureCache.memoryBoundBatch(net, geometry.chw(), 128);
+                var r = cache.compute(net, "predict-member-" + m, List.of(req), files.preprocessed(preprocessing.get(m)), geometry, bs, null);
+                org.nd4j.linalg.api.ndarray.INDArray o = r.get(outName, io.transferadvisor.features.Pooling.NONE);
+                if (heads.get(m) == HeadType.SVM) {
+                    o = org.nd4j.linalg.factory.Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax(o.dup(), 1))[0];
+                }
+                float[][] rows = new float[images.size()][];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = o.getRow(i).toFloatVector();
+                }
+                all.add(rows);
+            }
+            float[][] probs = EnsembleTraining.average(all);
+            List<Prediction> out = new ArrayList<>(images.size());
+            for (int i = 0; i < images.size(); i++) {
+                out.add(ranked(images.get(i).toString(), probs[i], topK));
+            }
+            return out;
+        } finally {
+            if (Files.exists(scratch)) {
+                io.transferadvisor.util.Trees.deleteTree(scratch);
+            }
+        }
+    }
+
+    private Prediction ranked(String image, float[] probs, int topK) {
+        List<ClassProbability> ranked = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            ranked.add(new ClassProbability(classes.get(c), probs[c]));
+        }
+        ranked.sort(Comparator.comparingDouble(ClassProbability::probability).reversed());
+        return new Prediction(image, ranked.subList(0, Math.min(topK, ranked.size())));
+    }
+
     public List<Prediction> predict(List<Path> images, int topK) {
         List<Prediction> out = new ArrayList<>();
         for (int from = 0; from < images.size(); from += 128) {
@@ -151,12 +208,7 @@ public final class Predictor {
             }
             float[][] probs = probabilities(px);
             for (int i = 0; i < chunk.size(); i++) {
-                List<ClassProbability> ranked = new ArrayList<>();
-                for (int c = 0; c < classes.size(); c++) {
-                    ranked.add(new ClassProbability(classes.get(c), probs[i][c]));
-                }
-                ranked.sort(Comparator.comparingDouble(ClassProbability::probability).reversed());
-                out.add(new Prediction(chunk.get(i).toString(), ranked.subList(0, Math.min(topK, ranked.size()))));
+                out.add(ranked(chunk.get(i).toString(), probs[i], topK));
             }
         }
         return out;

@@ -51,9 +51,16 @@ public final class FeatureCache {
     static final long WRITE_BUFFER_BYTES = 64L << 20;
 
     private final Path root;
+    private final RemoteFeaturizer remote;
 
     public FeatureCache(Path root) {
+        this(root, null);
+    }
+
+    /** A cache whose missing rows are computed by remote (a Spark cluster); null: by this JVM. */
+    public FeatureCache(Path root, RemoteFeaturizer remote) {
         this.root = root.toAbsolutePath().normalize();
+        this.remote = remote;
     }
 
     public Path root() {
@@ -61,7 +68,7 @@ public final class FeatureCache {
     }
 
     /** One layer with one pooling. */
-    public record Request(String layer, Pooling pooling) {
+    public record Request(String layer, Pooling pooling) implements java.io.Serializable {
         public Request {
             if (layer == null || layer.isBlank()) {
                 throw new IllegalArgumentException("feature request layer must be a layer name");
@@ -160,6 +167,9 @@ public final class FeatureCache {
         }
 
         int n = images.size();
+        if (remote != null && n > 0) {
+            return remote(graph, modelId, requests, unique, stores, images, geometry, batchSize, progress, materializeBytes);
+        }
         List<String> hashes = new ArrayList<>(n);
         List<String> pendingHashes = new ArrayList<>();
         List<float[]> pendingPixels = new ArrayList<>();
@@ -220,7 +230,51 @@ public final class FeatureCache {
             computed += pendingHashes.size();
         }
         unwritten.flush(stores);
+        return result(requests, stores, hashes, materializeBytes, reused, computed, forwardNanos / 1e9, decodeWaitNanos / 1e9, started);
+    }
 
+    private Result remote(ComputationGraph graph, String modelId, List<Request> requests, List<Request> unique,
+                          Map<Request, FeatureCacheStore> stores, ImageSet images, InputGeometry geometry, int batchSize,
+                          PrintWriter progress, long materializeBytes) {
+        long started = System.nanoTime();
+        Set<String> present = null;
+        for (FeatureCacheStore s : stores.values()) {
+            Set<String> h = s.hashes();
+            if (present == null) {
+                present = new java.util.HashSet<>(h);
+            } else {
+                present.retainAll(h);
+            }
+        }
+        // The parts folder is this job's own: same weights, layers, geometry and image list.
+        MessageDigest d = Hashing.sha256();
+        d.update((modelId + "|" + geometry + "|" + unique + "|" + images.size()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < images.size(); i++) {
+            d.update(images.describe(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            d.update((byte) 0);
+        }
+        Path partsDir = root.resolve("parts").resolve(Hashing.hex(d).substring(0, 24));
+        FeatureParts.Job job = new FeatureParts.Job(FeatureParts.bytes(graph), images, geometry, unique, present, batchSize,
+                remote.partImages(batchSize), partsDir.toString(), io.transferadvisor.model.NativeBuild.numerics());
+        if (progress != null) {
+            progress.printf(java.util.Locale.ROOT, "  features: %d images in %d part%s on %s (%d already cached)%n", images.size(), job.parts(),
+                    job.parts() == 1 ? "" : "s", remote.describe(), present.size());
+            progress.flush();
+        }
+        List<FeatureParts.Outcome> outcomes = remote.run(job);
+        List<String> hashes = FeatureParts.merge(job, outcomes, stores);
+        int computed = 0;
+        double forward = 0;
+        for (FeatureParts.Outcome o : outcomes) {
+            computed += o.computed();
+            forward += o.forwardSeconds();
+        }
+        return result(requests, stores, hashes, materializeBytes, images.size() - computed, computed, forward, 0, started);
+    }
+
+    private static Result result(List<Request> requests, Map<Request, FeatureCacheStore> stores, List<String> hashes, long materializeBytes,
+                                 int reused, int computed, double forwardSeconds, double decodeWaitSeconds, long started) {
+        int n = hashes.size();
         Map<Request, INDArray> out = new LinkedHashMap<>();
         Map<Request, Rows> onDisk = new LinkedHashMap<>();
         for (Request q : requests) {
@@ -239,7 +293,7 @@ public final class FeatureCache {
                 out.put(q, Nd4j.create(s.read(hashes), shape, 'c'));
             }
         }
-        return new Result(out, onDisk, n, reused, computed, forwardNanos / 1e9, decodeWaitNanos / 1e9, (System.nanoTime() - started) / 1e9);
+        return new Result(out, onDisk, n, reused, computed, forwardSeconds, decodeWaitSeconds, (System.nanoTime() - started) / 1e9);
     }
 
     /** Bytes of activations a forward pass keeps per image, above which batches shrink (-Dadvisor.activationBytes=N overrides). */
@@ -330,12 +384,7 @@ public final class FeatureCache {
 
     private static long forward(ComputationGraph graph, Map<Request, FeatureCacheStore> stores, List<String> hashes,
                                 List<float[]> pixels, InputGeometry g, Unwritten unwritten) {
-        int k = hashes.size();
-        float[] flat = new float[k * g.pixels()];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(pixels.get(i), 0, flat, i * g.pixels(), g.pixels());
-        }
-        INDArray input = Nd4j.create(flat, new long[] {k, g.channels(), g.height(), g.width()}, 'c');
+        INDArray input = batch(pixels, g);
         long t0 = System.nanoTime();
         Map<String, INDArray> acts = graph.feedForward(input, false);
         long nanos = System.nanoTime() - t0;
@@ -348,6 +397,16 @@ public final class FeatureCache {
             unwritten.add(q, hashes, rows, rowShape);
         }
         return nanos;
+    }
+
+    /** Images' fitted pixels as one [k, c, h, w] input. */
+    static INDArray batch(List<float[]> pixels, InputGeometry g) {
+        int k = pixels.size();
+        float[] flat = new float[k * g.pixels()];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(pixels.get(i), 0, flat, i * g.pixels(), g.pixels());
+        }
+        return Nd4j.create(flat, new long[] {k, g.channels(), g.height(), g.width()}, 'c');
     }
 
     /** Rows computed but not yet appended: written in large chunks so the disk syncs a few times per call, not per batch. */

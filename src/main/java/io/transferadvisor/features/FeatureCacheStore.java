@@ -84,6 +84,12 @@ final class FeatureCacheStore {
         return index.containsKey(hash);
     }
 
+    /** Content hashes of every row the store holds (after a refresh). */
+    java.util.Set<String> hashes() {
+        refresh();
+        return java.util.Set.copyOf(index.keySet());
+    }
+
     int size() {
         return index.size();
     }

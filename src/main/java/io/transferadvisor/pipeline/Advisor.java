@@ -56,22 +56,23 @@ public final class Advisor {
      * @param cache    feature cache folder (default: $ADVISOR_CACHE or ~/.cache/transfer-advisor)
      * @param progress progress lines (null: none)
      * @param trials   run the measured plan trials on tiny data (default true)
+     * @param remote   what computes the features the cache lacks (null: this JVM; a Spark cluster with --spark)
      */
-    public record Settings(Path rules, Path cache, PrintWriter progress, boolean trials) {
+    public record Settings(Path rules, Path cache, PrintWriter progress, boolean trials, io.transferadvisor.features.RemoteFeaturizer remote) {
         public static Settings defaults() {
-            return new Settings(Home.rules(), Home.cache(), null, true);
+            return new Settings(Home.rules(), Home.cache(), null, true, null);
         }
 
         public Settings withRules(Path dir) {
-            return new Settings(dir, cache, progress, trials);
+            return new Settings(dir, cache, progress, trials, remote);
         }
 
         public Settings withCache(Path dir) {
-            return new Settings(rules, dir, progress, trials);
+            return new Settings(rules, dir, progress, trials, remote);
         }
 
         public Settings withProgress(PrintWriter out) {
-            return new Settings(rules, cache, out, trials);
+            return new Settings(rules, cache, out, trials, remote);
         }
 
         /** Progress to a console stream (System.err), in the platform's console encoding. */
@@ -79,8 +80,12 @@ public final class Advisor {
             return withProgress(new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.defaultCharset()), true));
         }
 
+        public Settings withRemote(io.transferadvisor.features.RemoteFeaturizer r) {
+            return new Settings(rules, cache, progress, trials, r);
+        }
+
         public Settings withTrials(boolean on) {
-            return new Settings(rules, cache, progress, on);
+            return new Settings(rules, cache, progress, on, remote);
         }
     }
 
@@ -136,7 +141,7 @@ public final class Advisor {
             SourceModel m = ModelRegistry.resolve(ref);
             models.put(m.name(), m);
             models.put(ref.display(), m);
-            profiles.add(Profiling.run(data, m, ProbeOptions.defaults(spec.seed(), settings.cache()).withTrials(settings.trials()), settings.progress()));
+            profiles.add(Profiling.run(data, m, ProbeOptions.defaults(spec.seed(), settings.cache()).withTrials(settings.trials()).withRemote(settings.remote()), settings.progress()));
             shas.put(m.name(), ProfileCheck.shaOf(m));
         }
         return new Profiled(spec.file().toAbsolutePath().normalize(), spec, data, Map.copyOf(models), List.copyOf(profiles), Map.copyOf(shas));

@@ -14,8 +14,10 @@ import java.nio.file.Path;
  * @param cacheRoot  feature cache folder; null disables the disk cache (a temporary one is used)
  * @param trials     run the measured plan trials (pipeline/PlanTrials, after the probe) when the data is
  *                   small enough (under 20 training images per class); off = --no-trials
+ * @param remote     what computes the features the cache lacks: null for this JVM, or a cluster (--spark)
  */
-public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot, boolean trials) {
+public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot, boolean trials,
+                           io.transferadvisor.features.RemoteFeaturizer remote) {
     /** 2,000 images: enough for a +-2 point accuracy interval, and a few seconds on fmnist-cnn. */
     public static final int DEFAULT_SAMPLE_CAP = 2000;
     public static final int DEFAULT_BOOTSTRAP = 200;
@@ -40,7 +42,7 @@ public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, i
 
     /** Options with the measured plan trials on (the default). */
     public ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot) {
-        this(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, true);
+        this(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, true, null);
     }
 
     public static ProbeOptions defaults(long seed, Path cacheRoot) {
@@ -48,18 +50,23 @@ public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, i
     }
 
     public ProbeOptions withTrials(boolean on) {
-        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, on);
+        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, on, remote);
     }
 
     public ProbeOptions withSampleCap(int cap) {
-        return new ProbeOptions(cap, seed, bootstrap, folds, batchSize, cacheRoot, trials);
+        return new ProbeOptions(cap, seed, bootstrap, folds, batchSize, cacheRoot, trials, remote);
     }
 
     public ProbeOptions withSeed(long s) {
-        return new ProbeOptions(sampleCap, s, bootstrap, folds, batchSize, cacheRoot, trials);
+        return new ProbeOptions(sampleCap, s, bootstrap, folds, batchSize, cacheRoot, trials, remote);
+    }
+
+    /** Options whose missing features are computed by remote (null: this JVM). */
+    public ProbeOptions withRemote(io.transferadvisor.features.RemoteFeaturizer r) {
+        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, trials, r);
     }
 
     public ProbeOptions withCacheRoot(Path root) {
-        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, root, trials);
+        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, root, trials, remote);
     }
 }

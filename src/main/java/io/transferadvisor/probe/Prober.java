@@ -94,7 +94,7 @@ public final class Prober {
         }
         requests.add(new FeatureCache.Request(output, Pooling.AVG));
         InputGeometry geometry = mp.input();
-        FeatureCache cache = new FeatureCache(options.cacheRoot());
+        FeatureCache cache = new FeatureCache(options.cacheRoot(), options.remote());
         // Same model identity as the executor uses, so its frozen-feature runs reuse these rows.
         String modelId = FeatureCache.modelId(model);
         long tf = System.nanoTime();

@@ -8,6 +8,7 @@ import java.util.List;
 
 /** Generated 28x28 grayscale images held in memory (the suite's tasks), values in [0, 1]. */
 public final class ArrayImageSet implements ImageSet {
+    private static final long serialVersionUID = 1L;
     public static final int SIDE = 28;
     private static final DatasetSpec.Fit FIT = new DatasetSpec.Fit(DatasetSpec.Resize.STRETCH, DatasetSpec.ColorMode.AUTO);
 
