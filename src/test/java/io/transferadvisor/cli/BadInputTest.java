@@ -114,6 +114,9 @@ class BadInputTest {
                 c("profile {D}/tiny.yaml -o {D}/p.json", OUT, "p.json already exists", "--force"),
                 c("profile {D}/tiny.yaml --plot {D}/x.gif", USAGE, "--plot", "x.gif", ".png or .svg"),
                 c("profile {D}/tiny.yaml --seed abc", USAGE, "'abc' is not a long"),
+                // --spark on the default build (the Spark variant is target-spark/, built by ./advisor on demand)
+                c("profile {D}/tiny.yaml --spark local[2]", USAGE, "--spark local[2]", "no Spark support", "docs/SPARK.md"),
+                c("execute {D}/plan.yaml -o {D}/x --spark local[2]", USAGE, "no Spark support"),
                 c("profile {D}/tiny.yaml --sample-cap 0 --cache {D}/cache", USAGE, "sample"),
                 c("profile {D}/badmodel.yaml", MODEL, "unknown model 'fmnist-cn'"),
                 // recommend --profile: the profile checked against the dataset and the model (item 5)
@@ -246,7 +249,9 @@ class BadInputTest {
                 c("bench profile --iterations 0 -o {D}/b.md", USAGE, "--iterations 0 out of range"),
                 c("bench profile --rounds 0 -o {D}/b.md", USAGE, "--rounds 0 out of range"),
                 c("bench cache --epochs 0 -o {D}/b.md", USAGE, "--epochs 0 out of range"),
-                c("bench cache --bogus", USAGE, "Unknown option"));
+                c("bench cache --bogus", USAGE, "Unknown option"),
+                c("bench spark -o {D}/b.md", USAGE, "compares one JVM with --spark MASTER", "local[2]"),
+                c("bench spark --spark local[2] --dir {D}/bs -o {D}/b.md", USAGE, "no Spark support"));
     }
 
     static Stream<Case> cases() {
