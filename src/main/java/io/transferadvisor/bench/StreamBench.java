@@ -38,38 +38,49 @@ public final class StreamBench {
     /** Marks a --dir as this benchmark's own: only such a folder's cache, run and profile are ever deleted. */
     static final String MARKER = ".advisor-bench-stream";
 
-    public static Result run(Options o, java.io.PrintWriter log) throws IOException, InterruptedException {
-        Path marker = o.dir().resolve(MARKER);
-        if (!Files.exists(marker)) {
-            try (var entries = Files.list(o.dir())) {
+    /** A benchmark's folder: made by this benchmark (its marker), or new or empty; anything else is refused, since the benchmark deletes there. */
+    static void claim(Path dir, String marker, String who) throws IOException {
+        Files.createDirectories(dir);
+        if (!Files.exists(dir.resolve(marker))) {
+            try (var entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new io.transferadvisor.UsageException("--dir " + o.dir() + " is not empty and was not made by 'advisor bench stream' (no "
-                            + MARKER + "); give a new or empty folder: the benchmark deletes its cache and run there");
+                    throw new io.transferadvisor.UsageException("--dir " + dir + " is not empty and was not made by '" + who + "' (no "
+                            + marker + "); give a new or empty folder: the benchmark deletes its cache and run there");
                 }
             }
-            Files.writeString(marker, "made by advisor bench stream\n", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(marker), "made by " + who + "\n", StandardCharsets.UTF_8);
         }
-        Path data = o.dir().resolve("images");
-        Path yaml = o.dir().resolve("dataset.yaml");
-        Path done = o.dir().resolve(".generated-" + o.images());
-        long tg = System.nanoTime();
-        boolean generatedBefore = Files.exists(done);
-        if (!generatedBefore) {
-            log.println("generating " + o.images() + " 224x224 RGB JPEGs under " + data);
+    }
+
+    /** dir/images: n generated 224x224 JPEGs (once), and dir/dataset.yaml over them on zoo SqueezeNet with random weights. */
+    static Path images(Path dir, int n, java.io.PrintWriter log) throws IOException {
+        Path data = dir.resolve("images");
+        Path yaml = dir.resolve("dataset.yaml");
+        Path done = dir.resolve(".generated-" + n);
+        if (!Files.exists(done)) {
+            log.println("generating " + n + " 224x224 RGB JPEGs under " + data);
             log.flush();
-            generate(data, o.images(), 42);
+            generate(data, n, 42);
             Files.writeString(done, "");
         }
-        double genSeconds = (System.nanoTime() - tg) / 1e9;
-        Files.writeString(yaml, "version: 1\nname: stream-" + o.images() + "\ntrain: {format: folder, path: images}\n"
+        Files.writeString(yaml, "version: 1\nname: stream-" + n + "\ntrain: {format: folder, path: images}\n"
                 + "split: {test: 0.1, validation: 0.1}\nmodel: {name: zoo:squeezenet, weights: random}\nseed: 42\n"
                 + "budget: {minutes: 120, max_epochs: 10}\n", StandardCharsets.UTF_8);
+        return yaml;
+    }
+
+    public static Result run(Options o, java.io.PrintWriter log) throws IOException, InterruptedException {
+        claim(o.dir(), MARKER, "advisor bench stream");
+        long tg = System.nanoTime();
+        boolean generatedBefore = Files.exists(o.dir().resolve(".generated-" + o.images()));
+        Path yaml = images(o.dir(), o.images(), log);
+        double genSeconds = (System.nanoTime() - tg) / 1e9;
         Path cache = o.dir().resolve("cache");
         deleteTree(cache);
         deleteTree(o.dir().resolve("run"));
         Files.deleteIfExists(o.dir().resolve("profile.json"));
 
-        Child profile = child(o, log, "profile", yaml.toString(), "--cache", cache.toString(), "-o", o.dir().resolve("profile.json").toString());
+        Child profile = child(o.jar(), o.heap(), List.of(), o.dir(), "profile", log, "profile", yaml.toString(), "--cache", cache.toString(), "-o", o.dir().resolve("profile.json").toString());
         // the frozen-feature plan at the layer the profile's linear probe liked best (random weights: the rules may choose no cut at all)
         String best = null;
         double bestAcc = -1;
@@ -80,7 +91,7 @@ public final class StreamBench {
                 best = l.path("layer").asText();
             }
         }
-        Child run = child(o, log, "run", yaml.toString(), "--strategy", "LINEAR_FROZEN", "--cutoff", best, "--cache", cache.toString(), "-o",
+        Child run = child(o.jar(), o.heap(), List.of(), o.dir(), "run", log, "run", yaml.toString(), "--strategy", "LINEAR_FROZEN", "--cutoff", best, "--cache", cache.toString(), "-o",
                 o.dir().resolve("run").toString(), "--checkpoint-every", "600");
         JsonNode prof = Json.json().readTree(o.dir().resolve("profile.json").toFile());
         JsonNode metrics = Json.json().readTree(o.dir().resolve("run/metrics.json").toFile());
@@ -123,16 +134,22 @@ public final class StreamBench {
         return new Result(md.toString(), "stream.md");
     }
 
-    private record Child(String name, int exit, double seconds, long peakKb) {}
+    record Child(String name, int exit, double seconds, long peakKb) {}
 
-    /** Runs `java -Xmx<heap> -jar JAR args...` and follows its peak resident memory (VmHWM) until it exits. */
-    private static Child child(Options o, java.io.PrintWriter log, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + o.heap(),
-                "-Dadvisor.home=" + io.transferadvisor.util.Home.dir(), "-jar", o.jar().toString()));
+    /**
+     * Runs `java -Xmx<heap> FLAGS -jar JAR args...` with its output in logDir/NAME.log, and follows its peak
+     * resident memory (VmHWM) until it exits.
+     */
+    static Child child(Path jar, String heap, List<String> jvmFlags, Path logDir, String name, java.io.PrintWriter log, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-Dadvisor.home=" + io.transferadvisor.util.Home.dir(), "-jar", jar.toString()));
         cmd.addAll(List.of(args));
         log.println("$ " + String.join(" ", cmd));
         log.flush();
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(o.dir().resolve(args[0] + ".log").toFile());
+        Path logFile = logDir.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().put("OMP_NUM_THREADS", "2");
         long t0 = System.nanoTime();
         Process p = pb.start();
@@ -144,12 +161,12 @@ public final class StreamBench {
         }
         int exit = p.waitFor();
         double secs = (System.nanoTime() - t0) / 1e9;
-        log.printf(Locale.ROOT, "  exit %d after %.1f s, peak RSS %,d MB (log: %s)%n", exit, secs, peak / 1024, o.dir().resolve(args[0] + ".log"));
+        log.printf(Locale.ROOT, "  exit %d after %.1f s, peak RSS %,d MB (log: %s)%n", exit, secs, peak / 1024, logFile);
         log.flush();
         if (exit != 0) {
-            throw new IllegalStateException("advisor " + args[0] + " failed (exit " + exit + "); see " + o.dir().resolve(args[0] + ".log"));
+            throw new IllegalStateException("advisor " + args[0] + " failed (exit " + exit + "); see " + logFile);
         }
-        return new Child(args[0], exit, secs, peak);
+        return new Child(name, exit, secs, peak);
     }
 
     private static long vmHwm(Path status) {
@@ -203,7 +220,7 @@ public final class StreamBench {
     }
 
     /** The benchmark's own earlier output (cache, run), if there is any. */
-    private static void deleteTree(Path p) {
+    static void deleteTree(Path p) {
         if (Files.exists(p)) {
             io.transferadvisor.util.Trees.deleteTree(p);
         }

@@ -255,7 +255,7 @@ public final class FeatureCache {
         }
         Path partsDir = root.resolve("parts").resolve(Hashing.hex(d).substring(0, 24));
         FeatureParts.Job job = new FeatureParts.Job(FeatureParts.bytes(graph), images, geometry, unique, present, batchSize,
-                remote.partImages(batchSize), partsDir.toString(), io.transferadvisor.model.NativeBuild.numerics());
+                remote.partImages(batchSize, images.size()), partsDir.toString(), io.transferadvisor.model.NativeBuild.numerics());
         if (progress != null) {
             progress.printf(java.util.Locale.ROOT, "  features: %d images in %d part%s on %s (%d already cached)%n", images.size(), job.parts(),
                     job.parts() == 1 ? "" : "s", remote.describe(), present.size());

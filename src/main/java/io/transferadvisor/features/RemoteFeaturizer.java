@@ -26,7 +26,7 @@ public interface RemoteFeaturizer extends AutoCloseable {
      * by default, so that a part's rows stay small (SqueezeNet's full 13x13x512 maps: 90 MB) and 2,000
      * images still make 8 tasks for 2 cores.
      */
-    default int partImages(int batchSize) {
+    default int partImages(int batchSize, int images) {
         return batchSize * Math.max(1, 256 / batchSize);
     }
 

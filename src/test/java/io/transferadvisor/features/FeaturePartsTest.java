@@ -75,7 +75,7 @@ class FeaturePartsTest {
         }
 
         @Override
-        public int partImages(int batchSize) {
+        public int partImages(int batchSize, int images) {
             return partImages;
         }
 
