@@ -42,6 +42,9 @@ class SparkFeaturizerTest {
 
     @BeforeEach
     void smallParts() {
+        // the numeric path every command sets before its first network (oneDNN helpers, BLAS threads): a reference
+        // computed before it, then compared with Spark tasks that set it, differed in the last bits
+        io.transferadvisor.model.NativeThreads.apply();
         // one forward batch per part, so even a few dozen images make several tasks
         System.setProperty("spark.advisor.partImages", "1");
     }
@@ -177,6 +180,46 @@ class SparkFeaturizerTest {
             }
         }
         assertThat(failedTasks.get()).isEqualTo(1);
+        assertSameCache(dir.resolve("local"), dir.resolve("spark"));
+    }
+
+    @Test
+    void aJobThatFailsForGoodLeavesItsCommittedPartsAndTheRerunReusesThem() throws Exception {
+        InputGeometry g = new InputGeometry(10, 10, 1);
+        ComputationGraph graph = TinyGraphs.convBn(g, 3, 1);
+        MemoryImageSet set = MemoryImageSet.blobs(10, 3, g, 4); // 30 images, parts of 8: 0-3
+        List<FeatureCache.Request> req = List.of(new FeatureCache.Request("k1_down", Pooling.AVG));
+        new FeatureCache(dir.resolve("local")).compute(graph, "m", req, set, g, 8, null);
+        // part 3 can never commit: Spark gives up after its retries and the job fails
+        WriteHooks.install(point -> {
+            if (point.equals("rename part-000003.bin")) {
+                throw new WriteHooks.SimulatedCrash(point);
+            }
+        });
+        try (SparkFeaturizer spark = new SparkFeaturizer("local[2]")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new FeatureCache(dir.resolve("spark"), spark).compute(graph, "m", req, set, g, 8, null))
+                    .hasMessageContaining("simulated crash at rename part-000003.bin");
+        }
+        List<Path> committed;
+        try (var s = Files.walk(dir.resolve("spark").resolve("parts"))) {
+            committed = s.filter(p -> p.getFileName().toString().matches("part-\\d+\\.bin")).sorted().toList();
+        }
+        assertThat(committed).extracting(p -> p.getFileName().toString()).containsExactly("part-000000.bin", "part-000001.bin", "part-000002.bin");
+        WriteHooks.clear();
+
+        AtomicInteger tasks = new AtomicInteger();
+        try (SparkFeaturizer spark = new SparkFeaturizer("local[2]")) {
+            spark.context().sc().addSparkListener(new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd end) {
+                    tasks.incrementAndGet();
+                }
+            });
+            var rerun = new FeatureCache(dir.resolve("spark"), spark).compute(graph, "m", req, set, g, 8, null);
+            assertThat(rerun.computed()).as("only the part that never committed goes through the network").isEqualTo(6);
+        }
+        assertThat(tasks.get()).isEqualTo(4);
         assertSameCache(dir.resolve("local"), dir.resolve("spark"));
     }
 
