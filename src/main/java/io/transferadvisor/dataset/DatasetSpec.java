@@ -42,6 +42,15 @@ public record DatasetSpec(
         return new DatasetSpec(file, name, train, test, split, unlabelled, refs, input, fit, seed, budget);
     }
 
+    /**
+     * The geometry images are fitted to for a model of the given input: {@code input:} when the file gives
+     * one, else the model's own. The probe and the executor both ask here, so the probe measures the
+     * network the plan trains and caches the rows the run reads.
+     */
+    public InputGeometry inputFor(InputGeometry modelInput) {
+        return input != null ? input : modelInput;
+    }
+
     /** Where images come from. */
     public enum Format { FOLDER, IDX }
 

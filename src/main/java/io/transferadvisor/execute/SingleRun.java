@@ -117,7 +117,7 @@ final class SingleRun {
 
     /** Input geometry of a run: the spec's, or the model's own. */
     static InputGeometry geometry(DatasetSpec spec, SourceModel model) {
-        return spec.input() != null ? spec.input() : model.profile().input();
+        return spec.inputFor(model.profile().input());
     }
 
     /** The training set in a seeded random order (so the first images of it are a fair sample). */

@@ -151,8 +151,8 @@ public record DatasetProfile(
      * @param heightRange     [min, max] image height found
      * @param widthRange      [min, max] image width found
      * @param channelsFound   distinct channel counts found (1, 3)
-     * @param modelInput      the model's input geometry, "HxWxC"
-     * @param geometryMatches every image already has the model's geometry
+     * @param modelInput      the geometry the network sees, "HxWxC": dataset.yaml's input: when given, else the model's own
+     * @param geometryMatches every image already has that geometry
      * @param trainableParameters parameters of the model (for size relative to capacity)
      */
     public record SizeStats(int images, int trainImages, int classes, List<String> classNames, List<Integer> perClass,

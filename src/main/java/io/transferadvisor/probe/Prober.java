@@ -55,7 +55,7 @@ public final class Prober {
         SizeStats size = size(data, mp);
         double sizeSeconds = (System.nanoTime() - ts) / 1e9;
         log.printf(java.util.Locale.ROOT, "probe: %d labelled images in %d classes; model %s (input %s); size table %.1f s%n", size.images(), classes,
-                model.name(), mp.input(), sizeSeconds);
+                model.name(), input(data, mp), sizeSeconds);
 
         int[] sample = stratifiedSample(train, options.sampleCap(), options.seed());
         ImageSet sampled = train.subset(sample);
@@ -93,7 +93,7 @@ public final class Prober {
             requests.add(new FeatureCache.Request(shiftVertex, Pooling.MOMENTS));
         }
         requests.add(new FeatureCache.Request(output, Pooling.AVG));
-        InputGeometry geometry = mp.input();
+        InputGeometry geometry = input(data, mp);
         FeatureCache cache = new FeatureCache(options.cacheRoot(), options.remote());
         // Same model identity as the executor uses, so its frozen-feature runs reuse these rows.
         String modelId = FeatureCache.modelId(model);
@@ -222,13 +222,17 @@ public final class Prober {
         int max = sorted[k - 1];
         double imbalance = min == 0 ? max : (double) max / min;
         GeometryScan.Found g = GeometryScan.scan(List.of(data.train(), data.validation(), data.test()));
-        InputGeometry in = mp.input();
+        InputGeometry in = input(data, mp);
         boolean matches = g.unreadable() == 0 && g.minH() == in.height() && g.maxH() == in.height()
                 && g.minW() == in.width() && g.maxW() == in.width() && g.channels().size() == 1 && g.channels().first() == in.channels();
         List<Integer> perList = Arrays.stream(per).boxed().toList();
         return new SizeStats(data.labelledCount(), data.train().size(), k, names, perList, min, median, max, imbalance,
                 List.of(g.minH(), g.maxH()), List.of(g.minW(), g.maxW()), List.copyOf(g.channels()), in.toString(), matches,
                 mp.parameters());
+    }
+
+    private static InputGeometry input(LoadedDataset data, ModelProfile mp) {
+        return data.spec().inputFor(mp.input());
     }
 
     /**

@@ -13,6 +13,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +140,35 @@ class ZooRandomWeightsCliTest {
         float[] expected = params(whole);
         float[] resumed = params(crashed);
         assertThat(java.util.Arrays.mismatch(resumed, expected)).as("first differing parameter").isEqualTo(-1);
+    }
+
+    /**
+     * dataset.yaml's input: reaches the probe as it reaches the executor: SqueezeNet (fully convolutional)
+     * profiled and trained at 96x96 instead of its own 227x227, the probe's cached rows keyed by 96x96x3 and
+     * read back by the frozen-feature run.
+     */
+    @org.junit.jupiter.api.Test
+    void theProbeFitsImagesToTheDatasetsInputAsTheRunDoes(@TempDir Path dir) throws Exception {
+        images(dir);
+        Path yaml = dir.resolve("dataset.yaml");
+        Files.writeString(yaml, "version: 1\nname: shapes\ntrain: {format: folder, path: data}\nsplit: {test: 0.25, validation: 0.2}\n"
+                + "model: {name: zoo:squeezenet, weights: random}\ninput: {height: 96, width: 96, channels: 3}\nseed: 42\n"
+                + "budget: {minutes: 10, max_epochs: 1}\n");
+        Path run = dir.resolve("run");
+        Path cache = dir.resolve("cache");
+        var r = CliTestSupport.run("run", yaml.toString(), "-o", run.toString(), "--cache", cache.toString(), "--no-trials",
+                "--strategy", "LINEAR_FROZEN", "--cutoff", "drop9");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("(input 96x96x3)");
+        JsonNode profile = Json.json().readTree(Files.readString(run.resolve("profile.json")));
+        assertThat(profile.path("size").path("modelInput").asText()).isEqualTo("96x96x3");
+        List<String> stores;
+        try (var s = Files.list(Files.list(cache).filter(p -> !p.getFileName().toString().equals("parts")).findFirst().orElseThrow())) {
+            stores = s.map(p -> p.getFileName().toString()).toList();
+        }
+        assertThat(stores).isNotEmpty().allMatch(n -> n.endsWith(".96x96x3"));
+        JsonNode metrics = Json.json().readTree(Files.readString(run.resolve("metrics.json")));
+        assertThat(metrics.path("cache").path("reused").asInt()).as("the run reads the probe's rows").isPositive();
     }
 
     static float[] params(Path runDir) throws Exception {

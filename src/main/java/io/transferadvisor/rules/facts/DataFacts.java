@@ -13,9 +13,9 @@ package io.transferadvisor.rules.facts;
  * @param imbalance           largest / smallest class
  * @param trainableParameters parameters of the pretrained model
  * @param imagesPer1kParams   trainImages per 1,000 trainable parameters
- * @param geometryMatches     every image already has the model's input geometry
+ * @param geometryMatches     every image already has the input geometry the network sees
  * @param geometryFound       geometry found, e.g. "32x32x3"
- * @param modelInput          the model's input, e.g. "28x28x1"
+ * @param modelInput          the input the network sees, e.g. "28x28x1" (dataset.yaml's input: when given, else the model's)
  * @param unlabelledImages    unlabelled images available (0 if none)
  */
 public record DataFacts(String model, int images, int trainImages, int classes, int minPerClass,
