@@ -116,44 +116,34 @@ public final class Prober {
         Map<String, LinearProbe.CvResult> fullCv = new LinkedHashMap<>();
         long logmeNanos = 0;
         long probeNanos = 0;
-        for (int i = 0; i < cuts.size(); i++) {
-            String cut = cuts.get(i);
-            double relDepth = cuts.size() == 1 ? 1.0 : (double) i / (cuts.size() - 1);
-            double shift = Double.NaN;
-            String reference = "none";
-            BatchNormReference.Reference ref = bn.get(cut);
-            if (ref != null) {
-                DomainShift.Stats target = DomainShift.Stats.fromMoments(feats.get(ref.input(), Pooling.MOMENTS).toFloatMatrix());
-                if (target.mean().length == ref.stats().mean().length) {
-                    shift = DomainShift.shift(target, ref.stats());
-                    reference = "batchnorm:" + ref.batchNorm();
-                }
+        // Each layer's measures are independent and seeded by the layer's index: layers are measured on every
+        // core at once (single-threaded BLAS each) and collected in order, so the numbers do not depend on it.
+        List<java.util.concurrent.Future<LayerWork>> work = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(cuts.size(), layerThreads())), r -> {
+                    Thread t = new Thread(r, "probe-layer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            for (int i = 0; i < cuts.size(); i++) {
+                final int layer = i;
+                work.add(pool.submit(() -> measure(layer, cuts, bn, mp, feats, y, classes, folds, options)));
             }
-            if (Double.isNaN(shift) && mp.activationStats().containsKey(cut)) {
-                ModelProfile.ChannelStats cs = mp.activationStats().get(cut);
-                DomainShift.Stats target = DomainShift.Stats.fromMoments(feats.get(cut, Pooling.MOMENTS).toFloatMatrix());
-                if (target.mean().length == cs.mean().length) {
-                    shift = DomainShift.shift(target, new DomainShift.Stats(cs.mean(), cs.variance()));
-                    reference = "model-profile";
-                }
+            for (java.util.concurrent.Future<LayerWork> f : work) {
+                LayerWork w = io.transferadvisor.dataset.Prefetch.await(f);
+                pooled.put(w.probe().layer(), w.x());
+                fullCv.put(w.probe().layer(), w.cv());
+                layers.add(w.probe());
+                logmeNanos += w.logmeNanos();
+                probeNanos += w.probeNanos();
+                LayerProbe l = w.probe();
+                log.printf(java.util.Locale.ROOT, "probe: %-12s shift %s  LogME %.3f  probe acc %.3f%n", l.layer(),
+                        Double.isNaN(l.shift()) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", l.shift()), l.logme().value(),
+                        l.probeAccuracy().value());
             }
-            double[][] x = feats.get(cut, Pooling.AVG).toDoubleMatrix();
-            pooled.put(cut, x);
-            int dim = x[0].length;
-            long tl = System.nanoTime();
-            double logmeFull = LogMe.score(x, y, classes);
-            Estimate logme = Bootstrap.jackknife(y, classes, idx -> LogMe.score(rows(x, idx), pick(y, idx), classes), logmeFull,
-                    ProbeOptions.LOGME_JACKKNIFE_GROUPS, options.seed() + 17 * i + 1);
-            logmeNanos += System.nanoTime() - tl;
-            long tp = System.nanoTime();
-            LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, classes, folds, 1.0, options.seed());
-            fullCv.put(cut, cv);
-            Estimate acc = Bootstrap.proportion(cv.correct(), options.bootstrap(), options.seed() + 17 * i + 2);
-            probeNanos += System.nanoTime() - tp;
-            double sim = Double.isNaN(shift) ? Double.NaN : DomainShift.similarity(shift);
-            layers.add(new LayerProbe(cut, i, relDepth, dim, shift, sim, reference, logme, acc));
-            log.printf(java.util.Locale.ROOT, "probe: %-12s shift %s  LogME %.3f  probe acc %.3f%n", cut,
-                    Double.isNaN(shift) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", shift), logme.value(), acc.value());
+        } finally {
+            pool.shutdownNow();
         }
 
         double similarity = DomainShift.overall(layers.stream().map(LayerProbe::similarity).toList(),
@@ -177,7 +167,7 @@ public final class Prober {
                 fullCv.get(best.layer()));
         log.printf(java.util.Locale.ROOT, "probe: learning curve on %s: a=%.4f b=%.4f c=%.3f%n", best.layer(), sufficiency.parameters().get(0),
                 sufficiency.parameters().get(1), sufficiency.parameters().get(2));
-        log.printf(java.util.Locale.ROOT, "probe: time %.1f s LogME, %.1f s linear probe, %.1f s learning curve%n", logmeNanos / 1e9, probeNanos / 1e9,
+        log.printf(java.util.Locale.ROOT, "probe: time %.1f s LogME, %.1f s linear probe (summed over layers measured in parallel), %.1f s learning curve%n", logmeNanos / 1e9, probeNanos / 1e9,
                 (System.nanoTime() - tc) / 1e9);
 
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -187,6 +177,51 @@ public final class Prober {
                 new Sampling(sample.length, options.sampleCap(), options.seed(), options.bootstrap(), seconds, data.skipped().size(),
                         new DatasetProfile.FeatureWork(feats.computed(), feats.reused(), feats.forwardSeconds(), feats.seconds(),
                                 feats.decodeWaitSeconds())));
+    }
+
+    /** Layers measured at once: the cores, or -Dadvisor.probeThreads=N. */
+    static int layerThreads() {
+        return Integer.getInteger("advisor.probeThreads", Runtime.getRuntime().availableProcessors());
+    }
+
+    /** One layer's measures, and the time its LogME and linear probe took. */
+    private record LayerWork(LayerProbe probe, double[][] x, LinearProbe.CvResult cv, long logmeNanos, long probeNanos) {}
+
+    private static LayerWork measure(int i, List<String> cuts, Map<String, BatchNormReference.Reference> bn, ModelProfile mp,
+                                     FeatureCache.Result feats, int[] y, int classes, int folds, ProbeOptions options) {
+        String cut = cuts.get(i);
+        double relDepth = cuts.size() == 1 ? 1.0 : (double) i / (cuts.size() - 1);
+        double shift = Double.NaN;
+        String reference = "none";
+        BatchNormReference.Reference ref = bn.get(cut);
+        if (ref != null) {
+            DomainShift.Stats target = DomainShift.Stats.fromMoments(feats.get(ref.input(), Pooling.MOMENTS).toFloatMatrix());
+            if (target.mean().length == ref.stats().mean().length) {
+                shift = DomainShift.shift(target, ref.stats());
+                reference = "batchnorm:" + ref.batchNorm();
+            }
+        }
+        if (Double.isNaN(shift) && mp.activationStats().containsKey(cut)) {
+            ModelProfile.ChannelStats cs = mp.activationStats().get(cut);
+            DomainShift.Stats target = DomainShift.Stats.fromMoments(feats.get(cut, Pooling.MOMENTS).toFloatMatrix());
+            if (target.mean().length == cs.mean().length) {
+                shift = DomainShift.shift(target, new DomainShift.Stats(cs.mean(), cs.variance()));
+                reference = "model-profile";
+            }
+        }
+        double[][] x = feats.get(cut, Pooling.AVG).toDoubleMatrix();
+        int dim = x[0].length;
+        long tl = System.nanoTime();
+        double logmeFull = LogMe.score(x, y, classes);
+        Estimate logme = Bootstrap.jackknife(y, classes, idx -> LogMe.score(rows(x, idx), pick(y, idx), classes), logmeFull,
+                ProbeOptions.LOGME_JACKKNIFE_GROUPS, options.seed() + 17 * i + 1);
+        long logmeNanos = System.nanoTime() - tl;
+        long tp = System.nanoTime();
+        LinearProbe.CvResult cv = LinearProbe.crossValidate(x, y, classes, folds, 1.0, options.seed());
+        Estimate acc = Bootstrap.proportion(cv.correct(), options.bootstrap(), options.seed() + 17 * i + 2);
+        long probeNanos = System.nanoTime() - tp;
+        double sim = Double.isNaN(shift) ? Double.NaN : DomainShift.similarity(shift);
+        return new LayerWork(new LayerProbe(cut, i, relDepth, dim, shift, sim, reference, logme, acc), x, cv, logmeNanos, probeNanos);
     }
 
     private static double[][] rows(double[][] x, int[] idx) {

@@ -105,6 +105,23 @@ class ProberTest {
     }
 
     @Test
+    void layersMeasuredInParallelGiveTheNumbersOfOneThread(@TempDir Path cache) {
+        LoadedDataset data = dataset(MemoryImageSet.blobs(20, 3, G, 5));
+        DatasetProfile parallel;
+        DatasetProfile one;
+        try {
+            System.setProperty("advisor.probeThreads", "4");
+            parallel = Prober.run(data, model, options().withCacheRoot(cache), null);
+            System.setProperty("advisor.probeThreads", "1");
+            one = Prober.run(data, model, options().withCacheRoot(cache), null);
+        } finally {
+            System.clearProperty("advisor.probeThreads");
+        }
+        assertThat(parallel.layers()).hasSizeGreaterThan(1).isEqualTo(one.layers());
+        assertThat(parallel.sufficiency()).isEqualTo(one.sufficiency());
+    }
+
+    @Test
     void sampleCapIsStratifiedAndRecorded() {
         LoadedDataset data = dataset(MemoryImageSet.blobs(30, 3, G, 3));
         DatasetProfile p = Prober.run(data, model, options().withSampleCap(45), null);
