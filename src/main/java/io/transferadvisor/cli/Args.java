@@ -16,6 +16,19 @@ final class Args {
         }
     }
 
+    /** A JVM heap size for a benchmark's child JVMs (-Xmx): digits and an optional unit, e.g. 2g or 1536m. */
+    static void heapSize(CommandLine.Model.CommandSpec spec, String heap) {
+        if (!heap.matches("[0-9]+[kKmMgG]?")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--heap '" + heap + "' is not a JVM heap size; e.g. 2g or 1536m");
+        }
+    }
+
+    /** The jar this command runs from, or null when it runs from classes (a benchmark's child JVMs run the same jar). */
+    static java.nio.file.Path runningJar() throws java.net.URISyntaxException {
+        java.nio.file.Path self = java.nio.file.Path.of(Args.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return java.nio.file.Files.isRegularFile(self) && self.toString().endsWith(".jar") ? self : null;
+    }
+
     static void positive(CommandLine.Model.CommandSpec spec, String option, double value) {
         if (!(value > 0 && Double.isFinite(value))) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " " + value + " out of range; allowed a number > 0");

@@ -5,7 +5,6 @@ import io.transferadvisor.bench.SparkBench;
 import io.transferadvisor.features.RemoteFeaturizer;
 import io.transferadvisor.util.Json;
 import io.transferadvisor.util.Home;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,12 +60,10 @@ public final class BenchSparkCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "bench spark compares one JVM with --spark MASTER; give one, e.g. --spark local[2]");
         }
         Args.range(spec, "--images", images, 40, 1_000_000);
-        if (!heap.matches("[0-9]+[kKmMgG]?")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--heap '" + heap + "' is not a JVM heap size; e.g. 2g or 1536m");
-        }
+        Args.heapSize(spec, heap);
         spark.open().close(); // the Spark variant, or the one-line usage error now rather than after generating the images
-        Path self = Path.of(BenchSparkCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!Files.isRegularFile(self) || !self.toString().endsWith(".jar")) {
+        Path self = Args.runningJar();
+        if (self == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "bench spark runs from the built Spark jar (./advisor bench spark --spark ...)");
         }
         // the JDK packages this JVM opened for Spark (the launcher's list) go to the Spark worker too

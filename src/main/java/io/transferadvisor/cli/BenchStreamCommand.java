@@ -35,12 +35,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Args.range(spec, "--images", images, 40, 1_000_000);
-        if (!heap.matches("[0-9]+[kKmMgG]?")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--heap '" + heap + "' is not a JVM heap size; e.g. 2g or 1536m");
-        }
+        Args.heapSize(spec, heap);
         // the jar this command runs from (a copy elsewhere keeps a rebuild from changing the benchmark), else the built one
-        Path self = Path.of(BenchStreamCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path jar = Files.isRegularFile(self) && self.toString().endsWith(".jar") ? self : Home.dir().resolve("target/transfer-advisor.jar");
+        Path self = Args.runningJar();
+        Path jar = self != null ? self : Home.dir().resolve("target/transfer-advisor.jar");
         if (!Files.isRegularFile(jar)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no built jar at " + jar + "; build it first ('./advisor --version')");
         }

@@ -27,13 +27,13 @@ public final class Prefetch {
         return DECODER.submit(work::get);
     }
 
-    /** The result of submitted work; its runtime exceptions are rethrown as they were. */
+    /** The result of background work (submitted here, or the probe's layers); its runtime exceptions are rethrown as they were. */
     public static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding images", e);
+            throw new IllegalStateException("interrupted while waiting for background work", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -41,7 +41,7 @@ public final class Prefetch {
             if (e.getCause() instanceof Error err) {
                 throw err;
             }
-            throw new IllegalStateException("decoding images failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("background work failed: " + e.getCause(), e.getCause());
         }
     }
 

@@ -166,10 +166,7 @@ public final class Predictor {
                 var req = new io.transferadvisor.features.FeatureCache.Request(outName, io.transferadvisor.features.Pooling.NONE);
                 int bs = io.transferadvisor.features.FeatureCache.memoryBoundBatch(net, geometry.chw(), 128);
                 var r = cache.compute(net, "predict-member-" + m, List.of(req), files.preprocessed(preprocessing.get(m)), geometry, bs, null);
-                org.nd4j.linalg.api.ndarray.INDArray o = r.get(outName, io.transferadvisor.features.Pooling.NONE);
-                if (heads.get(m) == HeadType.SVM) {
-                    o = org.nd4j.linalg.factory.Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax(o.dup(), 1))[0];
-                }
+                org.nd4j.linalg.api.ndarray.INDArray o = Training.probabilities(r.get(outName, io.transferadvisor.features.Pooling.NONE), heads.get(m));
                 float[][] rows = new float[images.size()][];
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = o.getRow(i).toFloatVector();

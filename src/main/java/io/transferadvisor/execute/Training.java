@@ -108,15 +108,17 @@ final class Training {
         int bs = io.transferadvisor.features.FeatureCache.memoryBoundBatch(net, data.rowShape(), 256);
         for (int from = 0; from < n; from += bs) {
             int to = Math.min(n, from + bs);
-            INDArray o = net.output(false, data.slice(from, to))[0].castTo(DataType.FLOAT);
-            if (head == HeadType.SVM) {
-                o = Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax(o.dup(), 1))[0];
-            }
+            INDArray o = probabilities(net.output(false, data.slice(from, to))[0].castTo(DataType.FLOAT), head);
             for (int i = 0; i < to - from; i++) {
                 out[from + i] = o.getRow(i).toFloatVector();
             }
         }
         return out;
+    }
+
+    /** A network's outputs as class probabilities: a softmax head's as they are, an SVM head's scores through a softmax. */
+    static INDArray probabilities(INDArray outputs, HeadType head) {
+        return head == HeadType.SVM ? Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax(outputs.dup(), 1))[0] : outputs;
     }
 
     /** Feature-cache identity of the source weights (changed by batch-norm recalibration on this data). */

@@ -384,29 +384,39 @@ public final class FeatureCache {
 
     private static long forward(ComputationGraph graph, Map<Request, FeatureCacheStore> stores, List<String> hashes,
                                 List<float[]> pixels, InputGeometry g, Unwritten unwritten) {
-        INDArray input = batch(pixels, g);
-        long t0 = System.nanoTime();
-        Map<String, INDArray> acts = graph.feedForward(input, false);
-        long nanos = System.nanoTime() - t0;
-        for (Map.Entry<Request, FeatureCacheStore> e : stores.entrySet()) {
-            Request q = e.getKey();
-            INDArray a = acts.get(q.layer());
-            long[] shape = a.shape();
-            long[] rowShape = q.pooling().rowShape(Arrays.copyOfRange(shape, 1, shape.length));
-            float[][] rows = q.pooling().rows(a);
-            unwritten.add(q, hashes, rows, rowShape);
-        }
-        return nanos;
+        return forwardPooled(graph, pixels, g, stores.keySet(), (q, rows, rowShape) -> unwritten.add(q, hashes, rows, rowShape));
     }
 
-    /** Images' fitted pixels as one [k, c, h, w] input. */
-    static INDArray batch(List<float[]> pixels, InputGeometry g) {
+    /** Receives one request's pooled rows of a batch. */
+    @FunctionalInterface
+    interface PooledRows {
+        void accept(Request q, float[][] rows, long[] rowShape);
+    }
+
+    /**
+     * One forward pass of images' fitted pixels (one [k, c, h, w] input), every request pooled from it and handed
+     * to sink; returns the nanoseconds spent in the network. The cache's own loop and a feature part's task both run it.
+     */
+    static long forwardPooled(ComputationGraph graph, List<float[]> pixels, InputGeometry g, java.util.Collection<Request> requests,
+                              PooledRows sink) {
         int k = pixels.size();
         float[] flat = new float[k * g.pixels()];
         for (int i = 0; i < k; i++) {
             System.arraycopy(pixels.get(i), 0, flat, i * g.pixels(), g.pixels());
         }
-        return Nd4j.create(flat, new long[] {k, g.channels(), g.height(), g.width()}, 'c');
+        INDArray input = Nd4j.create(flat, new long[] {k, g.channels(), g.height(), g.width()}, 'c');
+        long t0 = System.nanoTime();
+        Map<String, INDArray> acts = graph.feedForward(input, false);
+        long nanos = System.nanoTime() - t0;
+        for (Request q : requests) {
+            INDArray a = acts.get(q.layer());
+            if (a == null) {
+                throw new ModelException("layer '" + q.layer() + "' not found in the network");
+            }
+            long[] shape = a.shape();
+            sink.accept(q, q.pooling().rows(a), q.pooling().rowShape(Arrays.copyOfRange(shape, 1, shape.length)));
+        }
+        return nanos;
     }
 
     /** Rows computed but not yet appended: written in large chunks so the disk syncs a few times per call, not per batch. */

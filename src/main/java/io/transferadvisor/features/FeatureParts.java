@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Feature extraction cut into parts that run anywhere (a Spark executor, or this JVM) and meet in
@@ -100,8 +99,7 @@ public final class FeatureParts {
     }
 
     /** What one part task reports back (small: the rows stay in the part file). */
-    public record Outcome(int part, List<String> hashes, int computed, boolean reused, double forwardSeconds, String numerics)
-            implements Serializable {}
+    public record Outcome(int part, List<String> hashes, int computed, boolean reused, double forwardSeconds) implements Serializable {}
 
     /** The network of a job, as the task deserializes it. */
     public static ComputationGraph network(Job job) {
@@ -153,7 +151,7 @@ public final class FeatureParts {
                 hashes.add(FeatureCache.hash(job.images().fittedPixels(i, job.geometry())));
             }
             if (hashes.equals(existing)) {
-                return new Outcome(part, hashes, 0, true, 0, here);
+                return new Outcome(part, hashes, 0, true, 0);
             }
         }
         List<String> hashes = new ArrayList<>(to - from);
@@ -180,25 +178,15 @@ public final class FeatureParts {
             nanos += forward(graph, job, batch, rows, shapes);
         }
         write(file, hashes, computedAt, job.requests(), shapes, rows);
-        return new Outcome(part, hashes, computedAt.size(), false, nanos / 1e9, here);
+        return new Outcome(part, hashes, computedAt.size(), false, nanos / 1e9);
     }
 
     private static long forward(ComputationGraph graph, Job job, List<float[]> batch, Map<FeatureCache.Request, List<float[]>> rows,
                                 Map<FeatureCache.Request, long[]> shapes) {
-        INDArray input = FeatureCache.batch(batch, job.geometry());
-        long t0 = System.nanoTime();
-        Map<String, INDArray> acts = graph.feedForward(input, false);
-        long nanos = System.nanoTime() - t0;
-        for (FeatureCache.Request q : job.requests()) {
-            INDArray a = acts.get(q.layer());
-            if (a == null) {
-                throw new ModelException("layer '" + q.layer() + "' not found in the network shipped to a feature task");
-            }
-            long[] shape = a.shape();
-            shapes.put(q, q.pooling().rowShape(Arrays.copyOfRange(shape, 1, shape.length)));
-            rows.computeIfAbsent(q, x -> new ArrayList<>()).addAll(Arrays.asList(q.pooling().rows(a)));
-        }
-        return nanos;
+        return FeatureCache.forwardPooled(graph, batch, job.geometry(), job.requests(), (q, r, rowShape) -> {
+            shapes.put(q, rowShape);
+            rows.computeIfAbsent(q, x -> new ArrayList<>()).addAll(Arrays.asList(r));
+        });
     }
 
     /*
@@ -283,10 +271,7 @@ public final class FeatureParts {
     static List<String> merge(Job job, List<Outcome> outcomes, Map<FeatureCache.Request, FeatureCacheStore> stores) {
         Outcome[] byPart = new Outcome[job.parts()];
         for (Outcome o : outcomes) {
-            if (!o.numerics().equals(job.numerics())) {
-                throw new ModelException("a feature task ran on numerics '" + o.numerics() + "', the driver on '" + job.numerics() + "'");
-            }
-            byPart[o.part()] = o;
+            byPart[o.part()] = o; // each task checked its numerics against the driver's before it ran
         }
         List<String> all = new ArrayList<>(job.images().size());
         for (int p = 0; p < byPart.length; p++) {
@@ -302,13 +287,17 @@ public final class FeatureParts {
                 int nreq = in.readInt();
                 List<FeatureCache.Request> reqs = new ArrayList<>(nreq);
                 List<long[]> shapes = new ArrayList<>(nreq);
+                int[] rowLength = new int[nreq];
                 for (int r = 0; r < nreq; r++) {
                     reqs.add(new FeatureCache.Request(in.readUTF(), Pooling.valueOf(in.readUTF())));
                     long[] shape = new long[in.readInt()];
+                    long length = 1;
                     for (int d = 0; d < shape.length; d++) {
                         shape[d] = in.readLong();
+                        length *= shape[d];
                     }
                     shapes.add(shape);
+                    rowLength[r] = Math.toIntExact(length);
                 }
                 int computed = in.readInt();
                 int[] at = new int[computed];
@@ -323,7 +312,7 @@ public final class FeatureParts {
                 }
                 for (int c = 0; c < computed; c++) {
                     for (int r = 0; r < nreq; r++) {
-                        float[] row = new float[Math.toIntExact(Arrays.stream(shapes.get(r)).reduce(1, (a, b) -> a * b))];
+                        float[] row = new float[rowLength[r]];
                         for (int k = 0; k < row.length; k++) {
                             row[k] = in.readFloat();
                         }

@@ -8,14 +8,9 @@ import io.transferadvisor.model.ModelProfile;
 import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.plan.PlanIO;
 import io.transferadvisor.util.Json;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,28 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ZooRandomWeightsCliTest {
 
     static Path images(Path dir) throws Exception {
-        Random r = new Random(7);
-        for (String c : new String[] {"disc", "square"}) {
-            Path d = Files.createDirectories(dir.resolve("data").resolve(c));
-            for (int i = 0; i < 12; i++) {
-                BufferedImage img = new BufferedImage(224, 224, BufferedImage.TYPE_INT_RGB);
-                Graphics2D g = img.createGraphics();
-                g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-                g.fillRect(0, 0, 224, 224);
-                g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-                int s = 60 + r.nextInt(80);
-                int x = r.nextInt(224 - s);
-                int y = r.nextInt(224 - s);
-                if (c.equals("disc")) {
-                    g.fillOval(x, y, s, s);
-                } else {
-                    g.fillRect(x, y, s, s);
-                }
-                g.dispose();
-                ImageIO.write(img, "png", d.resolve(i + ".png").toFile());
-            }
-        }
-        return dir.resolve("data");
+        return io.transferadvisor.testing.ShapeImages.write(dir, 224, true, 12, 7, 60, 80);
     }
 
     @ParameterizedTest

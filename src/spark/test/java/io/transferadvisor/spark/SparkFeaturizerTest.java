@@ -10,18 +10,13 @@ import io.transferadvisor.probe.TinyGraphs;
 import io.transferadvisor.testing.MemoryImageSet;
 import io.transferadvisor.util.Json;
 import io.transferadvisor.util.WriteHooks;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -57,27 +52,7 @@ class SparkFeaturizerTest {
 
     /** A folder dataset of two shape classes, side x side, grey or RGB. */
     static Path dataset(Path dir, String model, int side, boolean rgb, int perClass) throws Exception {
-        Random r = new Random(11);
-        for (String c : new String[] {"disc", "square"}) {
-            Path d = Files.createDirectories(dir.resolve("data").resolve(c));
-            for (int i = 0; i < perClass; i++) {
-                BufferedImage img = new BufferedImage(side, side, rgb ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
-                Graphics2D g = img.createGraphics();
-                g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-                g.fillRect(0, 0, side, side);
-                g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-                int s = side / 4 + r.nextInt(side / 2);
-                int x = r.nextInt(side - s);
-                int y = r.nextInt(side - s);
-                if (c.equals("disc")) {
-                    g.fillOval(x, y, s, s);
-                } else {
-                    g.fillRect(x, y, s, s);
-                }
-                g.dispose();
-                ImageIO.write(img, "png", d.resolve(i + ".png").toFile());
-            }
-        }
+        io.transferadvisor.testing.ShapeImages.write(dir, side, rgb, perClass, 11, side / 4, side / 2);
         Path yaml = dir.resolve("dataset.yaml");
         Files.writeString(yaml, "version: 1\nname: shapes\ntrain: {format: folder, path: data}\nsplit: {test: 0.25, validation: 0.2}\n"
                 + "model: " + model + "\nseed: 42\nbudget: {minutes: 10, max_epochs: 2}\n");
