@@ -126,10 +126,23 @@ public final class Prober {
                     return t;
                 });
         try {
-            for (int i = 0; i < cuts.size(); i++) {
-                final int layer = i;
-                work.add(pool.submit(() -> measure(layer, cuts, bn, mp, feats, y, classes, folds, options)));
+            // Widest layers first (their LogME and probe cost grows with the width), so the narrow ones fill the
+            // cores at the end instead of one wide layer running alone; collected in the cuts' order all the same.
+            Integer[] order = new Integer[cuts.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
             }
+            long[] widths = new long[cuts.size()];
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = feats.get(cuts.get(i), Pooling.AVG).size(1);
+            }
+            Arrays.sort(order, (a, b) -> widths[a] != widths[b] ? Long.compare(widths[b], widths[a]) : Integer.compare(a, b));
+            List<java.util.concurrent.Future<LayerWork>> submitted = new ArrayList<>(java.util.Collections.nCopies(cuts.size(), null));
+            for (int i : order) {
+                final int layer = i;
+                submitted.set(i, pool.submit(() -> measure(layer, cuts, bn, mp, feats, y, classes, folds, options)));
+            }
+            work.addAll(submitted);
             for (java.util.concurrent.Future<LayerWork> f : work) {
                 LayerWork w = io.transferadvisor.dataset.Prefetch.await(f);
                 pooled.put(w.probe().layer(), w.x());
@@ -212,8 +225,10 @@ public final class Prober {
         double[][] x = feats.get(cut, Pooling.AVG).toDoubleMatrix();
         int dim = x[0].length;
         long tl = System.nanoTime();
-        double logmeFull = LogMe.score(x, y, classes);
-        Estimate logme = Bootstrap.jackknife(y, classes, idx -> LogMe.score(rows(x, idx), pick(y, idx), classes), logmeFull,
+        LogMe.Subsets subsets = new LogMe.Subsets(x);
+        int[] all = java.util.stream.IntStream.range(0, x.length).toArray();
+        double logmeFull = subsets.score(all, y, classes);
+        Estimate logme = Bootstrap.jackknife(y, classes, idx -> subsets.score(idx, pick(y, idx), classes), logmeFull,
                 ProbeOptions.LOGME_JACKKNIFE_GROUPS, options.seed() + 17 * i + 1);
         long logmeNanos = System.nanoTime() - tl;
         long tp = System.nanoTime();
@@ -222,14 +237,6 @@ public final class Prober {
         long probeNanos = System.nanoTime() - tp;
         double sim = Double.isNaN(shift) ? Double.NaN : DomainShift.similarity(shift);
         return new LayerWork(new LayerProbe(cut, i, relDepth, dim, shift, sim, reference, logme, acc), x, cv, logmeNanos, probeNanos);
-    }
-
-    private static double[][] rows(double[][] x, int[] idx) {
-        double[][] r = new double[idx.length][];
-        for (int i = 0; i < idx.length; i++) {
-            r[i] = x[idx[i]];
-        }
-        return r;
     }
 
     private static int[] pick(int[] y, int[] idx) {

@@ -181,6 +181,45 @@ class LogMeTest {
         assertThat(LogMe.score(f, w, labels, 2)).isCloseTo(LogMe.score(dup, dl, 2), within(1e-9));
     }
 
+    /**
+     * The jackknife's subsets take their Gram matrix from the whole set's (LogMe.Subsets): the principal
+     * submatrix on the n x n route, the whole F^T F minus the left-out rows on the d x d route. Each gives
+     * the score computed from the subset's own rows; so does a narrow layer, which is fitted as before.
+     */
+    @Test
+    void subsetsScoreAsTheSubsetsOwnRowsDo() {
+        for (int[] nd : new int[][] {{60, 400}, {420, 300}, {120, 40}}) {
+            int n = nd[0];
+            int d = nd[1];
+            double[][] f = random(n, d, 11 + n);
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = i % 3;
+                f[i][labels[i]] += 1.5;
+            }
+            LogMe.Subsets subsets = new LogMe.Subsets(f);
+            int[] all = java.util.stream.IntStream.range(0, n).toArray();
+            assertThat(subsets.score(all, labels, 3)).as("all rows, %d x %d", n, d).isCloseTo(LogMe.score(f, labels, 3), within(1e-9));
+            // every fourth row left out, the others in a shuffled order
+            java.util.List<Integer> kept = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (i % 4 != 1) {
+                    kept.add(i);
+                }
+            }
+            java.util.Collections.shuffle(kept, new java.util.Random(3));
+            int[] rows = kept.stream().mapToInt(Integer::intValue).toArray();
+            double[][] sub = new double[rows.length][];
+            int[] subLabels = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                sub[i] = f[rows[i]];
+                subLabels[i] = labels[rows[i]];
+            }
+            assertThat(subsets.score(rows, subLabels, 3)).as("subset, %d x %d", n, d)
+                    .isCloseTo(LogMe.score(sub, subLabels, 3), within(1e-9));
+        }
+    }
+
     @Test
     void bootstrapWeightsEqualDuplicatedRows() {
         double[][] f = random(15, 4, 3);
