@@ -97,10 +97,86 @@ class LinearProbeTest {
         double loops = new LinearProbe.Objective(x, y, 3, 0.01, false).eval(theta, gLoops);
         double blas = new LinearProbe.Objective(x, y, 3, 0.01, true).eval(theta, gBlas);
         assertThat(new LinearProbe.Objective(x, y, 3, 0.01).xm).isNotNull(); // 300 > BLAS_MIN_DIM: the BLAS route by default
-        assertThat(blas).isCloseTo(loops, org.assertj.core.api.Assertions.within(1e-12));
-        for (int i = 0; i < theta.length; i++) {
-            assertThat(gBlas[i]).as("gradient %d", i).isCloseTo(gLoops[i], org.assertj.core.api.Assertions.within(1e-12));
+        // single-precision products: equal to about 1e-7 of the values, far below the 1e-5 gradient the fit stops at
+        assertThat(blas).isCloseTo(loops, org.assertj.core.api.Assertions.within(1e-6));
+        double largest = 0;
+        for (double g : gLoops) {
+            largest = Math.max(largest, Math.abs(g));
         }
+        assertThat(largest).isGreaterThan(1e-3);
+        for (int i = 0; i < theta.length; i++) {
+            assertThat(gBlas[i]).as("gradient %d", i).isCloseTo(gLoops[i], org.assertj.core.api.Assertions.within(1e-6));
+        }
+    }
+
+    /**
+     * Strongly correlated wide features (one shared factor: after standardisation the covariance's largest
+     * eigenvalue is about 0.9 d, against an L2 term of 0.01), as ResNet50's layers are: with the deflation
+     * preconditioner L-BFGS needs well under half the iterations the same single-precision path needs
+     * without it, and ends at least as close to the optimum (gradient and loss checked in double precision).
+     */
+    @Test
+    void theDeflationPreconditionerReachesTheOptimumInFewerIterations() {
+        Random r = new Random(21);
+        int n = 400;
+        int d = 300;
+        int k = 3;
+        double[][] z = new double[n][d];
+        int[] y = new int[n];
+        double[] loading = new double[d];
+        for (int j = 0; j < d; j++) {
+            loading[j] = 1 + 0.2 * r.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = i % k;
+            double factor = 3 * r.nextGaussian();
+            for (int j = 0; j < d; j++) {
+                z[i][j] = factor * loading[j] + 0.3 * r.nextGaussian() + (j % k == y[i] ? 0.05 : 0);
+            }
+        }
+        standardise(z);
+        LinearProbe.Objective exact = new LinearProbe.Objective(z, y, k, LinearProbe.LAMBDA, false);
+        LinearProbe.Objective wide = new LinearProbe.Objective(z, y, k, LinearProbe.LAMBDA);
+        LinearProbe.Deflation pre = LinearProbe.Deflation.of(wide.xm, LinearProbe.LAMBDA, LinearProbe.DEFLATED, 1);
+        assertThat(pre).isNotNull();
+        int[] plainIterations = new int[1];
+        int[] preIterations = new int[1];
+        double[] plain = LinearProbe.minimise(wide, new double[k * (d + 1)], null, plainIterations);
+        double[] preconditioned = LinearProbe.minimise(wide, new double[k * (d + 1)], pre, preIterations);
+        double[] g = new double[plain.length];
+        double plainLoss = exact.eval(plain, g);
+        double plainGradient = maxAbs(g);
+        double preLoss = exact.eval(preconditioned, g);
+        assertThat(preIterations[0]).as("iterations with / without (of at most %d)", LinearProbe.MAX_ITERATIONS)
+                .isLessThan(plainIterations[0] / 2);
+        assertThat(maxAbs(g)).as("gradient at the preconditioned solution").isLessThanOrEqualTo(plainGradient);
+        assertThat(preLoss).isLessThanOrEqualTo(plainLoss + 1e-9);
+    }
+
+    private static void standardise(double[][] z) {
+        int n = z.length;
+        int d = z[0].length;
+        for (int j = 0; j < d; j++) {
+            double m = 0;
+            for (double[] row : z) {
+                m += row[j] / n;
+            }
+            double v = 0;
+            for (double[] row : z) {
+                v += (row[j] - m) * (row[j] - m) / n;
+            }
+            for (double[] row : z) {
+                row[j] = (row[j] - m) / Math.sqrt(v);
+            }
+        }
+    }
+
+    private static double maxAbs(double[] g) {
+        double m = 0;
+        for (double v : g) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     @Test
