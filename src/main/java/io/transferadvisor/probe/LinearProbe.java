@@ -213,7 +213,7 @@ public final class LinearProbe {
             this.xm = blas ? floats(x) : null;
         }
 
-        private static org.nd4j.linalg.api.ndarray.INDArray floats(double[][] x) {
+        static org.nd4j.linalg.api.ndarray.INDArray floats(double[][] x) {
             int n = x.length;
             int d = x[0].length;
             float[] flat = new float[n * d];
@@ -447,43 +447,23 @@ public final class LinearProbe {
 
         /** Z Q for columns q[a] (length d): [l][n]. */
         private static double[][] times(org.nd4j.linalg.api.ndarray.INDArray z, double[][] q) {
-            int l = q.length;
-            int d = q[0].length;
-            float[] qf = new float[l * d];
-            for (int a = 0; a < l; a++) {
-                for (int j = 0; j < d; j++) {
-                    qf[a * d + j] = (float) q[a][j];
-                }
-            }
-            org.nd4j.linalg.api.ndarray.INDArray qm = org.nd4j.linalg.factory.Nd4j.create(qf, new long[] {l, d}, 'c');
-            float[] zq = rowMajor(org.nd4j.linalg.factory.Nd4j.gemm(qm, z, false, true)); // l x n
-            int n = (int) z.size(0);
-            double[][] out = new double[l][n];
-            for (int a = 0; a < l; a++) {
-                for (int i = 0; i < n; i++) {
-                    out[a][i] = zq[a * n + i];
-                }
-            }
-            return out;
+            return rows(org.nd4j.linalg.factory.Nd4j.gemm(Objective.floats(q), z, false, true), 1); // l x n
         }
 
         /** C Q = Z^T (Z Q) / n for columns q[a]: [l][d]. */
         private static double[][] covarianceTimes(org.nd4j.linalg.api.ndarray.INDArray z, double[][] q, int n) {
-            double[][] zq = times(z, q);
-            int l = q.length;
-            float[] f = new float[l * n];
-            for (int a = 0; a < l; a++) {
-                for (int i = 0; i < n; i++) {
-                    f[a * n + i] = (float) zq[a][i];
-                }
-            }
-            org.nd4j.linalg.api.ndarray.INDArray m = org.nd4j.linalg.factory.Nd4j.create(f, new long[] {l, n}, 'c');
-            float[] cq = rowMajor(org.nd4j.linalg.factory.Nd4j.gemm(m, z, false, false)); // l x d
-            int d = (int) z.size(1);
-            double[][] out = new double[l][d];
-            for (int a = 0; a < l; a++) {
-                for (int j = 0; j < d; j++) {
-                    out[a][j] = cq[a * d + j] / n;
+            return rows(org.nd4j.linalg.factory.Nd4j.gemm(Objective.floats(times(z, q)), z, false, false), n); // l x d
+        }
+
+        /** A float matrix's rows as doubles, divided by divisor. */
+        private static double[][] rows(org.nd4j.linalg.api.ndarray.INDArray m, double divisor) {
+            int rows = (int) m.size(0);
+            int cols = (int) m.size(1);
+            float[] flat = rowMajor(m);
+            double[][] out = new double[rows][cols];
+            for (int a = 0; a < rows; a++) {
+                for (int b = 0; b < cols; b++) {
+                    out[a][b] = flat[a * cols + b] / divisor;
                 }
             }
             return out;
