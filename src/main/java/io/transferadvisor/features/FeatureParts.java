@@ -16,6 +16,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -226,9 +227,10 @@ public final class FeatureParts {
             }
             for (int c = 0; c < computedAt.size(); c++) {
                 for (FeatureCache.Request q : requests) {
-                    for (float v : rows.get(q).get(c)) {
-                        out.writeFloat(v);
-                    }
+                    float[] row = rows.get(q).get(c);
+                    ByteBuffer bytes = ByteBuffer.allocate(4 * row.length); // big-endian, as writeFloat wrote each value
+                    bytes.asFloatBuffer().put(row);
+                    out.write(bytes.array());
                 }
             }
             out.writeInt(END);
@@ -313,9 +315,9 @@ public final class FeatureParts {
                 for (int c = 0; c < computed; c++) {
                     for (int r = 0; r < nreq; r++) {
                         float[] row = new float[rowLength[r]];
-                        for (int k = 0; k < row.length; k++) {
-                            row[k] = in.readFloat();
-                        }
+                        byte[] bytes = new byte[4 * row.length];
+                        in.readFully(bytes);
+                        ByteBuffer.wrap(bytes).asFloatBuffer().get(row); // big-endian, as readFloat read each value
                         rows.get(r)[c] = row;
                         h.get(r).add(hashes.get(at[c]));
                     }
