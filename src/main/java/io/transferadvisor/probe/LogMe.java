@@ -265,7 +265,8 @@ public final class LogMe {
      * matrix taken from the whole set's instead of recomputed: for features wider than {@link #DUAL_MIN_DIM}, the
      * principal submatrix of F F^T when the set has fewer rows than dimensions, else F^T F minus the left-out rows'
      * F_o^T F_o. The same matrices up to rounding, so the same evidence; a 2,048-wide layer of 1,996 images spent
-     * 0.45 s of each 1.5 s fit on its Gram. Narrower features are fitted as {@link #score} fits them.
+     * 0.45 s of each 1.5 s fit on its Gram. Narrower features, and a subset with fewer rows than dimensions of a
+     * set with more (which {@link #score} takes through the n x n route), are fitted as {@link #score} fits them.
      */
     static final class Subsets {
         private final double[][] features;
@@ -290,8 +291,8 @@ public final class LogMe {
             for (int i = 0; i < rows.length; i++) {
                 sub[i] = features[rows[i]];
             }
-            if (!wide) {
-                return LogMe.score(sub, labels, classes);
+            if (!wide || (!dual && rows.length < features[0].length)) {
+                return LogMe.score(sub, labels, classes); // narrow, or a subset score() would take through the n x n route
             }
             int n = features.length;
             int d = features[0].length;

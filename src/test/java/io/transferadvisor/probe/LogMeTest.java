@@ -188,7 +188,9 @@ class LogMeTest {
      */
     @Test
     void subsetsScoreAsTheSubsetsOwnRowsDo() {
-        for (int[] nd : new int[][] {{60, 400}, {420, 300}, {120, 40}}) {
+        // {n, d, k}: the n x n route, the d x d route, a narrow layer, and a set with more rows than dimensions whose
+        // subset has fewer (scored through the n x n route, as score() scores it)
+        for (int[] nd : new int[][] {{60, 400, 4}, {420, 300, 4}, {120, 40, 4}, {300, 260, 3}}) {
             int n = nd[0];
             int d = nd[1];
             double[][] f = random(n, d, 11 + n);
@@ -200,10 +202,10 @@ class LogMeTest {
             LogMe.Subsets subsets = new LogMe.Subsets(f);
             int[] all = java.util.stream.IntStream.range(0, n).toArray();
             assertThat(subsets.score(all, labels, 3)).as("all rows, %d x %d", n, d).isCloseTo(LogMe.score(f, labels, 3), within(1e-9));
-            // every fourth row left out, the others in a shuffled order
+            // every k-th row left out (k = 4), or only every k-th row kept (k = 3); in a shuffled order
             java.util.List<Integer> kept = new java.util.ArrayList<>();
             for (int i = 0; i < n; i++) {
-                if (i % 4 != 1) {
+                if (nd[2] == 4 ? i % 4 != 1 : i % 3 == 0) {
                     kept.add(i);
                 }
             }
