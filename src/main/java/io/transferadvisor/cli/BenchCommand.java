@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             BenchExecuteCommand.class,
             BenchTorchCommand.class,
             BenchStreamCommand.class,
+            BenchZooProbeCommand.class,
             BenchSparkCommand.class,
             BenchPlansCommand.class,
             BenchSuiteCommand.class,

@@ -250,6 +250,9 @@ class BadInputTest {
                 c("bench profile --rounds 0 -o {D}/b.md", USAGE, "--rounds 0 out of range"),
                 c("bench cache --epochs 0 -o {D}/b.md", USAGE, "--epochs 0 out of range"),
                 c("bench cache --bogus", USAGE, "Unknown option"),
+                c("bench zoo-probe --model fmnist-cnn --dir {D}/zp -o {D}/b.md", USAGE, "--model fmnist-cnn: not a zoo network"),
+                c("bench zoo-probe --images 100 --per-class 625 --dir {D}/zp -o {D}/b.md", USAGE, "--images 100 is fewer than 4 classes x --per-class 625"),
+                c("bench zoo-probe --per-class 5 --dir {D}/zp -o {D}/b.md", USAGE, "--per-class 5 out of range"),
                 c("bench spark -o {D}/b.md", USAGE, "compares one JVM with --spark MASTER", "local[2]"),
                 c("bench spark --spark local[2] --dir {D}/bs -o {D}/b.md", USAGE, "no Spark support"));
     }
