@@ -44,17 +44,21 @@ public final class ZooProbeBench {
         String tag = o.model().replaceAll("[^A-Za-z0-9]", "-");
         Path yaml = o.dir().resolve("zoo-probe-" + tag + ".yaml");
         Files.writeString(yaml, "version: 1\nname: zoo-probe-" + tag + "-" + o.perClass() + "\ntrain: {format: folder, path: images, per_class: "
-                + o.perClass() + "}\nsplit: {test: 0.1, validation: 0.1}\nmodel: {name: " + o.model() + ", weights: random}\nseed: 42\n"
+                + o.perClass() + "}\nsplit: {test: 0.1, validation: 0.1}\nmodel: {name: '" + o.model() + "', weights: random}\nseed: 42\n"
                 + "budget: {minutes: 60, max_epochs: 5}\n", StandardCharsets.UTF_8);
         Path cache = o.dir().resolve("zoo-probe-cache");
         Path json = o.dir().resolve("zoo-probe.json");
         StreamBench.deleteTree(cache);
         Files.deleteIfExists(json);
-        StreamBench.Child c = StreamBench.child(o.jar(), o.heap(), LAUNCHER_FLAGS, o.dir(), "zoo-probe", log, "profile", yaml.toString(),
-                "--cache", cache.toString(), "-o", json.toString());
+        StreamBench.Child c;
+        try {
+            c = StreamBench.child(o.jar(), o.heap(), LAUNCHER_FLAGS, o.dir(), "zoo-probe", log, "profile", yaml.toString(),
+                    "--cache", cache.toString(), "-o", json.toString());
+        } finally {
+            StreamBench.deleteTree(cache); // 2,000 images of full feature rows: not left behind, whether the profile ran or not
+        }
         JsonNode prof = Json.json().readTree(json.toFile());
         double[] times = probeTimes(Files.readString(o.dir().resolve("zoo-probe.log"), StandardCharsets.UTF_8));
-        StreamBench.deleteTree(cache);
 
         JsonNode s = prof.path("sampling");
         JsonNode fw = s.path("features");

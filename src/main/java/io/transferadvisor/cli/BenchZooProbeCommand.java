@@ -44,8 +44,9 @@ public final class BenchZooProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!model.startsWith("zoo:")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + ": not a zoo network; use zoo:NAME (see 'advisor models')");
+        java.util.List<String> zoo = io.transferadvisor.model.ZooSourceModel.ENTRIES.stream().map(io.transferadvisor.model.ZooSourceModel.Entry::name).toList();
+        if (!zoo.contains(model)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + ": not a zoo network; one of " + String.join(", ", zoo));
         }
         Args.range(spec, "--per-class", perClass, 10, 250_000);
         Args.range(spec, "--images", images, 40, 1_000_000);

@@ -409,9 +409,11 @@ public final class FeatureCache {
         Map<String, INDArray> acts = graph.feedForward(input, false);
         long nanos = System.nanoTime() - t0;
         for (Request q : requests) {
-            if (acts.get(q.layer()) == null) {
+            INDArray a = acts.get(q.layer());
+            if (a == null) {
                 throw new ModelException("layer '" + q.layer() + "' not found in the network");
             }
+            Pooling.checkRank(a); // here, not in the parallel stream, which would wrap the message in another exception
         }
         // The requests are pooled on every core (ResNet50's 35 took 0.11 s of each 0.6 s batch on one), then handed
         // to the sink in order.

@@ -175,7 +175,8 @@ public final class LinearProbe {
             }
         }
         Objective obj = new Objective(z, y, classes, lambda);
-        Deflation pre = obj.xm != null ? Deflation.of(obj.xm, lambda, DEFLATED, 0x51A7E5L) : null;
+        // without an L2 term the flattened curvature could be 0/0: no preconditioner then (the probe always has one)
+        Deflation pre = obj.xm != null && lambda > 0 ? Deflation.of(obj.xm, lambda, DEFLATED, 0x51A7E5L) : null;
         double[] theta = minimise(obj, new double[classes * (d + 1)], pre);
         double[][] w = new double[classes][d + 1];
         for (int k = 0; k < classes; k++) {
