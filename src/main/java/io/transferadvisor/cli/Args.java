@@ -29,6 +29,19 @@ final class Args {
         return java.nio.file.Files.isRegularFile(self) && self.toString().endsWith(".jar") ? self : null;
     }
 
+    /**
+     * The jar a benchmark's child JVMs run: the one this command runs from (a copy elsewhere keeps a rebuild from changing
+     * the benchmark), else the built one; a usage error when there is none.
+     */
+    static java.nio.file.Path benchJar(CommandLine.Model.CommandSpec spec) throws java.net.URISyntaxException {
+        java.nio.file.Path self = runningJar();
+        java.nio.file.Path jar = self != null ? self : io.transferadvisor.util.Home.dir().resolve("target/transfer-advisor.jar");
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no built jar at " + jar + "; build it first ('./advisor --version')");
+        }
+        return jar;
+    }
+
     static void positive(CommandLine.Model.CommandSpec spec, String option, double value) {
         if (!(value > 0 && Double.isFinite(value))) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " " + value + " out of range; allowed a number > 0");

@@ -36,12 +36,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Args.range(spec, "--images", images, 40, 1_000_000);
         Args.heapSize(spec, heap);
-        // the jar this command runs from (a copy elsewhere keeps a rebuild from changing the benchmark), else the built one
-        Path self = Args.runningJar();
-        Path jar = self != null ? self : Home.dir().resolve("target/transfer-advisor.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "no built jar at " + jar + "; build it first ('./advisor --version')");
-        }
+        Path jar = Args.benchJar(spec);
         Files.createDirectories(dir);
         String command = "advisor bench stream --images " + images + " --heap " + heap + " --dir " + dir;
         StreamBench.Result r = StreamBench.run(new StreamBench.Options(dir, images, heap, jar, command), spec.commandLine().getErr());

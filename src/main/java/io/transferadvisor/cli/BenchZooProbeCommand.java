@@ -54,11 +54,7 @@ public final class BenchZooProbeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--images " + images + " is fewer than 4 classes x --per-class " + perClass);
         }
         Args.heapSize(spec, heap);
-        Path self = Args.runningJar();
-        Path jar = self != null ? self : Home.dir().resolve("target/transfer-advisor.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "no built jar at " + jar + "; build it first ('./advisor --version')");
-        }
+        Path jar = Args.benchJar(spec);
         Files.createDirectories(dir);
         String command = "advisor bench zoo-probe --model " + model + " --per-class " + perClass + " --images " + images + " --heap " + heap + " --dir " + dir;
         StreamBench.Result r = ZooProbeBench.run(new ZooProbeBench.Options(dir, images, perClass, model, heap, jar, command), spec.commandLine().getErr());

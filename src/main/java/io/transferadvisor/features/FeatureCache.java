@@ -408,20 +408,24 @@ public final class FeatureCache {
         long t0 = System.nanoTime();
         Map<String, INDArray> acts = graph.feedForward(input, false);
         long nanos = System.nanoTime() - t0;
-        for (Request q : requests) {
+        List<Request> order = List.copyOf(requests);
+        List<INDArray> chosen = new ArrayList<>(order.size());
+        for (Request q : order) {
             INDArray a = acts.get(q.layer());
             if (a == null) {
                 throw new ModelException("layer '" + q.layer() + "' not found in the network");
             }
             Pooling.checkRank(a); // here, not in the parallel stream, which would wrap the message in another exception
+            chosen.add(a);
         }
         // The requests are pooled on every core (ResNet50's 35 took 0.11 s of each 0.6 s batch on one), then handed
         // to the sink in order.
-        List<float[][]> pooled = requests.parallelStream().map(q -> q.pooling().rows(acts.get(q.layer()))).toList();
-        int i = 0;
-        for (Request q : requests) {
-            long[] shape = acts.get(q.layer()).shape();
-            sink.accept(q, pooled.get(i++), q.pooling().rowShape(Arrays.copyOfRange(shape, 1, shape.length)));
+        List<float[][]> pooled = java.util.stream.IntStream.range(0, order.size()).parallel()
+                .mapToObj(i -> order.get(i).pooling().rows(chosen.get(i))).toList();
+        for (int i = 0; i < order.size(); i++) {
+            Request q = order.get(i);
+            long[] shape = chosen.get(i).shape();
+            sink.accept(q, pooled.get(i), q.pooling().rowShape(Arrays.copyOfRange(shape, 1, shape.length)));
         }
         return nanos;
     }

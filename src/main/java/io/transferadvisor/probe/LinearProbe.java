@@ -177,7 +177,7 @@ public final class LinearProbe {
         Objective obj = new Objective(z, y, classes, lambda);
         // without an L2 term the flattened curvature could be 0/0: no preconditioner then (the probe always has one)
         Deflation pre = obj.xm != null && lambda > 0 ? Deflation.of(obj.xm, lambda, DEFLATED, 0x51A7E5L) : null;
-        double[] theta = minimise(obj, new double[classes * (d + 1)], pre);
+        double[] theta = minimise(obj, new double[classes * (d + 1)], pre, null);
         double[][] w = new double[classes][d + 1];
         for (int k = 0; k < classes; k++) {
             System.arraycopy(theta, k * (d + 1), w[k], 0, d + 1);
@@ -491,17 +491,10 @@ public final class LinearProbe {
         }
     }
 
-    /** L-BFGS with Armijo backtracking. */
-    static double[] minimise(Objective obj, double[] start) {
-        return minimise(obj, start, null);
-    }
-
-    /** L-BFGS with Armijo backtracking, its initial inverse Hessian gamma * P for a preconditioner P (null: identity). */
-    static double[] minimise(Objective obj, double[] start, Deflation pre) {
-        return minimise(obj, start, pre, null);
-    }
-
-    /** As above; iterations[0], when given, receives the number of iterations run. */
+    /**
+     * L-BFGS with Armijo backtracking, its initial inverse Hessian gamma * P for a preconditioner P (null: identity);
+     * iterations[0], when given, receives the number of iterations run.
+     */
     static double[] minimise(Objective obj, double[] start, Deflation pre, int[] iterations) {
         int p = start.length;
         double[] x = start.clone();
