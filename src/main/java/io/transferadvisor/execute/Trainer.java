@@ -6,10 +6,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import io.transferadvisor.plan.LrSchedule;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * The epoch loop shared by every strategy: seeded shuffling and augmentation, early stopping on
@@ -41,10 +45,43 @@ public final class Trainer {
      * @param exampleWeights  per-class weight applied as a per-example label mask (null = none)
      * @param deadline        stop cleanly when this passes (keeps the best epoch)
      * @param stopAfterEpochs test hook: simulate a kill after this many epochs in this process (0 = off)
+     * @param lrSchedule      multiplies every trainable layer's learning rate epoch by epoch (null = constant)
      */
     public record Config(String phase, int classes, Labels labels, int batchSize, int maxEpochs, int patience, long seed,
                          Augmentation augmentation, double[] exampleWeights, Instant deadline, int stopAfterEpochs,
-                         double checkpointSeconds) {}
+                         double checkpointSeconds, LrSchedule lrSchedule) {}
+
+    /**
+     * Puts the schedule into the network's own configuration: each trainable layer's Adam rate r
+     * becomes DL4J's {@link MapSchedule} over epochs, r times {@link LrSchedule#factor} for every epoch
+     * up to the cap. The rates then travel with the network (checkpoints, model.zip) and plain DL4J
+     * reads them; the loop sets the configuration's epoch counter, which {@code fit(DataSet)} leaves
+     * alone, before each epoch. Called on a fresh start only: a resumed network already carries its schedule.
+     */
+    static void applySchedule(ComputationGraph net, LrSchedule schedule, int maxEpochs) {
+        // each updater configuration is changed in place, once (a fine-tuning configuration shares one object between
+        // layers of the same rate): the network's gradient updaters, if it already has them, read the rate from it at
+        // every step. (DL4J's own setLearningRate rebuilds the updater state and fails on these graphs with an NPE.)
+        Set<org.nd4j.linalg.learning.config.IUpdater> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String v : net.getConfiguration().getVertices().keySet()) {
+            var vertex = net.getVertex(v);
+            if (!vertex.hasLayer() || Networks.isFrozenRuntime(net, v)
+                    || !(vertex.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl)
+                    || bl.getIUpdater() == null || !bl.getIUpdater().hasLearningRate() || !done.add(bl.getIUpdater())) {
+                continue;
+            }
+            var u = bl.getIUpdater();
+            if (u instanceof org.nd4j.linalg.learning.config.Adam a && a.getLearningRateSchedule() != null) {
+                throw new IllegalStateException("layer " + v + " already has a learning-rate schedule at the start of training");
+            }
+            double rate = u.getLearningRate(0, 0);
+            java.util.Map<Integer, Double> values = new java.util.HashMap<>();
+            for (int e = 0; e < maxEpochs; e++) {
+                values.put(e, rate * schedule.factor(e));
+            }
+            u.setLrAndSchedule(Double.NaN, new MapSchedule(ScheduleType.EPOCH, values));
+        }
+    }
 
     /** A copy of the network holding other parameters (the best epoch's, for its checkpoint). */
     private static ComputationGraph withParams(ComputationGraph net, INDArray params) {
@@ -75,6 +112,9 @@ public final class Trainer {
                     + " (best epoch " + state.bestEpoch() + ")");
         } else {
             state = new TrainerState(cfg.phase(), 0, 0, 0.0, 0.0, List.of(), false, null, 0.0);
+            if (cfg.lrSchedule() != null) {
+                applySchedule(net, cfg.lrSchedule(), cfg.maxEpochs());
+            }
         }
         INDArray bestParams = best != null ? best.params().dup() : null;
         List<TrainerState.Epoch> history = new ArrayList<>(state.history());
@@ -108,6 +148,9 @@ public final class Trainer {
                 break;
             }
             epoch++;
+            if (cfg.lrSchedule() != null) {
+                net.getConfiguration().setEpochCount(epoch - 1); // the MapSchedule's key
+            }
             long t0 = System.nanoTime();
             EpochResult r = runEpoch(net, train, cfg, epoch, augmenter, progress);
             if (r.aborted) {

@@ -73,7 +73,7 @@ final class Training {
         double[] exampleWeights = labels == Trainer.Labels.PLUS_MINUS_ONE ? c.classWeights : null;
         Trainer.Config cfg = new Trainer.Config(phase, c.classes, labels, c.hp.batchSize(), maxEpochs,
                 Math.min(c.hp.patience(), maxEpochs), c.plan.seed(), aug, exampleWeights, deadline, c.options.stopAfterEpochs(),
-                c.options.checkpointSeconds());
+                c.options.checkpointSeconds(), c.hp.learningRateSchedule());
         c.progress.log(phase + ": " + train.size() + " examples of shape " + java.util.Arrays.toString(train.rowShape()) + ", "
                 + net.numParams() + " parameters (" + trainableParams(net) + " trainable), batch " + c.hp.batchSize()
                 + ", up to " + maxEpochs + " epochs");

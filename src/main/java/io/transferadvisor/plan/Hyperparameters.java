@@ -3,6 +3,8 @@ package io.transferadvisor.plan;
 /**
  * Training settings of a plan. Learning rates are for Adam; the backbone rate applies to every
  * trainable layer at or below the cutoff's successors that came from the pretrained model.
+ * {@code learningRateSchedule} multiplies both rates epoch by epoch; null (the default, written as
+ * no line at all) trains at constant rates.
  */
 public record Hyperparameters(
         double headLearningRate,
@@ -13,7 +15,14 @@ public record Hyperparameters(
         double weightDecay,
         BatchNormPolicy batchNorm,
         Augmentation augmentation,
-        ClassWeighting classWeighting) {
+        ClassWeighting classWeighting,
+        LrSchedule learningRateSchedule) {
+
+    /** Constant learning rates (no {@link LrSchedule}). */
+    public Hyperparameters(double headLearningRate, double backboneLearningRate, int maxEpochs, int patience, int batchSize,
+                           double weightDecay, BatchNormPolicy batchNorm, Augmentation augmentation, ClassWeighting classWeighting) {
+        this(headLearningRate, backboneLearningRate, maxEpochs, patience, batchSize, weightDecay, batchNorm, augmentation, classWeighting, null);
+    }
 
     public Hyperparameters {
         requireRate("headLearningRate", headLearningRate);
@@ -53,12 +62,25 @@ public record Hyperparameters(
     // Typed edits: a copy with one aspect changed.
 
     public Hyperparameters withLearningRates(double head, double backbone) {
-        return new Hyperparameters(head, backbone, maxEpochs, patience, batchSize, weightDecay, batchNorm, augmentation, classWeighting);
+        return new Hyperparameters(head, backbone, maxEpochs, patience, batchSize, weightDecay, batchNorm, augmentation, classWeighting,
+                learningRateSchedule);
     }
 
     /** At most this many epochs; patience is cut to it when larger. */
     public Hyperparameters withMaxEpochs(int epochs) {
         return new Hyperparameters(headLearningRate, backboneLearningRate, epochs, Math.min(patience, epochs), batchSize, weightDecay, batchNorm,
-                augmentation, classWeighting);
+                augmentation, classWeighting, learningRateSchedule);
+    }
+
+    /** The epoch cap, patience and batch size changed, the rest (learning-rate schedule included) kept. */
+    public Hyperparameters withTraining(int epochs, int patience, int batch) {
+        return new Hyperparameters(headLearningRate, backboneLearningRate, epochs, patience, batch, weightDecay, batchNorm, augmentation,
+                classWeighting, learningRateSchedule);
+    }
+
+    /** The same with another learning-rate schedule (null: constant rates). */
+    public Hyperparameters withLearningRateSchedule(LrSchedule schedule) {
+        return new Hyperparameters(headLearningRate, backboneLearningRate, maxEpochs, patience, batchSize, weightDecay, batchNorm, augmentation,
+                classWeighting, schedule);
     }
 }

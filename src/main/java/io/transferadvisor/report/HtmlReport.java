@@ -224,7 +224,8 @@ public final class HtmlReport {
             row(h, "new blocks", String.valueOf(plan.growBlocks()));
         }
         row(h, "learning rates", "head " + plain(hp.headLearningRate()) + ", backbone "
-                + (hp.backboneLearningRate() == 0 ? "frozen" : plain(hp.backboneLearningRate())));
+                + (hp.backboneLearningRate() == 0 ? "frozen" : plain(hp.backboneLearningRate()))
+                + (hp.learningRateSchedule() == null ? ", constant" : "; " + hp.learningRateSchedule().describe()));
         row(h, "epochs / patience / batch", hp.maxEpochs() + " / " + hp.patience() + " / " + hp.batchSize());
         row(h, "weight decay (L2)", plain(hp.weightDecay()));
         row(h, "batch norm", hp.batchNorm().name());

@@ -28,6 +28,9 @@ public final class AuditText {
         out.add(String.format(Locale.ROOT, "training:  lr head %s, backbone %s; up to %d epochs (patience %d), batch %d, weight decay %s",
                 num(h.headLearningRate()), h.backboneLearningRate() == 0 ? "frozen" : num(h.backboneLearningRate()), h.maxEpochs(),
                 h.patience(), h.batchSize(), num(h.weightDecay())));
+        if (h.learningRateSchedule() != null) {
+            out.add("           learning rates: " + h.learningRateSchedule().describe());
+        }
         out.add("           batch norm " + h.batchNorm() + ", augmentation "
                 + (h.augmentation().enabled() ? "shift " + h.augmentation().maxShiftPixels() + "px, crop " + num(h.augmentation().cropFraction())
                 + (h.augmentation().horizontalFlip() ? ", flip" : "") : "none") + ", class weights " + h.classWeighting());

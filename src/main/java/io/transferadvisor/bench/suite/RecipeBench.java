@@ -12,6 +12,7 @@ import io.transferadvisor.execute.RunResult;
 import io.transferadvisor.model.ModelRegistry;
 import io.transferadvisor.model.SourceModel;
 import io.transferadvisor.plan.Hyperparameters;
+import io.transferadvisor.plan.LrSchedule;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.rules.Recommender;
@@ -55,9 +56,11 @@ public final class RecipeBench {
     record Variant(String id, String about, BiFunction<Hyperparameters, SuiteSpec.Task, Hyperparameters> edit) {}
 
     static Hyperparameters schedule(Hyperparameters h, int epochs, int patience, int batch) {
-        return new Hyperparameters(h.headLearningRate(), h.backboneLearningRate(), epochs, Math.max(1, Math.min(patience, epochs)), batch,
-                h.weightDecay(), h.batchNorm(), h.augmentation(), h.classWeighting());
+        return h.withTraining(epochs, Math.max(1, Math.min(patience, epochs)), batch);
     }
+
+    /** Length of the one-cycle recipes: about the epochs the rules' SMALL plans ran to early stopping (18.4, recipe-calibration.md). */
+    static final int CYCLE_EPOCHS = 12;
 
     static final List<Variant> VARIANTS = List.of(
             new Variant("rules", "the plan exactly as the rules write it", (h, t) -> h),
@@ -66,7 +69,16 @@ public final class RecipeBench {
             new Variant("batch-x2", "batch size doubled, the rest as the rules write it",
                     (h, t) -> schedule(h, h.maxEpochs(), h.patience(), h.batchSize() * 2)),
             new Variant("suite-schedule", "the schedule every oracle trial of the suite ran: the task's epoch cap and patience 8",
-                    (h, t) -> schedule(h, t.epochs(), 8, h.batchSize())));
+                    (h, t) -> schedule(h, t.epochs(), 8, h.batchSize())),
+            new Variant("warmup", "the rates climb linearly to the plan's over the first 2 epochs, the rest as the rules write it",
+                    (h, t) -> h.withLearningRateSchedule(new LrSchedule(LrSchedule.Kind.WARMUP, 2, 1.0))),
+            new Variant("one-cycle", "one cycle of " + CYCLE_EPOCHS + " epochs up to the plan's rates (x0.1 to x1, down to x0.01),"
+                    + " run in full (epoch cap and patience " + CYCLE_EPOCHS + ", best epoch kept)",
+                    (h, t) -> schedule(h, CYCLE_EPOCHS, CYCLE_EPOCHS, h.batchSize())
+                            .withLearningRateSchedule(new LrSchedule(LrSchedule.Kind.ONE_CYCLE, CYCLE_EPOCHS, 1.0))),
+            new Variant("one-cycle-x3", "the same cycle up to three times the plan's rates (x0.3 to x3, down to x0.03)",
+                    (h, t) -> schedule(h, CYCLE_EPOCHS, CYCLE_EPOCHS, h.batchSize())
+                            .withLearningRateSchedule(new LrSchedule(LrSchedule.Kind.ONE_CYCLE, CYCLE_EPOCHS, 3.0))));
 
     /** One executed plan. */
     public record Row(String kind, String task, long seed, String taskHash, String variant, String planHash, String strategy, String cut,
