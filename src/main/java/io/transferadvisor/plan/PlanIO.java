@@ -119,6 +119,29 @@ public final class PlanIO {
         }
     }
 
+    /**
+     * {@link #describe(JsonProcessingException)} for a JSON document read from {@code text}: a document that
+     * opens with a brace or bracket and does not close with one was cut off, and says so first (a cut inside
+     * a token otherwise reads as "Unrecognized token 'fals'").
+     */
+    public static String describe(JsonProcessingException e, String text) {
+        return cutOff(describe(e), text);
+    }
+
+    /** {@link #syntax(JsonProcessingException)} for a JSON document read from {@code text}, cut-off documents named as such. */
+    public static String syntax(JsonProcessingException e, String text) {
+        return cutOff(syntax(e), text);
+    }
+
+    private static String cutOff(String msg, String text) {
+        String t = text == null ? "" : text.strip();
+        boolean opened = t.startsWith("{") || t.startsWith("[");
+        boolean closed = t.endsWith("}") || t.endsWith("]");
+        return opened && !closed && !msg.startsWith(ENDS_EARLY) ? ENDS_EARLY + msg : msg;
+    }
+
+    private static final String ENDS_EARLY = "the file ends early (cut off while being written or copied?): ";
+
     /** One line for a Jackson failure: the field path and what was wrong. */
     public static String describe(JsonProcessingException e) {
         Throwable cause = e.getCause();
@@ -155,7 +178,7 @@ public final class PlanIO {
         }
         msg = msg.replaceAll("\\s*\\R\\s*", " ");
         if (msg.startsWith("Unexpected end-of-input")) {
-            msg = "the file ends early (cut off while being written or copied?): " + msg;
+            msg = ENDS_EARLY + msg;
         }
         return msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
     }

@@ -63,7 +63,7 @@ public final class ProfileIO {
             tree = Json.json().readTree(text);
         } catch (JsonProcessingException e) {
             throw new PlanException("profile " + where + " is not valid JSON at line " + e.getLocation().getLineNr() + ": "
-                    + io.transferadvisor.plan.PlanIO.syntax(e) + "; re-create it with 'advisor profile'", e);
+                    + io.transferadvisor.plan.PlanIO.syntax(e, text) + "; re-create it with 'advisor profile'", e);
         }
         if (tree == null || !tree.isObject()) {
             throw new PlanException("profile " + where + " is not a JSON object; re-create it with 'advisor profile'");

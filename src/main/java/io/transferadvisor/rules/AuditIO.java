@@ -49,7 +49,7 @@ public final class AuditIO {
                 throw new PlanException(file + " is a dataset profile ('advisor profile' output), not an audit; give a plan.yaml, "
                         + "its .audit.json or a run directory", e);
             }
-            throw new PlanException("audit " + file + ": " + PlanIO.describe(e) + "; regenerate it with 'advisor recommend --force'", e);
+            throw new PlanException("audit " + file + ": " + PlanIO.describe(e, text) + "; regenerate it with 'advisor recommend --force'", e);
         }
     }
 }

@@ -101,7 +101,7 @@ public final class PlanFiles {
             }
             return out;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new PlanException("profile " + file + " is not valid JSON: " + io.transferadvisor.plan.PlanIO.syntax(e) + "; re-create it with 'advisor profile'", e);
+            throw new PlanException("profile " + file + " is not valid JSON: " + io.transferadvisor.plan.PlanIO.syntax(e, text) + "; re-create it with 'advisor profile'", e);
         }
     }
 
