@@ -142,11 +142,16 @@ public final class ExecuteCommand implements Callable<Integer> {
         @Option(names = "--epochs", paramLabel = "N", description = "Override the maximum number of epochs.")
         Integer epochs;
 
+        @Option(names = "--lr-schedule", paramLabel = "SPEC", description = "Override the learning-rate schedule: constant, "
+                + "warmup:EPOCHS[:PEAK] (climb to PEAK times the plan's rates over EPOCHS epochs) or one-cycle:EPOCHS[:PEAK] (up from PEAK/10 "
+                + "to PEAK over 30%% of EPOCHS, then down to PEAK/100); PEAK defaults to 1.")
+        String lrSchedule;
+
         @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache folder (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
         Path cache;
 
         public PlanOverrides overrides() {
-            return new PlanOverrides(strategy, cutoff, freeze, lr, backboneLr, epochs);
+            return new PlanOverrides(strategy, cutoff, freeze, lr, backboneLr, epochs, lrSchedule);
         }
 
         @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "" + ExecuteOptions.DEFAULT_CHECKPOINT_SECONDS,

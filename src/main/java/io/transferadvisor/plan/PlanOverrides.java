@@ -10,8 +10,15 @@ import java.util.List;
  * run says what a person changed; the freeze list goes into {@link Plan#freeze()}.
  */
 public record PlanOverrides(Strategy strategy, String cutoff, List<String> freeze, Double learningRate,
-                            Double backboneLearningRate, Integer epochs) {
+                            Double backboneLearningRate, Integer epochs, String learningRateSchedule) {
+    public PlanOverrides(Strategy strategy, String cutoff, List<String> freeze, Double learningRate, Double backboneLearningRate, Integer epochs) {
+        this(strategy, cutoff, freeze, learningRate, backboneLearningRate, epochs, null);
+    }
+
     public PlanOverrides {
+        if (learningRateSchedule != null) {
+            parseSchedule(learningRateSchedule); // a bad value is a usage error now, before any work
+        }
         freeze = freeze == null ? List.of() : List.copyOf(freeze);
         // Command-line values: a bad one is a usage error (exit 2), not a bad plan file (exit 6).
         if (epochs != null && (epochs < 1 || epochs > 10_000)) {
@@ -29,12 +36,41 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
     }
 
     public static PlanOverrides none() {
-        return new PlanOverrides(null, null, List.of(), null, null, null);
+        return new PlanOverrides(null, null, List.of(), null, null, null, null);
+    }
+
+    /**
+     * {@code --lr-schedule}: {@code constant} (null), {@code warmup:EPOCHS[:PEAK]} or
+     * {@code one-cycle:EPOCHS[:PEAK]}, PEAK a multiplier of the plan's rates (default 1).
+     */
+    public static LrSchedule parseSchedule(String spec) {
+        String usage = "; use constant, warmup:EPOCHS[:PEAK] or one-cycle:EPOCHS[:PEAK], e.g. --lr-schedule one-cycle:12";
+        String v = spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.equals("constant")) {
+            return null;
+        }
+        String[] parts = v.split(":", -1);
+        LrSchedule.Kind kind = switch (parts[0]) {
+            case "warmup" -> LrSchedule.Kind.WARMUP;
+            case "one-cycle" -> LrSchedule.Kind.ONE_CYCLE;
+            default -> throw new UsageException("--lr-schedule " + spec + ": unknown schedule '" + parts[0] + "'" + usage);
+        };
+        if (parts.length < 2 || parts.length > 3) {
+            throw new UsageException("--lr-schedule " + spec + ": expected " + parts[0] + ":EPOCHS or " + parts[0] + ":EPOCHS:PEAK" + usage);
+        }
+        try {
+            return new LrSchedule(kind, Integer.parseInt(parts[1]), parts.length == 3 ? Double.parseDouble(parts[2]) : 1.0);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--lr-schedule " + spec + ": '" + (parts.length == 3 ? parts[1] + "' or '" + parts[2] : parts[1])
+                    + "' is not a number" + usage);
+        } catch (PlanException e) {
+            throw new UsageException("--lr-schedule " + spec + ": " + e.getMessage());
+        }
     }
 
     public boolean isEmpty() {
         return strategy == null && cutoff == null && freeze.isEmpty() && learningRate == null
-                && backboneLearningRate == null && epochs == null;
+                && backboneLearningRate == null && epochs == null && learningRateSchedule == null;
     }
 
     public Plan apply(Plan plan) {
@@ -90,6 +126,14 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         Hyperparameters nh = h.withLearningRates(lr, blr);
         if (epochs != null) {
             nh = nh.withMaxEpochs(maxEpochs);
+        }
+        if (learningRateSchedule != null) {
+            LrSchedule ls = parseSchedule(learningRateSchedule);
+            if (!java.util.Objects.equals(ls, h.learningRateSchedule())) {
+                notes.add("learningRateSchedule=" + (ls == null ? "constant" : ls.describe()) + " (was "
+                        + (h.learningRateSchedule() == null ? "constant" : h.learningRateSchedule().describe()) + ")");
+            }
+            nh = nh.withLearningRateSchedule(ls);
         }
         // shape first: a plan leaving ENSEMBLE may only then drop its members
         Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(s == Strategy.ENSEMBLE ? plan.ensembleMembers() : List.of())

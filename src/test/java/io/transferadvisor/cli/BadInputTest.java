@@ -202,6 +202,11 @@ class BadInputTest {
                 c("execute {D}/plan.yaml --epochs 0 -o {D}/x", USAGE, "--epochs 0 out of range", "1..10000"),
                 c("execute {D}/plan.yaml --lr -1 -o {D}/x", USAGE, "--lr -1.0 out of range"),
                 c("execute {D}/plan.yaml --backbone-lr 2 -o {D}/x", USAGE, "--backbone-lr 2.0 out of range"),
+                c("execute {D}/badcycle.yaml -o {D}/x", PLAN, "learningRateSchedule.epochs 1 out of range for ONE_CYCLE"),
+                c("execute {D}/plan.yaml --lr-schedule zigzag:3 -o {D}/x", USAGE, "unknown schedule 'zigzag'", "one-cycle:EPOCHS"),
+                c("execute {D}/plan.yaml --lr-schedule one-cycle:1 -o {D}/x", USAGE, "learningRateSchedule.epochs 1 out of range"),
+                c("execute {D}/plan.yaml --lr-schedule warmup:two -o {D}/x", USAGE, "'two' is not a number"),
+                c("execute {D}/plan.yaml --lr-schedule warmup:2:50 -o {D}/x", USAGE, "learningRateSchedule.peak 50.0 out of range"),
                 c("execute {D}/plan.yaml --strategy NOPE -o {D}/x", USAGE, "Invalid value for option '--strategy'", "NOPE"),
                 c("execute {D}/plan.yaml --epochs many -o {D}/x", USAGE, "Invalid value for option '--epochs'"),
                 c("execute {D}/plan.yaml -o {D}/run", OUT, "already holds a finished run", "--force"),
@@ -400,10 +405,11 @@ class BadInputTest {
         Files.writeString(d("badlr.yaml"), plan.replaceFirst("headLearningRate: [0-9.eE-]+", "headLearningRate: 5"));
         Files.writeString(d("nomodels.yaml"), plan.replaceFirst("models:\n- fmnist-cnn", "models: []"));
         Files.writeString(d("schema9.yaml"), plan.replace("schemaVersion: 1", "schemaVersion: 9"));
+        Files.writeString(d("badcycle.yaml"), plan.replaceFirst("\n  maxEpochs:", "\n  learningRateSchedule:\n    kind: ONE_CYCLE\n    epochs: 1\n    peak: 1.0\n  maxEpochs:"));
         Files.writeString(d("noaudit.yaml"), plan);
         String audit = Files.readString(d("plan.audit.json"));
         Files.writeString(d("cut.audit.json"), audit.substring(0, audit.length() / 3));
-        for (String f : List.of("stratgy", "nested", "badenum", "badlr", "nomodels", "schema9")) {
+        for (String f : List.of("stratgy", "nested", "badenum", "badlr", "nomodels", "schema9", "badcycle")) {
             assertThat(Files.readString(d(f + ".yaml"))).as(f).isNotEqualTo(plan);
         }
 

@@ -37,6 +37,23 @@ class PlanEditsTest {
     }
 
     @Test
+    void aScheduleOverrideSetsOrRemovesTheScheduleAndSaysSo() {
+        Plan p = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
+        Plan c = new PlanOverrides(null, null, null, null, null, null, "one-cycle:12:2").apply(p);
+        assertThat(c.hyperparameters().learningRateSchedule()).isEqualTo(new LrSchedule(LrSchedule.Kind.ONE_CYCLE, 12, 2.0));
+        assertThat(c.hyperparameters().withLearningRateSchedule(null)).isEqualTo(p.hyperparameters());
+        assertThat(c.overrides()).contains("learningRateSchedule=one cycle of 12 epochs, x0.2 up to x2, down to x0.02 (was constant)");
+        Plan back = new PlanOverrides(null, null, null, null, null, null, "Constant").apply(c);
+        assertThat(back.hyperparameters()).isEqualTo(p.hyperparameters());
+        assertThat(back.overrides()).last().isEqualTo("learningRateSchedule=constant (was one cycle of 12 epochs, x0.2 up to x2, down to x0.02)");
+        assertThat(new PlanOverrides(null, null, null, null, null, null, "warmup:3").apply(p).hyperparameters().learningRateSchedule())
+                .isEqualTo(new LrSchedule(LrSchedule.Kind.WARMUP, 3, 1.0));
+        assertThat(new PlanOverrides(null, null, null, null, null, null, "constant").apply(p).overrides()).isEqualTo(p.overrides());
+        assertThatThrownBy(() -> new PlanOverrides(null, null, null, null, null, null, "warmup")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("expected warmup:EPOCHS");
+    }
+
+    @Test
     void anEditThatMakesAnInvalidPlanIsRefusedLikeAnyPlan() {
         Plan p = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
         assertThatThrownBy(() -> p.withShape(Strategy.TRUNCATE_GROW, "b3", 0)).isInstanceOf(PlanException.class).hasMessageContaining("growBlocks");
