@@ -236,12 +236,15 @@ public final class RecipeBench {
         StringBuilder md = new StringBuilder(BenchReport.header("training recipes: time and accuracy against the rules' own plan (issue 13)", cmd,
                 "this command " + String.format(Locale.ROOT, "%.1f", minutes) + " min; rules hash " + rulesHash.substring(0, Math.min(12, rulesHash.length()))));
         md.append("Each task of examples/suite.yaml at each seed: the rules' plan from the probe `bench suite` recorded, executed as the rules write it ")
-                .append("and under each recipe below (only the schedule or batch changes; strategy, cut, rates, batch-norm policy and augmentation stay). ")
+                .append("and under each recipe below (only the epoch schedule, the batch or the learning-rate schedule changes; strategy, cut, base rates, batch-norm policy and augmentation ")
+                .append("stay). ")
                 .append("Train seconds are the executor's `train` phase (the frozen features are computed once per run and are the same work in every ")
                 .append("recipe), without checkpoints, as the suite's oracle trials ran. Differences are paired by task and seed; intervals are 95% ")
                 .append("bootstrap intervals over the runs. The rows are appended to the results file by `advisor bench recipe` as each plan finishes ")
                 .append("and keyed by the executed plan's hash; `--report-only` rebuilds these tables from them for the current rules' plans (rules ")
-                .append("that write other plans find no rows until those plans are measured).\n\n");
+                .append("that write other plans find no rows until those plans are measured). A recipe added later is timed in a later session ")
+                .append("than the rows it is compared with, so its train seconds also carry the machine's day-to-day variation; the epochs run and ")
+                .append("the accuracies compare like with like (a plan trains to the same accuracy in every session).\n\n");
         md.append("| recipe | what changes |\n|---|---|\n");
         for (Variant v : variants) {
             md.append("| ").append(v.id()).append(" | ").append(v.about()).append(" |\n");
