@@ -126,6 +126,61 @@ public final class SuiteAnalysis {
                 perTask.length == 0 ? "-" : ids.get(worstIdx), worstRun, n == 0 ? Double.NaN : within / (double) n, missing);
     }
 
+    /**
+     * A policy against the oracle per task rather than per run: the trial with the best test accuracy
+     * averaged over the task's seeds (the best fixed plan for the task), against the policy's accuracy
+     * averaged over the same seeds (a policy may pick different trials at different seeds). The per-run
+     * oracle takes the best of some twenty noisy test accuracies at each seed, so it also scores luck
+     * (the winner's curse); this one does not. Per task: max(0, oracle mean - policy mean) in points;
+     * {@code worstRun} holds the worst task too, {@code within1} the share of tasks within 1 point.
+     */
+    public Score scoreAgainstTaskOracle(String name, Policy p, String split, List<String> cuts) {
+        Map<String, List<Run>> byTask = new LinkedHashMap<>();
+        for (Run r : runs(split)) {
+            byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(r);
+        }
+        List<String> ids = new ArrayList<>();
+        List<Double> regrets = new ArrayList<>();
+        int missing = 0;
+        int runs = 0;
+        for (var e : byTask.entrySet()) {
+            double oracle = Double.NEGATIVE_INFINITY;
+            for (TrialKey k : TrialKey.oracle(cuts)) {
+                oracle = Math.max(oracle, e.getValue().stream().mapToDouble(r -> r.trials().get(k.id()).testAccuracy()).average().orElseThrow());
+            }
+            double sum = 0;
+            int n = 0;
+            for (Run r : e.getValue()) {
+                TrialKey k = p.apply(r.task(), r.taskRun());
+                Trial t = k == null ? null : r.trials().get(k.id());
+                if (t == null) {
+                    missing++;
+                    continue;
+                }
+                sum += t.testAccuracy();
+                n++;
+            }
+            if (n < e.getValue().size()) {
+                continue; // a task is scored only with the policy's trial at every seed
+            }
+            runs += n;
+            ids.add(e.getKey());
+            regrets.add(Math.max(0, (oracle - sum / n) * 100));
+        }
+        double[] perTask = regrets.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] ci = bootstrap(perTask, 2000, 12345);
+        int worstIdx = 0;
+        for (int i = 1; i < perTask.length; i++) {
+            if (perTask[i] > perTask[worstIdx]) {
+                worstIdx = i;
+            }
+        }
+        long within = java.util.Arrays.stream(perTask).filter(x -> x <= 1.0 + 1e-9).count();
+        double worst = perTask.length == 0 ? Double.NaN : perTask[worstIdx];
+        return new Score(name, split, runs, perTask.length, mean(perTask), ci[0], ci[1], worst, perTask.length == 0 ? "-" : ids.get(worstIdx),
+                worst, perTask.length == 0 ? Double.NaN : within / (double) perTask.length, missing);
+    }
+
     static double mean(double[] v) {
         double s = 0;
         for (double x : v) {

@@ -232,6 +232,9 @@ public final class SuiteBench {
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
             md.append("## ").append(split.equals(SuiteSpec.HELD_OUT) ? "Held-out tasks (set nothing)" : "Calibration tasks (set the thresholds)")
                     .append("\n\n").append(SuiteReport.scores(a, pol, split)).append("\n");
+            md.append("Against the oracle per task (the trial with the best test accuracy averaged over the task's seeds, against the ")
+                    .append("policy's accuracy averaged over the same seeds: no best-of-twenty luck at each seed in the oracle):\n\n")
+                    .append(SuiteReport.taskOracleScores(a, pol, split, cuts)).append("\n");
             md.append("Cost: ").append(SuiteReport.cost(a, decisions.seconds(), split)).append(".\n\n");
         }
         if (report != null && !a.runs().isEmpty()) {

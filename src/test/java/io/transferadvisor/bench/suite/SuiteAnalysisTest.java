@@ -98,6 +98,32 @@ class SuiteAnalysisTest {
     }
 
     @Test
+    void againstTheOraclePerTaskTheBestPlanIsChosenOnTheSeedMeanAndLuckAtOneSeedIsNotRegret(@TempDir Path dir) {
+        SuiteSpec s = suite();
+        SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
+        // cal-large: the top linear trial wins seed 1 by luck (0.80), FINETUNE_ALL wins seed 2 (0.90)
+        record(r, s, "cal-large", 1, 0.70, 0.71, 0.80, 0.9);
+        record(r, s, "cal-large", 2, 0.70, 0.90, 0.72, 0.9);
+        SuiteAnalysis a = new SuiteAnalysis(s, r, CUTS, s.tasks());
+        // per run, always FINETUNE_ALL pays seed 1's luck: (80-71 + 0) / 2 = 4.5 points
+        assertThat(a.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(4.5, within(1e-9));
+        // per task, FINETUNE_ALL is the best plan on the seed mean (0.805 vs 0.76): no regret
+        SuiteAnalysis.Score all = a.scoreAgainstTaskOracle("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, CUTS);
+        assertThat(all.meanRegret()).isCloseTo(0.0, within(1e-9));
+        assertThat(all.tasks()).isEqualTo(1);
+        assertThat(all.runs()).isEqualTo(2);
+        assertThat(all.within1()).isCloseTo(1.0, within(1e-9));
+        // the linear trial: 80.5 - 76 = 4.5 points
+        SuiteAnalysis.Score lin = a.scoreAgainstTaskOracle("lin", SuiteAnalysis.always(LIN_TOP), SuiteSpec.CALIBRATION, CUTS);
+        assertThat(lin.meanRegret()).isCloseTo(4.5, within(1e-9));
+        assertThat(lin.worstTaskId()).isEqualTo("cal-large");
+        assertThat(lin.within1()).isCloseTo(0.0, within(1e-9));
+        // a policy that picks the seed's winner each time beats the best fixed plan: regret is 0, not negative
+        SuiteAnalysis.Policy lucky = (t, run) -> run.seed() == 1 ? LIN_TOP : ALL;
+        assertThat(a.scoreAgainstTaskOracle("lucky", lucky, SuiteSpec.CALIBRATION, CUTS).meanRegret()).isCloseTo(0.0, within(1e-9));
+    }
+
+    @Test
     void theTextbookMatrixUsesSizeAndMeasuredSimilarity(@TempDir Path dir) {
         SuiteSpec s = suite();
         SuiteAnalysis.Policy tb = SuiteAnalysis.textbook(CUTS);
