@@ -1,13 +1,12 @@
 package io.transferadvisor.execute;
 
 import io.transferadvisor.plan.Augmentation;
+import io.transferadvisor.plan.LrSchedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import io.transferadvisor.plan.LrSchedule;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -52,35 +51,56 @@ public final class Trainer {
                          double checkpointSeconds, LrSchedule lrSchedule) {}
 
     /**
-     * Puts the schedule into the network's own configuration: each trainable layer's Adam rate r
-     * becomes DL4J's {@link MapSchedule} over epochs, r times {@link LrSchedule#factor} for every epoch
-     * up to the cap. The rates then travel with the network (checkpoints, model.zip) and plain DL4J
+     * Puts the schedule into the network's own configuration: each trainable layer's Adam rate r (its
+     * weights' updater and, where the layer has one, its biases') becomes a fresh DL4J
+     * {@link MapSchedule} over epochs, r times {@link LrSchedule#factor} for each epoch until the
+     * multiplier stops changing. The rates then travel with the network's checkpoints and plain DL4J
      * reads them; the loop sets the configuration's epoch counter, which {@code fit(DataSet)} leaves
-     * alone, before each epoch. Called on a fresh start only: a resumed network already carries its schedule.
+     * alone, before each epoch. The updaters are replaced, not changed in place: layer configurations
+     * clone shallowly, so another network built from the same layers (the full model a cached top
+     * network is copied into) may hold the same objects. Called on a fresh start only: a resumed
+     * network already carries its schedule.
      */
     static void applySchedule(ComputationGraph net, LrSchedule schedule, int maxEpochs) {
-        // each updater configuration is changed in place, once (a fine-tuning configuration shares one object between
-        // layers of the same rate): the network's gradient updaters, if it already has them, read the rate from it at
-        // every step. (DL4J's own setLearningRate rebuilds the updater state and fails on these graphs with an NPE.)
-        Set<org.nd4j.linalg.learning.config.IUpdater> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int keys = Math.min(maxEpochs, schedule.epochs() + 1); // MapSchedule keeps its last value after the last key
         for (String v : net.getConfiguration().getVertices().keySet()) {
             var vertex = net.getVertex(v);
             if (!vertex.hasLayer() || Networks.isFrozenRuntime(net, v)
-                    || !(vertex.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl)
-                    || bl.getIUpdater() == null || !bl.getIUpdater().hasLearningRate() || !done.add(bl.getIUpdater())) {
+                    || !(vertex.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl)) {
                 continue;
             }
-            var u = bl.getIUpdater();
-            if (u instanceof org.nd4j.linalg.learning.config.Adam a && a.getLearningRateSchedule() != null) {
-                throw new IllegalStateException("layer " + v + " already has a learning-rate schedule at the start of training");
-            }
-            double rate = u.getLearningRate(0, 0);
-            java.util.Map<Integer, Double> values = new java.util.HashMap<>();
-            for (int e = 0; e < maxEpochs; e++) {
-                values.put(e, rate * schedule.factor(e));
-            }
-            u.setLrAndSchedule(Double.NaN, new MapSchedule(ScheduleType.EPOCH, values));
+            bl.setIUpdater(scheduled(bl.getIUpdater(), schedule, keys, v));
+            bl.setBiasUpdater(scheduled(bl.getBiasUpdater(), schedule, keys, v));
         }
+        var existing = net.getUpdater(false);
+        if (existing != null) {
+            // its gradient updaters were built from the old configurations: build them again from the new ones,
+            // which at a fresh start loses nothing (Adam's moments are still zero)
+            INDArray state = existing.getStateViewArray();
+            if (state != null && state.length() > 0 && state.amaxNumber().doubleValue() != 0) {
+                throw new IllegalStateException("the network already holds updater state at the start of training");
+            }
+            net.setUpdater(new org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater(net));
+        }
+    }
+
+    /** A copy of a layer's updater whose rate follows the schedule (null, or an updater without a rate: as it is). */
+    private static org.nd4j.linalg.learning.config.IUpdater scheduled(org.nd4j.linalg.learning.config.IUpdater u, LrSchedule schedule,
+                                                                     int keys, String layer) {
+        if (u == null || !u.hasLearningRate()) {
+            return u;
+        }
+        if (u instanceof org.nd4j.linalg.learning.config.Adam a && a.getLearningRateSchedule() != null) {
+            throw new IllegalStateException("layer " + layer + " already has a learning-rate schedule at the start of training");
+        }
+        double rate = u.getLearningRate(0, 0);
+        java.util.Map<Integer, Double> values = new java.util.HashMap<>();
+        for (int e = 0; e < keys; e++) {
+            values.put(e, rate * schedule.factor(e));
+        }
+        org.nd4j.linalg.learning.config.IUpdater copy = u.clone();
+        copy.setLrAndSchedule(Double.NaN, new MapSchedule(ScheduleType.EPOCH, values));
+        return copy;
     }
 
     /** A copy of the network holding other parameters (the best epoch's, for its checkpoint). */

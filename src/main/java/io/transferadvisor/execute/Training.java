@@ -71,9 +71,15 @@ final class Training {
     static ComputationGraph train(RunContext c, String phase, ComputationGraph net, TrainData train, TrainData val,
                                           Trainer.Labels labels, io.transferadvisor.plan.Augmentation aug, int maxEpochs, Instant deadline) {
         double[] exampleWeights = labels == Trainer.Labels.PLUS_MINUS_ONE ? c.classWeights : null;
+        // the plan's learning-rate schedule belongs to training on its labels, not to an autoencoder's pretraining
+        io.transferadvisor.plan.LrSchedule schedule = labels == Trainer.Labels.RECONSTRUCT ? null : c.hp.learningRateSchedule();
+        if (schedule != null && schedule.kind() == io.transferadvisor.plan.LrSchedule.Kind.ONE_CYCLE && schedule.epochs() > maxEpochs) {
+            c.notes.add(phase + ": the learning-rate cycle of " + schedule.epochs() + " epochs is cut at the epoch cap " + maxEpochs
+                    + " (it never comes down to its end rate)");
+        }
         Trainer.Config cfg = new Trainer.Config(phase, c.classes, labels, c.hp.batchSize(), maxEpochs,
                 Math.min(c.hp.patience(), maxEpochs), c.plan.seed(), aug, exampleWeights, deadline, c.options.stopAfterEpochs(),
-                c.options.checkpointSeconds(), c.hp.learningRateSchedule());
+                c.options.checkpointSeconds(), schedule);
         c.progress.log(phase + ": " + train.size() + " examples of shape " + java.util.Arrays.toString(train.rowShape()) + ", "
                 + net.numParams() + " parameters (" + trainableParams(net) + " trainable), batch " + c.hp.batchSize()
                 + ", up to " + maxEpochs + " epochs");

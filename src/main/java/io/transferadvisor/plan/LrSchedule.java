@@ -25,7 +25,7 @@ public record LrSchedule(Kind kind, int epochs, double peak) {
         if (kind == null) {
             throw new PlanException("learningRateSchedule.kind missing; allowed WARMUP, ONE_CYCLE (or no learningRateSchedule for constant rates)");
         }
-        int min = kind == Kind.ONE_CYCLE ? 2 : 1;
+        int min = kind == Kind.ONE_CYCLE ? 3 : 1; // a cycle of 2 would never reach its peak
         if (epochs < min || epochs > 10_000) {
             throw new PlanException("learningRateSchedule.epochs " + epochs + " out of range for " + kind + "; allowed " + min + "..10000");
         }

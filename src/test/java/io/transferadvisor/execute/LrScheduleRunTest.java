@@ -30,8 +30,9 @@ class LrScheduleRunTest {
 
     static final LrSchedule CYCLE = new LrSchedule(LrSchedule.Kind.ONE_CYCLE, 4, 2.0);
 
+    /** Fine-tune everything: model.zip is the trained network itself, its biases with updaters of their own. */
     static Plan plan(LrSchedule s) {
-        return Tiny.plan(Strategy.FINETUNE_ABOVE, "p1", HeadType.SOFTMAX, 0, Tiny.hp(4, BatchNormPolicy.TRAIN).withLearningRateSchedule(s));
+        return Tiny.plan(Strategy.FINETUNE_ALL, null, HeadType.SOFTMAX, 0, Tiny.hp(4, BatchNormPolicy.TRAIN).withLearningRateSchedule(s));
     }
 
     @Test
@@ -43,20 +44,30 @@ class LrScheduleRunTest {
         assertThat(whole.metrics().epochsRun()).isEqualTo(4);
         assertThat(CrashResumeTest.params(whole.runDir())).as("a schedule changes the training").isNotEqualTo(CrashResumeTest.params(constant.runDir()));
 
-        // model.zip carries the schedule as plain DL4J configuration: in each epoch, the plan's head (0.01) and
-        // backbone (0.003) rates times that epoch's factor
+        // model.zip (the trained network) carries the schedule as plain DL4J configuration: in each epoch, the plan's head
+        // (0.01) and backbone (0.003) rates times that epoch's factor, for weights and biases alike
         ComputationGraph g = ModelSerializer.restoreComputationGraph(whole.runDir().resolve(Executor.MODEL_FILE).toFile(), false);
+        int biases = 0;
         for (int e = 0; e < 4; e++) {
-            g.getConfiguration().setEpochCount(e);
             Set<Double> rates = new TreeSet<>();
             for (String v : g.getConfiguration().getVertices().keySet()) {
                 if (g.getVertex(v).hasLayer() && !Networks.isFrozenRuntime(g, v) && g.getLayer(v).numParams() > 0) {
-                    rates.add(Math.round(g.getLearningRate(v) * 1e9) / 1e9);
+                    var conf = g.getLayer(v).conf().getLayer();
+                    for (String param : g.getLayer(v).paramTable().keySet()) {
+                        var u = conf.getUpdaterByParam(param);
+                        if (!u.hasLearningRate()) {
+                            continue; // batch norm's running mean and variance: not trained by gradient
+                        }
+                        rates.add(Math.round(u.getLearningRate(0, e) * 1e9) / 1e9);
+                        biases += e == 0 && param.equals("b") && conf instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl
+                                && bl.getBiasUpdater() != null ? 1 : 0;
+                    }
                 }
             }
             double f = CYCLE.factor(e);
             assertThat(rates).as("epoch %d", e).containsExactly(Math.round(0.003 * f * 1e9) / 1e9, Math.round(0.01 * f * 1e9) / 1e9);
         }
+        assertThat(biases).as("layers whose biases have an updater of their own").isPositive();
 
         Path dir = tmp.resolve("killed");
         assertThatThrownBy(() -> Executor.run(plan(CYCLE), Tiny.inputs(zip, 0.8f, false),
@@ -85,6 +96,21 @@ class LrScheduleRunTest {
         }
         assertThatThrownBy(() -> Trainer.applySchedule(net, w, 5)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already has a learning-rate schedule");
+    }
+
+    @Test
+    void theUpdatersAreReplacedNotChangedSoAnotherNetworkSharingThemKeepsItsRates() throws Exception {
+        ComputationGraph net = ModelSerializer.restoreComputationGraph(Tiny.sourceZip(tmp).toFile(), false);
+        ComputationGraph other = new ComputationGraph(net.getConfiguration().clone()); // cloned layers share updater objects
+        other.init(net.params().dup(), false);
+        String layer = net.getConfiguration().getVertices().keySet().stream()
+                .filter(v -> net.getVertex(v).hasLayer() && net.getLayer(v).numParams() > 0).findFirst().orElseThrow();
+        double base = net.getLearningRate(layer);
+        Trainer.applySchedule(net, new LrSchedule(LrSchedule.Kind.WARMUP, 3, 1.0), 5);
+        net.getConfiguration().setEpochCount(0);
+        assertThat(net.getLearningRate(layer)).isCloseTo(base / 4, within(1e-15));
+        other.getConfiguration().setEpochCount(0);
+        assertThat(other.getLearningRate(layer)).isCloseTo(base, within(1e-15));
     }
 
     @Test

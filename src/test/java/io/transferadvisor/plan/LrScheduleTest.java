@@ -35,7 +35,8 @@ class LrScheduleTest {
     void badValuesAreOneLinePlanErrors() {
         assertThatThrownBy(() -> new LrSchedule(null, 3, 1)).isInstanceOf(PlanException.class).hasMessageContaining("kind missing");
         assertThatThrownBy(() -> new LrSchedule(LrSchedule.Kind.ONE_CYCLE, 1, 1)).isInstanceOf(PlanException.class)
-                .hasMessageContaining("learningRateSchedule.epochs 1 out of range for ONE_CYCLE; allowed 2..10000");
+                .hasMessageContaining("learningRateSchedule.epochs 1 out of range for ONE_CYCLE; allowed 3..10000");
+        assertThatThrownBy(() -> new LrSchedule(LrSchedule.Kind.ONE_CYCLE, 2, 1)).isInstanceOf(PlanException.class).hasMessageContaining("3..10000");
         assertThatThrownBy(() -> new LrSchedule(LrSchedule.Kind.WARMUP, 0, 1)).isInstanceOf(PlanException.class).hasMessageContaining("1..10000");
         assertThatThrownBy(() -> new LrSchedule(LrSchedule.Kind.WARMUP, 2, 0)).isInstanceOf(PlanException.class).hasMessageContaining("peak");
         assertThatThrownBy(() -> new LrSchedule(LrSchedule.Kind.WARMUP, 2, Double.NaN)).isInstanceOf(PlanException.class).hasMessageContaining("peak");
