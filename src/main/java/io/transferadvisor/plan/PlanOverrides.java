@@ -45,7 +45,7 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
      */
     public static LrSchedule parseSchedule(String spec) {
         String usage = "; use constant, warmup:EPOCHS[:PEAK] or one-cycle:EPOCHS[:PEAK], e.g. --lr-schedule one-cycle:12";
-        String v = spec.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = spec.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         if (v.equals("constant")) {
             return null;
         }
@@ -58,11 +58,22 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         if (parts.length < 2 || parts.length > 3) {
             throw new UsageException("--lr-schedule " + spec + ": expected " + parts[0] + ":EPOCHS or " + parts[0] + ":EPOCHS:PEAK" + usage);
         }
+        int epochs;
         try {
-            return new LrSchedule(kind, Integer.parseInt(parts[1]), parts.length == 3 ? Double.parseDouble(parts[2]) : 1.0);
+            epochs = Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-            throw new UsageException("--lr-schedule " + spec + ": '" + (parts.length == 3 ? parts[1] + "' or '" + parts[2] : parts[1])
-                    + "' is not a number" + usage);
+            throw new UsageException("--lr-schedule " + spec + ": EPOCHS '" + parts[1] + "' is not a whole number" + usage);
+        }
+        double peak = 1.0;
+        if (parts.length == 3) {
+            try {
+                peak = Double.parseDouble(parts[2]);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--lr-schedule " + spec + ": PEAK '" + parts[2] + "' is not a number" + usage);
+            }
+        }
+        try {
+            return new LrSchedule(kind, epochs, peak);
         } catch (PlanException e) {
             throw new UsageException("--lr-schedule " + spec + ": " + e.getMessage());
         }
@@ -95,22 +106,14 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
                     + " (the candidate layers are in the profile and in 'advisor models')");
         }
         Hyperparameters h = plan.hyperparameters();
-        double lr = h.headLearningRate();
         if (learningRate != null) {
-            notes.add("headLearningRate=" + learningRate + " (was " + lr + ")");
-            lr = learningRate;
+            notes.add("headLearningRate=" + learningRate + " (was " + h.headLearningRate() + ")");
         }
-        double blr = h.backboneLearningRate();
         if (backboneLearningRate != null) {
-            notes.add("backboneLearningRate=" + backboneLearningRate + " (was " + blr + ")");
-            blr = backboneLearningRate;
+            notes.add("backboneLearningRate=" + backboneLearningRate + " (was " + h.backboneLearningRate() + ")");
         }
-        int maxEpochs = h.maxEpochs();
-        int patience = h.patience();
         if (epochs != null) {
-            notes.add("maxEpochs=" + epochs + " (was " + maxEpochs + ")");
-            maxEpochs = epochs;
-            patience = Math.min(patience, maxEpochs);
+            notes.add("maxEpochs=" + epochs + " (was " + h.maxEpochs() + ")");
         }
         if (!freeze.isEmpty()) {
             notes.add(Plan.FREEZE_NOTE + String.join(",", freeze) + " (was "
@@ -123,26 +126,33 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         } else if (s != Strategy.TRUNCATE_GROW && grow > 0 && strategy != null) {
             grow = 0;
         }
-        Hyperparameters nh = h.withLearningRates(lr, blr);
-        if (epochs != null) {
-            nh = nh.withMaxEpochs(maxEpochs);
-        }
         if (learningRateSchedule != null) {
             LrSchedule ls = parseSchedule(learningRateSchedule);
             if (!java.util.Objects.equals(ls, h.learningRateSchedule())) {
                 notes.add("learningRateSchedule=" + (ls == null ? "constant" : ls.describe()) + " (was "
                         + (h.learningRateSchedule() == null ? "constant" : h.learningRateSchedule().describe()) + ")");
             }
-            nh = nh.withLearningRateSchedule(ls);
         }
+        // an ensemble's members train with their own hyperparameters: the overrides reach them too
+        List<Plan> members = s != Strategy.ENSEMBLE ? List.of()
+                : plan.ensembleMembers().stream().map(m -> m.withHyperparameters(edited(m.hyperparameters()))).toList();
         // shape first: a plan leaving ENSEMBLE may only then drop its members
-        Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(s == Strategy.ENSEMBLE ? plan.ensembleMembers() : List.of())
-                .withHyperparameters(nh).withOverrides(notes);
+        Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(members).withHyperparameters(edited(h)).withOverrides(notes);
         if (!freeze.isEmpty()) {
             out = out.withFreeze(freeze);
         }
         requireTrainableBackbone(out);
         return out;
+    }
+
+    /** The hyperparameter overrides (rates, epoch cap, learning-rate schedule) applied to one plan's hyperparameters. */
+    private Hyperparameters edited(Hyperparameters h) {
+        Hyperparameters nh = h.withLearningRates(learningRate != null ? learningRate : h.headLearningRate(),
+                backboneLearningRate != null ? backboneLearningRate : h.backboneLearningRate());
+        if (epochs != null) {
+            nh = nh.withMaxEpochs(epochs);
+        }
+        return learningRateSchedule != null ? nh.withLearningRateSchedule(parseSchedule(learningRateSchedule)) : nh;
     }
 
     /** PlanException if the backbone rate 0 of a fine-tuning plan was asked for explicitly (an override note says so). */

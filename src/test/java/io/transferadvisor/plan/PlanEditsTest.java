@@ -51,6 +51,10 @@ class PlanEditsTest {
         assertThat(new PlanOverrides(null, null, null, null, null, null, "constant").apply(p).overrides()).isEqualTo(p.overrides());
         assertThatThrownBy(() -> new PlanOverrides(null, null, null, null, null, null, "warmup")).isInstanceOf(UsageException.class)
                 .hasMessageContaining("expected warmup:EPOCHS");
+        assertThat(new PlanOverrides(null, null, null, null, null, null, "ONE_CYCLE:12").apply(p).hyperparameters().learningRateSchedule())
+                .isEqualTo(new LrSchedule(LrSchedule.Kind.ONE_CYCLE, 12, 1.0)); // the plan file's spelling too
+        assertThatThrownBy(() -> new PlanOverrides(null, null, null, null, null, null, "one-cycle:12:")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("PEAK '' is not a number");
     }
 
     @Test
@@ -71,6 +75,23 @@ class PlanEditsTest {
         assertThat(one.ensembleMembers()).isEmpty();
         assertThat(one.hyperparameters().maxEpochs()).isEqualTo(12);
         assertThat(one.overrides()).contains("strategy=FINETUNE_ABOVE (was ENSEMBLE)", "maxEpochs=12 (was 30)");
+    }
+
+    @Test
+    void anEnsemblesMembersGetTheHyperparameterOverridesTheyTrainWith() {
+        Plan a = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
+        Plan b = plan(Strategy.LINEAR_FROZEN, "b3", 0).withHyperparameters(HP.withLearningRates(0.05, 0));
+        Plan ens = plan(Strategy.FINETUNE_ALL, null, 0).withEnsembleMembers(List.of(a, b)).withShape(Strategy.ENSEMBLE, null, 0);
+        Plan o = new PlanOverrides(null, null, null, 0.002, null, 7, "warmup:2").apply(ens);
+        assertThat(o.strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(o.ensembleMembers()).hasSize(2).allSatisfy(m -> {
+            assertThat(m.hyperparameters().maxEpochs()).isEqualTo(7);
+            assertThat(m.hyperparameters().headLearningRate()).isEqualTo(0.002);
+            assertThat(m.hyperparameters().learningRateSchedule()).isEqualTo(new LrSchedule(LrSchedule.Kind.WARMUP, 2, 1.0));
+        });
+        assertThat(o.ensembleMembers().get(1).hyperparameters().backboneLearningRate()).isEqualTo(0.0); // not overridden: kept per member
+        assertThat(o.ensembleMembers().get(0).hyperparameters().backboneLearningRate()).isEqualTo(1e-3);
+        assertThat(o.overrides()).contains("headLearningRate=0.002 (was 0.01)", "maxEpochs=7 (was 30)");
     }
 
     @Test
