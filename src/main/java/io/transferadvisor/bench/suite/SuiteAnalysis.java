@@ -131,10 +131,11 @@ public final class SuiteAnalysis {
      * averaged over the task's seeds (the best fixed plan for the task), against the policy's accuracy
      * averaged over the same seeds (a policy may pick different trials at different seeds). The per-run
      * oracle takes the best of some twenty noisy test accuracies at each seed, so it also scores luck
-     * (the winner's curse); this one does not. Per task: max(0, oracle mean - policy mean) in points;
+     * (the winner's curse); this one does not. The candidates are the trials made at every seed of the task.
+     * Per task: max(0, oracle mean - policy mean) in points;
      * {@code worstRun} holds the worst task too, {@code within1} the share of tasks within 1 point.
      */
-    public Score scoreAgainstTaskOracle(String name, Policy p, String split, List<String> cuts) {
+    public Score scoreAgainstTaskOracle(String name, Policy p, String split) {
         Map<String, List<Run>> byTask = new LinkedHashMap<>();
         for (Run r : runs(split)) {
             byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(r);
@@ -144,9 +145,14 @@ public final class SuiteAnalysis {
         int missing = 0;
         int runs = 0;
         for (var e : byTask.entrySet()) {
+            // every trial made at each of the task's seeds: the grid and, like the per-run oracle, a pick the runner added
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>(e.getValue().get(0).trials().keySet());
+            for (Run r : e.getValue()) {
+                keys.retainAll(r.trials().keySet());
+            }
             double oracle = Double.NEGATIVE_INFINITY;
-            for (TrialKey k : TrialKey.oracle(cuts)) {
-                oracle = Math.max(oracle, e.getValue().stream().mapToDouble(r -> r.trials().get(k.id()).testAccuracy()).average().orElseThrow());
+            for (String k : keys) {
+                oracle = Math.max(oracle, e.getValue().stream().mapToDouble(r -> r.trials().get(k).testAccuracy()).average().orElseThrow());
             }
             double sum = 0;
             int n = 0;

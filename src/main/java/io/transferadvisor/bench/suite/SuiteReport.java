@@ -59,12 +59,12 @@ public final class SuiteReport {
     }
 
     /** The same policies against the oracle per task (SuiteAnalysis#scoreAgainstTaskOracle). */
-    public static String taskOracleScores(SuiteAnalysis a, Map<String, Policy> policies, String split, List<String> cuts) {
+    public static String taskOracleScores(SuiteAnalysis a, Map<String, Policy> policies, String split) {
         StringBuilder md = new StringBuilder();
         md.append("| policy | mean regret (pts) | 95% interval | worst task (pts) | tasks within 1 pt | tasks |\n");
         md.append("|---|---:|---:|---|---:|---:|\n");
         for (var e : policies.entrySet()) {
-            Score s = a.scoreAgainstTaskOracle(e.getKey(), e.getValue(), split, cuts);
+            Score s = a.scoreAgainstTaskOracle(e.getKey(), e.getValue(), split);
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f-%.2f | %.1f (%s) | %.0f%% | %d%s |%n", e.getKey(), s.meanRegret(),
                     s.low(), s.high(), s.worstTask(), s.worstTaskId(), 100 * s.within1(), s.tasks(),
                     s.missing() > 0 ? " (" + s.missing() + " runs not run)" : ""));
