@@ -127,16 +127,16 @@ public final class ExecuteCommand implements Callable<Integer> {
         @Option(names = "--strategy", paramLabel = "S", description = "Override the strategy: ${COMPLETION-CANDIDATES}.")
         Strategy strategy;
 
-        @Option(names = "--cutoff", paramLabel = "LAYER", description = "Override the cutoff layer (a layer name of the model).")
+        @Option(names = "--cutoff", paramLabel = "LAYER", description = "Override the cutoff layer (a layer name of the model; strategies LINEAR_FROZEN, LINEAR_EARLIER, TRUNCATE_GROW, FINETUNE_ABOVE).")
         String cutoff;
 
-        @Option(names = "--freeze", paramLabel = "L1,L2", split = ",", description = "Freeze exactly these layers (fine-tuning strategies).")
+        @Option(names = "--freeze", paramLabel = "L1,L2", split = ",", description = "Also freeze these layers (FINETUNE_ABOVE, FINETUNE_ALL, FROM_SCRATCH, AUTOENCODER_TRANSFER; FINETUNE_ABOVE freezes up to its cut as well).")
         List<String> freeze;
 
         @Option(names = "--lr", paramLabel = "X", description = "Override the head learning rate.")
         Double lr;
 
-        @Option(names = "--backbone-lr", paramLabel = "X", description = "Override the backbone learning rate.")
+        @Option(names = "--backbone-lr", paramLabel = "X", description = "Override the backbone learning rate (strategies that fine-tune pretrained layers: FINETUNE_ABOVE, FINETUNE_ALL, AUTOENCODER_TRANSFER).")
         Double backboneLr;
 
         @Option(names = "--epochs", paramLabel = "N", description = "Override the maximum number of epochs.")

@@ -94,13 +94,33 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
             notes.add("strategy=" + strategy + " (was " + s + ")");
             s = strategy;
         }
+        boolean needsCut = s == Strategy.LINEAR_FROZEN || s == Strategy.LINEAR_EARLIER || s == Strategy.TRUNCATE_GROW
+                || s == Strategy.FINETUNE_ABOVE;
+        // an override the strategy would not read is refused, not recorded as if it had been applied
+        if (cutoff != null && !needsCut) {
+            throw new UsageException("--cutoff " + cutoff + ": strategy " + s + " takes no cutoff layer"
+                    + (s == Strategy.ENSEMBLE ? " (each member has its own)" : "") + "; only LINEAR_FROZEN, LINEAR_EARLIER, TRUNCATE_GROW and FINETUNE_ABOVE do");
+        }
+        if (backboneLearningRate != null && backboneLearningRate > 0 && !usesBackboneRate(s) && s != Strategy.ENSEMBLE) {
+            throw new UsageException("--backbone-lr " + backboneLearningRate + ": strategy " + s + " trains no pretrained backbone layer"
+                    + (s == Strategy.FROM_SCRATCH ? " (every layer is new and learns at the head rate, --lr)" : " (it stays frozen)")
+                    + "; use it with FINETUNE_ABOVE, FINETUNE_ALL or AUTOENCODER_TRANSFER");
+        }
+        if (!freeze.isEmpty() && !(s == Strategy.FINETUNE_ABOVE || s == Strategy.FINETUNE_ALL || s == Strategy.FROM_SCRATCH
+                || s == Strategy.AUTOENCODER_TRANSFER)) {
+            throw new UsageException("--freeze: strategy " + s + (s == Strategy.ENSEMBLE ? " runs its members' own plans" : " trains no layer of the model")
+                    + "; it applies to FINETUNE_ABOVE, FINETUNE_ALL, FROM_SCRATCH and AUTOENCODER_TRANSFER");
+        }
         String cut = plan.cutoffLayer();
         if (cutoff != null && !cutoff.equals(cut)) {
             notes.add("cutoffLayer=" + cutoff + " (was " + cut + ")");
             cut = cutoff;
         }
-        boolean needsCut = s == Strategy.LINEAR_FROZEN || s == Strategy.LINEAR_EARLIER || s == Strategy.TRUNCATE_GROW
-                || s == Strategy.FINETUNE_ABOVE;
+        if (!needsCut && cut != null) {
+            // a cut left over from the plan's old strategy: the new one would ignore it, so the run's record must not show it
+            notes.add("cutoffLayer=none (was " + cut + "; " + s + " takes none)");
+            cut = null;
+        }
         if (needsCut && (cut == null || cut.isBlank())) {
             throw new UsageException("--strategy " + s + " needs a cutoff layer and the plan (" + plan.strategy() + ") has none; add --cutoff LAYER"
                     + " (the candidate layers are in the profile and in 'advisor models')");

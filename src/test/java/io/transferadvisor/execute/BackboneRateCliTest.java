@@ -73,7 +73,9 @@ class BackboneRateCliTest {
                 "--cache", tmp.resolve("cache").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err().lines().filter(l -> l.startsWith("backbone learning rate: the plan has 0")).count()).isEqualTo(1); // a progress note: stderr
-        assertThat(r.out()).contains("overrides  strategy=FINETUNE_ALL (was LINEAR_FROZEN); backboneLearningRate=0.001 (strategy override; plan had 0)");
+        assertThat(r.out()).contains("overrides  strategy=FINETUNE_ALL (was LINEAR_FROZEN); cutoffLayer=none (was r2; FINETUNE_ALL takes none); "
+                + "backboneLearningRate=0.001 (strategy override; plan had 0)");
+        assertThat(r.out()).contains("strategy   FINETUNE_ALL\n"); // no cut the run did not use
         assertThat(Files.readString(run.resolve("plan.yaml"))).contains("backboneLearningRate: 0.001");
     }
 

@@ -42,7 +42,9 @@ class BackboneRateTest {
         Plan fixed = PlanOverrides.withBackboneRate(p);
         assertThat(fixed.hyperparameters().backboneLearningRate()).isEqualTo(0.002, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(fixed.overrides()).containsExactly("strategy=FINETUNE_ALL (was LINEAR_FROZEN)",
+                "cutoffLayer=none (was " + linearPlan(0.02).cutoffLayer() + "; FINETUNE_ALL takes none)",
                 "backboneLearningRate=0.002 (strategy override; plan had 0)");
+        assertThat(fixed.cutoffLayer()).isNull();
         assertThat(PlanOverrides.withBackboneRate(fixed)).isSameAs(fixed);
         assertThat(fixed.hyperparameters().headLearningRate()).isEqualTo(0.02);
     }

@@ -78,6 +78,31 @@ class PlanEditsTest {
     }
 
     @Test
+    void anOverrideTheStrategyWouldNotReadIsRefusedAndAStaleCutIsDropped() {
+        Plan above = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
+        Plan all = new PlanOverrides(Strategy.FINETUNE_ALL, null, null, null, null, null).apply(above);
+        assertThat(all.cutoffLayer()).isNull(); // the run's record must not show a cut nothing used
+        assertThat(all.overrides()).contains("cutoffLayer=none (was b2; FINETUNE_ALL takes none)");
+        assertThatThrownBy(() -> new PlanOverrides(Strategy.FINETUNE_ALL, "b3", null, null, null, null).apply(above))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--cutoff b3: strategy FINETUNE_ALL takes no cutoff layer");
+        Plan ens = plan(Strategy.FINETUNE_ALL, null, 0).withEnsembleMembers(List.of(above, plan(Strategy.FINETUNE_ALL, null, 0)))
+                .withShape(Strategy.ENSEMBLE, null, 0);
+        assertThatThrownBy(() -> new PlanOverrides(null, "b3", null, null, null, null).apply(ens))
+                .isInstanceOf(UsageException.class).hasMessageContaining("each member has its own");
+        Plan linear = plan(Strategy.LINEAR_FROZEN, "b3", 0).withHyperparameters(HP.withLearningRates(0.01, 0));
+        assertThatThrownBy(() -> new PlanOverrides(null, null, null, null, 0.001, null).apply(linear))
+                .isInstanceOf(UsageException.class).hasMessageContaining("LINEAR_FROZEN trains no pretrained backbone layer (it stays frozen)");
+        assertThatThrownBy(() -> new PlanOverrides(Strategy.FROM_SCRATCH, null, null, null, 0.001, null).apply(linear))
+                .isInstanceOf(UsageException.class).hasMessageContaining("learns at the head rate");
+        assertThat(new PlanOverrides(Strategy.FINETUNE_ABOVE, null, null, null, 0.001, null).apply(linear).hyperparameters()
+                .backboneLearningRate()).isEqualTo(0.001);
+        assertThatThrownBy(() -> new PlanOverrides(null, null, List.of("b1_conv"), null, null, null).apply(linear))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--freeze: strategy LINEAR_FROZEN trains no layer of the model");
+        assertThatThrownBy(() -> new PlanOverrides(null, null, List.of("b1_conv"), null, null, null).apply(ens))
+                .isInstanceOf(UsageException.class).hasMessageContaining("runs its members' own plans");
+    }
+
+    @Test
     void anEnsemblesMembersGetTheHyperparameterOverridesTheyTrainWith() {
         Plan a = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
         Plan b = plan(Strategy.LINEAR_FROZEN, "b3", 0).withHyperparameters(HP.withLearningRates(0.05, 0));
