@@ -91,6 +91,10 @@ public final class ProfileCommand implements Callable<Integer> {
         LoadedDataset data = DatasetLoader.load(spec);
         data.skippedSummary().ifPresent(s -> err.println("warning: " + s));
         SourceModel model = ModelRegistry.resolve(spec.models().get(0));
+        if (spec.models().size() > 1) {
+            err.println("warning: profiled " + spec.models().get(0).display() + " only, the first of the " + spec.models().size()
+                    + " models in " + file.getFileName() + "; 'advisor recommend' profiles each of them (a --profile file then needs one per model)");
+        }
         ProbeOptions options;
         try {
             options = new ProbeOptions(sampleCap, seed != null ? seed : spec.seed(), bootstrap, ProbeOptions.DEFAULT_FOLDS,

@@ -85,6 +85,19 @@ public record DatasetSpec(
     public enum ColorMode { AUTO, GRAYSCALE, RGB }
 
     /**
+     * The model reference a name given on the command line ({@code --models}) means: the dataset.yaml
+     * entry of that name, with its weights and preprocessing, else the bare name.
+     */
+    public ModelRef modelRef(String name) {
+        for (ModelRef ref : models) {
+            if (name.equals(ref.display()) || name.equals(ref.name())) {
+                return ref;
+            }
+        }
+        return new ModelRef(name, null, null);
+    }
+
+    /**
      * A pretrained model: a project model or zoo name ("fmnist-cnn", "zoo:resnet50"), or a file
      * (DL4J zip or Keras .h5), optionally with a local weights file for a zoo model.
      *

@@ -131,7 +131,7 @@ public final class Advisor {
             refs.addAll(spec.models());
         } else {
             for (String m : new java.util.LinkedHashSet<>(modelNames)) {
-                refs.add(new DatasetSpec.ModelRef(m, null, null));
+                refs.add(spec.modelRef(m)); // a dataset.yaml entry keeps its weights and preprocessing
             }
         }
         Map<String, SourceModel> models = new LinkedHashMap<>();

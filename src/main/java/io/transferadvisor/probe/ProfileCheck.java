@@ -49,7 +49,7 @@ public final class ProfileCheck {
             }
         } else {
             for (String m : requestedModels) {
-                allowed.put(m, new DatasetSpec.ModelRef(m, null, null));
+                allowed.put(m, spec.modelRef(m));
             }
         }
         DatasetIdentity.Identity data = DatasetIdentity.of(spec, cacheDir);
