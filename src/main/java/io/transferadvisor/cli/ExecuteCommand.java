@@ -67,6 +67,10 @@ public final class ExecuteCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--resume continues the plan recorded in RUN_DIR; do not give PLAN.yaml or overrides with it");
             }
+            if (run.out != null || run.force) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--resume continues in RUN_DIR itself; do not give " + (run.out != null ? "-o/--output" : "--force") + " with it");
+            }
             r = Executor.execute(null, null, options, progressWriter(out, err));
         } else {
             if (planFile == null) {

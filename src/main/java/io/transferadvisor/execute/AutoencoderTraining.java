@@ -105,6 +105,11 @@ final class AutoencoderTraining implements StrategyFamily.SingleModel {
             unl = c.train;
             c.notes.add("no unlabelled images: autoencoder trained on the training images (labels unused)");
         }
+        if (c.hp.batchNorm() == io.transferadvisor.plan.BatchNormPolicy.RECALIBRATE) {
+            // said, not done: the encoder's statistics are re-estimated by training the autoencoder on the target images
+            c.notes.add("batch norm RECALIBRATE is not applied separately here: the autoencoder's training on the target images re-estimates "
+                    + "the encoder's batch-norm statistics");
+        }
         c.lap("build");
         long left = c.deadline.toEpochMilli() - System.currentTimeMillis();
         Instant aeDeadline = Instant.now().plusMillis(left * 2 / 5);

@@ -12,7 +12,9 @@ import io.transferadvisor.util.WriteHooks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 
@@ -38,12 +40,39 @@ public final class Executor {
         }
         Path datasetFile = resolveDataset(plan, planFile);
         DatasetSpec spec = io.transferadvisor.dataset.SpecReader.read(datasetFile);
+        if (progress != null) {
+            specDrift(spec, plan).forEach(n -> progress.println("note: " + n));
+        }
         LoadedDataset data = io.transferadvisor.dataset.DatasetLoader.load(spec);
         Path absolute = planFile.toAbsolutePath();
         io.transferadvisor.plan.PlanIO.checkAudit(planFile, io.transferadvisor.plan.PlanPaths.auditOf(absolute));
         JsonNode profile = RunFolder.readJsonOrNull(io.transferadvisor.plan.PlanPaths.profileOf(absolute));
         JsonNode audit = RunFolder.readJsonOrNull(io.transferadvisor.plan.PlanPaths.auditOf(absolute));
         return run(plan, new RunInputs(data, models(spec), datasetFile, profile, audit), options, progress);
+    }
+
+    /**
+     * What dataset.yaml now says that the plan, written from an earlier reading of it, does not follow:
+     * the seed (the splits follow dataset.yaml, the training the plan), the time budget, and a lower
+     * epoch cap. Said, not fixed: the plan is what runs, and 'advisor recommend' makes the two agree.
+     */
+    static List<String> specDrift(DatasetSpec spec, Plan plan) {
+        List<String> out = new ArrayList<>();
+        String redo = "; run 'advisor recommend' again to make them agree";
+        if (spec.seed() != plan.seed()) {
+            out.add("dataset.yaml's seed " + spec.seed() + " is not the plan's " + plan.seed() + ": the splits follow dataset.yaml, the training "
+                    + "follows the plan" + redo);
+        }
+        if (spec.budget() != null && Math.abs(spec.budget().minutes() - plan.budgetMinutes()) > 1e-9) {
+            out.add("dataset.yaml's budget.minutes " + spec.budget().minutes() + " is not the plan's budgetMinutes " + plan.budgetMinutes()
+                    + ": the plan's is used" + redo);
+        }
+        if (spec.budget() != null && spec.budget().maxEpochs() > 0 && spec.budget().maxEpochs() < plan.hyperparameters().maxEpochs()
+                && plan.overrides().stream().noneMatch(o -> o.startsWith("maxEpochs="))) { // not when --epochs asked for more
+            out.add("dataset.yaml's budget.max_epochs " + spec.budget().maxEpochs() + " is below the plan's maxEpochs "
+                    + plan.hyperparameters().maxEpochs() + ": the plan's is used (--epochs " + spec.budget().maxEpochs() + " applies it)");
+        }
+        return out;
     }
 
     /** Continues the run in {@code options.resume()} from its checkpoints, with the plan recorded there. */

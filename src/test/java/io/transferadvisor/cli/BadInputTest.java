@@ -214,6 +214,8 @@ class BadInputTest {
                 c("execute {D}/plan.yaml --epochs many -o {D}/x", USAGE, "Invalid value for option '--epochs'"),
                 c("execute {D}/plan.yaml -o {D}/run", OUT, "already holds a finished run", "--force"),
                 c("execute --resume {D}/nosuch", OUT, "cannot resume", "no plan.yaml"),
+                c("execute --resume {D}/run -o {D}/x", USAGE, "--resume continues in RUN_DIR itself; do not give -o/--output"),
+                c("execute --resume {D}/run --force", USAGE, "do not give --force with it"),
                 c("execute --resume {D}/img", OUT, "cannot resume", "no plan.yaml"),
                 // run
                 c("run", USAGE, "Missing required parameter"),
