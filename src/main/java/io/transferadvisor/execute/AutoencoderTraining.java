@@ -128,6 +128,9 @@ final class AutoencoderTraining implements StrategyFamily.SingleModel {
                         c.plan.head() == HeadType.SOFTMAX ? c.classWeights : null, c.hp.weightDecay()), gap)
                 .setOutputs(out).setInputTypes(c.inputType);
         ComputationGraph clf = configureTrainable(c, cb.build(), Set.of(out, gap), c.hp.backboneLearningRate(), false);
+        if (c.hp.weightDecay() > 0) {
+            c.notes.add("weight decay " + c.hp.weightDecay() + " applies to the head only: the encoder fine-tunes without it");
+        }
         return train(c, "train", clf, c.train, c.validation, labelsFor(c.plan.head()), c.hp.augmentation());
     }
 

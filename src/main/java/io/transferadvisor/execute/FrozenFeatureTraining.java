@@ -161,6 +161,10 @@ final class FrozenFeatureTraining implements StrategyFamily.SingleModel {
         if (!spatial) {
             c.notes.add("cutoff is a flat (dense) layer: grew dense blocks instead of convolution blocks");
         }
+        if (c.hp.weightDecay() > 0 && c.plan.growBlocks() > 0) {
+            // as every suite trial of this strategy ran; giving the blocks L2 too would change what the suite measured
+            c.notes.add("weight decay " + c.hp.weightDecay() + " applies to the head only: the grown blocks train without it");
+        }
         return top;
     }
 

@@ -70,6 +70,16 @@ class ExecutorStrategiesTest extends TinyStrategyFixture {
     }
 
     @Test
+    void truncateGrowSaysTheWeightDecayReachesOnlyTheHead() throws Exception {
+        var hp = new io.transferadvisor.plan.Hyperparameters(0.01, 0.0, 1, 1, 16, 5e-4, BatchNormPolicy.FROZEN, null, null);
+        RunResult r = run("grow-wd", Tiny.plan(Strategy.TRUNCATE_GROW, "p1", HeadType.SOFTMAX, 1, hp), false);
+        assertThat(r.metrics().notes()).contains("weight decay 5.0E-4 applies to the head only: the grown blocks train without it");
+        ComputationGraph m = model(r);
+        var conv = (org.deeplearning4j.nn.conf.layers.BaseLayer) Networks.unwrap(m.getLayer("grow1_conv").conf().getLayer());
+        assertThat(conv.getRegularization()).as("what the note says").isEmpty();
+    }
+
+    @Test
     void ensembleAveragesMembers() throws Exception {
         Plan a = Tiny.plan(Strategy.LINEAR_FROZEN, "r2", HeadType.SOFTMAX, 0, Tiny.hp(2, BatchNormPolicy.FROZEN));
         Plan b = Tiny.plan(Strategy.LINEAR_EARLIER, "p1", HeadType.SVM, 0, Tiny.hp(2, BatchNormPolicy.FROZEN));
