@@ -218,6 +218,25 @@ public final class HtmlReport {
             m.notes().stream().filter(n -> n.startsWith(RunMetrics.PREPROCESSING_NOTE)).findFirst()
                     .ifPresent(n -> row(h, "input preprocessing", n.substring(RunMetrics.PREPROCESSING_NOTE.length())));
         }
+        if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
+            // each member trains with its own plan: its values, not the ensemble plan's top-level copy, are what ran
+            for (int i = 0; i < plan.ensembleMembers().size(); i++) {
+                Plan mp = plan.ensembleMembers().get(i);
+                var mh = mp.hyperparameters();
+                row(h, "member " + (i + 1), mp.models().get(0) + ": " + mp.strategy() + (mp.cutoffLayer() == null ? "" : " at " + mp.cutoffLayer())
+                        + ", " + mp.head() + " head; lr head " + plain(mh.headLearningRate()) + ", backbone "
+                        + (mh.backboneLearningRate() == 0 ? "frozen" : plain(mh.backboneLearningRate()))
+                        + (mh.learningRateSchedule() == null ? "" : " (" + mh.learningRateSchedule().describe() + ")")
+                        + "; epochs / patience / batch " + mh.maxEpochs() + " / " + mh.patience() + " / " + mh.batchSize()
+                        + "; batch norm " + mh.batchNorm());
+            }
+            row(h, "seed / budget", plan.seed() + " / " + plain(plan.budgetMinutes()) + " min (shared by the members)");
+            if (!plan.overrides().isEmpty()) {
+                row(h, "overridden on the command line", String.join("; ", plan.overrides()));
+            }
+            h.append("</table>\n");
+            return;
+        }
         row(h, "cutoff layer", plan.cutoffLayer() == null ? "none" : plan.cutoffLayer() + " (frozen up to and including it)");
         row(h, "head", plan.head().name());
         if (plan.growBlocks() > 0) {
