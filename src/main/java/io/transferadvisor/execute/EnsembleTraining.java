@@ -33,6 +33,15 @@ final class EnsembleTraining implements StrategyFamily {
         List<RunMetrics.Member> rows = new ArrayList<>();
         Map<String, Double> phases = new LinkedHashMap<>();
         long start = System.nanoTime();
+        List<String> notes = new ArrayList<>();
+        notes.add("probabilities of " + members.size() + " members averaged (SVM scores softmaxed first)");
+        // the recommender and the overrides keep the ensemble's own hyperparameters equal to a member's; a hand edit of them alone does nothing
+        if (members.stream().noneMatch(m -> m.hyperparameters().equals(plan.hyperparameters()))) {
+            String n = "the ensemble plan's own hyperparameters match no member's and are not used: each member trains with its own "
+                    + "(edit ensembleMembers[i].hyperparameters, or use --epochs / --lr, which reach every member)";
+            notes.add(n);
+            progress.log("note: " + n);
+        }
         for (int i = 0; i < members.size(); i++) {
             Plan m = members.get(i);
             if (m.strategy() == Strategy.ENSEMBLE) {
@@ -62,7 +71,7 @@ final class EnsembleTraining implements StrategyFamily {
         phases.put("total", (System.nanoTime() - start) / 1e9);
         return new RunMetrics(in.data().spec().name(), plan.models(), plan.strategy().name(), classes, v, t, 0, 0,
                 "members finished", phases, 0, null, Map.of(),
-                List.of("probabilities of " + members.size() + " members averaged (SVM scores softmaxed first)"), rows);
+                notes, rows);
     }
 
     static float[][] average(List<float[][]> all) {

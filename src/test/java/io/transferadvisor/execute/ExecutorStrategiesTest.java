@@ -97,4 +97,17 @@ class ExecutorStrategiesTest extends TinyStrategyFixture {
         assertThat(html).contains("tiny: LINEAR_FROZEN at r2, SOFTMAX head", "tiny: LINEAR_EARLIER at p1, SVM head")
                 .doesNotContain(">cutoff layer<");
     }
+
+    @Test
+    void anEnsembleWhoseOwnHyperparametersWereEditedAloneSaysTheyAreNotUsed() throws Exception {
+        Plan a = Tiny.plan(Strategy.LINEAR_FROZEN, "r2", HeadType.SOFTMAX, 0, Tiny.hp(1, BatchNormPolicy.FROZEN));
+        Plan b = Tiny.plan(Strategy.LINEAR_FROZEN, "p1", HeadType.SOFTMAX, 0, Tiny.hp(1, BatchNormPolicy.FROZEN));
+        Plan edited = new Plan(1, "tiny.yaml", List.of("tiny"), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0, Tiny.hp(9, BatchNormPolicy.FROZEN),
+                null, List.of(a, b), 5, 10, List.of());
+        RunResult r = run("ensemble-edited", edited, false);
+        assertThat(r.metrics().notes()).anyMatch(n -> n.startsWith("the ensemble plan's own hyperparameters match no member's"));
+        Plan asWritten = new Plan(1, "tiny.yaml", List.of("tiny"), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0, a.hyperparameters(),
+                null, List.of(a, b), 5, 10, List.of());
+        assertThat(run("ensemble-as-written", asWritten, false).metrics().notes()).noneMatch(n -> n.contains("match no member's"));
+    }
 }
