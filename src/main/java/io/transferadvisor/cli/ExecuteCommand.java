@@ -131,7 +131,7 @@ public final class ExecuteCommand implements Callable<Integer> {
         @Option(names = "--strategy", paramLabel = "S", description = "Override the strategy: ${COMPLETION-CANDIDATES}.")
         Strategy strategy;
 
-        @Option(names = "--cutoff", paramLabel = "LAYER", description = "Override the cutoff layer (a layer name of the model; strategies LINEAR_FROZEN, LINEAR_EARLIER, TRUNCATE_GROW, FINETUNE_ABOVE).")
+        @Option(names = "--cutoff", paramLabel = "LAYER", description = "Override the cutoff layer (a layer name of the model; strategies LINEAR_FROZEN, LINEAR_EARLIER, TRUNCATE_GROW, FINETUNE_ABOVE, and AUTOENCODER_TRANSFER, where the encoder ends).")
         String cutoff;
 
         @Option(names = "--freeze", paramLabel = "L1,L2", split = ",", description = "Also freeze these layers (FINETUNE_ABOVE, FINETUNE_ALL, FROM_SCRATCH, AUTOENCODER_TRANSFER; FINETUNE_ABOVE freezes up to its cut as well).")

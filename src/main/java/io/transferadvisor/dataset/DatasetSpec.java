@@ -86,11 +86,13 @@ public record DatasetSpec(
 
     /**
      * The model reference a name given on the command line ({@code --models}) means: the dataset.yaml
-     * entry of that name, with its weights and preprocessing, else the bare name.
+     * entry of that name (its name in any case, its file path, or the file's name, as a profile names a file
+     * model), with its weights and preprocessing, else the bare name.
      */
     public ModelRef modelRef(String name) {
         for (ModelRef ref : models) {
-            if (name.equals(ref.display()) || name.equals(ref.name())) {
+            if (name.equals(ref.display()) || name.equalsIgnoreCase(ref.name())
+                    || (ref.file() != null && ref.file().getFileName() != null && name.equals(ref.file().getFileName().toString()))) {
                 return ref;
             }
         }

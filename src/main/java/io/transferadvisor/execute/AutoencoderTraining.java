@@ -105,10 +105,11 @@ final class AutoencoderTraining implements StrategyFamily.SingleModel {
             unl = c.train;
             c.notes.add("no unlabelled images: autoencoder trained on the training images (labels unused)");
         }
-        if (c.hp.batchNorm() == io.transferadvisor.plan.BatchNormPolicy.RECALIBRATE) {
-            // said, not done: the encoder's statistics are re-estimated by training the autoencoder on the target images
-            c.notes.add("batch norm RECALIBRATE is not applied separately here: the autoencoder's training on the target images re-estimates "
-                    + "the encoder's batch-norm statistics");
+        if (c.hp.batchNorm() != io.transferadvisor.plan.BatchNormPolicy.TRAIN) {
+            // said, not done: the autoencoder phase trains every batch-norm layer; the classifier phase follows the policy
+            c.notes.add("batch norm " + c.hp.batchNorm() + " holds in the classifier phase only: the autoencoder's training on the target "
+                    + "images trains every batch-norm layer of the encoder" + (c.hp.batchNorm() == io.transferadvisor.plan.BatchNormPolicy.RECALIBRATE
+                    ? ", which re-estimates their statistics (no separate recalibration)" : ""));
         }
         c.lap("build");
         long left = c.deadline.toEpochMilli() - System.currentTimeMillis();

@@ -96,12 +96,24 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         }
         boolean needsCut = s == Strategy.LINEAR_FROZEN || s == Strategy.LINEAR_EARLIER || s == Strategy.TRUNCATE_GROW
                 || s == Strategy.FINETUNE_ABOVE;
+        // AUTOENCODER_TRANSFER may take one: where its encoder ends (else the deepest spatial candidate)
+        boolean takesCut = needsCut || s == Strategy.AUTOENCODER_TRANSFER;
         // an override the strategy would not read is refused, not recorded as if it had been applied
-        if (cutoff != null && !needsCut) {
+        if (cutoff != null && !takesCut) {
             throw new UsageException("--cutoff " + cutoff + ": strategy " + s + " takes no cutoff layer"
-                    + (s == Strategy.ENSEMBLE ? " (each member has its own)" : "") + "; only LINEAR_FROZEN, LINEAR_EARLIER, TRUNCATE_GROW and FINETUNE_ABOVE do");
+                    + (s == Strategy.ENSEMBLE ? " (each member has its own)" : "") + "; only LINEAR_FROZEN, LINEAR_EARLIER, TRUNCATE_GROW, "
+                    + "FINETUNE_ABOVE and AUTOENCODER_TRANSFER do (choose one with --strategy)");
         }
-        if (backboneLearningRate != null && backboneLearningRate > 0 && !usesBackboneRate(s) && s != Strategy.ENSEMBLE) {
+        if (backboneLearningRate != null && s == Strategy.ENSEMBLE) {
+            boolean anyFineTunes = plan.ensembleMembers().stream().anyMatch(m -> usesBackboneRate(m.strategy()));
+            if (backboneLearningRate > 0 && !anyFineTunes) {
+                throw new UsageException("--backbone-lr " + backboneLearningRate + ": no member of this ensemble trains a pretrained backbone layer");
+            }
+            if (backboneLearningRate == 0 && anyFineTunes) {
+                throw new UsageException("--backbone-lr 0: this ensemble has members that fine-tune their backbone; 0 would leave it untrained "
+                        + "(give a positive rate, or none)");
+            }
+        } else if (backboneLearningRate != null && backboneLearningRate > 0 && !usesBackboneRate(s)) {
             throw new UsageException("--backbone-lr " + backboneLearningRate + ": strategy " + s + " trains no pretrained backbone layer"
                     + (s == Strategy.FROM_SCRATCH ? " (every layer is new and learns at the head rate, --lr)" : " (it stays frozen)")
                     + "; use it with FINETUNE_ABOVE, FINETUNE_ALL or AUTOENCODER_TRANSFER");
@@ -116,7 +128,7 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
             notes.add("cutoffLayer=" + cutoff + " (was " + cut + ")");
             cut = cutoff;
         }
-        if (!needsCut && cut != null) {
+        if (!takesCut && cut != null) {
             // a cut left over from the plan's old strategy: the new one would ignore it, so the run's record must not show it
             notes.add("cutoffLayer=none (was " + cut + "; " + s + " takes none)");
             cut = null;
@@ -154,10 +166,23 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
             }
         }
         // an ensemble's members train with their own hyperparameters: the overrides reach them too
-        List<Plan> members = s != Strategy.ENSEMBLE ? List.of()
-                : plan.ensembleMembers().stream().map(m -> m.withHyperparameters(edited(m.hyperparameters()))).toList();
+        // (the backbone rate only to members that fine-tune a backbone); the ensemble's own copy stays equal to the member it copies
+        List<Plan> members = new ArrayList<>();
+        Hyperparameters top = null;
+        if (s == Strategy.ENSEMBLE) {
+            for (Plan m : plan.ensembleMembers()) {
+                Hyperparameters e = edited(m.hyperparameters(), usesBackboneRate(m.strategy()));
+                if (top == null && m.hyperparameters().equals(h)) {
+                    top = e;
+                }
+                members.add(m.withHyperparameters(e));
+            }
+        }
+        if (top == null) {
+            top = edited(h, s != Strategy.ENSEMBLE || backboneLearningRate == null || backboneLearningRate > 0);
+        }
         // shape first: a plan leaving ENSEMBLE may only then drop its members
-        Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(members).withHyperparameters(edited(h)).withOverrides(notes);
+        Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(members).withHyperparameters(top).withOverrides(notes);
         if (!freeze.isEmpty()) {
             out = out.withFreeze(freeze);
         }
@@ -165,10 +190,10 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         return out;
     }
 
-    /** The hyperparameter overrides (rates, epoch cap, learning-rate schedule) applied to one plan's hyperparameters. */
-    private Hyperparameters edited(Hyperparameters h) {
+    /** The hyperparameter overrides (rates, epoch cap, learning-rate schedule) applied to one plan's hyperparameters; the backbone rate only if {@code backbone}. */
+    private Hyperparameters edited(Hyperparameters h, boolean backbone) {
         Hyperparameters nh = h.withLearningRates(learningRate != null ? learningRate : h.headLearningRate(),
-                backboneLearningRate != null ? backboneLearningRate : h.backboneLearningRate());
+                backboneLearningRate != null && backbone ? backboneLearningRate : h.backboneLearningRate());
         if (epochs != null) {
             nh = nh.withMaxEpochs(epochs);
         }

@@ -228,7 +228,10 @@ public final class HtmlReport {
                         + (mh.backboneLearningRate() == 0 ? "frozen" : plain(mh.backboneLearningRate()))
                         + (mh.learningRateSchedule() == null ? "" : " (" + mh.learningRateSchedule().describe() + ")")
                         + "; epochs / patience / batch " + mh.maxEpochs() + " / " + mh.patience() + " / " + mh.batchSize()
-                        + "; batch norm " + mh.batchNorm());
+                        + (mp.growBlocks() > 0 ? "; " + mp.growBlocks() + " new block(s)" : "")
+                        + "; weight decay " + plain(mh.weightDecay()) + "; batch norm " + mh.batchNorm()
+                        + "; augmentation " + (mh.augmentation().enabled() ? mh.augmentation().toString() : "none")
+                        + "; class weighting " + mh.classWeighting());
             }
             row(h, "seed / budget", plan.seed() + " / " + plain(plan.budgetMinutes()) + " min (shared by the members)");
             if (!plan.overrides().isEmpty()) {

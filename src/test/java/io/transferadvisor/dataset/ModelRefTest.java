@@ -17,6 +17,8 @@ class ModelRefTest {
                 new DatasetSpec.Fit(DatasetSpec.Resize.STRETCH, DatasetSpec.ColorMode.AUTO), 3, new DatasetSpec.Budget(5, 10));
         assertThat(spec.modelRef("zoo:squeezenet")).isSameAs(squeeze); // random weights and torch preprocessing kept
         assertThat(spec.modelRef("/models/mine.zip")).isSameAs(file);
+        assertThat(spec.modelRef("mine.zip")).isSameAs(file); // the name a file model's profile carries
+        assertThat(spec.modelRef("ZOO:SqueezeNet")).isSameAs(squeeze);
         assertThat(spec.modelRef("glyphs-cnn")).isEqualTo(new DatasetSpec.ModelRef("glyphs-cnn", null, null));
     }
 }

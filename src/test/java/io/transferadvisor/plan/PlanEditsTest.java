@@ -100,6 +100,28 @@ class PlanEditsTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("--freeze: strategy LINEAR_FROZEN trains no layer of the model");
         assertThatThrownBy(() -> new PlanOverrides(null, null, List.of("b1_conv"), null, null, null).apply(ens))
                 .isInstanceOf(UsageException.class).hasMessageContaining("runs its members' own plans");
+        // AUTOENCODER_TRANSFER reads a cut (where its encoder ends): taken, and kept through other overrides
+        Plan ae = plan(Strategy.AUTOENCODER_TRANSFER, "b3", 0);
+        assertThat(new PlanOverrides(null, "b2", null, null, null, null).apply(ae).cutoffLayer()).isEqualTo("b2");
+        assertThat(new PlanOverrides(null, null, null, null, null, 3).apply(ae).cutoffLayer()).isEqualTo("b3");
+        assertThat(new PlanOverrides(Strategy.AUTOENCODER_TRANSFER, null, null, null, null, null).apply(above).cutoffLayer()).isEqualTo("b2");
+    }
+
+    @Test
+    void anEnsemblesBackboneRateGoesToTheMembersThatFineTuneAndIsRefusedWhereNoneDoes() {
+        Plan above = plan(Strategy.FINETUNE_ABOVE, "b2", 0);
+        Plan linear = plan(Strategy.LINEAR_FROZEN, "b3", 0).withHyperparameters(HP.withLearningRates(0.01, 0));
+        Plan ens = plan(Strategy.FINETUNE_ALL, null, 0).withEnsembleMembers(List.of(above, linear)).withShape(Strategy.ENSEMBLE, null, 0);
+        Plan o = new PlanOverrides(null, null, null, null, 0.0005, null).apply(ens);
+        assertThat(o.ensembleMembers().get(0).hyperparameters().backboneLearningRate()).isEqualTo(0.0005);
+        assertThat(o.ensembleMembers().get(1).hyperparameters().backboneLearningRate()).isEqualTo(0.0); // frozen: not shown as trained
+        assertThat(o.hyperparameters()).isEqualTo(o.ensembleMembers().get(0).hyperparameters()); // the copy still matches its member
+        assertThatThrownBy(() -> new PlanOverrides(null, null, null, null, 0.0, null).apply(ens)).isInstanceOf(UsageException.class)
+                .hasMessageContaining("members that fine-tune their backbone");
+        Plan linears = plan(Strategy.FINETUNE_ALL, null, 0).withHyperparameters(linear.hyperparameters())
+                .withEnsembleMembers(List.of(linear, linear)).withShape(Strategy.ENSEMBLE, null, 0);
+        assertThatThrownBy(() -> new PlanOverrides(null, null, null, null, 0.001, null).apply(linears)).isInstanceOf(UsageException.class)
+                .hasMessageContaining("no member of this ensemble trains a pretrained backbone layer");
     }
 
     @Test
