@@ -55,6 +55,11 @@ public record LrSchedule(Kind kind, int epochs, double peak) {
         return end + (peak - end) * 0.5 * (1 + Math.cos(Math.PI * t));
     }
 
+    /** {@link #describe()} of a schedule, or "constant" for none. */
+    public static String describe(LrSchedule s) {
+        return s == null ? "constant" : s.describe();
+    }
+
     /** A few words for plans, reports and explanations. */
     public String describe() {
         return kind == Kind.WARMUP

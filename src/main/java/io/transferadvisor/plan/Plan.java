@@ -59,9 +59,7 @@ public record Plan(
         if (hyperparameters == null) {
             throw new PlanException("plan.hyperparameters missing");
         }
-        boolean needsCutoff = strategy == Strategy.LINEAR_FROZEN || strategy == Strategy.LINEAR_EARLIER
-                || strategy == Strategy.TRUNCATE_GROW || strategy == Strategy.FINETUNE_ABOVE;
-        if (needsCutoff && (cutoffLayer == null || cutoffLayer.isBlank())) {
+        if (strategy.needsCutoff() && (cutoffLayer == null || cutoffLayer.isBlank())) {
             throw new PlanException("plan.cutoffLayer missing; strategy " + strategy + " needs a cutoff layer");
         }
         if (growBlocks < 0 || growBlocks > 4) {

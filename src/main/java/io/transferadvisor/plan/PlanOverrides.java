@@ -94,8 +94,7 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
             notes.add("strategy=" + strategy + " (was " + s + ")");
             s = strategy;
         }
-        boolean needsCut = s == Strategy.LINEAR_FROZEN || s == Strategy.LINEAR_EARLIER || s == Strategy.TRUNCATE_GROW
-                || s == Strategy.FINETUNE_ABOVE;
+        boolean needsCut = s.needsCutoff();
         // AUTOENCODER_TRANSFER may take one: where its encoder ends (else the deepest spatial candidate)
         boolean takesCut = needsCut || s == Strategy.AUTOENCODER_TRANSFER;
         // an override the strategy would not read is refused, not recorded as if it had been applied
@@ -158,12 +157,9 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         } else if (s != Strategy.TRUNCATE_GROW && grow > 0 && strategy != null) {
             grow = 0;
         }
-        if (learningRateSchedule != null) {
-            LrSchedule ls = parseSchedule(learningRateSchedule);
-            if (!java.util.Objects.equals(ls, h.learningRateSchedule())) {
-                notes.add("learningRateSchedule=" + (ls == null ? "constant" : ls.describe()) + " (was "
-                        + (h.learningRateSchedule() == null ? "constant" : h.learningRateSchedule().describe()) + ")");
-            }
+        LrSchedule ls = learningRateSchedule == null ? null : parseSchedule(learningRateSchedule);
+        if (learningRateSchedule != null && !java.util.Objects.equals(ls, h.learningRateSchedule())) {
+            notes.add("learningRateSchedule=" + LrSchedule.describe(ls) + " (was " + LrSchedule.describe(h.learningRateSchedule()) + ")");
         }
         // an ensemble's members train with their own hyperparameters: the overrides reach them too
         // (the backbone rate only to members that fine-tune a backbone); the ensemble's own copy stays equal to the member it copies
@@ -171,7 +167,7 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         Hyperparameters top = null;
         if (s == Strategy.ENSEMBLE) {
             for (Plan m : plan.ensembleMembers()) {
-                Hyperparameters e = edited(m.hyperparameters(), usesBackboneRate(m.strategy()));
+                Hyperparameters e = edited(m.hyperparameters(), usesBackboneRate(m.strategy()), ls);
                 if (top == null && m.hyperparameters().equals(h)) {
                     top = e;
                 }
@@ -179,7 +175,7 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
             }
         }
         if (top == null) {
-            top = edited(h, s != Strategy.ENSEMBLE || backboneLearningRate == null || backboneLearningRate > 0);
+            top = edited(h, s != Strategy.ENSEMBLE || backboneLearningRate == null || backboneLearningRate > 0, ls);
         }
         // shape first: a plan leaving ENSEMBLE may only then drop its members
         Plan out = plan.withShape(s, cut, grow).withEnsembleMembers(members).withHyperparameters(top).withOverrides(notes);
@@ -190,14 +186,17 @@ public record PlanOverrides(Strategy strategy, String cutoff, List<String> freez
         return out;
     }
 
-    /** The hyperparameter overrides (rates, epoch cap, learning-rate schedule) applied to one plan's hyperparameters; the backbone rate only if {@code backbone}. */
-    private Hyperparameters edited(Hyperparameters h, boolean backbone) {
+    /**
+     * The hyperparameter overrides (rates, epoch cap, learning-rate schedule, already parsed as {@code schedule}) applied to one plan's
+     * hyperparameters; the backbone rate only if {@code backbone}.
+     */
+    private Hyperparameters edited(Hyperparameters h, boolean backbone, LrSchedule schedule) {
         Hyperparameters nh = h.withLearningRates(learningRate != null ? learningRate : h.headLearningRate(),
                 backboneLearningRate != null && backbone ? backboneLearningRate : h.backboneLearningRate());
         if (epochs != null) {
             nh = nh.withMaxEpochs(epochs);
         }
-        return learningRateSchedule != null ? nh.withLearningRateSchedule(parseSchedule(learningRateSchedule)) : nh;
+        return learningRateSchedule != null ? nh.withLearningRateSchedule(schedule) : nh;
     }
 
     /** PlanException if the backbone rate 0 of a fine-tuning plan was asked for explicitly (an override note says so). */

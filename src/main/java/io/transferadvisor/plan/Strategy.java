@@ -29,6 +29,11 @@ public enum Strategy {
         return description;
     }
 
+    /** Strategies that must name a cutoff layer (AUTOENCODER_TRANSFER may: where its encoder ends). */
+    public boolean needsCutoff() {
+        return this == LINEAR_FROZEN || this == LINEAR_EARLIER || this == TRUNCATE_GROW || this == FINETUNE_ABOVE;
+    }
+
     /** Strategies that never update the backbone: frozen features can be computed once. */
     public boolean frozenBackbone() {
         return this == LINEAR_FROZEN || this == LINEAR_EARLIER || this == TRUNCATE_GROW;

@@ -224,14 +224,11 @@ public final class HtmlReport {
                 Plan mp = plan.ensembleMembers().get(i);
                 var mh = mp.hyperparameters();
                 row(h, "member " + (i + 1), mp.models().get(0) + ": " + mp.strategy() + (mp.cutoffLayer() == null ? "" : " at " + mp.cutoffLayer())
-                        + ", " + mp.head() + " head; lr head " + plain(mh.headLearningRate()) + ", backbone "
-                        + (mh.backboneLearningRate() == 0 ? "frozen" : plain(mh.backboneLearningRate()))
-                        + (mh.learningRateSchedule() == null ? "" : " (" + mh.learningRateSchedule().describe() + ")")
+                        + ", " + mp.head() + " head; lr " + rates(mh)
                         + "; epochs / patience / batch " + mh.maxEpochs() + " / " + mh.patience() + " / " + mh.batchSize()
                         + (mp.growBlocks() > 0 ? "; " + mp.growBlocks() + " new block(s)" : "")
                         + "; weight decay " + plain(mh.weightDecay()) + "; batch norm " + mh.batchNorm()
-                        + "; augmentation " + (mh.augmentation().enabled() ? mh.augmentation().toString() : "none")
-                        + "; class weighting " + mh.classWeighting());
+                        + "; augmentation " + augmentation(mh) + "; class weighting " + mh.classWeighting());
             }
             row(h, "seed / budget", plan.seed() + " / " + plain(plan.budgetMinutes()) + " min (shared by the members)");
             if (!plan.overrides().isEmpty()) {
@@ -245,19 +242,27 @@ public final class HtmlReport {
         if (plan.growBlocks() > 0) {
             row(h, "new blocks", String.valueOf(plan.growBlocks()));
         }
-        row(h, "learning rates", "head " + plain(hp.headLearningRate()) + ", backbone "
-                + (hp.backboneLearningRate() == 0 ? "frozen" : plain(hp.backboneLearningRate()))
-                + (hp.learningRateSchedule() == null ? ", constant" : "; " + hp.learningRateSchedule().describe()));
+        row(h, "learning rates", rates(hp));
         row(h, "epochs / patience / batch", hp.maxEpochs() + " / " + hp.patience() + " / " + hp.batchSize());
         row(h, "weight decay (L2)", plain(hp.weightDecay()));
         row(h, "batch norm", hp.batchNorm().name());
-        row(h, "augmentation", hp.augmentation().enabled() ? hp.augmentation().toString() : "none");
+        row(h, "augmentation", augmentation(hp));
         row(h, "class weighting", hp.classWeighting().name());
         row(h, "seed / budget", plan.seed() + " / " + plain(plan.budgetMinutes()) + " min");
         if (!plan.overrides().isEmpty()) {
             row(h, "overridden on the command line", String.join("; ", plan.overrides()));
         }
         h.append("</table>\n");
+    }
+
+    /** Head and backbone rates and their schedule, for a plan's row and an ensemble member's. */
+    private static String rates(io.transferadvisor.plan.Hyperparameters hp) {
+        return "head " + plain(hp.headLearningRate()) + ", backbone " + (hp.backboneLearningRate() == 0 ? "frozen" : plain(hp.backboneLearningRate()))
+                + (hp.learningRateSchedule() == null ? ", constant" : "; " + hp.learningRateSchedule().describe());
+    }
+
+    private static String augmentation(io.transferadvisor.plan.Hyperparameters hp) {
+        return hp.augmentation().enabled() ? hp.augmentation().toString() : "none";
     }
 
     static void row(StringBuilder h, String k, String v) {

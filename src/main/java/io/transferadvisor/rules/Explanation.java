@@ -100,7 +100,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         }
         b.append(" on ").append(String.join(", ", p.models()));
         if (p.cutoffLayer() != null) {
-            b.append(Recommender.needsCutoff(p.strategy()) && p.strategy() != Strategy.LINEAR_FROZEN && p.strategy() != Strategy.LINEAR_EARLIER
+            b.append(p.strategy().needsCutoff() && p.strategy() != Strategy.LINEAR_FROZEN && p.strategy() != Strategy.LINEAR_EARLIER
                     ? ", frozen up to and including " : ", features of ").append(p.cutoffLayer());
         }
         b.append(", ").append(p.head()).append(" head");

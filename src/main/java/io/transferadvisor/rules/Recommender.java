@@ -200,7 +200,7 @@ public final class Recommender {
         }
         String cutoff = null;
         if (choice != null) {
-            boolean needs = needsCutoff(choice.strategy());
+            boolean needs = choice.strategy().needsCutoff();
             if (needs && cutoffs.size() != 1) {
                 problems.add((cutoffs.isEmpty() ? "chose no cutoff" : "chose " + cutoffs.size() + " cutoffs " + cutoffs.stream().map(Cutoff::layer).toList())
                         + " for " + choice.strategy() + ", which needs exactly one");
@@ -236,10 +236,6 @@ public final class Recommender {
 
     static double round2(double v) {
         return Math.round(v * 100.0) / 100.0;
-    }
-
-    public static boolean needsCutoff(Strategy s) {
-        return s == Strategy.LINEAR_FROZEN || s == Strategy.LINEAR_EARLIER || s == Strategy.TRUNCATE_GROW || s == Strategy.FINETUNE_ABOVE;
     }
 
     private static <T> T one(Evaluation e, Class<T> type, String what, List<String> problems) {

@@ -80,7 +80,7 @@ class RulesPropertyTest {
             assertThat(plan.strategy()).as("TINY x " + simLevel).isEqualTo(Strategy.FINETUNE_ABOVE);
             assertThat(plan.cutoffLayer()).isEqualTo(layers.get(0));
         }
-        if (Recommender.needsCutoff(plan.strategy())) {
+        if (plan.strategy().needsCutoff()) {
             assertThat(layers).contains(plan.cutoffLayer());
         } else {
             assertThat(plan.cutoffLayer()).isNull();

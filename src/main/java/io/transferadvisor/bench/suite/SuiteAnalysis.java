@@ -114,7 +114,12 @@ public final class SuiteAnalysis {
         }
         List<String> ids = new ArrayList<>(byTask.keySet());
         double[] perTask = ids.stream().mapToDouble(id -> byTask.get(id).stream().mapToDouble(Double::doubleValue).average().orElseThrow()).toArray();
-        double mean = mean(perTask);
+        return summary(name, split, n, ids, perTask, worstRun, n == 0 ? Double.NaN : within / (double) n, missing);
+    }
+
+    /** A split's score from its per-task regrets: their mean, 95% bootstrap interval over tasks, and the worst task. */
+    private static Score summary(String name, String split, int runs, List<String> ids, double[] perTask, double worstRun, double within1,
+                                 int missing) {
         double[] ci = bootstrap(perTask, 2000, 12345);
         int worstIdx = 0;
         for (int i = 1; i < perTask.length; i++) {
@@ -122,8 +127,8 @@ public final class SuiteAnalysis {
                 worstIdx = i;
             }
         }
-        return new Score(name, split, n, perTask.length, mean, ci[0], ci[1], perTask.length == 0 ? Double.NaN : perTask[worstIdx],
-                perTask.length == 0 ? "-" : ids.get(worstIdx), worstRun, n == 0 ? Double.NaN : within / (double) n, missing);
+        return new Score(name, split, runs, perTask.length, mean(perTask), ci[0], ci[1], perTask.length == 0 ? Double.NaN : perTask[worstIdx],
+                perTask.length == 0 ? "-" : ids.get(worstIdx), worstRun, within1, missing);
     }
 
     /**
@@ -174,17 +179,9 @@ public final class SuiteAnalysis {
             regrets.add(Math.max(0, (oracle - sum / n) * 100));
         }
         double[] perTask = regrets.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] ci = bootstrap(perTask, 2000, 12345);
-        int worstIdx = 0;
-        for (int i = 1; i < perTask.length; i++) {
-            if (perTask[i] > perTask[worstIdx]) {
-                worstIdx = i;
-            }
-        }
         long within = java.util.Arrays.stream(perTask).filter(x -> x <= 1.0 + 1e-9).count();
-        double worst = perTask.length == 0 ? Double.NaN : perTask[worstIdx];
-        return new Score(name, split, runs, perTask.length, mean(perTask), ci[0], ci[1], worst, perTask.length == 0 ? "-" : ids.get(worstIdx),
-                worst, perTask.length == 0 ? Double.NaN : within / (double) perTask.length, missing);
+        double worst = java.util.Arrays.stream(perTask).max().orElse(Double.NaN);
+        return summary(name, split, runs, ids, perTask, worst, perTask.length == 0 ? Double.NaN : within / (double) perTask.length, missing);
     }
 
     static double mean(double[] v) {
