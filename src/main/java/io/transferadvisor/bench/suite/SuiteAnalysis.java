@@ -261,6 +261,81 @@ public final class SuiteAnalysis {
         };
     }
 
+    /**
+     * The regret a perfect chooser would still pay on a split from test-set sampling alone.
+     *
+     * @param perRun  against the per-run oracle (the scored table's measure), points
+     * @param perTask against the oracle per task, points
+     * @param draws   parametric bootstrap draws
+     */
+    public record TestNoiseFloor(double perRun, double perTask, int draws) {}
+
+    /**
+     * A lower bound on any policy's regret, set by the size of the test sets: take every recorded
+     * trial's test accuracy as its true accuracy, redraw each trial's correct count from
+     * Binomial(test images, accuracy), and score a chooser that always picks the truly best trial
+     * (per run: the run's best; per task: the best on the seed mean) against the oracle of the
+     * redrawn accuracies. Its regret is the oracle's winner's curse: the best of some twenty noisy
+     * accuracies sits above the best plan's. Training-seed noise comes on top, so this is a floor.
+     */
+    public TestNoiseFloor testNoiseFloor(String split, int draws, long seed) {
+        Map<String, List<Run>> byTask = new LinkedHashMap<>();
+        for (Run r : runs(split)) {
+            byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(r);
+        }
+        Random rnd = new Random(seed);
+        List<Double> runRegrets = new ArrayList<>();
+        List<Double> taskRegrets = new ArrayList<>();
+        for (List<Run> rs : byTask.values()) {
+            java.util.Set<String> common = new java.util.LinkedHashSet<>(rs.get(0).trials().keySet());
+            for (Run r : rs) {
+                common.retainAll(r.trials().keySet());
+            }
+            List<String> keys = new ArrayList<>(common);
+            String taskBest = keys.stream().max(Comparator.comparingDouble((String k) -> rs.stream()
+                    .mapToDouble(r -> r.trials().get(k).testAccuracy()).sum())).orElseThrow();
+            List<String> runBest = rs.stream().map(r -> r.best().id()).toList();
+            double taskSum = 0;
+            double[] runSums = new double[rs.size()];
+            for (int b = 0; b < draws; b++) {
+                double[] means = new double[keys.size()];
+                for (int s = 0; s < rs.size(); s++) {
+                    Run r = rs.get(s);
+                    double max = Double.NEGATIVE_INFINITY;
+                    double atBest = 0;
+                    for (Trial t : r.trials().values()) {
+                        double a = binomial(rnd, t.testImages(), t.testAccuracy()) / (double) t.testImages();
+                        max = Math.max(max, a);
+                        if (t.key().equals(runBest.get(s))) {
+                            atBest = a;
+                        }
+                        int i = keys.indexOf(t.key());
+                        if (i >= 0) {
+                            means[i] += a / rs.size();
+                        }
+                    }
+                    runSums[s] += max - atBest;
+                }
+                taskSum += java.util.Arrays.stream(means).max().orElseThrow() - means[keys.indexOf(taskBest)];
+            }
+            taskRegrets.add(100 * taskSum / draws);
+            runRegrets.add(100 * java.util.Arrays.stream(runSums).average().orElseThrow() / draws);
+        }
+        return new TestNoiseFloor(mean(runRegrets.stream().mapToDouble(Double::doubleValue).toArray()),
+                mean(taskRegrets.stream().mapToDouble(Double::doubleValue).toArray()), draws);
+    }
+
+    /** A Binomial(n, p) draw by counting uniform draws below p (n is a test set's size, a few hundred at most). */
+    static int binomial(Random rnd, int n, double p) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextDouble() < p) {
+                k++;
+            }
+        }
+        return k;
+    }
+
     /** The fixed trial with the lowest mean regret on the calibration split. */
     public TrialKey bestFixedOnCalibration(List<String> cuts) {
         TrialKey best = null;

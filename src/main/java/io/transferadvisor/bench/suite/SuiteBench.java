@@ -235,6 +235,7 @@ public final class SuiteBench {
             md.append("Against the oracle per task (the trial with the best test accuracy averaged over the task's seeds, against the ")
                     .append("policy's accuracy averaged over the same seeds: no best-of-twenty luck at each seed in the oracle):\n\n")
                     .append(SuiteReport.taskOracleScores(a, pol, split)).append("\n");
+            md.append(SuiteReport.noiseFloor(a, split)).append("\n\n");
             md.append("Cost: ").append(SuiteReport.cost(a, decisions.seconds(), split)).append(".\n\n");
         }
         if (report != null && !a.runs().isEmpty()) {

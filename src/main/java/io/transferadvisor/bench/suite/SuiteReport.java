@@ -72,6 +72,17 @@ public final class SuiteReport {
         return md.toString();
     }
 
+    /** The regret a perfect chooser would pay from test-set sampling alone (SuiteAnalysis#testNoiseFloor), as one sentence. */
+    public static String noiseFloor(SuiteAnalysis a, String split) {
+        SuiteAnalysis.TestNoiseFloor f = a.testNoiseFloor(split, NOISE_DRAWS, 20261130L);
+        return String.format(Locale.ROOT, "Test-set noise floor: a chooser that always picked the best plan would still score %.2f points "
+                + "against the per-run oracle and %.2f against the oracle per task, from the test sets' sampling alone "
+                + "(each trial's correct count redrawn from its binomial, %d draws; training-seed noise comes on top).", f.perRun(), f.perTask(), f.draws());
+    }
+
+    /** Parametric bootstrap draws of the noise floor: its value moves by about 0.01 points between seeds at this count. */
+    static final int NOISE_DRAWS = 400;
+
     /** Advising (probe + rules) against the oracle search (every candidate trained), in seconds. */
     public static String cost(SuiteAnalysis a, Map<String, Double> rulesSeconds, String split) {
         double adv = 0;

@@ -135,6 +135,29 @@ class SuiteAnalysisTest {
     }
 
     @Test
+    void theTestNoiseFloorIsTheWinnersCurseOfNearlyEqualPlansAndVanishesWhenOnePlanIsFarAhead(@TempDir Path dir) {
+        SuiteSpec s = suite();
+        // cal-small: every trial at 0.70 on 100 test images, so the oracle is the best of twenty draws of the same plan
+        SuiteResults tied = SuiteResults.open(dir.resolve("tied.jsonl"));
+        record(tied, s, "cal-small", 1, 0.70, 0.70, 0.70, 0.9);
+        record(tied, s, "cal-small", 2, 0.70, 0.70, 0.70, 0.9);
+        SuiteAnalysis.TestNoiseFloor t = new SuiteAnalysis(s, tied, CUTS, s.tasks()).testNoiseFloor(SuiteSpec.CALIBRATION, 400, 7);
+        // the best of 20 draws of Binomial(100, 0.7)/100 is about 1.87 SD above any one (SD 4.6 points): about 8.6 points per run;
+        // on the mean of two seeds the SD shrinks by sqrt(2): about 6.1
+        assertThat(t.perRun()).isBetween(7.5, 9.5);
+        assertThat(t.perTask()).isBetween(5.2, 7.0);
+        assertThat(t.perTask()).isLessThan(t.perRun());
+        // one plan 30 points ahead: the noise cannot overturn it, so a perfect chooser pays nothing
+        SuiteResults clear = SuiteResults.open(dir.resolve("clear.jsonl"));
+        record(clear, s, "cal-small", 1, 0.50, 0.80, 0.50, 0.9);
+        record(clear, s, "cal-small", 2, 0.50, 0.80, 0.50, 0.9);
+        SuiteAnalysis.TestNoiseFloor c = new SuiteAnalysis(s, clear, CUTS, s.tasks()).testNoiseFloor(SuiteSpec.CALIBRATION, 400, 7);
+        assertThat(c.perRun()).isLessThan(0.01);
+        assertThat(c.perTask()).isLessThan(0.01);
+        assertThat(c.draws()).isEqualTo(400);
+    }
+
+    @Test
     void theTextbookMatrixUsesSizeAndMeasuredSimilarity(@TempDir Path dir) {
         SuiteSpec s = suite();
         SuiteAnalysis.Policy tb = SuiteAnalysis.textbook(CUTS);
