@@ -27,6 +27,11 @@ class BenchSuiteCliTest {
         assertThat(report).contains("## Measured plan trials").contains("| calibration | 2 |").contains("| held-out | 1 |")
                 .contains("*reference: the task's best trial on its other seeds");
         assertThat(Files.size(dir.resolve("quick-heatmap.png"))).isGreaterThan(10_000);
+        // and, being TINY, each run trains the three one-model ensembles, scored in their own section (2 runs of 4-5 tasks each side)
+        assertThat(r.out()).containsPattern("\\[digits-4 s42\\]  ?\\d+/\\d+ ENSEMBLE of FINETUNE_ABOVE b1_pool \\+ TRUNCATE_GROW b3_relu \\+1 \\+ FROM_SCRATCH +test [01]\\.\\d{4}")
+                .doesNotContainPattern("on glyphs-cnn s\\d+\\] +\\d+/\\d+ ENSEMBLE");
+        assertThat(report).contains("## Ensembling the TINY plans instead of choosing").contains("| calibration | oracle per run | 2 |")
+                .contains("| held-out | oracle per task | 1 |").contains("Training time of each ensemble per run");
         // every regret in the tables is a number of points between 0 and 100
         Matcher m = Pattern.compile("\\| ([0-9.]+) \\| ([0-9.]+)-([0-9.]+) \\|").matcher(report);
         int rows = 0;
@@ -37,9 +42,10 @@ class BenchSuiteCliTest {
         }
         assertThat(rows).isGreaterThanOrEqualTo(20);
         long lines = Files.readAllLines(results).size();
-        // 3 tasks x (1 probe + 20 oracle trials) with fmnist-cnn, plus the advisor's pick where it is outside the oracle set,
+        // 3 tasks x (1 probe + 20 oracle trials + 3 ensembles) with fmnist-cnn, plus the advisor's pick where it is outside the oracle set,
         // and 3 x (1 probe + 20 oracle trials) with glyphs-cnn, the suite's other model
-        assertThat(lines).isGreaterThanOrEqualTo(126);
+        assertThat(lines).isGreaterThanOrEqualTo(135);
+        assertThat(Files.readAllLines(results).stream().filter(l -> l.contains("\"key\":\"ENSEMBLE|")).count()).isEqualTo(9);
         assertThat(r.out()).contains("[digits-4 on glyphs-cnn s42] probed in");
         // the model choice is scored on every run both models finished: 2 calibration tasks, 1 held-out
         assertThat(report).contains("## Model choice and ensembles (issue 9)").contains("### The whole plan with several models in play")

@@ -28,8 +28,13 @@ public final class SuiteAnalysis {
     /** A policy: which trial it picks for a run. */
     public interface Policy extends BiFunction<SuiteSpec.Task, TaskRun, TrialKey> {}
 
-    /** One run with its trials. */
-    public record Run(SuiteSpec.Task task, boolean calibration, TaskRun taskRun, Map<String, Trial> trials, double oracle, double oracleSeconds) {
+    /**
+     * One run with its trials. The ensembles of one model's plans trained on TINY runs
+     * (TrialKey#tinyEnsembles) are kept apart in {@code ensembles}: no policy of the main tables
+     * picks one, so the oracle and the trials those tables read are the single plans'.
+     */
+    public record Run(SuiteSpec.Task task, boolean calibration, TaskRun taskRun, Map<String, Trial> trials, Map<String, Trial> ensembles,
+                      double oracle, double oracleSeconds) {
         public double regret(TrialKey k) {
             Trial t = k == null ? null : trials.get(k.id());
             return t == null ? Double.NaN : Math.max(0, (oracle - t.testAccuracy()) * 100);
@@ -67,8 +72,9 @@ public final class SuiteAnalysis {
             for (long seed : suite.seeds()) {
                 TaskRun tr = results.task(t.id(), seed, h).orElse(null);
                 Map<String, Trial> trials = new LinkedHashMap<>();
+                Map<String, Trial> ensembles = new LinkedHashMap<>();
                 for (Trial x : results.trials(t.id(), seed, h)) {
-                    trials.put(x.key(), x);
+                    (TrialKey.parse(x.key()).strategy() == Strategy.ENSEMBLE ? ensembles : trials).put(x.key(), x);
                 }
                 boolean complete = tr != null && oracle.stream().allMatch(k -> trials.containsKey(k.id()));
                 if (!complete) {
@@ -77,7 +83,7 @@ public final class SuiteAnalysis {
                 }
                 double best = trials.values().stream().mapToDouble(Trial::testAccuracy).max().orElseThrow();
                 double secs = oracle.stream().mapToDouble(k -> trials.get(k.id()).seconds()).sum();
-                runs.add(new Run(t, suite.calibration(t), tr, trials, best, secs));
+                runs.add(new Run(t, suite.calibration(t), tr, trials, ensembles, best, secs));
             }
         }
     }
@@ -182,6 +188,69 @@ public final class SuiteAnalysis {
         long within = java.util.Arrays.stream(perTask).filter(x -> x <= 1.0 + 1e-9).count();
         double worst = java.util.Arrays.stream(perTask).max().orElse(Double.NaN);
         return summary(name, split, runs, ids, perTask, worst, perTask.length == 0 ? Double.NaN : within / (double) perTask.length, missing);
+    }
+
+    /**
+     * A policy on the runs that hold every given ensemble, against an oracle that includes those
+     * ensembles: per run (the best of every single plan and ensemble) or per task (the best seed
+     * mean among them). A policy may pick an ensemble key. Regret per run or per task as in
+     * {@link #score} and {@link #scoreAgainstTaskOracle}; runs without all the ensembles are left out.
+     */
+    public Score scoreWithEnsembles(String name, Policy p, String split, List<TrialKey> ensembleKeys, boolean perTask) {
+        Map<String, List<Run>> byTask = new LinkedHashMap<>();
+        for (Run r : runs(split)) {
+            if (ensembleKeys.stream().allMatch(k -> r.ensembles().containsKey(k.id()))) {
+                byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        List<Double> regrets = new ArrayList<>();
+        int runs = 0;
+        int missing = 0;
+        double worstRun = 0;
+        int within = 0;
+        for (var e : byTask.entrySet()) {
+            List<Run> rs = e.getValue();
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>(all(rs.get(0)).keySet());
+            rs.forEach(r -> keys.retainAll(all(r).keySet()));
+            double taskOracle = Double.NEGATIVE_INFINITY;
+            for (String k : keys) {
+                taskOracle = Math.max(taskOracle, rs.stream().mapToDouble(r -> all(r).get(k).testAccuracy()).average().orElseThrow());
+            }
+            double sumAcc = 0;
+            double sumRegret = 0;
+            int n = 0;
+            for (Run r : rs) {
+                TrialKey k = p.apply(r.task(), r.taskRun());
+                Trial t = k == null ? null : all(r).get(k.id());
+                if (t == null) {
+                    missing++;
+                    continue;
+                }
+                double oracle = all(r).values().stream().mapToDouble(Trial::testAccuracy).max().orElseThrow();
+                double reg = Math.max(0, (oracle - t.testAccuracy()) * 100);
+                worstRun = Math.max(worstRun, reg);
+                within += reg <= 1.0 + 1e-9 ? 1 : 0;
+                sumRegret += reg;
+                sumAcc += t.testAccuracy();
+                n++;
+            }
+            if (n == 0 || (perTask && n < rs.size())) {
+                continue;
+            }
+            runs += n;
+            ids.add(e.getKey());
+            regrets.add(perTask ? Math.max(0, (taskOracle - sumAcc / n) * 100) : sumRegret / n);
+        }
+        double[] per = regrets.stream().mapToDouble(Double::doubleValue).toArray();
+        return summary(name, split, runs, ids, per, worstRun, runs == 0 ? Double.NaN : within / (double) runs, missing);
+    }
+
+    /** A run's single plans and ensembles together, by key. */
+    private static Map<String, Trial> all(Run r) {
+        Map<String, Trial> m = new LinkedHashMap<>(r.trials());
+        m.putAll(r.ensembles());
+        return m;
     }
 
     static double mean(double[] v) {

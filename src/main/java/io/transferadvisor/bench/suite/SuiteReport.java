@@ -241,6 +241,81 @@ public final class SuiteReport {
         return md.toString();
     }
 
+    /**
+     * The ensembles of one model's plans trained on TINY runs (TrialKey#tinyEnsembles) against
+     * choosing one plan: the two candidates of the measured plan trial, the trial's choice and a
+     * perfect pick of the two, per split, against an oracle that includes the ensembles, per run
+     * and per task; and what each costs in training time.
+     */
+    public static String tinyEnsembles(SuiteAnalysis a, double margin, List<String> cuts) {
+        List<TrialKey> ens = TrialKey.tinyEnsembles(cuts);
+        Map<SuiteResults.TaskRun, Run> byTaskRun = new java.util.IdentityHashMap<>();
+        a.runs().forEach(r -> byTaskRun.put(r.taskRun(), r));
+        Map<String, SuiteAnalysis.Policy> pol = new LinkedHashMap<>();
+        SuiteAnalysis.Policy fine = (t, tr) -> trialKey(tr, Strategy.FINETUNE_ABOVE);
+        SuiteAnalysis.Policy grow = (t, tr) -> trialKey(tr, Strategy.TRUNCATE_GROW);
+        pol.put("always fine-tune", fine);
+        pol.put("always grow", grow);
+        pol.put("trial's choice", choice(margin));
+        pol.put("perfect pick of the two", (t, tr) -> {
+            TrialKey f = fine.apply(t, tr);
+            TrialKey g = grow.apply(t, tr);
+            Run r = byTaskRun.get(tr);
+            return f == null || g == null ? null : r.regret(g) < r.regret(f) ? g : f;
+        });
+        for (TrialKey k : ens) {
+            pol.put(k.label(), SuiteAnalysis.always(k));
+        }
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "On the runs under %d training images per class the suite also trains ENSEMBLE plans of the suite's model "
+                + "alone (each member a trial plan, their probabilities averaged): %s. Regret here is against an oracle that includes them "
+                + "(per run: the best of the 20 single plans and the ensembles; per task: the best seed mean among them), mean over tasks "
+                + "with the worst task in brackets. No rule picks an ensemble yet: the main tables' oracle is the single plans'.%n%n",
+                io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS, String.join("; ", ens.stream().map(TrialKey::label).toList())));
+        md.append("| split | against | runs |");
+        StringBuilder sep = new StringBuilder("|---|---|---:|");
+        for (String name : pol.keySet()) {
+            md.append(' ').append(name).append(" |");
+            sep.append("---:|");
+        }
+        md.append('\n').append(sep).append('\n');
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            for (boolean perTask : new boolean[] {false, true}) {
+                StringBuilder row = new StringBuilder();
+                int runs = -1;
+                for (var e : pol.entrySet()) {
+                    SuiteAnalysis.Score sc = a.scoreWithEnsembles(e.getKey(), e.getValue(), split, ens, perTask);
+                    runs = Math.max(runs, sc.runs());
+                    row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", sc.meanRegret(), sc.worstTask()));
+                }
+                if (runs > 0) {
+                    md.append("| ").append(split).append(perTask ? " | oracle per task | " : " | oracle per run | ").append(runs).append(" |")
+                            .append(row).append('\n');
+                }
+            }
+        }
+        StringBuilder time = new StringBuilder();
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            List<Run> rs = a.runs(split).stream().filter(r -> ens.stream().allMatch(k -> r.ensembles().containsKey(k.id()))).toList();
+            if (rs.isEmpty()) {
+                continue;
+            }
+            time.append(' ').append(split).append(':');
+            for (TrialKey k : ens) {
+                time.append(String.format(Locale.ROOT, " %.1f,", rs.stream().mapToDouble(r -> r.ensembles().get(k.id()).seconds()).average().orElseThrow()));
+            }
+            time.setLength(time.length() - 1);
+            time.append(';');
+        }
+        if (time.length() > 0) {
+            time.setLength(time.length() - 1);
+            md.append("\nTraining time of each ensemble per run, in the columns' order (mean seconds, every member trained in one ENSEMBLE run):")
+                    .append(time).append(". The single plans' own rows were timed when they were trained, on other days and partly on ")
+                    .append("slower natives, so their seconds do not compare with these.\n");
+        }
+        return md.toString();
+    }
+
     /** The oracle key of the run's measured trial of this strategy, or null when the probe ran none. */
     private static TrialKey trialKey(SuiteResults.TaskRun tr, Strategy s) {
         return tr.profile().trials().stream().filter(t -> t.strategy().equals(s.name())).findFirst()

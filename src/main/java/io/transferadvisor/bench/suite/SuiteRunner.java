@@ -86,6 +86,9 @@ public final class SuiteRunner {
         if (advised != null) {
             keys.add(advised);
         }
+        if (tinyEnsembles(tr)) {
+            keys.addAll(TrialKey.tinyEnsembles(model.profile().candidateCuts()));
+        }
         List<TrialKey> todo = new ArrayList<>();
         for (TrialKey k : keys) {
             if (results.trial(task.id(), seed, h, k.id()).isEmpty()) {
@@ -129,8 +132,27 @@ public final class SuiteRunner {
         return applies && (p.trials().isEmpty() || p.trials().stream().anyMatch(t -> t.epochs() != io.transferadvisor.pipeline.PlanTrials.EPOCHS));
     }
 
-    /** The trial plan: the key's strategy, cut, growth and head under the suite's one recipe and the task's epoch cap. */
+    /**
+     * Whether this run also trains the TINY ensembles (TrialKey#tinyEnsembles): on the suite's own
+     * model only (the model-choice runs of the other models do not judge them), where the measured
+     * plan trial would run.
+     */
+    boolean tinyEnsembles(TaskRun tr) {
+        return !suite.otherModels().contains(model.name())
+                && io.transferadvisor.pipeline.PlanTrials.applies(tr.trainImages(), tr.profile().size().classes(), model.profile().candidateCuts());
+    }
+
+    /**
+     * The trial plan: the key's strategy, cut, growth and head under the suite's one recipe and the
+     * task's epoch cap; for an ensemble key, an ENSEMBLE plan of its members' trial plans.
+     */
     Plan plan(SuiteSpec.Task task, long seed, TrialKey k) {
+        if (k.strategy() == Strategy.ENSEMBLE) {
+            List<Plan> members = k.members().stream().map(m -> plan(task, seed, m)).toList();
+            Plan first = members.get(0);
+            return new Plan(Plan.SCHEMA_VERSION, first.dataset(), members.stream().map(m -> m.models().get(0)).toList(), Strategy.ENSEMBLE, null,
+                    HeadType.SOFTMAX, 0, first.hyperparameters(), null, members, seed, first.budgetMinutes(), List.of("bench suite: " + k.label()));
+        }
         SuiteSpec.Recipe r = suite.recipe();
         boolean backbone = PlanOverrides.usesBackboneRate(k.strategy());
         Hyperparameters hp = new Hyperparameters(r.headLr(), backbone ? r.backboneLr() : 0.0, task.epochs(), Math.min(r.patience(), task.epochs()),

@@ -9,8 +9,12 @@ import java.util.List;
 /**
  * What the suite judges of a plan: strategy, cut, grown blocks and head. LINEAR_EARLIER is
  * LINEAR_FROZEN at an earlier cut (the executor runs them alike), so both map to LINEAR_FROZEN.
+ * An ENSEMBLE of one model's plans keeps its members in {@code cut}, each as
+ * STRATEGY:CUT:GROW:HEAD joined by '+' (see {@link #ensemble}).
  */
 public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
+    private static final String MEMBER_SEPARATOR = "+";
+
     public TrialKey {
         if (strategy == Strategy.LINEAR_EARLIER) {
             strategy = Strategy.LINEAR_FROZEN;
@@ -18,6 +22,31 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
         if (strategy == Strategy.FINETUNE_ALL || strategy == Strategy.FROM_SCRATCH || strategy == Strategy.AUTOENCODER_TRANSFER) {
             cut = null;
         }
+        if (strategy == Strategy.ENSEMBLE && (cut == null || !cut.contains(MEMBER_SEPARATOR))) {
+            throw new IllegalArgumentException("an ENSEMBLE trial key needs two or more members, got '" + cut + "'");
+        }
+    }
+
+    /** The ensemble of one model's plans whose probabilities are averaged (members in this order). */
+    public static TrialKey ensemble(List<TrialKey> members) {
+        if (members.size() < 2 || members.stream().anyMatch(m -> m.strategy() == Strategy.ENSEMBLE)) {
+            throw new IllegalArgumentException("an ensemble needs two or more single plans, got " + members);
+        }
+        return new TrialKey(Strategy.ENSEMBLE, String.join(MEMBER_SEPARATOR, members.stream()
+                .map(m -> m.strategy() + ":" + (m.cut() == null ? "-" : m.cut()) + ":" + m.grow() + ":" + m.head()).toList()), 0, HeadType.SOFTMAX);
+    }
+
+    /** An ensemble's member plans; empty for a single plan. */
+    public List<TrialKey> members() {
+        if (strategy != Strategy.ENSEMBLE) {
+            return List.of();
+        }
+        List<TrialKey> out = new ArrayList<>();
+        for (String m : cut.split(java.util.regex.Pattern.quote(MEMBER_SEPARATOR))) {
+            String[] f = m.split(":");
+            out.add(new TrialKey(Strategy.valueOf(f[0]), f[1].equals("-") ? null : f[1], Integer.parseInt(f[2]), HeadType.valueOf(f[3])));
+        }
+        return out;
     }
 
     public static TrialKey of(Plan p) {
@@ -38,6 +67,9 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
 
     /** Short label for tables: "FINETUNE_ABOVE b2_pool", "LINEAR_FROZEN fc1_relu (SVM)", "TRUNCATE_GROW b2_pool +1". */
     public String label() {
+        if (strategy == Strategy.ENSEMBLE) {
+            return "ENSEMBLE of " + String.join(" + ", members().stream().map(TrialKey::label).toList());
+        }
         return strategy + (cut == null ? "" : " " + cut) + (grow > 0 ? " +" + grow : "") + (head == HeadType.SOFTMAX ? "" : " (" + head + ")");
     }
 
@@ -59,5 +91,20 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
         out.add(new TrialKey(Strategy.FINETUNE_ALL, null, 0, HeadType.SOFTMAX));
         out.add(new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX));
         return out;
+    }
+
+    /**
+     * Ensembles of one model's plans the suite also trains where the data is TINY (under 20
+     * training images per class): instead of choosing between fine-tuning above the first cut and a
+     * block grown on the middle cut (the measured plan trial's two candidates), average them, and
+     * the same with training from scratch or fine-tuning everything added as a third member.
+     * Positions, not layer names, as the trial's are.
+     */
+    public static List<TrialKey> tinyEnsembles(List<String> cuts) {
+        TrialKey fine = new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(0), 0, HeadType.SOFTMAX);
+        TrialKey grow = new TrialKey(Strategy.TRUNCATE_GROW, cuts.get(cuts.size() / 2), 1, HeadType.SOFTMAX);
+        TrialKey scratch = new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX);
+        TrialKey all = new TrialKey(Strategy.FINETUNE_ALL, null, 0, HeadType.SOFTMAX);
+        return List.of(ensemble(List.of(fine, grow)), ensemble(List.of(fine, grow, scratch)), ensemble(List.of(fine, grow, all)));
     }
 }

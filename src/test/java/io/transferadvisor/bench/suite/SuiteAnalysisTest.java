@@ -178,4 +178,72 @@ class SuiteAnalysisTest {
                 .isEqualTo(new TrialKey(Strategy.LINEAR_FROZEN, "b2_pool", 0, HeadType.SVM));
         assertThat(TrialKey.oracle(CUTS)).hasSize(10 + 4 + 4 + 2);
     }
+
+    @Test
+    void anEnsembleKeyRoundTripsWithItsMembersAndNamesThemInItsLabel() {
+        List<TrialKey> ens = TrialKey.tinyEnsembles(CUTS);
+        assertThat(ens).hasSize(3);
+        TrialKey pair = ens.get(0);
+        assertThat(pair.strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(pair.members()).containsExactly(new TrialKey(Strategy.FINETUNE_ABOVE, "b1_pool", 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.TRUNCATE_GROW, "b3_relu", 1, HeadType.SOFTMAX));
+        assertThat(ens.get(1).members()).last().isEqualTo(new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX));
+        assertThat(ens.get(2).members()).last().isEqualTo(ALL);
+        for (TrialKey k : ens) {
+            assertThat(TrialKey.parse(k.id())).isEqualTo(k);
+            assertThat(TrialKey.parse(k.id()).members()).isEqualTo(k.members());
+        }
+        assertThat(pair.label()).isEqualTo("ENSEMBLE of FINETUNE_ABOVE b1_pool + TRUNCATE_GROW b3_relu +1");
+        assertThat(ALL.members()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrialKey.ensemble(List.of(ALL)))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrialKey.ensemble(List.of(ALL, pair)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void ensemblesStayOutOfTheMainOracleAndAreScoredAgainstAnOracleThatIncludesThem(@TempDir Path dir) {
+        SuiteSpec s = suite();
+        SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
+        TrialKey pair = TrialKey.tinyEnsembles(CUTS).get(0);
+        String h = SuiteTasks.identity(s, s.task("cal-small"));
+        record(r, s, "cal-small", 1, 0.70, 0.80, 0.60, 0.9);
+        record(r, s, "cal-small", 2, 0.70, 0.90, 0.60, 0.9);
+        r.append(new SuiteResults.Trial("cal-small", 1, h, pair.id(), 0.85, 85, 100, 0, 3.0));
+        r.append(new SuiteResults.Trial("cal-small", 2, h, pair.id(), 0.84, 84, 100, 0, 3.0));
+        SuiteAnalysis a = new SuiteAnalysis(s, r, CUTS, s.tasks());
+        SuiteAnalysis.Run one = a.runs(SuiteSpec.CALIBRATION).get(0);
+        assertThat(one.trials()).doesNotContainKey(pair.id());
+        assertThat(one.ensembles()).containsOnlyKeys(pair.id());
+        assertThat(one.oracle()).isCloseTo(0.80, within(1e-9)); // the single plans' best, not the ensemble's 0.85
+        // the main table: FINETUNE_ALL is the oracle at both seeds
+        assertThat(a.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(0.0, within(1e-9));
+        // with the ensemble in the oracle: per run 85-80 = 5 and 0 (90 > 84) -> 2.5; per task max(84.5, 85) - 85 = 0
+        List<TrialKey> ens = List.of(pair);
+        assertThat(a.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, false).meanRegret()).isCloseTo(2.5, within(1e-9));
+        assertThat(a.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, true).meanRegret()).isCloseTo(0.0, within(1e-9));
+        // the ensemble: per run 0 and 90-84 = 6 -> 3; per task 85 - 84.5 = 0.5
+        assertThat(a.scoreWithEnsembles("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION, ens, false).meanRegret()).isCloseTo(3.0, within(1e-9));
+        assertThat(a.scoreWithEnsembles("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION, ens, true).meanRegret()).isCloseTo(0.5, within(1e-9));
+        // runs without the ensemble are left out: cal-large has none
+        record(r, s, "cal-large", 1, 0.70, 0.70, 0.72, 0.9);
+        SuiteAnalysis b = new SuiteAnalysis(s, r, CUTS, s.tasks());
+        assertThat(b.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, false).runs()).isEqualTo(2);
+        // the report's table reads the same numbers
+        String md = SuiteReport.tinyEnsembles(a, 1.0, CUTS);
+        assertThat(md).contains("ENSEMBLE of FINETUNE_ABOVE b1_pool + TRUNCATE_GROW b3_relu +1");
+    }
+
+    @Test
+    void theRunnerBuildsAnEnsembleKeysPlanFromItsMembersTrialPlans(@TempDir Path dir) {
+        SuiteSpec s = suite();
+        var model = io.transferadvisor.model.ModelRegistry.resolve(new io.transferadvisor.dataset.DatasetSpec.ModelRef("fmnist-cnn", null, null));
+        SuiteRunner runner = new SuiteRunner(s, dir.resolve("suite.yaml"), model, null, dir, dir, null);
+        TrialKey pair = TrialKey.tinyEnsembles(CUTS).get(0);
+        io.transferadvisor.plan.Plan p = runner.plan(s.task("cal-small"), 1, pair);
+        assertThat(p.strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(p.ensembleMembers()).extracting(TrialKey::of).containsExactlyElementsOf(pair.members());
+        assertThat(p.ensembleMembers().get(0)).isEqualTo(runner.plan(s.task("cal-small"), 1, pair.members().get(0)));
+        assertThat(p.hyperparameters()).isEqualTo(p.ensembleMembers().get(0).hyperparameters());
+    }
 }
