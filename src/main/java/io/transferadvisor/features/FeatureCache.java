@@ -206,7 +206,7 @@ public final class FeatureCache {
                     pendingPixels.add(px);
                 }
                 if (pendingHashes.size() >= batchSize) {
-                    forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten);
+                    forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten, batchSize);
                     computed += pendingHashes.size();
                     pendingHashes.clear();
                     pendingPixels.clear();
@@ -226,7 +226,7 @@ public final class FeatureCache {
             }
         }
         if (!pendingHashes.isEmpty()) {
-            forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten);
+            forwardNanos += forward(graph, stores, pendingHashes, pendingPixels, geometry, unwritten, batchSize);
             computed += pendingHashes.size();
         }
         unwritten.flush(stores);
@@ -383,8 +383,8 @@ public final class FeatureCache {
     }
 
     private static long forward(ComputationGraph graph, Map<Request, FeatureCacheStore> stores, List<String> hashes,
-                                List<float[]> pixels, InputGeometry g, Unwritten unwritten) {
-        return forwardPooled(graph, pixels, g, stores.keySet(), (q, rows, rowShape) -> unwritten.add(q, hashes, rows, rowShape));
+                                List<float[]> pixels, InputGeometry g, Unwritten unwritten, int batch) {
+        return forwardPooled(graph, pixels, g, batch, stores.keySet(), (q, rows, rowShape) -> unwritten.add(q, hashes, rows, rowShape));
     }
 
     /** Receives one request's pooled rows of a batch. */
@@ -394,17 +394,21 @@ public final class FeatureCache {
     }
 
     /**
-     * One forward pass of images' fitted pixels (one [k, c, h, w] input), every request pooled from it and handed
+     * One forward pass of images' fitted pixels (one [batch, c, h, w] input), every request pooled from it and handed
      * to sink; returns the nanoseconds spent in the network. The cache's own loop and a feature part's task both run it.
+     * A short last batch is padded to {@code batch} with copies of its last image, whose rows are dropped: the native
+     * kernels may take another code path for another batch size (AVX-512 oneDNN does, in the last bits), and an image's
+     * features must not depend on how many images shared its pass (a cache filled in two runs equals one filled in one).
      */
-    static long forwardPooled(ComputationGraph graph, List<float[]> pixels, InputGeometry g, java.util.Collection<Request> requests,
+    static long forwardPooled(ComputationGraph graph, List<float[]> pixels, InputGeometry g, int batch, java.util.Collection<Request> requests,
                               PooledRows sink) {
         int k = pixels.size();
-        float[] flat = new float[k * g.pixels()];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(pixels.get(i), 0, flat, i * g.pixels(), g.pixels());
+        int n = Math.max(k, batch);
+        float[] flat = new float[n * g.pixels()];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(pixels.get(Math.min(i, k - 1)), 0, flat, i * g.pixels(), g.pixels());
         }
-        INDArray input = Nd4j.create(flat, new long[] {k, g.channels(), g.height(), g.width()}, 'c');
+        INDArray input = Nd4j.create(flat, new long[] {n, g.channels(), g.height(), g.width()}, 'c');
         long t0 = System.nanoTime();
         Map<String, INDArray> acts = graph.feedForward(input, false);
         long nanos = System.nanoTime() - t0;
@@ -421,7 +425,7 @@ public final class FeatureCache {
         // The requests are pooled on every core (ResNet50's 35 took 0.11 s of each 0.6 s batch on one), then handed
         // to the sink in order.
         List<float[][]> pooled = java.util.stream.IntStream.range(0, order.size()).parallel()
-                .mapToObj(i -> order.get(i).pooling().rows(chosen.get(i))).toList();
+                .mapToObj(i -> Arrays.copyOf(order.get(i).pooling().rows(chosen.get(i)), k)).toList();
         for (int i = 0; i < order.size(); i++) {
             Request q = order.get(i);
             long[] shape = chosen.get(i).shape();

@@ -184,7 +184,7 @@ public final class FeatureParts {
 
     private static long forward(ComputationGraph graph, Job job, List<float[]> batch, Map<FeatureCache.Request, List<float[]>> rows,
                                 Map<FeatureCache.Request, long[]> shapes) {
-        return FeatureCache.forwardPooled(graph, batch, job.geometry(), job.requests(), (q, r, rowShape) -> {
+        return FeatureCache.forwardPooled(graph, batch, job.geometry(), job.batchSize(), job.requests(), (q, r, rowShape) -> {
             shapes.put(q, rowShape);
             rows.computeIfAbsent(q, x -> new ArrayList<>()).addAll(Arrays.asList(r));
         });
