@@ -65,8 +65,6 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache folder. Default: $ADVISOR_CACHE or ~/.cache/transfer-advisor.")
     Path cache;
 
-    @Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
-    boolean noTrials;
 
     @CommandLine.Mixin
     SparkOption spark;
@@ -98,7 +96,7 @@ public final class ProfileCommand implements Callable<Integer> {
         ProbeOptions options;
         try {
             options = new ProbeOptions(sampleCap, seed != null ? seed : spec.seed(), bootstrap, ProbeOptions.DEFAULT_FOLDS,
-                    ProbeOptions.DEFAULT_BATCH, cache != null ? cache : Home.cache(), !noTrials, null);
+                    ProbeOptions.DEFAULT_BATCH, cache != null ? cache : Home.cache(), null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         }

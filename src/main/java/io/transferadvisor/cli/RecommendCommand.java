@@ -81,8 +81,6 @@ public final class RecommendCommand implements Callable<Integer> {
             description = "Feature cache folder for probing and --execute (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
     Path cacheDir;
 
-    @Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
-    boolean noTrials;
 
     @Override
     public Integer call() throws Exception {
@@ -110,7 +108,7 @@ public final class RecommendCommand implements Callable<Integer> {
         List<DatasetProfile> measured = new ArrayList<>();
         Map<String, String> shas = new LinkedHashMap<>();
         Advisor advisor = new Advisor(Advisor.Settings.defaults().withRules(rules).withCache(cacheDir != null ? cacheDir : Home.cache())
-                .withProgress(output.quiet() ? null : err).withTrials(!noTrials));
+                .withProgress(output.quiet() ? null : err));
         Advisor.Profiled profiled = null; // the loaded data, when this command profiled it (--execute then reuses it)
         if (!profiles.isEmpty()) {
             for (Path p : profiles) {

@@ -43,8 +43,6 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SparkOption spark;
 
-    @CommandLine.Option(names = "--no-trials", description = "Skip the measured plan trials the probe runs below " + io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS + " training images per class (each candidate plan trained twice on half the images; the rules then decide tiny data from the size x similarity matrix alone).")
-    boolean noTrials;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -71,7 +69,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Path cache = run.cache != null ? run.cache : Home.cache();
-        Advisor advisor = new Advisor(Advisor.Settings.defaults().withCache(cache).withProgress(progress).withTrials(!noTrials).withRemote(remote));
+        Advisor advisor = new Advisor(Advisor.Settings.defaults().withCache(cache).withProgress(progress).withRemote(remote));
         io.transferadvisor.dataset.DatasetSpec ds = SpecReader.read(datasetFile);
         progress.println("run step 1/3: profiling " + ds.name() + " against "
                 + String.join(", ", ds.models().stream().map(io.transferadvisor.dataset.DatasetSpec.ModelRef::display).toList()));

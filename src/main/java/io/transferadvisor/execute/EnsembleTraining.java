@@ -31,6 +31,7 @@ final class EnsembleTraining implements StrategyFamily {
         List<float[][]> val = new ArrayList<>();
         List<float[][]> test = new ArrayList<>();
         List<RunMetrics.Member> rows = new ArrayList<>();
+        List<List<String>> memberNotes = new ArrayList<>();
         Map<String, Double> phases = new LinkedHashMap<>();
         long start = System.nanoTime();
         List<String> notes = new ArrayList<>();
@@ -59,9 +60,24 @@ final class EnsembleTraining implements StrategyFamily {
             sub.writeFinish(m, in, s.metrics());
             val.add(s.validationScores());
             test.add(s.testScores());
+            memberNotes.add(s.metrics().notes() == null ? List.of() : s.metrics().notes());
             rows.add(new RunMetrics.Member(name, m.models().get(0), m.strategy().name(), s.metrics().validation().accuracy(),
                     s.metrics().test().accuracy()));
             phases.put(name, s.metrics().phases().values().stream().mapToDouble(Double::doubleValue).sum());
+        }
+        // what every member's run noted is about the data or the model (skipped images, preprocessing, random weights): the
+        // ensemble says it once; a note only some members made is theirs, named
+        for (String n : memberNotes.get(0)) {
+            if (memberNotes.stream().allMatch(l -> l.contains(n)) && !notes.contains(n)) {
+                notes.add(n);
+            }
+        }
+        for (int i = 0; i < memberNotes.size(); i++) {
+            for (String n : memberNotes.get(i)) {
+                if (!memberNotes.stream().allMatch(l -> l.contains(n))) {
+                    notes.add(rows.get(i).folder() + ": " + n);
+                }
+            }
         }
         List<String> classes = in.data().classNames();
         ClassificationMetrics v = ClassificationMetrics.of(in.data().validation() == null ? new int[0] : labels(in.data().validation()),

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *                      benchmarks that rerun a killed trial from the start: on a 20-image task the
  *                      5 MB checkpoint per epoch was most of a fine-tuning trial's time (3.4 of 4.1 s)
  * @param saveModel     write the trained network as model.zip. Off only for the probe's plan trials
- *                      (pipeline/PlanTrials), which keep the accuracy and throw the network away
+ *                      (the suite's trials), which keep the accuracy and throw the network away
  * @param checkpointSeconds commit a checkpoint after an epoch only when this many seconds have passed
  *                      since the last one (0 = after every epoch); a killed run resumes from the last
  *                      commit and replays the epochs after it exactly. Default {@value #DEFAULT_CHECKPOINT_SECONDS}:

@@ -34,7 +34,7 @@ import java.util.Map;
  * The library API: what `advisor run` does, one step per call, for a Java program.
  * <pre>
  * Advisor advisor = new Advisor(Advisor.Settings.defaults());
- * Advisor.Profiled data = advisor.profile(Path.of("dataset.yaml"));   // probe (+ plan trials on tiny data)
+ * Advisor.Profiled data = advisor.profile(Path.of("dataset.yaml"));   // probe
  * Recommender.Recommendation rec = advisor.recommend(data);          // plan + audit from the rules
  * RunResult run = advisor.execute(rec, data, ExecuteOptions.defaults()); // train, evaluate, report
  * </pre>
@@ -49,30 +49,28 @@ public final class Advisor {
     }
 
     /**
-     * Where the advisor finds its rules and caches features, where progress goes, and whether the
-     * probe may run its measured plan trials.
+     * Where the advisor finds its rules and caches features, and where progress goes.
      *
      * @param rules    rule folder (default: the installation's rules/)
      * @param cache    feature cache folder (default: $ADVISOR_CACHE or ~/.cache/transfer-advisor)
      * @param progress progress lines (null: none)
-     * @param trials   run the measured plan trials on tiny data (default true)
      * @param remote   what computes the features the cache lacks (null: this JVM; a Spark cluster with --spark)
      */
-    public record Settings(Path rules, Path cache, PrintWriter progress, boolean trials, io.transferadvisor.features.RemoteFeaturizer remote) {
+    public record Settings(Path rules, Path cache, PrintWriter progress, io.transferadvisor.features.RemoteFeaturizer remote) {
         public static Settings defaults() {
-            return new Settings(Home.rules(), Home.cache(), null, true, null);
+            return new Settings(Home.rules(), Home.cache(), null, null);
         }
 
         public Settings withRules(Path dir) {
-            return new Settings(dir, cache, progress, trials, remote);
+            return new Settings(dir, cache, progress, remote);
         }
 
         public Settings withCache(Path dir) {
-            return new Settings(rules, dir, progress, trials, remote);
+            return new Settings(rules, dir, progress, remote);
         }
 
         public Settings withProgress(PrintWriter out) {
-            return new Settings(rules, cache, out, trials, remote);
+            return new Settings(rules, cache, out, remote);
         }
 
         /** Progress to a console stream (System.err), in the platform's console encoding. */
@@ -81,11 +79,7 @@ public final class Advisor {
         }
 
         public Settings withRemote(io.transferadvisor.features.RemoteFeaturizer r) {
-            return new Settings(rules, cache, progress, trials, r);
-        }
-
-        public Settings withTrials(boolean on) {
-            return new Settings(rules, cache, progress, on, remote);
+            return new Settings(rules, cache, progress, r);
         }
     }
 
@@ -141,7 +135,7 @@ public final class Advisor {
             SourceModel m = ModelRegistry.resolve(ref);
             models.put(m.name(), m);
             models.put(ref.display(), m);
-            profiles.add(Profiling.run(data, m, ProbeOptions.defaults(spec.seed(), settings.cache()).withTrials(settings.trials()).withRemote(settings.remote()), settings.progress()));
+            profiles.add(Profiling.run(data, m, ProbeOptions.defaults(spec.seed(), settings.cache()).withRemote(settings.remote()), settings.progress()));
             shas.put(m.name(), ProfileCheck.shaOf(m));
         }
         return new Profiled(spec.file().toAbsolutePath().normalize(), spec, data, Map.copyOf(models), List.copyOf(profiles), Map.copyOf(shas));

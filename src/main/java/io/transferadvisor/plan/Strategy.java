@@ -17,7 +17,7 @@ public enum Strategy {
     /** Pretrain a convolutional autoencoder on unlabelled target images, transfer its encoder. */
     AUTOENCODER_TRANSFER("self-pretrain an autoencoder on unlabelled images and transfer its encoder"),
     /** Average the probabilities of one plan per pretrained model. */
-    ENSEMBLE("ensemble of several pretrained models");
+    ENSEMBLE("ensemble of several pretrained models, or of one model's plans");
 
     private final String description;
 

@@ -17,8 +17,9 @@ import java.util.List;
  * @param sufficiency       learning curve and what more data would buy
  * @param unlabelledImages  unlabelled images available (0 if none)
  * @param sampling          what the probe sampled, with the seed
- * @param trials            measured plan trials (cross-validated short trainings of candidate plans on the
- *                          training images; empty when the probe ran none, e.g. enough data or --no-trials)
+ * @param trials            measured plan trials, which versions before 2026-11-30 ran on tiny data (short
+ *                          trainings of two candidate plans on folds of the training images); read from
+ *                          older profiles and shown, never written now, and no rule reads them
  */
 public record DatasetProfile(
         int schemaVersion,
@@ -79,14 +80,6 @@ public record DatasetProfile(
         }
         return new DatasetProfile(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency,
                 unlabelledImages, sampling.withCost(0, null), trials);
-    }
-
-    /** This profile with measured plan trials added; their wall time is added to the probe's. */
-    public DatasetProfile withTrials(List<PlanTrial> measured, double seconds) {
-        Sampling s = sampling;
-        Sampling more = s == null ? null : s.withCost(s.seconds() + seconds, s.features());
-        return new DatasetProfile(schemaVersion, dataset, datasetHash, model, size, layers, similarity, sourceView, sufficiency,
-                unlabelledImages, more, measured);
     }
 
     // Range checks: the message names the field, the bad value and the allowed range.

@@ -12,11 +12,9 @@ import java.nio.file.Path;
  * @param folds      cross-validation folds of the linear probe
  * @param batchSize  forward-pass minibatch
  * @param cacheRoot  feature cache folder; null disables the disk cache (a temporary one is used)
- * @param trials     run the measured plan trials (pipeline/PlanTrials, after the probe) when the data is
- *                   small enough (under 20 training images per class); off = --no-trials
  * @param remote     what computes the features the cache lacks: null for this JVM, or a cluster (--spark)
  */
-public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot, boolean trials,
+public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot,
                            io.transferadvisor.features.RemoteFeaturizer remote) {
     /** 2,000 images: enough for a +-2 point accuracy interval, and a few seconds on fmnist-cnn. */
     public static final int DEFAULT_SAMPLE_CAP = 2000;
@@ -40,33 +38,29 @@ public record ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, i
         }
     }
 
-    /** Options with the measured plan trials on (the default). */
+    /** Options whose features are computed in this JVM. */
     public ProbeOptions(int sampleCap, long seed, int bootstrap, int folds, int batchSize, Path cacheRoot) {
-        this(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, true, null);
+        this(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, null);
     }
 
     public static ProbeOptions defaults(long seed, Path cacheRoot) {
         return new ProbeOptions(DEFAULT_SAMPLE_CAP, seed, DEFAULT_BOOTSTRAP, DEFAULT_FOLDS, DEFAULT_BATCH, cacheRoot);
     }
 
-    public ProbeOptions withTrials(boolean on) {
-        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, on, remote);
-    }
-
     public ProbeOptions withSampleCap(int cap) {
-        return new ProbeOptions(cap, seed, bootstrap, folds, batchSize, cacheRoot, trials, remote);
+        return new ProbeOptions(cap, seed, bootstrap, folds, batchSize, cacheRoot, remote);
     }
 
     public ProbeOptions withSeed(long s) {
-        return new ProbeOptions(sampleCap, s, bootstrap, folds, batchSize, cacheRoot, trials, remote);
+        return new ProbeOptions(sampleCap, s, bootstrap, folds, batchSize, cacheRoot, remote);
     }
 
     /** Options whose missing features are computed by remote (null: this JVM). */
     public ProbeOptions withRemote(io.transferadvisor.features.RemoteFeaturizer r) {
-        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, trials, r);
+        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, cacheRoot, r);
     }
 
     public ProbeOptions withCacheRoot(Path root) {
-        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, root, trials, remote);
+        return new ProbeOptions(sampleCap, seed, bootstrap, folds, batchSize, root, remote);
     }
 }

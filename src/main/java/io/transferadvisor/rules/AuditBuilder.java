@@ -41,7 +41,7 @@ final class AuditBuilder {
     private AuditBuilder() {}
 
     static final Set<Class<?>> OBSERVED = Set.of(DataFacts.class, DomainFacts.class, LayerFacts.class, SufficiencyFacts.class, Preferences.class,
-            io.transferadvisor.rules.facts.TrialScore.class);
+            io.transferadvisor.rules.facts.MemberRequest.class);
     static final Set<Class<?>> DERIVED = Set.of(SizeClass.class, SimilarityClass.class, LabelOverlap.class, Imbalance.class,
             GeometryMismatch.class, DataHungry.class, UnlabelledPool.class, BestLayer.class, CompetitiveLayer.class,
             ShiftFloor.class, FarShiftedLayer.class, LowShiftLayer.class);
@@ -83,6 +83,13 @@ final class AuditBuilder {
                 }
             }
         }
+        // each extra member of an ENSEMBLE of one model's plans: the evaluation that assembled it, as a trace of its own
+        for (int i = 0; i < d.members().size(); i++) {
+            Recommender.ModelRun r = d.members().get(i);
+            Evaluation e = r.evaluation();
+            traces.add(new Audit.ModelTrace(r.profile().model() + " (ensemble member " + (i + 2) + ": " + Recommender.signature(r.plan()) + ")",
+                    views(e, OBSERVED), views(e, DERIVED), decisionViews(e), firings(e.firings())));
+        }
         Map<Object, String> selBy = insertedBy(d.selection().firings());
         for (Rejected x : d.selection().all(Rejected.class)) {
             rejected.add(new Audit.Rejection(null, x.strategy(), selBy.getOrDefault(x, "?"), x.reason()));
@@ -92,6 +99,8 @@ final class AuditBuilder {
         }
         if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
             rejected.removeIf(x -> x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE);
+            // a strategy that runs as a member of the ensemble is not an alternative the plan rejected
+            rejected.removeIf(x -> plan.ensembleMembers().stream().anyMatch(m -> m.strategy() == x.strategy()));
         }
         // the same rejection from the per-model stage and the selection stage (ENSEMBLE with one model) is listed once
         List<Audit.Rejection> unique = new ArrayList<>();

@@ -112,7 +112,7 @@ public final class Counterfactuals {
         DatasetProfile second = ranked.get(1);
         double ts = Recommender.bestScore(top)[0];
         double ss = Recommender.bestScore(second)[0];
-        boolean ensembled = base.strategy() == Strategy.ENSEMBLE;
+        boolean ensembled = base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base);
         // one point past the threshold when moving apart; exactly at it (within counts) when moving closer
         double target = ensembled ? ts - (gap + 1) / 100 : ts - gap / 100;
         if (target < 0 || target > 1) {
@@ -120,8 +120,8 @@ public final class Counterfactuals {
         }
         double delta = target - ss;
         Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withProbeShift(p, delta) : p), req).plan();
-        String becomes = Recommender.signature(other) + (other.strategy() == Strategy.ENSEMBLE ? "" : " on " + other.models().get(0));
-        String was = Recommender.signature(base) + (base.strategy() == Strategy.ENSEMBLE ? "" : " on " + base.models().get(0));
+        String becomes = Recommender.signature(other) + (other.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(other) ? "" : " on " + other.models().get(0));
+        String was = Recommender.signature(base) + (base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base) ? "" : " on " + base.models().get(0));
         if (becomes.equals(was)) {
             return List.of();
         }

@@ -95,6 +95,10 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
 
     static String decision(Plan p) {
         StringBuilder b = new StringBuilder(p.strategy().name()).append(" (").append(p.strategy().description()).append(")");
+        if (Recommender.ofOneModel(p)) {
+            return b.append(" of ").append(String.join(" + ", p.ensembleMembers().stream().map(Recommender::signature).toList()))
+                    .append(" on ").append(p.models().get(0)).toString();
+        }
         if (p.strategy() == Strategy.ENSEMBLE) {
             return b.append(" of ").append(String.join(", ", p.models())).toString();
         }
@@ -147,9 +151,9 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             out.add(String.format(Locale.ROOT, "%s: label overlap %s with the source classes [%s]",
                     fresh ? "new labels" : "known labels", num(l.get("overlap")), threshold(labels)));
         }
-        String trial = trialReason(t);
-        if (trial != null) {
-            out.add(trial);
+        String members = memberReason(t, plan);
+        if (members != null) {
+            out.add(members);
         }
         String strategy = strategyReason(t, plan);
         if (strategy != null) {
@@ -183,22 +187,17 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         return null;
     }
 
-    /** The measured plan trial's numbers (observed TrialScore facts), with the margin the rules compare them by. */
-    private static String trialReason(Audit.ModelTrace t) {
-        List<Map<String, Object>> trials = t.observed().stream().filter(v -> v.type().equals("TrialScore")).map(Audit.FactView::values).toList();
-        if (trials.isEmpty()) {
+    /** An ENSEMBLE of one model's plans: which rule asked for the members, on what evidence, and what it costs. */
+    private static String memberReason(Audit.ModelTrace t, Plan plan) {
+        if (!Recommender.ofOneModel(plan)) {
             return null;
         }
-        List<String> parts = new ArrayList<>();
-        for (Map<String, Object> x : trials) {
-            int grow = intOf(x.get("grow"));
-            parts.add(String.format(Locale.ROOT, "%s %s%s %s (95%% interval %s-%s)", x.get("strategy"), x.get("layer"), grow > 0 ? " +" + grow : "",
-                    num(x.get("accuracy")), num(x.get("low")), num(x.get("high"))));
-        }
-        Object margin = t.decisions().stream().filter(v -> v.type().equals("Threshold") && "trial.margin".equals(v.values().get("name")))
-                .findFirst().map(v -> v.values().get("value")).orElse(null);
-        return "measured plan trial, each candidate trained on folds of your " + trials.get(0).get("images") + " labelled training images: "
-                + String.join(" vs ", parts) + (margin == null ? "" : " [a grown block must win by more than trial.margin = " + num(margin) + (num(margin).equals("1") ? " point]" : " points]"));
+        Audit.Firing f = t.firings().stream().filter(x -> x.inserted().stream().anyMatch(v -> v.type().equals("MemberPlan"))).findFirst().orElse(null);
+        int n = plan.ensembleMembers().size();
+        return "ENSEMBLE of this model's plans: " + String.join(", ", plan.ensembleMembers().stream().map(Recommender::signature).toList())
+                + " are trained and their probabilities averaged, since on TINY data nothing measured before training tells them apart"
+                + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time"
+                + (f == null ? "" : " [" + f.rule() + "]");
     }
 
     /** Which proposal won and over what. */

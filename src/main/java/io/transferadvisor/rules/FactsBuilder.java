@@ -42,14 +42,8 @@ public final class FactsBuilder {
                     acc == null ? 0 : acc.value(), acc == null ? 0 : acc.low(), acc == null ? 0 : acc.high(),
                     logme == null ? 0 : logme.value()));
         }
-        for (DatasetProfile.PlanTrial t : p.trials()) {
-            Strategy st = Strategy.valueOf(t.strategy()); // validated when the profile was read
-            int index = p.layers().stream().filter(l -> l.layer().equals(t.cut())).mapToInt(DatasetProfile.LayerProbe::index).findFirst()
-                    .orElseThrow(() -> new RulesException("profile of " + p.dataset() + " has a plan trial cut at '" + t.cut()
-                            + "', which is not one of its layers; re-run 'advisor profile'"));
-            facts.add(new io.transferadvisor.rules.facts.TrialScore(st, t.cut(), index, t.grow(), t.accuracy().value(), t.accuracy().low(),
-                    t.accuracy().high(), t.images()));
-        }
+        // a profile's plan trials (written by versions that ran them) are not facts: no rule reads them since
+        // guards.drl ensemble-tiny-plans replaced the trial (docs/design/suite.md)
         DatasetProfile.Sufficiency suf = p.sufficiency();
         if (suf != null && suf.current() != null && suf.at2x() != null && suf.at4x() != null) {
             double cur = suf.current().value();

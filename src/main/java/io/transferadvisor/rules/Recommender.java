@@ -17,6 +17,8 @@ import io.transferadvisor.rules.facts.Cutoff;
 import io.transferadvisor.rules.facts.EnsembleChoice;
 import io.transferadvisor.rules.facts.EnsembleMember;
 import io.transferadvisor.rules.facts.LearningRates;
+import io.transferadvisor.rules.facts.MemberPlan;
+import io.transferadvisor.rules.facts.MemberRequest;
 import io.transferadvisor.rules.facts.ModelCandidate;
 import io.transferadvisor.rules.facts.ModelPick;
 import io.transferadvisor.rules.facts.Preferences;
@@ -70,8 +72,12 @@ public final class Recommender {
     /** One model's evaluation and the plan assembled from it. */
     public record ModelRun(DatasetProfile profile, Evaluation evaluation, Plan plan) {}
 
-    /** The rules' decision without the audit's extras (fast; used by checks and counterfactuals). */
-    public record Decision(Plan plan, List<ModelRun> runs, Evaluation selection) {
+    /**
+     * The rules' decision without the audit's extras (fast; used by checks and counterfactuals).
+     * {@code members} holds the evaluations that assembled the extra members of an ENSEMBLE of one
+     * model's plans (guards.drl ensemble-tiny-plans), in member order; empty otherwise.
+     */
+    public record Decision(Plan plan, List<ModelRun> runs, Evaluation selection, List<ModelRun> members) {
         public ModelRun run(String model) {
             return runs.stream().filter(r -> r.profile().model().equals(model)).findFirst().orElse(runs.get(0));
         }
@@ -121,7 +127,53 @@ public final class Recommender {
             throw new RulesException("model selection rules " + String.join("; ", chosen.problems())
                     + "; fix models.drl and run 'advisor rules check'");
         }
-        return new Decision(chosen.plan(), List.copyOf(runs), selection);
+        List<ModelRun> members = new ArrayList<>();
+        Plan plan = withMembers(chosen.plan(), runs, profiles.size(), request, members);
+        return new Decision(plan, List.copyOf(runs), selection, List.copyOf(members));
+    }
+
+    /**
+     * The chosen single-model plan, or, where its evaluation asked for more members of the same
+     * model (MemberPlan facts, in the order the rules inserted them), an ENSEMBLE of it and those
+     * members. Each member is the plan the rules give when evaluated again with a MemberRequest
+     * for it: its cut and hyperparameters come from the rules as for a plan of its own. An ENSEMBLE
+     * of several models keeps its members' single plans (models.drl decides that ensemble).
+     */
+    private Plan withMembers(Plan plan, List<ModelRun> runs, int modelCount, Request request, List<ModelRun> out) {
+        if (plan.strategy() == Strategy.ENSEMBLE) {
+            return plan;
+        }
+        ModelRun run = runs.stream().filter(r -> r.profile().model().equals(plan.models().get(0))).findFirst().orElseThrow();
+        List<MemberPlan> asks = new ArrayList<>();
+        for (RuleBase.RawFiring f : run.evaluation().firings()) {
+            for (Object o : f.inserted()) {
+                if (o instanceof MemberPlan m) {
+                    asks.add(m);
+                }
+            }
+        }
+        if (asks.isEmpty()) {
+            return plan;
+        }
+        List<Plan> plans = new ArrayList<>(List.of(plan));
+        for (MemberPlan m : asks) {
+            List<Object> facts = new ArrayList<>(FactsBuilder.observed(run.profile(), modelCount, request.budgetMinutes()));
+            facts.add(new MemberRequest(m.strategy(), m.head(), m.growBlocks(), m.cutIndex()));
+            Evaluation e = rules.evaluate(facts);
+            Assembly a = assemble(e, run.profile(), request);
+            if (!a.problems().isEmpty()) {
+                throw new RulesException("rules in " + rules.dir() + " " + String.join("; ", a.problems()) + " for the ensemble member " + m
+                        + " of " + describe(run.profile()) + "; fix the rules and run 'advisor rules check'");
+            }
+            if (a.plan().strategy() != m.strategy()) {
+                throw new RulesException("rules in " + rules.dir() + " assembled " + a.plan().strategy() + " for the ensemble member " + m
+                        + " of " + describe(run.profile()) + " (a MemberRequest must be proposed above every other strategy); fix the rules");
+            }
+            plans.add(a.plan());
+            out.add(new ModelRun(run.profile(), e, a.plan()));
+        }
+        return new Plan(Plan.SCHEMA_VERSION, request.dataset(), List.of(plan.models().get(0)), Strategy.ENSEMBLE, null,
+                HeadType.SOFTMAX, 0, plan.hyperparameters(), plan.collectMore(), plans, request.seed(), request.budgetMinutes(), List.of());
     }
 
     static String describe(DatasetProfile p) {
@@ -264,8 +316,17 @@ public final class Recommender {
             sb.append(" +").append(p.growBlocks()).append(" block(s)");
         }
         if (p.strategy() == Strategy.ENSEMBLE) {
-            sb.append(" of ").append(String.join(", ", p.models()));
+            if (ofOneModel(p)) {
+                sb.append(" of ").append(String.join(" + ", p.ensembleMembers().stream().map(Recommender::signature).toList()));
+            } else {
+                sb.append(" of ").append(String.join(", ", p.models()));
+            }
         }
         return sb.toString();
+    }
+
+    /** An ENSEMBLE of one model's plans (guards.drl ensemble-tiny-plans), not of several models (models.drl). */
+    public static boolean ofOneModel(Plan p) {
+        return p.strategy() == Strategy.ENSEMBLE && p.models().stream().distinct().count() == 1;
     }
 }

@@ -87,8 +87,19 @@ public final class RuleCheck {
             }
             Plan plan = d.plan();
             counts.merge(plan.strategy(), 1, Integer::sum);
-            if (plan.strategy() == Strategy.ENSEMBLE && pt.profiles().size() < 2) {
-                failures.add(pt.label() + ": ENSEMBLE chosen with one model");
+            if (Recommender.ofOneModel(plan)) {
+                // a member of an ENSEMBLE of one model's plans is a chosen strategy too
+                plan.ensembleMembers().forEach(m -> counts.merge(m.strategy(), 1, Integer::sum));
+            }
+            if (plan.strategy() == Strategy.ENSEMBLE && pt.profiles().size() < 2 && !Recommender.ofOneModel(plan)) {
+                failures.add(pt.label() + ": ENSEMBLE of several models chosen with one model");
+            }
+            if (Recommender.ofOneModel(plan) && (plan.ensembleMembers().size() < 2
+                    || plan.ensembleMembers().stream().map(Plan::strategy).distinct().count() < plan.ensembleMembers().size())) {
+                failures.add(pt.label() + ": ENSEMBLE of one model's plans needs two or more members of different strategies");
+            }
+            for (Recommender.ModelRun m : d.members()) {
+                m.evaluation().firings().forEach(f -> fired.add(f.rule().id()));
             }
         }
         List<String> notes = new ArrayList<>();
@@ -258,13 +269,6 @@ public final class RuleCheck {
                         .perClass(pc).similarity(sim).build())));
                 points.add(new Point(at + " two-layers wide-interval", List.of(base(layers.subList(Math.max(0, layers.size() - 2), layers.size()), parameters)
                         .perClass(pc).similarity(sim).interval(0.2).build())));
-                if (layers.size() >= 2) {
-                    // the measured plan trials (pipeline/PlanTrials): either candidate ahead by 20 points
-                    points.add(new Point(at + " trial grown-block-ahead", List.of(base(layers, parameters).perClass(pc).similarity(sim)
-                            .trials(0.5, 0.7).build())));
-                    points.add(new Point(at + " trial fine-tuning-ahead", List.of(base(layers, parameters).perClass(pc).similarity(sim)
-                            .trials(0.7, 0.5).build())));
-                }
                 for (double spread : new double[] {0.0, 0.15}) {
                     List<DatasetProfile> models = new ArrayList<>();
                     for (int m = 0; m < 3; m++) {

@@ -37,8 +37,6 @@ public final class SyntheticProfiles {
     List<String> layers = GENERIC_LAYERS;
     double shiftSlope = 0.4;
     double topDrop = 0.0;
-    double trialFineTune = Double.NaN;
-    double trialGrown = Double.NaN;
 
     public static SyntheticProfiles profile() {
         return new SyntheticProfiles();
@@ -62,8 +60,6 @@ public final class SyntheticProfiles {
     public SyntheticProfiles shiftSlope(double v) { shiftSlope = v; return this; }
     /** Extra similarity lost at the top layer only (a source-specific head layer, like fmnist-cnn's fc1_relu). */
     public SyntheticProfiles topDrop(double v) { topDrop = v; return this; }
-    /** Measured plan trials (pipeline/PlanTrials): fine-tuning above the first layer and a block grown on the middle one, with these accuracies. */
-    public SyntheticProfiles trials(double fineTune, double grown) { trialFineTune = fineTune; trialGrown = grown; return this; }
 
     public DatasetProfile build() {
         int train = (int) Math.round(images * trainFraction);
@@ -111,19 +107,8 @@ public final class SyntheticProfiles {
                 List.of(geometryMatches ? 1 : 3), "28x28x1", geometryMatches, parameters);
         DatasetProfile.SourceView view = new DatasetProfile.SourceView(0.6, 0.9, 0.55,
                 List.of(new DatasetProfile.ClassMapping("class0", "t-shirt", 0.7)), overlap);
-        List<DatasetProfile.PlanTrial> trials = new ArrayList<>();
-        if (!Double.isNaN(trialFineTune)) {
-            int scored = Math.max(2, train);
-            trials.add(new DatasetProfile.PlanTrial("FINETUNE_ABOVE", layers.get(0), 0, trialEstimate(trialFineTune, scored), scored, 2, 20));
-            trials.add(new DatasetProfile.PlanTrial("TRUNCATE_GROW", layers.get(n / 2), 1, trialEstimate(trialGrown, scored), scored, 2, 20));
-        }
         return new DatasetProfile(DatasetProfile.SCHEMA_VERSION, "test-data", "sha256:test-" + images, model, size, probes,
-                similarity, view, suf, unlabelled, new DatasetProfile.Sampling(Math.min(images, 2000), 2000, 42L, 200, 1.5), trials);
-    }
-
-    private static Estimate trialEstimate(double acc, int n) {
-        double[] w = io.transferadvisor.util.Probabilities.wilson(acc, n);
-        return new Estimate(acc, Math.min(acc, w[0]), Math.max(acc, w[1]));
+                similarity, view, suf, unlabelled, new DatasetProfile.Sampling(Math.min(images, 2000), 2000, 42L, 200, 1.5), List.of());
     }
 
     private static double clamp(double v) {

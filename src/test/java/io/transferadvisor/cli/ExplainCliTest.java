@@ -98,7 +98,7 @@ class ExplainCliTest {
         var d = CliTestSupport.run("explain", "--diff", a.toString(), b.toString());
         assertThat(d.exitCode()).as(d.err()).isZero();
         // 36/class becomes TINY: fine-tuned above the first cut instead of the new-labels cut (the suite's calibration)
-        assertThat(d.out()).contains("plan:", "cutoffLayer: b2_pool -> b1_pool", "inputs:", "rulesHash", "fired only in B: size-tiny");
+        assertThat(d.out()).contains("plan:", "strategy: FINETUNE_ABOVE -> ENSEMBLE", "inputs:", "rulesHash", "fired only in B: size-tiny");
     }
 
     @Test

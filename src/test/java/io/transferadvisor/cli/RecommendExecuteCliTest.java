@@ -34,8 +34,13 @@ class RecommendExecuteCliTest {
         assertThat(PlanFiles.profileOf(plan)).exists();
         assertThat(RecommendProbeCliTest.filesUnder(cache)).isPositive();
 
-        for (String f : new String[] {"metrics.json", "model.zip", "plan.yaml", "audit.json", "profile.json", "report.html"}) {
+        for (String f : new String[] {"metrics.json", "plan.yaml", "audit.json", "profile.json", "report.html"}) {
             assertThat(run.resolve(f)).as(f).isRegularFile();
+        }
+        // TINY data: an ENSEMBLE of the model's plans, each member's network in its own folder
+        assertThat(p.strategy()).isEqualTo(io.transferadvisor.plan.Strategy.ENSEMBLE);
+        for (int i = 1; i <= p.ensembleMembers().size(); i++) {
+            assertThat(run.resolve("member-" + i).resolve("model.zip")).isRegularFile();
         }
         JsonNode metrics = Json.json().readTree(Files.readString(run.resolve("metrics.json")));
         assertThat(metrics.path("strategy").asText()).isEqualTo(p.strategy().name());
@@ -55,7 +60,10 @@ class RecommendExecuteCliTest {
         }
         assertThat(total).isEqualTo(18);
         assertThat(accuracy).isEqualTo((double) correct / total);
-        assertThat(metrics.path("epochsRun").asInt()).isBetween(1, 5);
+        assertThat(metrics.path("members").size()).isEqualTo(p.ensembleMembers().size());
+        for (JsonNode m : metrics.path("members")) {
+            assertThat(m.path("testAccuracy").asDouble(-1)).isBetween(0.0, 1.0);
+        }
         assertThat(PlanIO.read(run.resolve("plan.yaml")).strategy()).isEqualTo(p.strategy());
         assertThat(r.out()).contains("plan: " + p.strategy().name(), run.toString(),
                 String.format(java.util.Locale.ROOT, "accuracy %.4f", accuracy));

@@ -76,7 +76,9 @@ class RecommendProbeCliTest {
         assertThat(audit.plan().strategy()).isEqualTo(p.strategy());
         assertThat(audit.plan().cutoffLayer()).isEqualTo(p.cutoffLayer());
         assertThat(audit.inputs().options()).containsEntry("profile", "measured");
-        assertThat(audit.traces()).hasSize(1);
+        // one trace per evaluation: the plan's, and on this TINY data one per extra member of the ENSEMBLE of the model's plans
+        assertThat(p.strategy()).isEqualTo(io.transferadvisor.plan.Strategy.ENSEMBLE);
+        assertThat(audit.traces()).hasSize(p.ensembleMembers().size());
         assertThat(audit.traces().get(0).firings()).isNotEmpty();
 
         DatasetProfile measured = PlanFiles.readProfile(PlanFiles.profileOf(plan));

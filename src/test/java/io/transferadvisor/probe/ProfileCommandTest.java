@@ -27,7 +27,7 @@ class ProfileCommandTest {
         Path yaml = dir.resolve("two-models.yaml");
         Files.writeString(yaml, "version: 1\nname: two\ntrain: {format: folder, path: " + glyphs.resolve("labelled") + "}\n"
                 + "split: {test: 0.25, validation: 0.15}\nmodel: [fmnist-cnn, glyphs-cnn]\nseed: 42\n");
-        Result r = CliTestSupport.run("profile", yaml.toString(), "--json", "--quiet", "--no-trials", "--cache", dir.resolve("cache").toString(),
+        Result r = CliTestSupport.run("profile", yaml.toString(), "--json", "--quiet", "--cache", dir.resolve("cache").toString(),
                 "--bootstrap", "20");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning: profiled fmnist-cnn only, the first of the 2 models in two-models.yaml");

@@ -10,7 +10,7 @@ public class UseFromJava {
     public static void main(String[] args) {
         Advisor advisor = new Advisor(Advisor.Settings.defaults().withProgress(System.err));
 
-        Advisor.Profiled data = advisor.profile(Path.of(args[0]));      // load once, probe each model (+ plan trials on tiny data)
+        Advisor.Profiled data = advisor.profile(Path.of(args[0]));      // load once, probe each model
         System.out.printf(Locale.ROOT, "similarity %.3f%n", data.profiles().get(0).similarity());
 
         Recommender.Recommendation rec = advisor.recommend(data);       // plan + audit from the rules in rules/

@@ -53,8 +53,8 @@ class AlternativesRulesTest {
     void tinyDataOnAnUnmeasuredDomainTakesTheBestFixedPolicyAndSaysWhyNotTheOthers() {
         // TINY x LOW: no calibration task there, so the best fixed policy on calibration (fine-tune above the first cut)
         var d = decide(profile().perClass(10).similarity(0.2).build());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
-        assertThat(d.plan().cutoffLayer()).isEqualTo("b1_pool");
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo("b1_pool");
         assertThat(rejectedBy(d).get(Strategy.LINEAR_EARLIER)).isEqualTo("reject-linear-small-data-fine-tuned");
         assertThat(rejectedBy(d).get(Strategy.TRUNCATE_GROW)).isEqualTo("reject-truncate-grow-small-data");
         var reasons = d.runs().get(0).evaluation().all(Rejected.class);

@@ -72,8 +72,8 @@ class CutoffRulesTest {
         // the shipped matrix no longer chooses linear classifiers (issue 8's calibration): their cut rules are tested on the textbook cells
         boolean linear = strategy == Strategy.LINEAR_FROZEN || strategy == Strategy.LINEAR_EARLIER || strategy == Strategy.TRUNCATE_GROW;
         var d = linear ? RuleTesting.decideTextbook(p.build()) : decide(p.build());
-        assertThat(d.plan().strategy()).isEqualTo(strategy);
-        assertThat(d.plan().cutoffLayer()).isEqualTo(layer);
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
+        assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo(layer);
         assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly(rule);
     }
 
@@ -81,7 +81,7 @@ class CutoffRulesTest {
     void strategiesWithoutACutoffGetNone() {
         for (var p : List.of(profile().perClass(400).similarity(0.2), profile().perClass(3000).similarity(0.6), profile().perClass(3000).similarity(0.2))) {
             var d = decide(p.build());
-            assertThat(d.plan().cutoffLayer()).as(d.plan().strategy().name()).isNull();
+            assertThat(RuleTesting.primary(d).cutoffLayer()).as(RuleTesting.primary(d).strategy().name()).isNull();
             assertThat(d.runs().get(0).evaluation().all(Cutoff.class)).isEmpty();
         }
     }
@@ -92,8 +92,8 @@ class CutoffRulesTest {
         // its interval; similarities b3 0.968, b4 0.972, fc1 0.663. fc1_relu is competitive but 0.31 below b4_relu.
         // Its labels are new (overlap 0.31), so the linear cut only applies when the labels are made shared (overlap 0.9).
         var d = RuleTesting.decideTextbook(ProfileEdits.withLabelOverlap(GoldenAuditTest.realProfile(), 0.9));
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.LINEAR_FROZEN);
-        assertThat(d.plan().cutoffLayer()).isEqualTo("b4_relu");
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.LINEAR_FROZEN);
+        assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo("b4_relu");
         var e = d.runs().get(0).evaluation();
         assertThat(e.all(ShiftFloor.class)).singleElement().satisfies(f -> {
             assertThat(f.referenceLayer()).isEqualTo("b4_relu");
@@ -107,11 +107,11 @@ class CutoffRulesTest {
     void theRealExampleWithNewLabelsFineTunesAboveTheLayerBelowTheEarliestCompetitiveOne() throws Exception {
         // Measured (docs/design/rules.md, Calibration): FINETUNE_ABOVE b2_pool 0.922 > b4_relu 0.902 > LINEAR_FROZEN b4_relu 0.848.
         var d = decide(GoldenAuditTest.realProfile());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
-        assertThat(d.plan().cutoffLayer()).isEqualTo("b2_pool");
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo("b2_pool");
         assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly("cutoff-new-labels-below-competitive");
-        assertThat(d.plan().hyperparameters().headLearningRate()).isEqualTo(1e-2);
-        assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(1e-3);
+        assertThat(RuleTesting.primary(d).hyperparameters().headLearningRate()).isEqualTo(1e-2);
+        assertThat(RuleTesting.primary(d).hyperparameters().backboneLearningRate()).isEqualTo(1e-3);
     }
 
     static Stream<Arguments> newLabelCases() {
@@ -132,8 +132,8 @@ class CutoffRulesTest {
     @MethodSource("newLabelCases")
     void newLabelsCutBelowTheEarliestCompetitiveLayer(SyntheticProfiles p, String layer, String rule) {
         var d = decide(p.build());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
-        assertThat(d.plan().cutoffLayer()).isEqualTo(layer);
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo(layer);
         assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly(rule);
     }
 
@@ -141,8 +141,10 @@ class CutoffRulesTest {
     void layerNamesComeFromTheProfile() {
         var d = RuleTesting.decideTextbook(profile().perClass(100).similarity(0.9).curve(Curve.PEAK_MIDDLE)
                 .layers(List.of("conv_a", "conv_b", "mixed_c", "pool_d", "avg_e")).build());
-        assertThat(d.plan().cutoffLayer()).isEqualTo("mixed_c");
+        assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo("mixed_c");
         var f = decide(profile().perClass(10).similarity(0.9).layers(List.of("conv_a", "conv_b", "mixed_c", "pool_d", "avg_e")).build());
-        assertThat(f.plan().cutoffLayer()).isEqualTo("conv_a");
+        assertThat(RuleTesting.primary(f).cutoffLayer()).isEqualTo("conv_a");
+        // the grown-block member of the TINY ensemble cuts at the middle layer, by position
+        assertThat(f.plan().ensembleMembers().get(1).cutoffLayer()).isEqualTo("mixed_c");
     }
 }

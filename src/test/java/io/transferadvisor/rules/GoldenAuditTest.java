@@ -100,9 +100,10 @@ class GoldenAuditTest {
         var b = RuleTesting.recommender().recommend(List.of(ProfileEdits.withImages(realProfile(), 300)), REQUEST).audit();
         AuditDiff.Result r = AuditDiff.diff(a, b);
         assertThat(r.same()).isFalse();
-        // 300 images: TINY, fine-tuned above the first cut since the suite's calibration (was LINEAR_FROZEN)
-        assertThat(r.plan()).anySatisfy(l -> assertThat(l).isEqualTo("cutoffLayer: b2_pool -> b1_pool"));
-        assertThat(r.firings()).anySatisfy(l -> assertThat(l).isEqualTo("fired only in A: size-small"));
+        // 300 images: TINY, an ensemble of fine-tuning above the first cut, a grown block and from scratch (guards.drl ensemble-tiny-plans)
+        assertThat(r.plan()).anySatisfy(l -> assertThat(l).isEqualTo("strategy: FINETUNE_ABOVE -> ENSEMBLE"));
+        assertThat(r.plan()).anySatisfy(l -> assertThat(l).isEqualTo("ensembleMembers[0].cutoffLayer: (none) -> b1_pool"));
+        assertThat(r.firings()).anySatisfy(l -> assertThat(l).isEqualTo("fmnist-cnn: fired only in A: size-small"));
         assertThat(r.inputs()).anySatisfy(l -> assertThat(l).contains("profileHash"));
     }
 

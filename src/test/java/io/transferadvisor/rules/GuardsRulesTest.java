@@ -16,41 +16,41 @@ class GuardsRulesTest {
     @Test
     void dissimilarWithUnlabelledImagesSelfPretrainsAnAutoencoderAndRejectsTheMatrixCell() {
         var d = decide(profile().perClass(100).similarity(0.2).unlabelled(5000).build());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
-        assertThat(d.plan().cutoffLayer()).isNull();
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
+        assertThat(RuleTesting.primary(d).cutoffLayer()).isNull();
         assertThat(fired(d)).contains("guard-autoencoder", "matrix-small-low", "reject-outranked");
         assertThat(d.runs().get(0).evaluation().all(Rejected.class))
                 .anySatisfy(r -> {
                     assertThat(r.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE); // the cell's choice since the suite's calibration
                     assertThat(r.reason()).contains("outranked by AUTOENCODER_TRANSFER");
                 });
-        assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(3e-4);
+        assertThat(RuleTesting.primary(d).hyperparameters().backboneLearningRate()).isEqualTo(3e-4);
     }
 
     @Test
     void unlabelledImagesOnASimilarDomainChangeNothing() {
         var d = decide(profile().perClass(100).similarity(0.9).unlabelled(5000).build());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE); // matrix-small-high, as without the pool
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE); // matrix-small-high, as without the pool
         assertThat(fired(d)).contains("unlabelled-pool", "reject-autoencoder-not-needed").doesNotContain("guard-autoencoder");
     }
 
     @Test
     void largeDissimilarDataTrainsFromScratchEvenWithUnlabelledImages() {
         var d = decide(profile().perClass(3000).similarity(0.2).unlabelled(100_000).build());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.FROM_SCRATCH);
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FROM_SCRATCH);
     }
 
     @Test
     void collectMoreNamesTheNumbersAndKeepsTheBestPlanForTheDataAtHand() {
         var without = decide(profile().perClass(100).similarity(0.9).gain2x(0.01).build());
         var with = decide(profile().perClass(100).similarity(0.9).gain2x(0.06).build());
-        assertThat(without.plan().collectMore()).isNull();
-        assertThat(with.plan().collectMore()).isNotNull();
-        assertThat(with.plan().collectMore().extraPerClass()).isEqualTo(100);
-        assertThat(with.plan().collectMore().expectedGainPoints()).isEqualTo(6.0);
-        assertThat(with.plan().collectMore().gainHigh()).isGreaterThan(with.plan().collectMore().gainLow());
-        assertThat(with.plan().strategy()).isEqualTo(without.plan().strategy());
-        assertThat(with.plan().cutoffLayer()).isEqualTo(without.plan().cutoffLayer());
+        assertThat(RuleTesting.primary(without).collectMore()).isNull();
+        assertThat(RuleTesting.primary(with).collectMore()).isNotNull();
+        assertThat(RuleTesting.primary(with).collectMore().extraPerClass()).isEqualTo(100);
+        assertThat(RuleTesting.primary(with).collectMore().expectedGainPoints()).isEqualTo(6.0);
+        assertThat(RuleTesting.primary(with).collectMore().gainHigh()).isGreaterThan(RuleTesting.primary(with).collectMore().gainLow());
+        assertThat(RuleTesting.primary(with).strategy()).isEqualTo(RuleTesting.primary(without).strategy());
+        assertThat(RuleTesting.primary(with).cutoffLayer()).isEqualTo(RuleTesting.primary(without).cutoffLayer());
         assertThat(fired(with)).contains("guard-collect-more");
     }
 
@@ -94,7 +94,7 @@ class GuardsRulesTest {
     })
     void smallSimilarDataFineTunesWhateverTheLabels(int perClass, double sim, double overlap, Strategy strategy) {
         var d = decide(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
-        assertThat(d.plan().strategy()).isEqualTo(strategy);
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
         assertThat(fired(d)).doesNotContain("guard-small-similar-new-labels", "reject-outranked");
         assertThat(fired(d).contains("new-labels")).isEqualTo(overlap < 0.5);
     }

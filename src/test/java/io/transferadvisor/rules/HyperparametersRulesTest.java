@@ -30,9 +30,9 @@ class HyperparametersRulesTest {
     })
     void backboneLearnsSlowerThanTheHead(int perClass, double sim, Strategy strategy, double head, double backbone, String rule) {
         var d = decide(profile().perClass(perClass).similarity(sim).build());
-        assertThat(d.plan().strategy()).isEqualTo(strategy);
-        assertThat(d.plan().hyperparameters().headLearningRate()).isEqualTo(head);
-        assertThat(d.plan().hyperparameters().backboneLearningRate()).isEqualTo(backbone);
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
+        assertThat(RuleTesting.primary(d).hyperparameters().headLearningRate()).isEqualTo(head);
+        assertThat(RuleTesting.primary(d).hyperparameters().backboneLearningRate()).isEqualTo(backbone);
         assertThat(RuleTesting.insertersOf(d, LearningRates.class)).containsExactly(rule);
     }
 
@@ -66,7 +66,7 @@ class HyperparametersRulesTest {
             assertThat(t.plan().hyperparameters().batchNorm()).isEqualTo(BatchNormPolicy.RECALIBRATE);
             assertThat(RuleTesting.insertersOf(t, BatchNormChoice.class)).containsExactly("bn-recalibrate-frozen-backbone");
         }
-        assertThat(d.plan().hyperparameters().batchNorm()).isEqualTo(policy);
+        assertThat(RuleTesting.primary(d).hyperparameters().batchNorm()).isEqualTo(policy);
         assertThat(RuleTesting.insertersOf(d, BatchNormChoice.class)).containsExactly(rule);
     }
 
@@ -86,7 +86,7 @@ class HyperparametersRulesTest {
     @CsvSource({"1.0, NONE", "2.9, NONE", "3.0, INVERSE_FREQUENCY", "8.0, INVERSE_FREQUENCY"})
     void classWeightsForImbalance(double ratio, ClassWeighting weighting) {
         var d = decide(ProfileEdits.withImbalance(profile().build(), ratio));
-        assertThat(d.plan().hyperparameters().classWeighting()).isEqualTo(weighting);
+        assertThat(RuleTesting.primary(d).hyperparameters().classWeighting()).isEqualTo(weighting);
     }
 
     @ParameterizedTest(name = "dataset.yaml max_epochs {0} caps the schedule")
@@ -106,8 +106,8 @@ class HyperparametersRulesTest {
     })
     void smallDataWithNewLabelsFineTunesAtTheMeasuredRates(int perClass, double sim, double overlap, Strategy strategy, double head, double backbone, String rule) {
         var d = decide(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
-        assertThat(d.plan().strategy()).isEqualTo(strategy);
-        var hp = d.plan().hyperparameters();
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
+        var hp = RuleTesting.primary(d).hyperparameters();
         assertThat(hp.headLearningRate()).isEqualTo(head);
         assertThat(hp.backboneLearningRate()).isEqualTo(backbone);
         assertThat(RuleTesting.insertersOf(d, LearningRates.class)).containsExactly(rule);

@@ -34,9 +34,9 @@ class MatrixRulesTest {
     void eachCellChoosesItsStrategy(int perClass, double sim, String rule, Strategy strategy, HeadType head, int grow) {
         var d = decide(profile().perClass(perClass).similarity(sim).build());
         assertThat(RuleTesting.insertersOf(d, Proposal.class)).containsExactly(rule);
-        assertThat(d.plan().strategy()).isEqualTo(strategy);
-        assertThat(d.plan().head()).isEqualTo(head);
-        assertThat(d.plan().growBlocks()).isEqualTo(grow);
+        assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
+        assertThat(RuleTesting.primary(d).head()).isEqualTo(head);
+        assertThat(RuleTesting.primary(d).growBlocks()).isEqualTo(grow);
         assertThat(RuleTesting.fired(d)).contains("select-strategy");
     }
 }

@@ -37,7 +37,7 @@ class ModelsRulesTest {
 
     @Test
     void theExplanationSaysWhyAOverBWithTheGapAndTheThreshold() {
-        double gap = TrialRulesTest.threshold("ensemble.maxProbeGap");
+        double gap = EnsembleTinyRulesTest.threshold("ensemble.maxProbeGap");
         // b is more than the threshold below a: a alone, and the reason names both scores and the threshold
         var apart = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.9).build(),
                 profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-(gap + 3) / 100).build()), Recommender.Request.defaults("d.yaml"));

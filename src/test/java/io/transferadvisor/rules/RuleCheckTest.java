@@ -30,22 +30,19 @@ class RuleCheckTest {
 
     @Test
     void aStrategyNeverChosenWithoutASpecificReasonFails(@TempDir Path dir) throws Exception {
-        // the shipped matrix never chooses TRUNCATE_GROW (retired by the suite's calibration) and says why; only the measured
-        // plan trial (guard-measured-trial) grows a block. Without the guard and the rules that say why, the grid must fail
+        // the shipped matrix never chooses TRUNCATE_GROW as the plan (retired by the suite's calibration) and says why; only a
+        // TINY ensemble (ensemble-tiny-plans) trains a grown block, as a member. Without it and the rule that says why, the grid must fail
         copyRules(dir);
         Path alt = dir.resolve("alternatives.drl");
         String text = Files.readString(alt);
-        String edited = text.replaceFirst("(?s)rule \"reject-truncate-grow-small-data\".*?\nend\n", "")
-                .replaceFirst("(?s)rule \"reject-truncate-grow-measured\".*?\nend\n", "");
-        assertThat(edited).isNotEqualTo(text).doesNotContain("reject-truncate-grow-small-data").doesNotContain("reject-truncate-grow-measured");
+        String edited = text.replaceFirst("(?s)rule \"reject-truncate-grow-small-data\".*?\nend\n", "");
+        assertThat(edited).isNotEqualTo(text).doesNotContain("reject-truncate-grow-small-data");
         Files.writeString(alt, edited);
         Path guards = dir.resolve("guards.drl");
         String g = Files.readString(guards);
-        String noTrial = g.replaceFirst("(?s)rule \"guard-measured-trial\".*?\nend\n", "");
-        assertThat(noTrial).isNotEqualTo(g);
-        Files.writeString(guards, noTrial);
-        Path cutoff = dir.resolve("cutoff.drl");
-        Files.writeString(cutoff, Files.readString(cutoff).replaceFirst("(?s)rule \"cutoff-measured-trial\".*?\nend\n", ""));
+        String noEnsemble = g.replaceFirst("(?s)rule \"ensemble-tiny-plans\".*?\nend\n", "");
+        assertThat(noEnsemble).isNotEqualTo(g);
+        Files.writeString(guards, noEnsemble);
         RuleCheck.Report r = RuleCheck.run(RuleBase.load(dir), SyntheticProfiles.GENERIC_LAYERS, 400_000);
         assertThat(r.ok()).isFalse();
         assertThat(r.failures()).contains("strategy TRUNCATE_GROW is never chosen on the grid: no rule (or matrix cell) selects it, and no specific rule says why");

@@ -73,6 +73,14 @@ final class RuleTesting {
         return recommender().decide(List.of(profiles), Recommender.Request.defaults("dataset.yaml"));
     }
 
+    /**
+     * The plan the rules chose for the data: on TINY data the first member of the ENSEMBLE of one
+     * model's plans (guards.drl ensemble-tiny-plans; EnsembleTinyRulesTest tests the ensemble), else the plan.
+     */
+    static io.transferadvisor.plan.Plan primary(Recommender.Decision d) {
+        return Recommender.ofOneModel(d.plan()) ? d.plan().ensembleMembers().get(0) : d.plan();
+    }
+
     /** Rule ids that fired for the (first) model, in any order. */
     static Set<String> fired(Recommender.Decision d) {
         Set<String> ids = new TreeSet<>();

@@ -29,12 +29,22 @@ public final class SuiteAnalysis {
     public interface Policy extends BiFunction<SuiteSpec.Task, TaskRun, TrialKey> {}
 
     /**
-     * One run with its trials. The ensembles of one model's plans trained on TINY runs
-     * (TrialKey#tinyEnsembles) are kept apart in {@code ensembles}: no policy of the main tables
-     * picks one, so the oracle and the trials those tables read are the single plans'.
+     * One run with its trials: the oracle grid's single plans, the advisor's pick where it is off the
+     * grid, and on TINY runs the ensembles of one model's plans (TrialKey#tinyEnsembles), which the
+     * rules now pick there; the oracle is the best of all of them.
      */
-    public record Run(SuiteSpec.Task task, boolean calibration, TaskRun taskRun, Map<String, Trial> trials, Map<String, Trial> ensembles,
-                      double oracle, double oracleSeconds) {
+    public record Run(SuiteSpec.Task task, boolean calibration, TaskRun taskRun, Map<String, Trial> trials, double oracle, double oracleSeconds) {
+        /** The run's ensemble trials (keys of strategy ENSEMBLE). */
+        public Map<String, Trial> ensembles() {
+            Map<String, Trial> out = new LinkedHashMap<>();
+            trials.forEach((k, v) -> {
+                if (TrialKey.parse(k).strategy() == Strategy.ENSEMBLE) {
+                    out.put(k, v);
+                }
+            });
+            return out;
+        }
+
         public double regret(TrialKey k) {
             Trial t = k == null ? null : trials.get(k.id());
             return t == null ? Double.NaN : Math.max(0, (oracle - t.testAccuracy()) * 100);
@@ -72,9 +82,8 @@ public final class SuiteAnalysis {
             for (long seed : suite.seeds()) {
                 TaskRun tr = results.task(t.id(), seed, h).orElse(null);
                 Map<String, Trial> trials = new LinkedHashMap<>();
-                Map<String, Trial> ensembles = new LinkedHashMap<>();
                 for (Trial x : results.trials(t.id(), seed, h)) {
-                    (TrialKey.parse(x.key()).strategy() == Strategy.ENSEMBLE ? ensembles : trials).put(x.key(), x);
+                    trials.put(x.key(), x);
                 }
                 boolean complete = tr != null && oracle.stream().allMatch(k -> trials.containsKey(k.id()));
                 if (!complete) {
@@ -83,7 +92,7 @@ public final class SuiteAnalysis {
                 }
                 double best = trials.values().stream().mapToDouble(Trial::testAccuracy).max().orElseThrow();
                 double secs = oracle.stream().mapToDouble(k -> trials.get(k.id()).seconds()).sum();
-                runs.add(new Run(t, suite.calibration(t), tr, trials, ensembles, best, secs));
+                runs.add(new Run(t, suite.calibration(t), tr, trials, best, secs));
             }
         }
     }
@@ -246,11 +255,8 @@ public final class SuiteAnalysis {
         return summary(name, split, runs, ids, per, worstRun, runs == 0 ? Double.NaN : within / (double) runs, missing);
     }
 
-    /** A run's single plans and ensembles together, by key. */
     private static Map<String, Trial> all(Run r) {
-        Map<String, Trial> m = new LinkedHashMap<>(r.trials());
-        m.putAll(r.ensembles());
-        return m;
+        return r.trials();
     }
 
     static double mean(double[] v) {

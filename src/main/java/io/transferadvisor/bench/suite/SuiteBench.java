@@ -93,8 +93,7 @@ public final class SuiteBench {
         List<String> cuts = model.profile().candidateCuts();
         SuiteResults store = SuiteResults.open(results);
         RuleBase rules = RuleBase.load(rulesDir != null ? rulesDir : Home.rules());
-        Decisions decisions = new Decisions(new Recommender(rules),
-                rules.thresholdOr("trial.margin", Double.NaN), suite.model());
+        Decisions decisions = new Decisions(new Recommender(rules), suite.model());
         SuiteRunner.Advisor advisorKey = profile -> decisions.of(profile).key();
         w.println("suite " + file + ": " + tasks.size() + " tasks x " + useSeeds.size() + " seeds; results " + results);
         w.flush();
@@ -126,7 +125,7 @@ public final class SuiteBench {
             all.putAll(others);
             Map<String, SuiteEnsembles.Members> kinds = new LinkedHashMap<>();
             kinds.put("best", SuiteEnsembles.BEST);
-            kinds.put("advised", advisedMembers(decisions));
+            kinds.put("advised", SuiteModelChoice.primary(advisedMembers(decisions)));
             SuiteEnsembles.run(SuiteModelChoice.complete(analyses), kinds, runners, all, run, file, store, work.resolve("runs"), cacheDir, w);
         }
         SuiteAnalysis a = analyses.get(run.model());
@@ -161,19 +160,12 @@ public final class SuiteBench {
         record Decided(TrialKey key, String cell, double seconds) {}
 
         private final Recommender recommender;
-        private final double margin;
         private final String mainModel;
         private final Map<String, Decided> byRun = new HashMap<>();
 
-        Decisions(Recommender recommender, double margin, String mainModel) {
+        Decisions(Recommender recommender, String mainModel) {
             this.recommender = recommender;
-            this.margin = margin;
             this.mainModel = mainModel;
-        }
-
-        /** The judged rules' trial.margin (NaN when they have none: the trial section then shows the trial never choosing). */
-        double margin() {
-            return margin;
         }
 
         /** Keyed "task|seed", like the report's cost table, and the model (the model-choice section asks about each model's profile). */
@@ -245,8 +237,7 @@ public final class SuiteBench {
         }
         md.append("## What the calibration tasks say, per cell\n\n")
                 .append(SuiteReport.calibrationCells(a, cuts, r -> decisions.of(r.taskRun().profile()).cell())).append("\n");
-        md.append("## Measured plan trials\n\n").append(SuiteReport.trials(a, decisions.margin())).append("\n");
-        md.append("## Ensembling the TINY plans instead of choosing\n\n").append(SuiteReport.tinyEnsembles(a, decisions.margin(), cuts)).append("\n");
+        md.append("## Ensembling the TINY plans instead of choosing\n\n").append(SuiteReport.tinyEnsembles(a, cuts)).append("\n");
         md.append("## Per task\n\n").append(SuiteReport.perTask(a, advisor));
         return md.toString();
     }

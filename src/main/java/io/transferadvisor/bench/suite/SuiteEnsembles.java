@@ -87,12 +87,20 @@ final class SuiteEnsembles {
         SuiteSpec.Task task = run.values().iterator().next().task();
         long seed = run.values().iterator().next().taskRun().seed();
         List<String> names = List.copyOf(run.keySet());
+        // a model's trial that is itself an ENSEMBLE of its plans (TrialKey#tinyEnsembles) adds each of its plans as a member
         List<Plan> members = new ArrayList<>();
+        List<String> memberModels = new ArrayList<>();
+        List<TrialKey> flatKeys = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            members.add(runners.get(names.get(i)).plan(task, seed, memberKeys.get(i)));
+            TrialKey k = memberKeys.get(i);
+            for (TrialKey one : k.strategy() == Strategy.ENSEMBLE ? k.members() : List.of(k)) {
+                members.add(runners.get(names.get(i)).plan(task, seed, one));
+                memberModels.add(names.get(i));
+                flatKeys.add(one);
+            }
         }
         Plan p0 = members.get(0);
-        Plan ensemble = new Plan(Plan.SCHEMA_VERSION, p0.dataset(), names, Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0,
+        Plan ensemble = new Plan(Plan.SCHEMA_VERSION, p0.dataset(), memberModels, Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0,
                 p0.hyperparameters(), null, members, seed, p0.budgetMinutes(), List.of("bench suite: ensemble of each model's " + kind + " trial"));
         RunInputs in = new RunInputs(data, models::get, suiteFile.toAbsolutePath().normalize(), null, null);
         Path dir = workDir.resolve(task.id() + "-s" + seed + "-ensemble");
@@ -105,9 +113,9 @@ final class SuiteEnsembles {
         store.append(new EnsembleTrial(task.id(), seed, names, hashes(run), memberKeys.stream().map(TrialKey::id).toList(), test.accuracy(),
                 (int) Math.round(test.accuracy() * test.images()), test.images(), memberAcc, secs));
         StringBuilder m = new StringBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            SuiteResults.Trial t = run.get(names.get(i)).trials().get(memberKeys.get(i).id());
-            m.append(String.format(Locale.ROOT, "%s %s %.4f%s  ", names.get(i), memberKeys.get(i).label(), memberAcc.get(i),
+        for (int i = 0; i < flatKeys.size(); i++) {
+            SuiteResults.Trial t = run.get(memberModels.get(i)).trials().get(flatKeys.get(i).id());
+            m.append(String.format(Locale.ROOT, "%s %s %.4f%s  ", memberModels.get(i), flatKeys.get(i).label(), memberAcc.get(i),
                     t == null ? " (no trial of its own)" : String.format(Locale.ROOT, " (trial %.4f)", t.testAccuracy())));
         }
         log.printf(Locale.ROOT, "[%s s%d] ensemble (%s) test %.4f  %5.1f s  members: %s%n", task.id(), seed, kind, test.accuracy(), secs,

@@ -85,6 +85,18 @@ public final class SuiteModelChoice {
      *
      * @param analyses one analysis per model (its own task hashes), in the suite's model order
      */
+    /** Each model's advised trial as a member of an ENSEMBLE of several models: the first plan of a one-model ensemble, which the rules chose. */
+    static SuiteEnsembles.Members primary(SuiteEnsembles.Members advisedKeys) {
+        return (m, r) -> {
+            TrialKey k = advisedKeys.apply(m, r);
+            return k.strategy() == Strategy.ENSEMBLE ? k.members().get(0) : k;
+        };
+    }
+
+    /**
+     * @param advisedKeys each model's advised plan (the rules' plan for its profile alone), as a trial key; each is
+     *                    trained by that model's runner (an ENSEMBLE of its plans on TINY runs, TrialKey#tinyEnsembles)
+     */
     public static List<Pair> pairs(Map<String, SuiteAnalysis> analyses, SuiteResults store, Recommender recommender, SuiteEnsembles.Members advisedKeys) {
         List<String> models = new ArrayList<>(analyses.keySet());
         List<Pair> out = new ArrayList<>();
@@ -119,17 +131,20 @@ public final class SuiteModelChoice {
             Plan plan = recommender.recommend(profiles, new Recommender.Request(first.taskRun().profile().dataset(), 10, 30,
                     first.taskRun().seed(), Map.of(), Map.of("command", "bench suite (model choice)"))).plan();
             double secs = (System.nanoTime() - t0) / 1e9;
-            String pick = plan.strategy() == Strategy.ENSEMBLE ? ENSEMBLE : plan.models().get(0);
+            // an ENSEMBLE of one model's plans (TINY data) is that model's plan: the models were not ensembled
+            String pick = plan.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(plan) ? ENSEMBLE : plan.models().get(0);
             Map<String, Map<String, Double>> trials = new LinkedHashMap<>();
             for (String m : models) {
                 Map<String, Double> t = new LinkedHashMap<>();
                 runs.get(m).trials().forEach((k, v) -> t.put(k, v.testAccuracy()));
                 trials.put(m, t);
             }
-            var adv = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
+            // the ENSEMBLE of several models keeps each model's single plan (Recommender#withMembers expands only a single-model pick)
+            var adv = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, primary(advisedKeys)));
             Map<String, Double> advised = new LinkedHashMap<>();
-            for (int i = 0; i < models.size(); i++) {
-                advised.put(models.get(i), adv.isPresent() ? adv.get().memberAccuracies().get(i) : Double.NaN);
+            for (String m : models) {
+                SuiteResults.Trial t = runs.get(m).trials().get(advisedKeys.apply(m, runs.get(m)).id());
+                advised.put(m, t == null ? Double.NaN : t.testAccuracy());
             }
             out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
                     adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN)));

@@ -182,96 +182,36 @@ public final class SuiteReport {
     }
 
     /** Margins the trial section sweeps on the calibration runs (points by which the grown block must win). */
-    static final double[] MARGINS = {-10, -5, -2, 0, 1, 2, 5, 10, 20};
-
-    /**
-     * The measured plan trials (pipeline/PlanTrials), on the runs that have them: how choosing by the
-     * trial compares with always taking either candidate and with a perfect pick between them, per
-     * split; and on the calibration runs only, how the margin (threshold trial.margin) was set.
-     */
-    public static String trials(SuiteAnalysis a, double margin) {
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "On the runs where the probe ran the trial (under %d training images per class), regret of: always fine-tuning above "
-                + "the first cut, always the block grown on the middle cut, the trial's choice at trial.margin = %s points (the grown block when it "
-                + "beats fine-tuning by more), and a perfect pick between the two. Regret is against the oracle of all 20 trials, averaged per task "
-                + "then over tasks.%n%n", io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS, trim(margin)));
-        md.append("| split | runs | always fine-tune | always grow | trial's choice | perfect pick of the two | trial picked the better of the two | trial cost vs oracle |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        // each column is a policy that picks nothing on runs without trials, so SuiteAnalysis.score leaves those out
-        Map<SuiteResults.TaskRun, Run> byTaskRun = new java.util.IdentityHashMap<>();
-        a.runs().forEach(r -> byTaskRun.put(r.taskRun(), r));
-        SuiteAnalysis.Policy fine = (t, tr) -> trialKey(tr, Strategy.FINETUNE_ABOVE);
-        SuiteAnalysis.Policy grow = (t, tr) -> trialKey(tr, Strategy.TRUNCATE_GROW);
-        SuiteAnalysis.Policy perfect = (t, tr) -> {
-            TrialKey f = fine.apply(t, tr);
-            TrialKey g = grow.apply(t, tr);
-            Run r = byTaskRun.get(tr);
-            return f == null || g == null ? null : r.regret(g) < r.regret(f) ? g : f;
-        };
-        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            List<Run> rs = a.runs(split).stream().filter(r -> fine.apply(r.task(), r.taskRun()) != null && grow.apply(r.task(), r.taskRun()) != null).toList();
-            if (rs.isEmpty()) {
-                continue;
-            }
-            int right = 0;
-            double probe = 0;
-            double oracle = 0;
-            for (Run r : rs) {
-                right += r.regret(choice(margin).apply(r.task(), r.taskRun())) <= r.regret(perfect.apply(r.task(), r.taskRun())) + 1e-9 ? 1 : 0;
-                probe += r.taskRun().probeSeconds();
-                oracle += r.oracleSeconds();
-            }
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %d of %d | %.1f%% |%n", split, rs.size(),
-                    a.score("fine", fine, split).meanRegret(), a.score("grow", grow, split).meanRegret(),
-                    a.score("choice", choice(margin), split).meanRegret(), a.score("perfect", perfect, split).meanRegret(),
-                    right, rs.size(), 100 * probe / oracle));
-        }
-        if (a.score("fine", fine, SuiteSpec.CALIBRATION).runs() > 0) {
-            md.append("\nSetting the margin on the calibration runs only (mean regret of the trial's choice, pts; worst task in brackets):\n\n| trial.margin |");
-            StringBuilder sep = new StringBuilder("|---|");
-            StringBuilder row = new StringBuilder("| calibration regret |");
-            for (double m : MARGINS) {
-                md.append(' ').append(trim(m)).append(" |");
-                sep.append("---:|");
-                SuiteAnalysis.Score sc = a.score("margin " + m, choice(m), SuiteSpec.CALIBRATION);
-                row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", sc.meanRegret(), sc.worstTask()));
-            }
-            md.append('\n').append(sep).append('\n').append(row).append("\n");
-        }
-        return md.toString();
-    }
-
     /**
      * The ensembles of one model's plans trained on TINY runs (TrialKey#tinyEnsembles) against
      * choosing one plan: the two candidates of the measured plan trial, the trial's choice and a
      * perfect pick of the two, per split, against an oracle that includes the ensembles, per run
      * and per task; and what each costs in training time.
      */
-    public static String tinyEnsembles(SuiteAnalysis a, double margin, List<String> cuts) {
+    public static String tinyEnsembles(SuiteAnalysis a, List<String> cuts) {
         List<TrialKey> ens = TrialKey.tinyEnsembles(cuts);
         Map<SuiteResults.TaskRun, Run> byTaskRun = new java.util.IdentityHashMap<>();
         a.runs().forEach(r -> byTaskRun.put(r.taskRun(), r));
         Map<String, SuiteAnalysis.Policy> pol = new LinkedHashMap<>();
-        SuiteAnalysis.Policy fine = (t, tr) -> trialKey(tr, Strategy.FINETUNE_ABOVE);
-        SuiteAnalysis.Policy grow = (t, tr) -> trialKey(tr, Strategy.TRUNCATE_GROW);
-        pol.put("always fine-tune", fine);
-        pol.put("always grow", grow);
-        pol.put("trial's choice", choice(margin));
+        TrialKey fineKey = ens.get(0).members().get(0);
+        TrialKey growKey = ens.get(0).members().get(1);
+        pol.put("always fine-tune", SuiteAnalysis.always(fineKey));
+        pol.put("always grow", SuiteAnalysis.always(growKey));
         pol.put("perfect pick of the two", (t, tr) -> {
-            TrialKey f = fine.apply(t, tr);
-            TrialKey g = grow.apply(t, tr);
             Run r = byTaskRun.get(tr);
-            return f == null || g == null ? null : r.regret(g) < r.regret(f) ? g : f;
+            return r.regret(growKey) < r.regret(fineKey) ? growKey : fineKey;
         });
         for (TrialKey k : ens) {
             pol.put(k.label(), SuiteAnalysis.always(k));
         }
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "On the runs under %d training images per class the suite also trains ENSEMBLE plans of the suite's model "
-                + "alone (each member a trial plan, their probabilities averaged): %s. Regret here is against an oracle that includes them "
-                + "(per run: the best of the 20 single plans and the ensembles; per task: the best seed mean among them), mean over tasks "
-                + "with the worst task in brackets. No rule picks an ensemble yet: the main tables' oracle is the single plans'.%n%n",
-                io.transferadvisor.pipeline.PlanTrials.MAX_PER_CLASS, String.join("; ", ens.stream().map(TrialKey::label).toList())));
+                + "alone (each member a trial plan, their probabilities averaged): %s. Regret against the oracle, which includes them (per run: "
+                + "the best of the 20 single plans and the ensembles; per task: the best seed mean among them), mean over tasks with the worst "
+                + "task in brackets: fine-tuning above the first cut, a block grown on the middle cut (the two plans the probe's measured trial "
+                + "chose between until 2026-11-30), a perfect pick of the two, and each ensemble. guards.drl ensemble-tiny-plans picks the "
+                + "second ensemble, set on the calibration rows.%n%n",
+                SuiteRunner.TINY_PER_CLASS, String.join("; ", ens.stream().map(TrialKey::label).toList())));
         md.append("| split | against | runs |");
         StringBuilder sep = new StringBuilder("|---|---|---:|");
         for (String name : pol.keySet()) {
@@ -296,13 +236,13 @@ public final class SuiteReport {
         }
         StringBuilder time = new StringBuilder();
         for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            List<Run> rs = a.runs(split).stream().filter(r -> ens.stream().allMatch(k -> r.ensembles().containsKey(k.id()))).toList();
+            List<Run> rs = a.runs(split).stream().filter(r -> ens.stream().allMatch(k -> r.trials().containsKey(k.id()))).toList();
             if (rs.isEmpty()) {
                 continue;
             }
             time.append(' ').append(split).append(':');
             for (TrialKey k : ens) {
-                time.append(String.format(Locale.ROOT, " %.1f,", rs.stream().mapToDouble(r -> r.ensembles().get(k.id()).seconds()).average().orElseThrow()));
+                time.append(String.format(Locale.ROOT, " %.1f,", rs.stream().mapToDouble(r -> r.trials().get(k.id()).seconds()).average().orElseThrow()));
             }
             time.setLength(time.length() - 1);
             time.append(';');
@@ -314,25 +254,6 @@ public final class SuiteReport {
                     .append("slower natives, so their seconds do not compare with these.\n");
         }
         return md.toString();
-    }
-
-    /** The oracle key of the run's measured trial of this strategy, or null when the probe ran none. */
-    private static TrialKey trialKey(SuiteResults.TaskRun tr, Strategy s) {
-        return tr.profile().trials().stream().filter(t -> t.strategy().equals(s.name())).findFirst()
-                .map(t -> new TrialKey(s, t.cut(), t.grow(), HeadType.SOFTMAX)).orElse(null);
-    }
-
-    /** What guards.drl guard-measured-trial decides: the grown block when it beats fine-tuning by more than the margin. */
-    private static SuiteAnalysis.Policy choice(double margin) {
-        return (t, tr) -> {
-            var trials = tr.profile().trials();
-            var f = trials.stream().filter(x -> x.strategy().equals(Strategy.FINETUNE_ABOVE.name())).findFirst().orElse(null);
-            var g = trials.stream().filter(x -> x.strategy().equals(Strategy.TRUNCATE_GROW.name())).findFirst().orElse(null);
-            if (f == null || g == null) {
-                return null;
-            }
-            return g.accuracy().value() * 100.0 > f.accuracy().value() * 100.0 + margin ? trialKey(tr, Strategy.TRUNCATE_GROW) : trialKey(tr, Strategy.FINETUNE_ABOVE);
-        };
     }
 
     /** A threshold as its table prints it: whole numbers without a decimal point. */

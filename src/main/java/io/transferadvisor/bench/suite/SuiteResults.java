@@ -56,7 +56,8 @@ public final class SuiteResults {
      * @param models           the members' models, in the suite's model order
      * @param taskHashes       each model's task hash (the records the members' keys come from)
      * @param keys             each member's {@link TrialKey#id()}
-     * @param memberAccuracies each member's own test accuracy in this run (equal to its trial record when training is deterministic)
+     * @param memberAccuracies each member's own test accuracy in this run (equal to its trial record when training is deterministic);
+     *                         a model's ENSEMBLE key counts one member per plan it averages
      */
     public record EnsembleTrial(String task, long seed, List<String> models, List<String> taskHashes, List<String> keys, double testAccuracy,
                                 int testCorrect, int testImages, List<Double> memberAccuracies, double seconds) implements Entry {

@@ -66,8 +66,8 @@ public final class SuiteRunner {
         String h = SuiteTasks.identity(suite, task);
         LoadedDataset data = null;
         TaskRun tr = results.task(task.id(), seed, h).orElse(null);
-        if (tr != null && needsTrials(tr)) {
-            log.printf(Locale.ROOT, "[%s s%d] re-probing: the recorded probe predates the current measured plan trials%n", task.id() + label(), seed);
+        if (tr != null && needsReprobe(tr)) {
+            log.printf(Locale.ROOT, "[%s s%d] re-probing: the recorded probe ran the measured plan trials, which the probe no longer does%n", task.id() + label(), seed);
             tr = null;
         }
         if (tr == null) {
@@ -122,24 +122,24 @@ public final class SuiteRunner {
     }
 
     /**
-     * A run probed before the probe measured plan trials, or with another trial epoch cap, on data
-     * small enough for them: probe it again (the new record supersedes the old; the oracle trials,
-     * keyed by the task hash, stay).
+     * A run probed while the probe still trained its measured plan trials (before 2026-11-30): probe
+     * it again, so its advising cost is what the probe costs now (the new record supersedes the old;
+     * the oracle trials, keyed by the task hash, stay).
      */
-    boolean needsTrials(TaskRun tr) {
-        DatasetProfile p = tr.profile();
-        boolean applies = io.transferadvisor.pipeline.PlanTrials.applies(tr.trainImages(), p.size().classes(), model.profile().candidateCuts());
-        return applies && (p.trials().isEmpty() || p.trials().stream().anyMatch(t -> t.epochs() != io.transferadvisor.pipeline.PlanTrials.EPOCHS));
+    boolean needsReprobe(TaskRun tr) {
+        return !tr.profile().trials().isEmpty();
     }
 
+    /** Training images per class below which data is TINY: rules/thresholds.csv size.small.perClass (EnsembleTinyRulesTest checks they agree). */
+    public static final int TINY_PER_CLASS = 20;
+
     /**
-     * Whether this run also trains the TINY ensembles (TrialKey#tinyEnsembles): on the suite's own
-     * model only (the model-choice runs of the other models do not judge them), where the measured
-     * plan trial would run.
+     * Whether this run also trains the TINY ensembles (TrialKey#tinyEnsembles), with every model:
+     * under TINY_PER_CLASS training images per class, on a model with three or more candidate cuts
+     * (what guards.drl ensemble-tiny-plans asks for).
      */
     boolean tinyEnsembles(TaskRun tr) {
-        return !suite.otherModels().contains(model.name())
-                && io.transferadvisor.pipeline.PlanTrials.applies(tr.trainImages(), tr.profile().size().classes(), model.profile().candidateCuts());
+        return model.profile().candidateCuts().size() >= 3 && (double) tr.trainImages() / tr.profile().size().classes() < TINY_PER_CLASS;
     }
 
     /**
@@ -150,7 +150,7 @@ public final class SuiteRunner {
         if (k.strategy() == Strategy.ENSEMBLE) {
             List<Plan> members = k.members().stream().map(m -> plan(task, seed, m)).toList();
             Plan first = members.get(0);
-            return new Plan(Plan.SCHEMA_VERSION, first.dataset(), members.stream().map(m -> m.models().get(0)).toList(), Strategy.ENSEMBLE, null,
+            return new Plan(Plan.SCHEMA_VERSION, first.dataset(), members.stream().map(m -> m.models().get(0)).distinct().toList(), Strategy.ENSEMBLE, null,
                     HeadType.SOFTMAX, 0, first.hyperparameters(), null, members, seed, first.budgetMinutes(), List.of("bench suite: " + k.label()));
         }
         SuiteSpec.Recipe r = suite.recipe();

@@ -49,7 +49,11 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
         return out;
     }
 
+    /** A plan's key; an ENSEMBLE of one model's plans is the ensemble of its members' keys. */
     public static TrialKey of(Plan p) {
+        if (p.strategy() == Strategy.ENSEMBLE && p.models().stream().distinct().count() == 1) {
+            return ensemble(p.ensembleMembers().stream().map(TrialKey::of).toList());
+        }
         return new TrialKey(p.strategy(), p.cutoffLayer(), p.growBlocks(), p.head());
     }
 

@@ -202,7 +202,7 @@ class SuiteAnalysisTest {
     }
 
     @Test
-    void ensemblesStayOutOfTheMainOracleAndAreScoredAgainstAnOracleThatIncludesThem(@TempDir Path dir) {
+    void ensemblesAreCandidatesOfTheOracleAndTheirSectionScoresOnlyTheRunsThatHaveThem(@TempDir Path dir) {
         SuiteSpec s = suite();
         SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
         TrialKey pair = TrialKey.tinyEnsembles(CUTS).get(0);
@@ -213,25 +213,35 @@ class SuiteAnalysisTest {
         r.append(new SuiteResults.Trial("cal-small", 2, h, pair.id(), 0.84, 84, 100, 0, 3.0));
         SuiteAnalysis a = new SuiteAnalysis(s, r, CUTS, s.tasks());
         SuiteAnalysis.Run one = a.runs(SuiteSpec.CALIBRATION).get(0);
-        assertThat(one.trials()).doesNotContainKey(pair.id());
+        assertThat(one.trials()).containsKey(pair.id());
         assertThat(one.ensembles()).containsOnlyKeys(pair.id());
-        assertThat(one.oracle()).isCloseTo(0.80, within(1e-9)); // the single plans' best, not the ensemble's 0.85
-        // the main table: FINETUNE_ALL is the oracle at both seeds
-        assertThat(a.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(0.0, within(1e-9));
-        // with the ensemble in the oracle: per run 85-80 = 5 and 0 (90 > 84) -> 2.5; per task max(84.5, 85) - 85 = 0
-        List<TrialKey> ens = List.of(pair);
-        assertThat(a.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, false).meanRegret()).isCloseTo(2.5, within(1e-9));
-        assertThat(a.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, true).meanRegret()).isCloseTo(0.0, within(1e-9));
+        assertThat(one.oracle()).isCloseTo(0.85, within(1e-9)); // the ensemble beat every single plan at seed 1
+        // FINETUNE_ALL: per run 85-80 = 5 and 0 (90 > 84) -> 2.5; per task max(84.5, 85) - 85 = 0
+        assertThat(a.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(2.5, within(1e-9));
+        assertThat(a.scoreAgainstTaskOracle("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(0.0, within(1e-9));
         // the ensemble: per run 0 and 90-84 = 6 -> 3; per task 85 - 84.5 = 0.5
-        assertThat(a.scoreWithEnsembles("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION, ens, false).meanRegret()).isCloseTo(3.0, within(1e-9));
+        assertThat(a.score("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(3.0, within(1e-9));
+        assertThat(a.scoreAgainstTaskOracle("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(0.5, within(1e-9));
+        List<TrialKey> ens = List.of(pair);
         assertThat(a.scoreWithEnsembles("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION, ens, true).meanRegret()).isCloseTo(0.5, within(1e-9));
-        // runs without the ensemble are left out: cal-large has none
+        // runs without the ensemble are left out of its section: cal-large has none
         record(r, s, "cal-large", 1, 0.70, 0.70, 0.72, 0.9);
         SuiteAnalysis b = new SuiteAnalysis(s, r, CUTS, s.tasks());
         assertThat(b.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, false).runs()).isEqualTo(2);
-        // the report's table reads the same numbers
-        String md = SuiteReport.tinyEnsembles(a, 1.0, CUTS);
-        assertThat(md).contains("ENSEMBLE of FINETUNE_ABOVE b1_pool + TRUNCATE_GROW b3_relu +1");
+        assertThat(b.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).runs()).isEqualTo(3);
+        // the section scores the runs that hold every ensemble: with the other two recorded (below every single plan), a column
+        // per ensemble, and the pair's per-task cell on calibration is 0.50 (worst task 0.5)
+        for (TrialKey k : TrialKey.tinyEnsembles(CUTS).subList(1, 3)) {
+            r.append(new SuiteResults.Trial("cal-small", 1, h, k.id(), 0.50, 50, 100, 0, 3.0));
+            r.append(new SuiteResults.Trial("cal-small", 2, h, k.id(), 0.50, 50, 100, 0, 3.0));
+        }
+        String md = SuiteReport.tinyEnsembles(new SuiteAnalysis(s, r, CUTS, s.tasks()), CUTS);
+        String header = md.lines().filter(l -> l.startsWith("| split |")).findFirst().orElseThrow();
+        for (TrialKey k : TrialKey.tinyEnsembles(CUTS)) {
+            assertThat(header).contains("| " + k.label() + " |");
+        }
+        String perTask = md.lines().filter(l -> l.startsWith("| calibration | oracle per task |")).findFirst().orElseThrow();
+        assertThat(perTask.split("\\|")[7].trim()).isEqualTo("0.50 (0.5)");
     }
 
     @Test

@@ -1,0 +1,119 @@
+package io.transferadvisor.rules;
+
+import static io.transferadvisor.rules.RuleTesting.FMNIST_CUTS;
+import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.fired;
+import static io.transferadvisor.rules.RuleTesting.profile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.transferadvisor.plan.BatchNormPolicy;
+import io.transferadvisor.plan.Plan;
+import io.transferadvisor.plan.Strategy;
+import io.transferadvisor.probe.DatasetProfile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** guards.drl ensemble-tiny-plans: on TINY data, an ENSEMBLE of one model's plans, each member assembled by the rules. */
+class EnsembleTinyRulesTest {
+    static double threshold(String name) {
+        return Thresholds.read(Path.of("rules")).stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().value();
+    }
+
+    static Set<String> firedIn(Recommender.ModelRun r) {
+        return r.evaluation().firings().stream().map(f -> f.rule().id()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void tinyDataTrainsFineTuningAGrownBlockAndFromScratchAndAveragesThem() {
+        var d = decide(profile().perClass(5).similarity(0.85).build());
+        Plan p = d.plan();
+        assertThat(p.strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(Recommender.ofOneModel(p)).isTrue();
+        assertThat(p.models()).containsExactly(d.runs().get(0).profile().model());
+        assertThat(p.ensembleMembers()).allSatisfy(x -> assertThat(x.models()).isEqualTo(p.models()));
+        List<Plan> m = p.ensembleMembers();
+        assertThat(m).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+        // the first member is the plan the rules chose for the data, unchanged, and the ensemble's own settings are its
+        assertThat(m.get(0).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
+        assertThat(p.hyperparameters()).isEqualTo(m.get(0).hyperparameters());
+        // the grown block at the middle candidate cut, at the rate and batch-norm policy the suite measured
+        assertThat(m.get(1).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() / 2));
+        assertThat(m.get(1).growBlocks()).isEqualTo(1);
+        assertThat(m.get(1).hyperparameters().headLearningRate()).isEqualTo(1e-2);
+        assertThat(m.get(1).hyperparameters().backboneLearningRate()).isEqualTo(0.0);
+        assertThat(m.get(1).hyperparameters().batchNorm()).isEqualTo(BatchNormPolicy.FROZEN);
+        // from scratch at the suite's 1e-2, not the generic 1e-3
+        assertThat(m.get(2).cutoffLayer()).isNull();
+        assertThat(m.get(2).hyperparameters().headLearningRate()).isEqualTo(1e-2);
+        // the rules' TINY schedule for every member
+        assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().maxEpochs()).isEqualTo(m.get(0).hyperparameters().maxEpochs()));
+        assertThat(fired(d)).contains("ensemble-tiny-plans", "cutoff-tiny-first-cut");
+        assertThat(d.members()).hasSize(2);
+        assertThat(firedIn(d.members().get(0))).contains("guard-member-request", "cutoff-member-request", "bn-frozen-member", "lr-frozen-backbone")
+                .doesNotContain("ensemble-tiny-plans", "cutoff-latest-low-shift", "cutoff-first-layer");
+        assertThat(firedIn(d.members().get(1))).contains("guard-member-request", "lr-from-scratch-member").doesNotContain("lr-from-scratch");
+    }
+
+    @Test
+    void onADifferentDomainTheGrownMemberRecalibratesAsTheTextbookSays() {
+        var far = decide(profile().perClass(5).similarity(0.2).build());
+        assertThat(far.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(far.plan().ensembleMembers().get(1).hyperparameters().batchNorm()).isEqualTo(BatchNormPolicy.RECALIBRATE);
+        assertThat(firedIn(far.members().get(0))).doesNotContain("bn-frozen-member");
+    }
+
+    @Test
+    void onlyTinyDataWhereTheRulesFineTuneIsEnsembled() {
+        assertThat(decide(profile().perClass(50).similarity(0.85).build()).plan().strategy()).isNotEqualTo(Strategy.ENSEMBLE);
+        // TINY, different domain, many unlabelled images: the autoencoder guard decides, alone
+        var ae = decide(profile().perClass(5).similarity(0.2).unlabelled(5000).build());
+        assertThat(ae.plan().strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
+        assertThat(ae.members()).isEmpty();
+        // a model with two candidate cuts has no middle cut below the top to grow on
+        var two = decide(profile().layers(List.of("a", "b")).perClass(5).similarity(0.85).build());
+        assertThat(two.plan().strategy()).isNotEqualTo(Strategy.ENSEMBLE);
+    }
+
+    @Test
+    void withSeveralModelsAPickedModelIsExpandedAndAnEnsembleOfModelsKeepsSinglePlans() {
+        List<DatasetProfile> clear = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
+                profile().model("model-b").perClass(5).similarity(0.85).accuracyOffset(-0.3).build());
+        var picked = RuleTesting.recommender().decide(clear, Recommender.Request.defaults("d"));
+        assertThat(picked.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(picked.plan().models()).containsOnly("model-a");
+        assertThat(picked.plan().ensembleMembers()).hasSize(3);
+        List<DatasetProfile> close = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
+                profile().model("model-b").perClass(5).similarity(0.85).build());
+        var both = RuleTesting.recommender().decide(close, Recommender.Request.defaults("d"));
+        assertThat(both.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(both.plan().models()).containsExactly("model-a", "model-b");
+        assertThat(both.plan().ensembleMembers()).allSatisfy(x -> assertThat(x.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE));
+        assertThat(both.members()).isEmpty();
+    }
+
+    @Test
+    void theAuditTracesEveryMemberAndTheExplanationStatesTheCost() {
+        var rec = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(0.85).build()),
+                Recommender.Request.defaults("dataset.yaml"));
+        assertThat(rec.audit().traces()).hasSize(3);
+        assertThat(rec.audit().traces().get(1).model()).contains("ensemble member 2: TRUNCATE_GROW " + FMNIST_CUTS.get(2));
+        // the members are not alternatives the plan rejected
+        assertThat(rec.audit().rejected()).noneSatisfy(r -> assertThat(r.strategy()).isIn(Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
+                Strategy.FINETUNE_ABOVE));
+        Explanation e = Explanation.of(rec.audit());
+        assertThat(e.decision()).startsWith("ENSEMBLE").contains("FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW")
+                .contains("+ FROM_SCRATCH on ");
+        assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("3 networks to train")
+                .contains("[ensemble-tiny-plans]"));
+        assertThat(Recommender.signature(rec.plan())).isEqualTo("ENSEMBLE of FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW "
+                + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH");
+    }
+
+    @Test
+    void theSuiteTrainsItsEnsemblesWhereTheRulesCallTheDataTiny() {
+        assertThat((double) io.transferadvisor.bench.suite.SuiteRunner.TINY_PER_CLASS).isEqualTo(threshold("size.small.perClass"));
+    }
+}
