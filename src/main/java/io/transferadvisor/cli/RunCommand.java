@@ -78,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
         progress.println("run step 2/3: recommending with the rules in " + Home.rules());
         Recommender.Recommendation rec = advisor.recommend(profiled, datasetFile.toAbsolutePath().normalize().toString(), Map.of("command", "run"));
         Plan plan = run.overrides().apply(rec.plan());
-        progress.println("plan: " + plan.strategy() + (plan.cutoffLayer() == null ? "" : " at " + plan.cutoffLayer())
+        progress.println("plan: " + io.transferadvisor.rules.Recommender.signature(plan)
                 + (plan.overrides().isEmpty() ? "" : " (overridden: " + String.join("; ", plan.overrides()) + ")"));
         progress.println("run step 3/3: training (the last step: the ETA on each epoch line is the rest of the run, "
                 + "an upper bound under early stopping)");

@@ -262,7 +262,21 @@ public final class HtmlReport {
     }
 
     private static String augmentation(io.transferadvisor.plan.Hyperparameters hp) {
-        return hp.augmentation().enabled() ? hp.augmentation().toString() : "none";
+        io.transferadvisor.plan.Augmentation a = hp.augmentation();
+        if (!a.enabled()) {
+            return "none";
+        }
+        List<String> parts = new ArrayList<>();
+        if (a.maxShiftPixels() > 0) {
+            parts.add("shift up to " + a.maxShiftPixels() + " px");
+        }
+        if (a.cropFraction() > 0) {
+            parts.add(String.format(java.util.Locale.ROOT, "crop up to %.0f%%", a.cropFraction() * 100));
+        }
+        if (a.horizontalFlip()) {
+            parts.add("horizontal flip");
+        }
+        return String.join(", ", parts);
     }
 
     static void row(StringBuilder h, String k, String v) {

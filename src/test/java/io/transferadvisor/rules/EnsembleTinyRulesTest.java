@@ -48,6 +48,8 @@ class EnsembleTinyRulesTest {
         // from scratch at the suite's 1e-2, not the generic 1e-3
         assertThat(m.get(2).cutoffLayer()).isNull();
         assertThat(m.get(2).hyperparameters().headLearningRate()).isEqualTo(1e-2);
+        // no augmentation for any member, as the suite ran them
+        assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().augmentation().enabled()).isFalse());
         // the rules' TINY schedule for every member
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().maxEpochs()).isEqualTo(m.get(0).hyperparameters().maxEpochs()));
         assertThat(fired(d)).contains("ensemble-tiny-plans", "cutoff-tiny-first-cut");
