@@ -78,9 +78,9 @@ class SparkFeaturizerTest {
         Path yaml = dataset(dir, "fmnist-cnn", 28, false, 80); // about 90 training images: two parts of a 64-image batch
         Path c1 = dir.resolve("c1");
         Path c2 = dir.resolve("c2");
-        ok(CliTestSupport.run("profile", yaml.toString(), "-o", dir.resolve("p1.json").toString(), "--cache", c1.toString(), "--no-trials", "-q"));
+        ok(CliTestSupport.run("profile", yaml.toString(), "-o", dir.resolve("p1.json").toString(), "--cache", c1.toString(), "-q"));
         var spark = CliTestSupport.run("profile", yaml.toString(), "-o", dir.resolve("p2.json").toString(), "--cache", c2.toString(),
-                "--no-trials", "--spark", "local[2]");
+                "--spark", "local[2]");
         ok(spark);
         assertThat(spark.err()).containsPattern("features: \\d+ images in \\d+ parts on spark local\\[2,4]");
         assertSameCache(c1, c2);
@@ -117,8 +117,8 @@ class SparkFeaturizerTest {
         Path yaml = dataset(dir, "{name: zoo:squeezenet, weights: random}", 96, true, 10);
         Path c1 = dir.resolve("c1");
         Path c2 = dir.resolve("c2");
-        ok(CliTestSupport.run("profile", yaml.toString(), "--cache", c1.toString(), "--no-trials", "-q", "--bootstrap", "20"));
-        ok(CliTestSupport.run("profile", yaml.toString(), "--cache", c2.toString(), "--no-trials", "-q", "--bootstrap", "20",
+        ok(CliTestSupport.run("profile", yaml.toString(), "--cache", c1.toString(), "-q", "--bootstrap", "20"));
+        ok(CliTestSupport.run("profile", yaml.toString(), "--cache", c2.toString(), "-q", "--bootstrap", "20",
                 "--spark", "local[2]"));
         assertSameCache(c1, c2);
     }
@@ -203,7 +203,7 @@ class SparkFeaturizerTest {
         Path yaml = dataset(dir, "fmnist-cnn", 28, false, 12);
         Path c = dir.resolve("cache");
         var runDir = dir.resolve("run");
-        ok(CliTestSupport.run("run", yaml.toString(), "-o", runDir.toString(), "--cache", c.toString(), "--no-trials", "-q"));
+        ok(CliTestSupport.run("run", yaml.toString(), "-o", runDir.toString(), "--cache", c.toString(), "-q"));
         Path bad = dir.resolve("bad");
         Files.createDirectories(bad);
         Files.writeString(bad.resolve("x.png"), "not a png");
