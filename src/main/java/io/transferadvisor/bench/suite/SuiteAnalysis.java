@@ -200,9 +200,9 @@ public final class SuiteAnalysis {
     }
 
     /**
-     * A policy on the runs that hold every given ensemble, against an oracle that includes those
-     * ensembles: per run (the best of every single plan and ensemble) or per task (the best seed
-     * mean among them). A policy may pick an ensemble key. Regret per run or per task as in
+     * A policy on the runs that hold every given ensemble (the TINY runs), against their oracle,
+     * which includes those ensembles: per run (the best of every single plan and ensemble) or per
+     * task (the best seed mean among them). A policy may pick an ensemble key. Regret per run or per task as in
      * {@link #score} and {@link #scoreAgainstTaskOracle}; runs without all the ensembles are left out.
      */
     public Score scoreWithEnsembles(String name, Policy p, String split, List<TrialKey> ensembleKeys, boolean perTask) {
@@ -220,23 +220,23 @@ public final class SuiteAnalysis {
         int within = 0;
         for (var e : byTask.entrySet()) {
             List<Run> rs = e.getValue();
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>(all(rs.get(0)).keySet());
-            rs.forEach(r -> keys.retainAll(all(r).keySet()));
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>(rs.get(0).trials().keySet());
+            rs.forEach(r -> keys.retainAll(r.trials().keySet()));
             double taskOracle = Double.NEGATIVE_INFINITY;
             for (String k : keys) {
-                taskOracle = Math.max(taskOracle, rs.stream().mapToDouble(r -> all(r).get(k).testAccuracy()).average().orElseThrow());
+                taskOracle = Math.max(taskOracle, rs.stream().mapToDouble(r -> r.trials().get(k).testAccuracy()).average().orElseThrow());
             }
             double sumAcc = 0;
             double sumRegret = 0;
             int n = 0;
             for (Run r : rs) {
                 TrialKey k = p.apply(r.task(), r.taskRun());
-                Trial t = k == null ? null : all(r).get(k.id());
+                Trial t = k == null ? null : r.trials().get(k.id());
                 if (t == null) {
                     missing++;
                     continue;
                 }
-                double oracle = all(r).values().stream().mapToDouble(Trial::testAccuracy).max().orElseThrow();
+                double oracle = r.trials().values().stream().mapToDouble(Trial::testAccuracy).max().orElseThrow();
                 double reg = Math.max(0, (oracle - t.testAccuracy()) * 100);
                 worstRun = Math.max(worstRun, reg);
                 within += reg <= 1.0 + 1e-9 ? 1 : 0;
@@ -253,10 +253,6 @@ public final class SuiteAnalysis {
         }
         double[] per = regrets.stream().mapToDouble(Double::doubleValue).toArray();
         return summary(name, split, runs, ids, per, worstRun, runs == 0 ? Double.NaN : within / (double) runs, missing);
-    }
-
-    private static Map<String, Trial> all(Run r) {
-        return r.trials();
     }
 
     static double mean(double[] v) {
