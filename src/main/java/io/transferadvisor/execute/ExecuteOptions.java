@@ -16,8 +16,6 @@ import java.nio.file.Path;
  * @param checkpoints   write a checkpoint every epoch (what makes a killed run resumable). Off only for
  *                      benchmarks that rerun a killed trial from the start: on a 20-image task the
  *                      5 MB checkpoint per epoch was most of a fine-tuning trial's time (3.4 of 4.1 s)
- * @param saveModel     write the trained network as model.zip. Off only for the probe's plan trials
- *                      (the suite's trials), which keep the accuracy and throw the network away
  * @param checkpointSeconds commit a checkpoint after an epoch only when this many seconds have passed
  *                      since the last one (0 = after every epoch); a killed run resumes from the last
  *                      commit and replays the epochs after it exactly. Default {@value #DEFAULT_CHECKPOINT_SECONDS}:
@@ -25,7 +23,7 @@ import java.nio.file.Path;
  * @param remote        what computes the frozen features the cache lacks: null for this JVM, or a cluster (--spark)
  */
 public record ExecuteOptions(Path output, boolean force, Path resume, Path cacheDir, boolean featureCache,
-                             boolean interactive, int stopAfterEpochs, boolean checkpoints, boolean saveModel, double checkpointSeconds,
+                             boolean interactive, int stopAfterEpochs, boolean checkpoints, double checkpointSeconds,
                              io.transferadvisor.features.RemoteFeaturizer remote) {
     public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
 
@@ -39,52 +37,48 @@ public record ExecuteOptions(Path output, boolean force, Path resume, Path cache
     }
 
     public static ExecuteOptions defaults() {
-        return new ExecuteOptions(null, false, null, null, true, false, 0, true, true, DEFAULT_CHECKPOINT_SECONDS, null);
+        return new ExecuteOptions(null, false, null, null, true, false, 0, true, DEFAULT_CHECKPOINT_SECONDS, null);
     }
 
     public ExecuteOptions withOutput(Path dir) {
-        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
+        return new ExecuteOptions(dir, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withForce(boolean f) {
-        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
+        return new ExecuteOptions(output, f, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withResume(Path dir) {
-        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
+        return new ExecuteOptions(output, force, dir, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withCacheDir(Path dir) {
-        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
+        return new ExecuteOptions(output, force, resume, dir, featureCache, interactive, stopAfterEpochs, checkpoints, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withFeatureCache(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
+        return new ExecuteOptions(output, force, resume, cacheDir, on, interactive, stopAfterEpochs, checkpoints, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withInteractive(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, remote);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, on, stopAfterEpochs, checkpoints, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withStopAfterEpochs(int n) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints, saveModel, checkpointSeconds, remote);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, n, checkpoints, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withCheckpoints(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on, saveModel, checkpointSeconds, remote);
-    }
-
-    public ExecuteOptions withSaveModel(boolean on) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, on, checkpointSeconds, remote);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, on, checkpointSeconds, remote);
     }
 
     public ExecuteOptions withCheckpointSeconds(double seconds) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, seconds, remote);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, seconds, remote);
     }
 
     /** Options whose missing frozen features are computed by remote (a Spark cluster; null: this JVM). */
     public ExecuteOptions withRemote(io.transferadvisor.features.RemoteFeaturizer r) {
-        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, saveModel, checkpointSeconds, r);
+        return new ExecuteOptions(output, force, resume, cacheDir, featureCache, interactive, stopAfterEpochs, checkpoints, checkpointSeconds, r);
     }
 
     /** Thrown by the {@link #stopAfterEpochs} test hook: the run stops as a killed process would. */

@@ -71,9 +71,7 @@ final class SingleRun {
         ClassificationMetrics v = ClassificationMetrics.of(c.validation.labels(), valScores, in.data().classNames());
         ClassificationMetrics t = ClassificationMetrics.of(c.test.labels(), testScores, in.data().classNames());
         c.lap("evaluate");
-        if (options.saveModel()) {
-            ModelFile.write(model, folder.dir().resolve(Executor.MODEL_FILE), in.data().classNames(), c.geometry, c.source.preprocessing());
-        }
+        ModelFile.write(model, folder.dir().resolve(Executor.MODEL_FILE), in.data().classNames(), c.geometry, c.source.preprocessing());
         c.lap("save");
         TrainerState last = c.last;
         double ips = last == null || last.seconds() <= 0 ? 0 : (double) c.train.size() * last.epochsDone() / last.seconds();

@@ -110,7 +110,10 @@ public final class SuiteAnalysis {
     }
 
     public Score score(String name, Policy p, String split) {
-        List<Run> rs = runs(split);
+        return score(name, p, split, runs(split));
+    }
+
+    private Score score(String name, Policy p, String split, List<Run> rs) {
         Map<String, List<Double>> byTask = new LinkedHashMap<>();
         int missing = 0;
         double worstRun = 0;
@@ -156,8 +159,12 @@ public final class SuiteAnalysis {
      * {@code worstRun} holds the worst task too, {@code within1} the share of tasks within 1 point.
      */
     public Score scoreAgainstTaskOracle(String name, Policy p, String split) {
+        return scoreAgainstTaskOracle(name, p, split, runs(split));
+    }
+
+    private Score scoreAgainstTaskOracle(String name, Policy p, String split, List<Run> rs) {
         Map<String, List<Run>> byTask = new LinkedHashMap<>();
-        for (Run r : runs(split)) {
+        for (Run r : rs) {
             byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(r);
         }
         List<String> ids = new ArrayList<>();
@@ -201,58 +208,12 @@ public final class SuiteAnalysis {
 
     /**
      * A policy on the runs that hold every given ensemble (the TINY runs), against their oracle,
-     * which includes those ensembles: per run (the best of every single plan and ensemble) or per
-     * task (the best seed mean among them). A policy may pick an ensemble key. Regret per run or per task as in
-     * {@link #score} and {@link #scoreAgainstTaskOracle}; runs without all the ensembles are left out.
+     * which includes those ensembles: per run as in {@link #score}, or per task as in
+     * {@link #scoreAgainstTaskOracle}.
      */
     public Score scoreWithEnsembles(String name, Policy p, String split, List<TrialKey> ensembleKeys, boolean perTask) {
-        Map<String, List<Run>> byTask = new LinkedHashMap<>();
-        for (Run r : runs(split)) {
-            if (ensembleKeys.stream().allMatch(k -> r.ensembles().containsKey(k.id()))) {
-                byTask.computeIfAbsent(r.task().id(), k -> new ArrayList<>()).add(r);
-            }
-        }
-        List<String> ids = new ArrayList<>();
-        List<Double> regrets = new ArrayList<>();
-        int runs = 0;
-        int missing = 0;
-        double worstRun = 0;
-        int within = 0;
-        for (var e : byTask.entrySet()) {
-            List<Run> rs = e.getValue();
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>(rs.get(0).trials().keySet());
-            rs.forEach(r -> keys.retainAll(r.trials().keySet()));
-            double taskOracle = Double.NEGATIVE_INFINITY;
-            for (String k : keys) {
-                taskOracle = Math.max(taskOracle, rs.stream().mapToDouble(r -> r.trials().get(k).testAccuracy()).average().orElseThrow());
-            }
-            double sumAcc = 0;
-            double sumRegret = 0;
-            int n = 0;
-            for (Run r : rs) {
-                TrialKey k = p.apply(r.task(), r.taskRun());
-                Trial t = k == null ? null : r.trials().get(k.id());
-                if (t == null) {
-                    missing++;
-                    continue;
-                }
-                double oracle = r.trials().values().stream().mapToDouble(Trial::testAccuracy).max().orElseThrow();
-                double reg = Math.max(0, (oracle - t.testAccuracy()) * 100);
-                worstRun = Math.max(worstRun, reg);
-                within += reg <= 1.0 + 1e-9 ? 1 : 0;
-                sumRegret += reg;
-                sumAcc += t.testAccuracy();
-                n++;
-            }
-            if (n == 0 || (perTask && n < rs.size())) {
-                continue;
-            }
-            runs += n;
-            ids.add(e.getKey());
-            regrets.add(perTask ? Math.max(0, (taskOracle - sumAcc / n) * 100) : sumRegret / n);
-        }
-        double[] per = regrets.stream().mapToDouble(Double::doubleValue).toArray();
-        return summary(name, split, runs, ids, per, worstRun, runs == 0 ? Double.NaN : within / (double) runs, missing);
+        List<Run> rs = runs(split).stream().filter(r -> ensembleKeys.stream().allMatch(k -> r.trials().containsKey(k.id()))).toList();
+        return perTask ? scoreAgainstTaskOracle(name, p, split, rs) : score(name, p, split, rs);
     }
 
     static double mean(double[] v) {

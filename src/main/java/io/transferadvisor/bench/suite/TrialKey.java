@@ -51,7 +51,7 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
 
     /** A plan's key; an ENSEMBLE of one model's plans is the ensemble of its members' keys. */
     public static TrialKey of(Plan p) {
-        if (p.strategy() == Strategy.ENSEMBLE && p.models().stream().distinct().count() == 1) {
+        if (io.transferadvisor.rules.Recommender.ofOneModel(p)) {
             return ensemble(p.ensembleMembers().stream().map(TrialKey::of).toList());
         }
         return new TrialKey(p.strategy(), p.cutoffLayer(), p.growBlocks(), p.head());
