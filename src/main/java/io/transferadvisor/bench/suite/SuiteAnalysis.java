@@ -30,7 +30,7 @@ public final class SuiteAnalysis {
 
     /**
      * One run with its trials: the oracle grid's single plans, the advisor's pick where it is off the
-     * grid, and on TINY runs the ensembles of one model's plans (TrialKey#tinyEnsembles), which the
+     * grid, and the ensembles of one model's plans (TrialKey#planEnsembles), which the
      * rules now pick there; the oracle is the best of all of them.
      */
     public record Run(SuiteSpec.Task task, boolean calibration, TaskRun taskRun, Map<String, Trial> trials, double oracle, double oracleSeconds) {
@@ -207,12 +207,12 @@ public final class SuiteAnalysis {
     }
 
     /**
-     * A policy on the runs that hold every given ensemble (the TINY runs), against their oracle,
-     * which includes those ensembles: per run as in {@link #score}, or per task as in
+     * A policy on the runs that hold every given ensemble and pass {@code which}, against their
+     * oracle, which includes those ensembles: per run as in {@link #score}, or per task as in
      * {@link #scoreAgainstTaskOracle}.
      */
-    public Score scoreWithEnsembles(String name, Policy p, String split, List<TrialKey> ensembleKeys, boolean perTask) {
-        List<Run> rs = runs(split).stream().filter(r -> ensembleKeys.stream().allMatch(k -> r.trials().containsKey(k.id()))).toList();
+    public Score scoreWithEnsembles(String name, Policy p, String split, List<TrialKey> ensembleKeys, java.util.function.Predicate<Run> which, boolean perTask) {
+        List<Run> rs = runs(split).stream().filter(r -> ensembleKeys.stream().allMatch(k -> r.trials().containsKey(k.id())) && which.test(r)).toList();
         return perTask ? scoreAgainstTaskOracle(name, p, split, rs) : score(name, p, split, rs);
     }
 

@@ -237,7 +237,7 @@ public final class SuiteBench {
         }
         md.append("## What the calibration tasks say, per cell\n\n")
                 .append(SuiteReport.calibrationCells(a, cuts, r -> decisions.of(r.taskRun().profile()).cell())).append("\n");
-        md.append("## Ensembling the TINY plans instead of choosing\n\n").append(SuiteReport.tinyEnsembles(a, cuts)).append("\n");
+        md.append("## Ensembling one model's plans instead of choosing\n\n").append(SuiteReport.planEnsembles(a, cuts, advisor)).append("\n");
         md.append("## Per task\n\n").append(SuiteReport.perTask(a, advisor));
         return md.toString();
     }

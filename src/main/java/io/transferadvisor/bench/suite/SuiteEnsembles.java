@@ -87,7 +87,7 @@ final class SuiteEnsembles {
         SuiteSpec.Task task = run.values().iterator().next().task();
         long seed = run.values().iterator().next().taskRun().seed();
         List<String> names = List.copyOf(run.keySet());
-        // a model's trial that is itself an ENSEMBLE of its plans (TrialKey#tinyEnsembles) adds each of its plans as a member
+        // a model's trial that is itself an ENSEMBLE of its plans (TrialKey#planEnsembles) adds each of its plans as a member
         List<Plan> members = new ArrayList<>();
         List<String> memberModels = new ArrayList<>();
         List<TrialKey> flatKeys = new ArrayList<>();

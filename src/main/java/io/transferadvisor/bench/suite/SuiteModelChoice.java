@@ -95,7 +95,7 @@ public final class SuiteModelChoice {
 
     /**
      * @param advisedKeys each model's advised plan (the rules' plan for its profile alone), as a trial key; each is
-     *                    trained by that model's runner (an ENSEMBLE of its plans on TINY runs, TrialKey#tinyEnsembles)
+     *                    trained by that model's runner (an ENSEMBLE of its plans below LARGE data, TrialKey#planEnsembles)
      */
     public static List<Pair> pairs(Map<String, SuiteAnalysis> analyses, SuiteResults store, Recommender recommender, SuiteEnsembles.Members advisedKeys) {
         List<String> models = new ArrayList<>(analyses.keySet());

@@ -181,20 +181,21 @@ public final class SuiteReport {
         return md.toString();
     }
 
-    /** Margins the trial section sweeps on the calibration runs (points by which the grown block must win). */
     /**
-     * The ensembles of one model's plans trained on TINY runs (TrialKey#tinyEnsembles) against
-     * choosing one plan: the two candidates of the measured plan trial, the trial's choice and a
-     * perfect pick of the two, per split, against an oracle that includes the ensembles, per run
-     * and per task; and what each costs in training time.
+     * The ensembles of one model's plans (TrialKey#planEnsembles) against choosing one plan: the
+     * rules' own pick, the two candidates of the retired measured plan trial and a perfect pick of
+     * the two, per split and size (under TINY_PER_CLASS training images per class, and from it up),
+     * against an oracle that includes the ensembles, per run and per task; and what each costs in
+     * training time.
      */
-    public static String tinyEnsembles(SuiteAnalysis a, List<String> cuts) {
-        List<TrialKey> ens = TrialKey.tinyEnsembles(cuts);
+    public static String planEnsembles(SuiteAnalysis a, List<String> cuts, Policy advisor) {
+        List<TrialKey> ens = TrialKey.planEnsembles(cuts);
         Map<SuiteResults.TaskRun, Run> byTaskRun = new java.util.IdentityHashMap<>();
         a.runs().forEach(r -> byTaskRun.put(r.taskRun(), r));
         Map<String, SuiteAnalysis.Policy> pol = new LinkedHashMap<>();
         TrialKey fineKey = ens.get(0).members().get(0);
         TrialKey growKey = ens.get(0).members().get(1);
+        pol.put("the advisor", advisor);
         pol.put("always fine-tune", SuiteAnalysis.always(fineKey));
         pol.put("always grow", SuiteAnalysis.always(growKey));
         pol.put("perfect pick of the two", (t, tr) -> {
@@ -204,48 +205,56 @@ public final class SuiteReport {
         for (TrialKey k : ens) {
             pol.put(k.label(), SuiteAnalysis.always(k));
         }
+        Map<String, java.util.function.Predicate<Run>> sizes = new LinkedHashMap<>();
+        sizes.put(String.format(Locale.ROOT, "under %d", SuiteRunner.TINY_PER_CLASS), r -> perClass(r) < SuiteRunner.TINY_PER_CLASS);
+        sizes.put(String.format(Locale.ROOT, "%d and more", SuiteRunner.TINY_PER_CLASS), r -> perClass(r) >= SuiteRunner.TINY_PER_CLASS);
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "On the runs under %d training images per class the suite also trains ENSEMBLE plans of the suite's model "
-                + "alone (each member a trial plan, their probabilities averaged): %s. Regret against the oracle, which includes them (per run: "
-                + "the best of the 20 single plans and the ensembles; per task: the best seed mean among them), mean over tasks with the worst "
-                + "task in brackets: fine-tuning above the first cut, a block grown on the middle cut (the two plans the probe's measured trial "
-                + "chose between until 2026-11-30), a perfect pick of the two, and each ensemble. guards.drl ensemble-tiny-plans picks the "
-                + "second ensemble, set on the calibration rows.%n%n",
+        md.append(String.format(Locale.ROOT, "On every run the suite also trains ENSEMBLE plans of the suite's model alone (each member a trial plan, "
+                + "their probabilities averaged; until 2026-11-30 only on runs under %d training images per class): %s. Regret against the "
+                + "oracle, which includes them (per run: the best of the 20 single plans and the ensembles; per task: the best seed mean among "
+                + "them), mean over tasks with the worst task in brackets, by training images per class: the advisor (the current rules), "
+                + "fine-tuning above the first cut, a block grown on the middle cut (the two plans the probe's measured trial chose between "
+                + "until 2026-11-30), a perfect pick of the two, and each ensemble. guards.drl ensemble-plans picks the second ensemble, set on "
+                + "the calibration rows.%n%n",
                 SuiteRunner.TINY_PER_CLASS, String.join("; ", ens.stream().map(TrialKey::label).toList())));
-        md.append("| split | against | runs |");
-        StringBuilder sep = new StringBuilder("|---|---|---:|");
+        md.append("| split | images per class | against | runs |");
+        StringBuilder sep = new StringBuilder("|---|---|---|---:|");
         for (String name : pol.keySet()) {
             md.append(' ').append(name).append(" |");
             sep.append("---:|");
         }
         md.append('\n').append(sep).append('\n');
         for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            for (boolean perTask : new boolean[] {false, true}) {
-                StringBuilder row = new StringBuilder();
-                int runs = -1;
-                for (var e : pol.entrySet()) {
-                    SuiteAnalysis.Score sc = a.scoreWithEnsembles(e.getKey(), e.getValue(), split, ens, perTask);
-                    runs = Math.max(runs, sc.runs());
-                    row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", sc.meanRegret(), sc.worstTask()));
-                }
-                if (runs > 0) {
-                    md.append("| ").append(split).append(perTask ? " | oracle per task | " : " | oracle per run | ").append(runs).append(" |")
-                            .append(row).append('\n');
+            for (var size : sizes.entrySet()) {
+                for (boolean perTask : new boolean[] {false, true}) {
+                    StringBuilder row = new StringBuilder();
+                    int runs = -1;
+                    for (var e : pol.entrySet()) {
+                        SuiteAnalysis.Score sc = a.scoreWithEnsembles(e.getKey(), e.getValue(), split, ens, size.getValue(), perTask);
+                        runs = Math.max(runs, sc.runs());
+                        row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", sc.meanRegret(), sc.worstTask()));
+                    }
+                    if (runs > 0) {
+                        md.append("| ").append(split).append(" | ").append(size.getKey()).append(perTask ? " | oracle per task | " : " | oracle per run | ")
+                                .append(runs).append(" |").append(row).append('\n');
+                    }
                 }
             }
         }
         StringBuilder time = new StringBuilder();
         for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            List<Run> rs = a.runs(split).stream().filter(r -> ens.stream().allMatch(k -> r.trials().containsKey(k.id()))).toList();
-            if (rs.isEmpty()) {
-                continue;
+            for (var size : sizes.entrySet()) {
+                List<Run> rs = a.runs(split).stream().filter(r -> size.getValue().test(r) && ens.stream().allMatch(k -> r.trials().containsKey(k.id()))).toList();
+                if (rs.isEmpty()) {
+                    continue;
+                }
+                time.append(' ').append(split).append(", ").append(size.getKey()).append(':');
+                for (TrialKey k : ens) {
+                    time.append(String.format(Locale.ROOT, " %.1f,", rs.stream().mapToDouble(r -> r.trials().get(k.id()).seconds()).average().orElseThrow()));
+                }
+                time.setLength(time.length() - 1);
+                time.append(';');
             }
-            time.append(' ').append(split).append(':');
-            for (TrialKey k : ens) {
-                time.append(String.format(Locale.ROOT, " %.1f,", rs.stream().mapToDouble(r -> r.trials().get(k.id()).seconds()).average().orElseThrow()));
-            }
-            time.setLength(time.length() - 1);
-            time.append(';');
         }
         if (time.length() > 0) {
             time.setLength(time.length() - 1);
@@ -254,6 +263,10 @@ public final class SuiteReport {
                     .append("slower natives, so their seconds do not compare with these.\n");
         }
         return md.toString();
+    }
+
+    static double perClass(Run r) {
+        return (double) r.taskRun().trainImages() / r.taskRun().profile().size().classes();
     }
 
     /** A threshold as its table prints it: whole numbers without a decimal point. */

@@ -86,8 +86,8 @@ public final class SuiteRunner {
         if (advised != null) {
             keys.add(advised);
         }
-        if (tinyEnsembles(tr)) {
-            keys.addAll(TrialKey.tinyEnsembles(model.profile().candidateCuts()));
+        if (planEnsembles()) {
+            keys.addAll(TrialKey.planEnsembles(model.profile().candidateCuts()));
         }
         List<TrialKey> todo = new ArrayList<>();
         for (TrialKey k : keys) {
@@ -130,16 +130,16 @@ public final class SuiteRunner {
         return !tr.profile().trials().isEmpty();
     }
 
-    /** Training images per class below which data is TINY: rules/thresholds.csv size.small.perClass (EnsembleTinyRulesTest checks they agree). */
+    /** Training images per class below which data is TINY: rules/thresholds.csv size.small.perClass (EnsemblePlansRulesTest checks they agree); the report splits the ensembles' table there. */
     public static final int TINY_PER_CLASS = 20;
 
     /**
-     * Whether this run also trains the TINY ensembles (TrialKey#tinyEnsembles), with every model:
-     * under TINY_PER_CLASS training images per class, on a model with three or more candidate cuts
-     * (what guards.drl ensemble-tiny-plans asks for).
+     * Whether every run also trains the ensembles of one model's plans (TrialKey#planEnsembles), with
+     * every model: on a model with three or more candidate cuts (what guards.drl ensemble-plans asks
+     * for). Until 2026-11-30 only runs under TINY_PER_CLASS trained them.
      */
-    boolean tinyEnsembles(TaskRun tr) {
-        return model.profile().candidateCuts().size() >= 3 && (double) tr.trainImages() / tr.profile().size().classes() < TINY_PER_CLASS;
+    boolean planEnsembles() {
+        return model.profile().candidateCuts().size() >= 3;
     }
 
     /**

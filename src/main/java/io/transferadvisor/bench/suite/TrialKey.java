@@ -98,17 +98,19 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
     }
 
     /**
-     * Ensembles of one model's plans the suite also trains where the data is TINY (under 20
-     * training images per class): instead of choosing between fine-tuning above the first cut and a
-     * block grown on the middle cut (the measured plan trial's two candidates), average them, and
-     * the same with training from scratch or fine-tuning everything added as a third member.
-     * Positions, not layer names, as the trial's are.
+     * Ensembles of one model's plans the suite also trains on every run: instead of choosing between
+     * fine-tuning above the first cut and a block grown on the middle cut (the measured plan trial's
+     * two candidates until 2026-11-30), average them, and the same with training from scratch or
+     * fine-tuning everything added as a third member; and fine-tuning above the first cut with
+     * fine-tuning everything and training from scratch (no frozen features at all). Positions, not
+     * layer names, as the trial's were.
      */
-    public static List<TrialKey> tinyEnsembles(List<String> cuts) {
+    public static List<TrialKey> planEnsembles(List<String> cuts) {
         TrialKey fine = new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(0), 0, HeadType.SOFTMAX);
         TrialKey grow = new TrialKey(Strategy.TRUNCATE_GROW, cuts.get(cuts.size() / 2), 1, HeadType.SOFTMAX);
         TrialKey scratch = new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX);
         TrialKey all = new TrialKey(Strategy.FINETUNE_ALL, null, 0, HeadType.SOFTMAX);
-        return List.of(ensemble(List.of(fine, grow)), ensemble(List.of(fine, grow, scratch)), ensemble(List.of(fine, grow, all)));
+        return List.of(ensemble(List.of(fine, grow)), ensemble(List.of(fine, grow, scratch)), ensemble(List.of(fine, grow, all)),
+                ensemble(List.of(fine, all, scratch)));
     }
 }

@@ -181,14 +181,15 @@ class SuiteAnalysisTest {
 
     @Test
     void anEnsembleKeyRoundTripsWithItsMembersAndNamesThemInItsLabel() {
-        List<TrialKey> ens = TrialKey.tinyEnsembles(CUTS);
-        assertThat(ens).hasSize(3);
+        List<TrialKey> ens = TrialKey.planEnsembles(CUTS);
+        assertThat(ens).hasSize(4);
         TrialKey pair = ens.get(0);
         assertThat(pair.strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(pair.members()).containsExactly(new TrialKey(Strategy.FINETUNE_ABOVE, "b1_pool", 0, HeadType.SOFTMAX),
                 new TrialKey(Strategy.TRUNCATE_GROW, "b3_relu", 1, HeadType.SOFTMAX));
         assertThat(ens.get(1).members()).last().isEqualTo(new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX));
         assertThat(ens.get(2).members()).last().isEqualTo(ALL);
+        assertThat(ens.get(3).members()).containsExactly(pair.members().get(0), ALL, new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX));
         for (TrialKey k : ens) {
             assertThat(TrialKey.parse(k.id())).isEqualTo(k);
             assertThat(TrialKey.parse(k.id()).members()).isEqualTo(k.members());
@@ -205,7 +206,7 @@ class SuiteAnalysisTest {
     void ensemblesAreCandidatesOfTheOracleAndTheirSectionScoresOnlyTheRunsThatHaveThem(@TempDir Path dir) {
         SuiteSpec s = suite();
         SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
-        TrialKey pair = TrialKey.tinyEnsembles(CUTS).get(0);
+        TrialKey pair = TrialKey.planEnsembles(CUTS).get(0);
         String h = SuiteTasks.identity(s, s.task("cal-small"));
         record(r, s, "cal-small", 1, 0.70, 0.80, 0.60, 0.9);
         record(r, s, "cal-small", 2, 0.70, 0.90, 0.60, 0.9);
@@ -223,25 +224,31 @@ class SuiteAnalysisTest {
         assertThat(a.score("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(3.0, within(1e-9));
         assertThat(a.scoreAgainstTaskOracle("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION).meanRegret()).isCloseTo(0.5, within(1e-9));
         List<TrialKey> ens = List.of(pair);
-        assertThat(a.scoreWithEnsembles("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION, ens, true).meanRegret()).isCloseTo(0.5, within(1e-9));
+        assertThat(a.scoreWithEnsembles("pair", SuiteAnalysis.always(pair), SuiteSpec.CALIBRATION, ens, x -> true, true).meanRegret()).isCloseTo(0.5, within(1e-9));
         // runs without the ensemble are left out of its section: cal-large has none
         record(r, s, "cal-large", 1, 0.70, 0.70, 0.72, 0.9);
         SuiteAnalysis b = new SuiteAnalysis(s, r, CUTS, s.tasks());
-        assertThat(b.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, false).runs()).isEqualTo(2);
+        assertThat(b.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, x -> true, false).runs()).isEqualTo(2);
         assertThat(b.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).runs()).isEqualTo(3);
         // the section scores the runs that hold every ensemble: with the other two recorded (below every single plan), a column
         // per ensemble, and the pair's per-task cell on calibration is 0.50 (worst task 0.5)
-        for (TrialKey k : TrialKey.tinyEnsembles(CUTS).subList(1, 3)) {
+        for (TrialKey k : TrialKey.planEnsembles(CUTS).subList(1, 4)) {
             r.append(new SuiteResults.Trial("cal-small", 1, h, k.id(), 0.50, 50, 100, 0, 3.0));
             r.append(new SuiteResults.Trial("cal-small", 2, h, k.id(), 0.50, 50, 100, 0, 3.0));
         }
-        String md = SuiteReport.tinyEnsembles(new SuiteAnalysis(s, r, CUTS, s.tasks()), CUTS);
+        // and which runs: a predicate that takes none leaves an empty score
+        assertThat(b.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, x -> false, false).runs()).isZero();
+        String md = SuiteReport.planEnsembles(new SuiteAnalysis(s, r, CUTS, s.tasks()), CUTS, SuiteAnalysis.always(ALL));
         String header = md.lines().filter(l -> l.startsWith("| split |")).findFirst().orElseThrow();
-        for (TrialKey k : TrialKey.tinyEnsembles(CUTS)) {
+        for (TrialKey k : TrialKey.planEnsembles(CUTS)) {
             assertThat(header).contains("| " + k.label() + " |");
         }
-        String perTask = md.lines().filter(l -> l.startsWith("| calibration | oracle per task |")).findFirst().orElseThrow();
-        assertThat(perTask.split("\\|")[7].trim()).isEqualTo("0.50 (0.5)");
+        // one size group holds cal-small's two runs; its per-task row: the advisor (here always FINETUNE_ALL) 0, the pair 0.50
+        List<String> perTask = md.lines().filter(l -> l.startsWith("| calibration |") && l.contains("| oracle per task |")).toList();
+        assertThat(perTask).hasSize(1);
+        assertThat(perTask.get(0).split("\\|")[4].trim()).isEqualTo("2");
+        assertThat(perTask.get(0).split("\\|")[5].trim()).isEqualTo("0.00 (0.0)");
+        assertThat(perTask.get(0).split("\\|")[9].trim()).isEqualTo("0.50 (0.5)");
     }
 
     @Test
@@ -249,7 +256,7 @@ class SuiteAnalysisTest {
         SuiteSpec s = suite();
         var model = io.transferadvisor.model.ModelRegistry.resolve(new io.transferadvisor.dataset.DatasetSpec.ModelRef("fmnist-cnn", null, null));
         SuiteRunner runner = new SuiteRunner(s, dir.resolve("suite.yaml"), model, null, dir, dir, null);
-        TrialKey pair = TrialKey.tinyEnsembles(CUTS).get(0);
+        TrialKey pair = TrialKey.planEnsembles(CUTS).get(0);
         io.transferadvisor.plan.Plan p = runner.plan(s.task("cal-small"), 1, pair);
         assertThat(p.strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(p.ensembleMembers()).extracting(TrialKey::of).containsExactlyElementsOf(pair.members());
