@@ -88,9 +88,15 @@ public final class HtmlReport {
                 h.append(ReportCharts.training(e.getKey(), e.getValue(), m.bestEpoch()));
             }
         }
-        h.append("<p>Epochs run ").append(m.epochsRun()).append(", best epoch ").append(m.bestEpoch())
-                .append(", stopped: ").append(esc(String.valueOf(m.stopReason()))).append(". Throughput ")
-                .append(String.format(Locale.ROOT, "%.0f", m.imagesPerSecond())).append(" images/s.</p>\n");
+        if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
+            // the ensemble itself trains nothing: its networks train one after the other, each with its own report
+            h.append("<p>").append(plan.ensembleMembers().size()).append(" networks trained one after the other; each member's epochs, ")
+                    .append("training curves and throughput are in its own report (member-N/report.html beside this page).</p>\n");
+        } else {
+            h.append("<p>Epochs run ").append(m.epochsRun()).append(", best epoch ").append(m.bestEpoch())
+                    .append(", stopped: ").append(esc(String.valueOf(m.stopReason()))).append(". Throughput ")
+                    .append(String.format(Locale.ROOT, "%.0f", m.imagesPerSecond())).append(" images/s.</p>\n");
+        }
         h.append("<table><tr><th class=\"l\">phase</th><th>seconds</th></tr>\n");
         for (Map.Entry<String, Double> e : m.phases().entrySet()) {
             h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td>")

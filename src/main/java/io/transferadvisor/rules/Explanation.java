@@ -195,7 +195,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         Audit.Firing f = t.firings().stream().filter(x -> x.inserted().stream().anyMatch(v -> v.type().equals("MemberPlan"))).findFirst().orElse(null);
         int n = plan.ensembleMembers().size();
         return "ENSEMBLE of this model's plans: " + String.join(", ", plan.ensembleMembers().stream().map(Recommender::signature).toList())
-                + " are trained and their probabilities averaged, since on TINY data nothing measured before training tells them apart"
+                + " are trained and their probabilities averaged, since nothing measured before training tells them apart"
                 + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time"
                 + (f == null ? "" : " [" + f.rule() + "]");
     }
@@ -221,7 +221,9 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         for (Audit.Firing f : proposals) {
             if (f != winner) {
                 Map<String, Object> p = inserted(f, "Proposal");
-                b.append(", not ").append(p.get("strategy")).append(" (").append(f.rule()).append(")");
+                // an outranked proposal of the same strategy (the matrix cell's, under an ensemble of plans) is not an alternative
+                b.append(String.valueOf(p.get("strategy")).equals(chosen) ? ", outranking the same strategy from " : ", not " + p.get("strategy") + " from ")
+                        .append(f.rule());
                 outranked.append(": priority ").append(best).append(" > ").append(p.get("priority"));
             }
         }
@@ -266,6 +268,21 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
     private static List<String> adjustments(Audit a, Audit.ModelTrace t, Plan plan) {
         List<String> out = new ArrayList<>();
         if (plan.strategy() == Strategy.ENSEMBLE) {
+            if (!Recommender.ofOneModel(plan)) {
+                return out;
+            }
+            // an ENSEMBLE of one model's plans: each member against its own trace (the first member's is the model's);
+            // a change common to every member (the budget's epoch cap) is said once
+            java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+            List<Plan> members = plan.ensembleMembers();
+            for (int i = 0; i < members.size(); i++) {
+                String prefix = t.model() + " (ensemble member " + (i + 1) + ":";
+                Audit.ModelTrace mt = i == 0 ? t : a.traces().stream().filter(x -> x.model().startsWith(prefix)).findFirst().orElse(null);
+                if (mt != null) {
+                    lines.addAll(adjustments(a, mt, members.get(i)));
+                }
+            }
+            out.addAll(lines);
             return out;
         }
         Hyperparameters h = plan.hyperparameters();

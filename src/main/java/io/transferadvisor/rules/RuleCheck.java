@@ -50,6 +50,9 @@ public final class RuleCheck {
     /** One grid point: a label for the report and the profiles (one per model). */
     record Point(String label, List<DatasetProfile> profiles) {}
 
+    /** How many times larger the grid's second model is than the model it is shaped by. */
+    static final long LARGE_MODEL = 50;
+
     public static Report run(RuleBase rules, List<String> layers, long parameters) {
         long t0 = System.nanoTime();
         Recommender rec = new Recommender(rules);
@@ -57,7 +60,10 @@ public final class RuleCheck {
         List<String> failures = new ArrayList<>();
         Map<Strategy, Integer> counts = new EnumMap<>(Strategy.class);
         Map<Strategy, Set<String>> rejectedBy = new EnumMap<>(Strategy.class);
-        List<Point> points = grid(layers, parameters);
+        // the rules branch on the model's size (ensemble.maxParameters): the grid runs on the model and on one
+        // LARGE_MODEL times larger, so the single-plan rules below LARGE data are checked too
+        List<Point> points = new ArrayList<>(grid(layers, parameters));
+        grid(layers, parameters * LARGE_MODEL).forEach(p -> points.add(new Point(p.label() + " parameters=x" + LARGE_MODEL, p.profiles())));
         for (Point pt : points) {
             Recommender.Request req = Recommender.Request.defaults("grid.yaml");
             Recommender.Decision d;

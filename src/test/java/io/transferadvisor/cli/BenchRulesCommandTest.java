@@ -16,6 +16,6 @@ class BenchRulesCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         String text = Files.readString(md);
         assertThat(text).contains("Command: `advisor bench rules --runs 0 --iterations 20`", "cores (nproc)", "load average",
-                "| warm decision: rules once + model selection (1 model) | 20 |", "| rules check grid (1302 points) | 1 |");
+                "| warm decision: rules once + model selection (1 model) | 20 |", "| rules check grid (2604 points) | 1 |");
     }
 }

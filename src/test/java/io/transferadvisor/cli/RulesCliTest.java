@@ -26,9 +26,10 @@ class RulesCliTest {
         assertThat(plan).exists();
         assertThat(dir.resolve("plan.audit.json")).exists();
         assertThat(dir.resolve("plan.profile.json")).exists();
-        assertThat(r.out()).startsWith("plan: FINETUNE_ABOVE b2_pool").contains("why:", "  1. SMALL data: 36 training images per class",
-                "  4. so FINETUNE_ABOVE: ", "[matrix-small-high]", "  5. cut at b2_pool", "[cutoff-new-labels-below-competitive]",
-                "would change: with 200 or more training images per class (now 36; 3,887 labelled images in all");
+        assertThat(r.out()).startsWith("plan: ENSEMBLE of FINETUNE_ABOVE b1_pool + TRUNCATE_GROW b3_relu +1 block(s) + FROM_SCRATCH")
+                .contains("why:", "  1. SMALL data: 36 training images per class", "  4. ENSEMBLE of this model's plans: ", "[ensemble-plans]",
+                        "  5. so FINETUNE_ABOVE, outranking the same strategy from matrix-small-high", "[ensemble-plans: priority 3 > 1]",
+                        "would change: with 2,000 or more training images per class (now 36; 38,887 labelled images in all");
         var again = recommend(plan);
         assertThat(again.exitCode()).isEqualTo(ExitCodes.OUTPUT);
         assertThat(again.err()).contains("exists; pass --force");

@@ -20,19 +20,23 @@ class AdvisorApiTest {
 
     @Test
     void theReadmeExampleProfilesRecommendsAndTrainsAndPrintsWhatTheRunRecorded(@TempDir Path dir) throws Exception {
-        // 24 Fashion images per class of 5 new classes (no plan trials at that size), 3 epochs: a quick real run
+        // 24 Fashion images per class of 5 new classes, 3 epochs: a quick real run (an ENSEMBLE of three networks)
         Path yaml = dir.resolve("small.yaml");
         Files.writeString(yaml, Files.readString(Path.of("examples/default.yaml")).replace("per_class: 40", "per_class: 24")
                 .replace("per_class: 100", "per_class: 20").replace("max_epochs: 30", "max_epochs: 3"));
         Path runDir = dir.resolve("run");
         String printed = runExample(yaml, runDir);
-        assertThat(printed).containsPattern("similarity 0\\.[0-9]{3}").contains("plan: FINETUNE_ABOVE").contains("  because ");
+        assertThat(printed).containsPattern("similarity 0\\.[0-9]{3}").contains("plan: ENSEMBLE of FINETUNE_ABOVE").contains("  because ");
         var metrics = Json.json().readTree(runDir.resolve("metrics.json").toFile());
         double acc = metrics.path("test").path("accuracy").asDouble(-1);
         assertThat(acc).isGreaterThan(0.2); // five classes: better than chance after 3 epochs
         assertThat(printed).contains(String.format(Locale.ROOT, "test accuracy %.4f; report %s", acc, runDir.resolve("report.html")));
         assertThat(runDir.resolve("report.html")).exists();
-        assertThat(runDir.resolve("model.zip")).exists();
+        // an ENSEMBLE of the model's plans (guards.drl ensemble-plans): one folder per network, each with its model.zip
+        assertThat(runDir.resolve("ensemble.json")).exists();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(runDir.resolve("member-" + i).resolve("model.zip")).exists();
+        }
     }
 
     @Test

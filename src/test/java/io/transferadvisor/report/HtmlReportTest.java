@@ -48,4 +48,18 @@ class HtmlReportTest {
                 "No profile.json beside the plan");
         assertThat(rm.schemaVersion()).isEqualTo(RunMetrics.SCHEMA_VERSION);
     }
+
+    @Test
+    void anEnsembleSaysWhereItsMembersTrainingIsInsteadOfZeroEpochs() throws Exception {
+        var audit = io.transferadvisor.util.Json.json().readTree("{\"reasons\":[\"ensemble-plans: averaged\"]}");
+        var hp = Tiny.hp(3, BatchNormPolicy.FROZEN);
+        var members = List.of(Tiny.plan(Strategy.FINETUNE_ABOVE, "p1", HeadType.SOFTMAX, 0, hp), Tiny.plan(Strategy.FROM_SCRATCH, null, HeadType.SOFTMAX, 0, hp));
+        var plan = new io.transferadvisor.plan.Plan(1, "tiny.yaml", List.of("tiny"), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0, hp, null, members, 5, 10, List.of());
+        ClassificationMetrics m = ClassificationMetrics.ofPredictions(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 1}, Tiny.CLASSES);
+        RunMetrics rm = new RunMetrics("tiny", List.of("tiny"), "ENSEMBLE", Tiny.CLASSES, m, m, 0, 0, "members finished",
+                Map.of("member-1", 1.5, "member-2", 1.0), 0, null, Map.of(), List.of(), List.of());
+        String html = HtmlReport.render("tiny", plan, rm, null, audit, Tiny.data(0.8f, false), null);
+        assertThat(html).contains("2 networks trained one after the other", "member-N/report.html", "member 1", "member 2")
+                .doesNotContain("Epochs run 0").doesNotContain("Throughput 0 images/s");
+    }
 }

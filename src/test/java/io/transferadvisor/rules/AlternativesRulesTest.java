@@ -1,6 +1,6 @@
 package io.transferadvisor.rules;
 
-import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.decideSinglePlan;
 import static io.transferadvisor.rules.RuleTesting.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ class AlternativesRulesTest {
     @Test
     void smallSimilarData() {
         // shared labels (overlap 0.9): the matrix cell fine-tunes since the suite's calibration; linear loses with a measured reason
-        var d = decide(profile().perClass(100).similarity(0.9).overlap(0.9).build());
+        var d = decideSinglePlan(profile().perClass(100).similarity(0.9).overlap(0.9).build());
         Map<Strategy, String> by = rejectedBy(d);
         assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(by.keySet()).isEqualTo(EnumSet.complementOf(EnumSet.of(Strategy.FINETUNE_ABOVE)));
@@ -40,7 +40,7 @@ class AlternativesRulesTest {
 
     @Test
     void largeSimilarData() {
-        var d = decide(profile().perClass(3000).similarity(0.9).build());
+        var d = decideSinglePlan(profile().perClass(3000).similarity(0.9).build());
         Map<Strategy, String> by = rejectedBy(d);
         assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(by.get(Strategy.FROM_SCRATCH)).isEqualTo("reject-from-scratch-similar");
@@ -52,7 +52,7 @@ class AlternativesRulesTest {
     @Test
     void tinyDataOnAnUnmeasuredDomainTakesTheBestFixedPolicyAndSaysWhyNotTheOthers() {
         // TINY x LOW: no calibration task there, so the best fixed policy on calibration (fine-tune above the first cut)
-        var d = decide(profile().perClass(10).similarity(0.2).build());
+        var d = decideSinglePlan(profile().perClass(10).similarity(0.2).build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo("b1_pool");
         assertThat(rejectedBy(d).get(Strategy.LINEAR_EARLIER)).isEqualTo("reject-linear-small-data-fine-tuned");
@@ -64,7 +64,7 @@ class AlternativesRulesTest {
 
     @Test
     void smallSimilarDataWithNewLabelsSaysWhyTheLinearHeadLost() {
-        var d = decide(profile().perClass(100).similarity(0.9).overlap(0.1).build());
+        var d = decideSinglePlan(profile().perClass(100).similarity(0.9).overlap(0.1).build());
         assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         Map<Strategy, String> by = rejectedBy(d);
         assertThat(by.keySet()).isEqualTo(EnumSet.complementOf(EnumSet.of(Strategy.FINETUNE_ABOVE)));
@@ -81,7 +81,7 @@ class AlternativesRulesTest {
 
     @Test
     void smallShiftedDataSaysWhyFrozenFeaturesLost() {
-        var d = decide(profile().perClass(36).similarity(0.6).build());
+        var d = decideSinglePlan(profile().perClass(36).similarity(0.6).build());
         assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ALL);
         Map<Strategy, String> by = rejectedBy(d);
         assertThat(by.keySet()).isEqualTo(EnumSet.complementOf(EnumSet.of(Strategy.FINETUNE_ALL)));

@@ -1,6 +1,6 @@
 package io.transferadvisor.rules;
 
-import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.decideSinglePlan;
 import static io.transferadvisor.rules.RuleTesting.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,7 +71,7 @@ class CutoffRulesTest {
     void cutoffFollowsTheCurves(String name, SyntheticProfiles p, Strategy strategy, String layer, String rule) {
         // the shipped matrix no longer chooses linear classifiers (issue 8's calibration): their cut rules are tested on the textbook cells
         boolean linear = strategy == Strategy.LINEAR_FROZEN || strategy == Strategy.LINEAR_EARLIER || strategy == Strategy.TRUNCATE_GROW;
-        var d = linear ? RuleTesting.decideTextbook(p.build()) : decide(p.build());
+        var d = linear ? RuleTesting.decideTextbook(p.build()) : decideSinglePlan(p.build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
         assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo(layer);
         assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly(rule);
@@ -80,7 +80,7 @@ class CutoffRulesTest {
     @Test
     void strategiesWithoutACutoffGetNone() {
         for (var p : List.of(profile().perClass(400).similarity(0.2), profile().perClass(3000).similarity(0.6), profile().perClass(3000).similarity(0.2))) {
-            var d = decide(p.build());
+            var d = decideSinglePlan(p.build());
             assertThat(RuleTesting.primary(d).cutoffLayer()).as(RuleTesting.primary(d).strategy().name()).isNull();
             assertThat(d.runs().get(0).evaluation().all(Cutoff.class)).isEmpty();
         }
@@ -106,7 +106,7 @@ class CutoffRulesTest {
     @Test
     void theRealExampleWithNewLabelsFineTunesAboveTheLayerBelowTheEarliestCompetitiveOne() throws Exception {
         // Measured (docs/design/rules.md, Calibration): FINETUNE_ABOVE b2_pool 0.922 > b4_relu 0.902 > LINEAR_FROZEN b4_relu 0.848.
-        var d = decide(GoldenAuditTest.realProfile());
+        var d = decideSinglePlan(GoldenAuditTest.realProfile());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo("b2_pool");
         assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly("cutoff-new-labels-below-competitive");
@@ -131,7 +131,7 @@ class CutoffRulesTest {
     @ParameterizedTest
     @MethodSource("newLabelCases")
     void newLabelsCutBelowTheEarliestCompetitiveLayer(SyntheticProfiles p, String layer, String rule) {
-        var d = decide(p.build());
+        var d = decideSinglePlan(p.build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo(layer);
         assertThat(RuleTesting.insertersOf(d, Cutoff.class)).containsExactly(rule);
@@ -142,7 +142,7 @@ class CutoffRulesTest {
         var d = RuleTesting.decideTextbook(profile().perClass(100).similarity(0.9).curve(Curve.PEAK_MIDDLE)
                 .layers(List.of("conv_a", "conv_b", "mixed_c", "pool_d", "avg_e")).build());
         assertThat(RuleTesting.primary(d).cutoffLayer()).isEqualTo("mixed_c");
-        var f = decide(profile().perClass(10).similarity(0.9).layers(List.of("conv_a", "conv_b", "mixed_c", "pool_d", "avg_e")).build());
+        var f = RuleTesting.decide(profile().perClass(10).similarity(0.9).layers(List.of("conv_a", "conv_b", "mixed_c", "pool_d", "avg_e")).build());
         assertThat(RuleTesting.primary(f).cutoffLayer()).isEqualTo("conv_a");
         // the grown-block member of the TINY ensemble cuts at the middle layer, by position
         assertThat(f.plan().ensembleMembers().get(1).cutoffLayer()).isEqualTo("mixed_c");

@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** guards.drl ensemble-tiny-plans: on TINY data, an ENSEMBLE of one model's plans, each member assembled by the rules. */
-class EnsembleTinyRulesTest {
+/** guards.drl ensemble-plans: below LARGE data on a model the suite measured, an ENSEMBLE of one model's plans, each member assembled by the rules. */
+class EnsemblePlansRulesTest {
     static double threshold(String name) {
         return Thresholds.read(Path.of("rules")).stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().value();
     }
@@ -52,10 +52,10 @@ class EnsembleTinyRulesTest {
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().augmentation().enabled()).isFalse());
         // the rules' TINY schedule for every member
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().maxEpochs()).isEqualTo(m.get(0).hyperparameters().maxEpochs()));
-        assertThat(fired(d)).contains("ensemble-tiny-plans", "cutoff-tiny-first-cut");
+        assertThat(fired(d)).contains("ensemble-plans", "cutoff-ensemble-first-cut").doesNotContain("cutoff-tiny-first-cut");
         assertThat(d.members()).hasSize(2);
         assertThat(firedIn(d.members().get(0))).contains("guard-member-request", "cutoff-member-request", "bn-frozen-member", "lr-frozen-backbone")
-                .doesNotContain("ensemble-tiny-plans", "cutoff-latest-low-shift", "cutoff-first-layer");
+                .doesNotContain("ensemble-plans", "cutoff-latest-low-shift", "cutoff-first-layer");
         assertThat(firedIn(d.members().get(1))).contains("guard-member-request", "lr-from-scratch-member").doesNotContain("lr-from-scratch");
     }
 
@@ -68,8 +68,32 @@ class EnsembleTinyRulesTest {
     }
 
     @Test
-    void onlyTinyDataWhereTheRulesFineTuneIsEnsembled() {
-        assertThat(decide(profile().perClass(50).similarity(0.85).build()).plan().strategy()).isNotEqualTo(Strategy.ENSEMBLE);
+    void smallAndMediumDataAreEnsembledTooWhateverTheMatrixCellProposed() {
+        // SMALL x MEDIUM: the matrix cell proposes FINETUNE_ALL; MEDIUM x HIGH: FINETUNE_ABOVE at the latest low-shift cut
+        for (var p : List.of(profile().perClass(50).similarity(0.55).build(), profile().perClass(400).similarity(0.85).build())) {
+            var d = decide(p);
+            assertThat(d.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+            assertThat(d.plan().ensembleMembers()).extracting(Plan::strategy)
+                    .containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+            assertThat(d.plan().ensembleMembers().get(0).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
+            assertThat(fired(d)).contains("ensemble-plans", "cutoff-ensemble-first-cut")
+                    .doesNotContain("cutoff-new-labels-below-competitive", "cutoff-latest-low-shift");
+        }
+    }
+
+    @Test
+    void largeDataLargeModelsTwoCutsAndTheAutoencoderKeepASinglePlan() {
+        // LARGE: 3,000 per class, 10 classes, 30,000 images on 400k parameters (75 per 1k)
+        var large = decide(profile().classes(10).perClass(3000).similarity(0.85).build());
+        assertThat(large.plan().strategy()).isNotEqualTo(Strategy.ENSEMBLE);
+        assertThat(large.members()).isEmpty();
+        // a model above ensemble.maxParameters (the zoo's ResNet50 has 23 million): unmeasured, a single plan, TINY data included
+        double max = threshold("ensemble.maxParameters");
+        var big = decide(profile().parameters((long) max + 1).perClass(5).similarity(0.85).build());
+        assertThat(big.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(big.plan().cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
+        assertThat(fired(big)).contains("cutoff-tiny-first-cut").doesNotContain("ensemble-plans");
+        assertThat(decide(profile().parameters((long) max).perClass(5).similarity(0.85).build()).plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         // TINY, different domain, many unlabelled images: the autoencoder guard decides, alone
         var ae = decide(profile().perClass(5).similarity(0.2).unlabelled(5000).build());
         assertThat(ae.plan().strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
@@ -109,13 +133,13 @@ class EnsembleTinyRulesTest {
         assertThat(e.decision()).startsWith("ENSEMBLE").contains("FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW")
                 .contains("+ FROM_SCRATCH on ");
         assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("3 networks to train")
-                .contains("[ensemble-tiny-plans]"));
+                .contains("[ensemble-plans]"));
         assertThat(Recommender.signature(rec.plan())).isEqualTo("ENSEMBLE of FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW "
                 + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH");
     }
 
     @Test
-    void theSuiteTrainsItsEnsemblesWhereTheRulesCallTheDataTiny() {
+    void theSuiteSplitsItsEnsembleTableWhereTheRulesCallTheDataTiny() {
         assertThat((double) io.transferadvisor.bench.suite.SuiteRunner.TINY_PER_CLASS).isEqualTo(threshold("size.small.perClass"));
     }
 }

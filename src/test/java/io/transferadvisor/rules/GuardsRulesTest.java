@@ -1,6 +1,6 @@
 package io.transferadvisor.rules;
 
-import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.decideSinglePlan;
 import static io.transferadvisor.rules.RuleTesting.fired;
 import static io.transferadvisor.rules.RuleTesting.profile;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +15,7 @@ class GuardsRulesTest {
 
     @Test
     void dissimilarWithUnlabelledImagesSelfPretrainsAnAutoencoderAndRejectsTheMatrixCell() {
-        var d = decide(profile().perClass(100).similarity(0.2).unlabelled(5000).build());
+        var d = decideSinglePlan(profile().perClass(100).similarity(0.2).unlabelled(5000).build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.AUTOENCODER_TRANSFER);
         assertThat(RuleTesting.primary(d).cutoffLayer()).isNull();
         assertThat(fired(d)).contains("guard-autoencoder", "matrix-small-low", "reject-outranked");
@@ -29,21 +29,21 @@ class GuardsRulesTest {
 
     @Test
     void unlabelledImagesOnASimilarDomainChangeNothing() {
-        var d = decide(profile().perClass(100).similarity(0.9).unlabelled(5000).build());
+        var d = decideSinglePlan(profile().perClass(100).similarity(0.9).unlabelled(5000).build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FINETUNE_ABOVE); // matrix-small-high, as without the pool
         assertThat(fired(d)).contains("unlabelled-pool", "reject-autoencoder-not-needed").doesNotContain("guard-autoencoder");
     }
 
     @Test
     void largeDissimilarDataTrainsFromScratchEvenWithUnlabelledImages() {
-        var d = decide(profile().perClass(3000).similarity(0.2).unlabelled(100_000).build());
+        var d = decideSinglePlan(profile().perClass(3000).similarity(0.2).unlabelled(100_000).build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(Strategy.FROM_SCRATCH);
     }
 
     @Test
     void collectMoreNamesTheNumbersAndKeepsTheBestPlanForTheDataAtHand() {
-        var without = decide(profile().perClass(100).similarity(0.9).gain2x(0.01).build());
-        var with = decide(profile().perClass(100).similarity(0.9).gain2x(0.06).build());
+        var without = decideSinglePlan(profile().perClass(100).similarity(0.9).gain2x(0.01).build());
+        var with = decideSinglePlan(profile().perClass(100).similarity(0.9).gain2x(0.06).build());
         assertThat(RuleTesting.primary(without).collectMore()).isNull();
         assertThat(RuleTesting.primary(with).collectMore()).isNotNull();
         assertThat(RuleTesting.primary(with).collectMore().extraPerClass()).isEqualTo(100);
@@ -56,8 +56,8 @@ class GuardsRulesTest {
 
     @Test
     void labelOverlapGeometryAndTinyDataLeaveNotesNotPlanChanges() {
-        var plain = decide(profile().perClass(10).build());
-        var flagged = decide(profile().perClass(10).overlap(0.9).geometryMismatch().build());
+        var plain = decideSinglePlan(profile().perClass(10).build());
+        var flagged = decideSinglePlan(profile().perClass(10).overlap(0.9).geometryMismatch().build());
         assertThat(flagged.runs().get(0).evaluation().all(Note.class)).extracting(Note::topic)
                 .containsExactlyInAnyOrder("label-overlap", "geometry", "tiny-data");
         assertThat(flagged.runs().get(0).evaluation().all(Note.class)).filteredOn(n -> n.topic().equals("geometry"))
@@ -74,8 +74,8 @@ class GuardsRulesTest {
         double gainBig = big.sufficiency().at2x().value() - big.sufficiency().current().value();
         assertThat(gainBig).isLessThan(gainNow / 3);
         assertThat(big.sufficiency().current().value()).isGreaterThan(p.sufficiency().current().value());
-        assertThat(decide(p).plan().collectMore()).isNotNull();
-        assertThat(decide(big).plan().collectMore()).isNull();
+        assertThat(decideSinglePlan(p).plan().collectMore()).isNotNull();
+        assertThat(decideSinglePlan(big).plan().collectMore()).isNull();
     }
 
     /**
@@ -93,7 +93,7 @@ class GuardsRulesTest {
         "100, 0.6, 0.1,  FINETUNE_ALL",     // shifted domain: matrix-small-medium fine-tunes all
     })
     void smallSimilarDataFineTunesWhateverTheLabels(int perClass, double sim, double overlap, Strategy strategy) {
-        var d = decide(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
+        var d = decideSinglePlan(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
         assertThat(fired(d)).doesNotContain("guard-small-similar-new-labels", "reject-outranked");
         assertThat(fired(d).contains("new-labels")).isEqualTo(overlap < 0.5);

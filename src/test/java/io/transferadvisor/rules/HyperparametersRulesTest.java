@@ -1,6 +1,6 @@
 package io.transferadvisor.rules;
 
-import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.decideSinglePlan;
 import static io.transferadvisor.rules.RuleTesting.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +29,7 @@ class HyperparametersRulesTest {
         "3000, 0.2, FROM_SCRATCH,   0.001, 0.0,    lr-from-scratch",
     })
     void backboneLearnsSlowerThanTheHead(int perClass, double sim, Strategy strategy, double head, double backbone, String rule) {
-        var d = decide(profile().perClass(perClass).similarity(sim).build());
+        var d = decideSinglePlan(profile().perClass(perClass).similarity(sim).build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
         assertThat(RuleTesting.primary(d).hyperparameters().headLearningRate()).isEqualTo(head);
         assertThat(RuleTesting.primary(d).hyperparameters().backboneLearningRate()).isEqualTo(backbone);
@@ -44,7 +44,7 @@ class HyperparametersRulesTest {
         "3000, 15,  3,  64, 0.0001",
     })
     void scheduleAndBatchFollowTheSize(int perClass, int epochs, int patience, int batch, double decay) {
-        var hp = decide(profile().perClass(perClass).build()).plan().hyperparameters();
+        var hp = decideSinglePlan(profile().perClass(perClass).build()).plan().hyperparameters();
         assertThat(hp.maxEpochs()).isEqualTo(epochs);
         assertThat(hp.patience()).isEqualTo(patience);
         assertThat(hp.batchSize()).isEqualTo(batch);
@@ -59,7 +59,7 @@ class HyperparametersRulesTest {
         "400, 0.2, TRAIN,       bn-train",
     })
     void batchNormPolicyFollowsTheShift(int perClass, double sim, BatchNormPolicy policy, String rule) {
-        var d = decide(profile().perClass(perClass).similarity(sim).build());
+        var d = decideSinglePlan(profile().perClass(perClass).similarity(sim).build());
         if (rule.equals("bn-train") && perClass == 100) {
             // and the frozen-backbone policy, on the textbook cell the shipped matrix no longer has
             var t = RuleTesting.decideTextbook(profile().perClass(perClass).similarity(sim).build());
@@ -77,7 +77,7 @@ class HyperparametersRulesTest {
         "400, 0.9, false",  // enough data
     })
     void augmentationOnlyForSmallDataThatTrainsOnImages(int perClass, double sim, boolean enabled) {
-        var aug = decide(profile().perClass(perClass).similarity(sim).build()).plan().hyperparameters().augmentation();
+        var aug = decideSinglePlan(profile().perClass(perClass).similarity(sim).build()).plan().hyperparameters().augmentation();
         assertThat(aug.enabled()).isEqualTo(enabled);
         assertThat(aug.horizontalFlip()).isFalse();
     }
@@ -85,7 +85,7 @@ class HyperparametersRulesTest {
     @ParameterizedTest(name = "imbalance {0} -> {1}")
     @CsvSource({"1.0, NONE", "2.9, NONE", "3.0, INVERSE_FREQUENCY", "8.0, INVERSE_FREQUENCY"})
     void classWeightsForImbalance(double ratio, ClassWeighting weighting) {
-        var d = decide(ProfileEdits.withImbalance(profile().build(), ratio));
+        var d = decideSinglePlan(ProfileEdits.withImbalance(profile().build(), ratio));
         assertThat(RuleTesting.primary(d).hyperparameters().classWeighting()).isEqualTo(weighting);
     }
 
@@ -93,7 +93,7 @@ class HyperparametersRulesTest {
     @CsvSource({"5, 5, 5", "0, 60, 5", "200, 60, 5", "4, 4, 4"})
     void epochCapFromTheDatasetBudget(int cap, int epochs, int patience) {
         var req = new Recommender.Request("d.yaml", 10, cap, 1, null, null);
-        var plan = RuleTesting.recommender().decide(java.util.List.of(profile().perClass(100).build()), req).plan();
+        var plan = RuleTesting.singlePlanRecommender().decide(java.util.List.of(profile().perClass(100).build()), req).plan();
         assertThat(plan.hyperparameters().maxEpochs()).isEqualTo(epochs);
         assertThat(plan.hyperparameters().patience()).isEqualTo(patience);
     }
@@ -105,7 +105,7 @@ class HyperparametersRulesTest {
         "400, 0.9, 0.1, FINETUNE_ABOVE, 0.001, 0.0001, lr-finetune-similar",           // medium data: the generic rates
     })
     void smallDataWithNewLabelsFineTunesAtTheMeasuredRates(int perClass, double sim, double overlap, Strategy strategy, double head, double backbone, String rule) {
-        var d = decide(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
+        var d = decideSinglePlan(profile().perClass(perClass).similarity(sim).overlap(overlap).build());
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
         var hp = RuleTesting.primary(d).hyperparameters();
         assertThat(hp.headLearningRate()).isEqualTo(head);

@@ -1,6 +1,6 @@
 package io.transferadvisor.rules;
 
-import static io.transferadvisor.rules.RuleTesting.decide;
+import static io.transferadvisor.rules.RuleTesting.decideSinglePlan;
 import static io.transferadvisor.rules.RuleTesting.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +32,7 @@ class MatrixRulesTest {
         "3000, 0.2, matrix-large-low,     FROM_SCRATCH,   SOFTMAX, 0",
     })
     void eachCellChoosesItsStrategy(int perClass, double sim, String rule, Strategy strategy, HeadType head, int grow) {
-        var d = decide(profile().perClass(perClass).similarity(sim).build());
+        var d = decideSinglePlan(profile().perClass(perClass).similarity(sim).build());
         assertThat(RuleTesting.insertersOf(d, Proposal.class)).containsExactly(rule);
         assertThat(RuleTesting.primary(d).strategy()).isEqualTo(strategy);
         assertThat(RuleTesting.primary(d).head()).isEqualTo(head);

@@ -30,14 +30,16 @@ class ModelsRulesTest {
     void aClearWinnerIsUsedAlone() {
         var d = decide(profile().model("a").perClass(100).similarity(0.9).accuracyOffset(-0.2).build(),
                 profile().model("b").perClass(100).similarity(0.9).build());
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        // the picked model alone, with its own plan: the ENSEMBLE of its three plans (ensemble-plans), not of models
+        assertThat(d.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(Recommender.ofOneModel(d.plan())).isTrue();
         assertThat(d.plan().models()).containsExactly("b");
         assertThat(fired(d)).contains("models-pick-best").doesNotContain("models-ensemble");
     }
 
     @Test
     void theExplanationSaysWhyAOverBWithTheGapAndTheThreshold() {
-        double gap = EnsembleTinyRulesTest.threshold("ensemble.maxProbeGap");
+        double gap = EnsemblePlansRulesTest.threshold("ensemble.maxProbeGap");
         // b is more than the threshold below a: a alone, and the reason names both scores and the threshold
         var apart = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.9).build(),
                 profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-(gap + 3) / 100).build()), Recommender.Request.defaults("d.yaml"));
@@ -54,7 +56,7 @@ class ModelsRulesTest {
         // what would change it: each side names the runner-up's probe accuracy at which the choice flips, found by a real rule evaluation
         assertThat(close.audit().counterfactuals()).anySatisfy(c -> {
             assertThat(c.change()).isEqualTo("probe gap");
-            assertThat(c.becomes()).startsWith("FINETUNE_ABOVE").endsWith(" on a");
+            assertThat(c.becomes()).startsWith("ENSEMBLE of FINETUNE_ABOVE").endsWith(" on a");
             assertThat(c.text()).startsWith("if b's probe accuracy were ").contains(" or lower (now ").contains("points below a's");
         });
         assertThat(apart.audit().counterfactuals()).anySatisfy(c -> {

@@ -30,8 +30,8 @@ class RuleCheckTest {
 
     @Test
     void aStrategyNeverChosenWithoutASpecificReasonFails(@TempDir Path dir) throws Exception {
-        // the shipped matrix never chooses TRUNCATE_GROW as the plan (retired by the suite's calibration) and says why; only a
-        // TINY ensemble (ensemble-tiny-plans) trains a grown block, as a member. Without it and the rule that says why, the grid must fail
+        // the shipped matrix never chooses TRUNCATE_GROW as the plan (retired by the suite's calibration) and says why; only an
+        // ensemble of one model's plans (ensemble-plans) trains a grown block, as a member. Without it and the rule that says why, the grid must fail
         copyRules(dir);
         Path alt = dir.resolve("alternatives.drl");
         String text = Files.readString(alt);
@@ -40,7 +40,7 @@ class RuleCheckTest {
         Files.writeString(alt, edited);
         Path guards = dir.resolve("guards.drl");
         String g = Files.readString(guards);
-        String noEnsemble = g.replaceFirst("(?s)rule \"ensemble-tiny-plans\".*?\nend\n", "");
+        String noEnsemble = g.replaceFirst("(?s)rule \"ensemble-plans\".*?\nend\n", "");
         assertThat(noEnsemble).isNotEqualTo(g);
         Files.writeString(guards, noEnsemble);
         RuleCheck.Report r = RuleCheck.run(RuleBase.load(dir), SyntheticProfiles.GENERIC_LAYERS, 400_000);
@@ -104,8 +104,8 @@ class RuleCheckTest {
         RuleCheck.Report r = RuleCheck.run(RuleBase.load(dir), SyntheticProfiles.GENERIC_LAYERS, 400_000);
         assertThat(r.ok()).isFalse();
         assertThat(r.failures()).anySatisfy(f -> assertThat(f).contains("overlap=0.0").containsIgnoringCase("cutoff"));
-        // TINY points get two cuts too (the first-cut rule and the generic one); SMALL points only where the new-labels rule fired
-        assertThat(r.failures()).noneSatisfy(f -> assertThat(f).contains("overlap=0.9").containsAnyOf("perClass=40 ", "perClass=120 "));
+        // on the larger model (single plans below LARGE data) SMALL points get two cuts only where the new-labels rule fired
+        assertThat(r.failures()).noneSatisfy(f -> assertThat(f).contains("overlap=0.9").contains("parameters=x").containsAnyOf("perClass=40 ", "perClass=120 "));
     }
 
     static void copyRules(Path dir) throws Exception {

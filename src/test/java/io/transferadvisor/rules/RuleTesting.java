@@ -29,7 +29,7 @@ final class RuleTesting {
      * The shipped rules with the textbook's linear cells put back (TINY x HIGH: LINEAR_FROZEN SVM,
      * TINY x MEDIUM and TINY x LOW: LINEAR_EARLIER SVM, SMALL x HIGH: LINEAR_FROZEN softmax, SMALL x LOW:
      * TRUNCATE_GROW +1), which the suite's
-     * calibration changed to fine-tuning: for tests of the linear mechanics (the linear cut, its
+     * calibration changed to fine-tuning, and without the ENSEMBLE of one model's plans (ensemble.maxParameters 0): for tests of the linear mechanics (the linear cut, its
      * hyperparameters, its rejections) that the shipped matrix no longer reaches.
      */
     static synchronized RuleBase textbookRules() {
@@ -49,12 +49,59 @@ final class RuleTesting {
                         .replaceFirst("(matrix-tiny-low,TINY,LOW,)\"[^\"]*\"", "$1\"LINEAR_EARLIER,SVM,0\"")
                         .replaceFirst("(matrix-small-low,SMALL,LOW,)\"[^\"]*\"", "$1\"TRUNCATE_GROW,SOFTMAX,1\"");
                 java.nio.file.Files.writeString(csv, text);
+                Path thresholds = dir.resolve("thresholds.csv");
+                java.nio.file.Files.writeString(thresholds, withoutEnsemble(java.nio.file.Files.readString(thresholds)));
                 textbook = RuleBase.load(dir);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }
         return textbook;
+    }
+
+    private static RuleBase singlePlan;
+
+    /**
+     * The shipped rules as they decide for a model above ensemble.maxParameters (the zoo's): the
+     * single-plan rules (matrix, cut, hyperparameters, alternatives) decide at every size, which on a
+     * model the suite measured only LARGE data reaches (below it, guards.drl ensemble-plans trains the
+     * ENSEMBLE of three plans; EnsemblePlansRulesTest). For tests of those mechanics on the same
+     * synthetic profiles, whose size classes depend on the parameter count.
+     */
+    static synchronized RuleBase singlePlanRules() {
+        if (singlePlan == null) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("single-plan-rules");
+                try (var s = java.nio.file.Files.list(Path.of("rules"))) {
+                    for (Path p : s.toList()) {
+                        java.nio.file.Files.copy(p, dir.resolve(p.getFileName()));
+                    }
+                }
+                Path csv = dir.resolve("thresholds.csv");
+                java.nio.file.Files.writeString(csv, withoutEnsemble(java.nio.file.Files.readString(csv)));
+                singlePlan = RuleBase.load(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return singlePlan;
+    }
+
+    /** thresholds.csv with ensemble.maxParameters at 0: no model trains the ENSEMBLE of its plans. */
+    static String withoutEnsemble(String thresholds) {
+        String edited = thresholds.replaceFirst("(?m)^ensemble\\.maxParameters,[0-9]+,", "ensemble.maxParameters,0,");
+        if (edited.equals(thresholds)) {
+            throw new IllegalStateException("rules/thresholds.csv has no ensemble.maxParameters row to switch the ensemble off");
+        }
+        return edited;
+    }
+
+    static Recommender singlePlanRecommender() {
+        return new Recommender(singlePlanRules());
+    }
+
+    static Recommender.Decision decideSinglePlan(DatasetProfile... profiles) {
+        return singlePlanRecommender().decide(List.of(profiles), Recommender.Request.defaults("dataset.yaml"));
     }
 
     static Recommender.Decision decideTextbook(DatasetProfile... profiles) {
@@ -74,8 +121,8 @@ final class RuleTesting {
     }
 
     /**
-     * The plan the rules chose for the data: on TINY data the first member of the ENSEMBLE of one
-     * model's plans (guards.drl ensemble-tiny-plans; EnsembleTinyRulesTest tests the ensemble), else the plan.
+     * The plan the rules chose for the data: the first member of an ENSEMBLE of one model's plans
+     * (guards.drl ensemble-plans; EnsemblePlansRulesTest tests the ensemble), else the plan.
      */
     static io.transferadvisor.plan.Plan primary(Recommender.Decision d) {
         return Recommender.ofOneModel(d.plan()) ? d.plan().ensembleMembers().get(0) : d.plan();

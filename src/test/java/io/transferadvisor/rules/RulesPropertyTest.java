@@ -42,9 +42,9 @@ class RulesPropertyTest {
         DatasetProfile p = SyntheticProfiles.profile().classes(classes).perClass(perClass).similarity(similarity).shiftSlope(shiftSlope)
                 .imbalance(imbalance).unlabelled(unlabelled).overlap(overlap).parameters(params).layers(layers).curve(curve)
                 .interval(interval).gain2x(gain2x).topDrop(topDrop).build();
-        Recommender.Decision d = RuleTesting.decide(p);
+        // the single-plan rules (a model above ensemble.maxParameters, or LARGE data): the matrix, cut and rate mechanics
+        Recommender.Decision d = RuleTesting.decideSinglePlan(p);
         Plan whole = d.plan();
-        // TINY data: an ENSEMBLE of the model's plans; the properties below hold for the plan the rules chose, its first member
         Plan plan = RuleTesting.primary(d);
         var hp = plan.hyperparameters();
         if (hp.backboneLearningRate() > 0) {
@@ -81,18 +81,8 @@ class RulesPropertyTest {
         if (sizeLevel == io.transferadvisor.rules.facts.SizeLevel.TINY && plan.strategy() != Strategy.AUTOENCODER_TRANSFER) {
             assertThat(plan.strategy()).as("TINY x " + simLevel).isEqualTo(Strategy.FINETUNE_ABOVE);
             assertThat(plan.cutoffLayer()).isEqualTo(layers.get(0));
-            // averaged with a block grown on the middle cut and a network trained from scratch where there is a middle cut below the top
-            if (layers.size() >= 3) {
-                assertThat(whole.ensembleMembers()).extracting(Plan::strategy)
-                        .containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
-                assertThat(whole.ensembleMembers().get(1).cutoffLayer()).isEqualTo(layers.get(layers.size() / 2));
-                assertThat(whole.ensembleMembers().get(2).cutoffLayer()).isNull();
-            } else {
-                assertThat(whole.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
-            }
-        } else {
-            assertThat(whole).isSameAs(plan);
         }
+        assertThat(whole).isSameAs(plan);
         if (plan.strategy().needsCutoff()) {
             assertThat(layers).contains(plan.cutoffLayer());
         } else {
@@ -103,6 +93,28 @@ class RulesPropertyTest {
         whole.ensembleMembers().forEach(m -> covered.add(m.strategy()));
         d.runs().get(0).evaluation().all(Rejected.class).forEach(r -> covered.add(r.strategy()));
         assertThat(covered).containsExactlyInAnyOrder(Strategy.values());
+        // the shipped rules: below LARGE data, on a model up to ensemble.maxParameters with a middle cut below the top, the
+        // ENSEMBLE of fine-tuning above the first cut, a block grown on the middle cut and a network trained from scratch
+        Recommender.Decision shipped = RuleTesting.decide(p);
+        Plan ens = shipped.plan();
+        if (ens.strategy() != Strategy.AUTOENCODER_TRANSFER) {
+            boolean expected = sizeLevel != io.transferadvisor.rules.facts.SizeLevel.LARGE && params <= EnsemblePlansRulesTest.threshold("ensemble.maxParameters")
+                    && layers.size() >= 3;
+            assertThat(Recommender.ofOneModel(ens)).as(sizeLevel + ", " + params + " parameters, " + layers.size() + " cuts").isEqualTo(expected);
+            if (expected) {
+                assertThat(ens.ensembleMembers()).extracting(Plan::strategy)
+                        .containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+                assertThat(ens.ensembleMembers().get(0).cutoffLayer()).isEqualTo(layers.get(0));
+                assertThat(ens.ensembleMembers().get(1).cutoffLayer()).isEqualTo(layers.get(layers.size() / 2));
+                assertThat(ens.ensembleMembers().get(2).cutoffLayer()).isNull();
+                Set<Strategy> all = EnumSet.of(ens.strategy());
+                ens.ensembleMembers().forEach(m -> all.add(m.strategy()));
+                shipped.runs().get(0).evaluation().all(Rejected.class).forEach(r -> all.add(r.strategy()));
+                assertThat(all).containsExactlyInAnyOrder(Strategy.values());
+            } else {
+                assertThat(ens).isEqualTo(whole);
+            }
+        }
         assertThat(hp.patience()).isLessThanOrEqualTo(hp.maxEpochs());
         if (plan.collectMore() != null) {
             assertThat(plan.collectMore().expectedGainPoints()).isGreaterThanOrEqualTo(2.0);
