@@ -34,29 +34,38 @@ final class RuleTesting {
      */
     static synchronized RuleBase textbookRules() {
         if (textbook == null) {
-            try {
-                Path dir = java.nio.file.Files.createTempDirectory("textbook-rules");
-                try (var s = java.nio.file.Files.list(Path.of("rules"))) {
-                    for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(".drl.xlsx")).toList()) {
-                        java.nio.file.Files.copy(p, dir.resolve(p.getFileName()));
-                    }
-                }
-                Path csv = dir.resolve("matrix.drl.csv");
-                String text = java.nio.file.Files.readString(csv)
-                        .replaceFirst("(matrix-tiny-high,TINY,HIGH,)\"[^\"]*\"", "$1\"LINEAR_FROZEN,SVM,0\"")
-                        .replaceFirst("(matrix-tiny-medium,TINY,MEDIUM,)\"[^\"]*\"", "$1\"LINEAR_EARLIER,SVM,0\"")
-                        .replaceFirst("(matrix-small-high,SMALL,HIGH,)\"[^\"]*\"", "$1\"LINEAR_FROZEN,SOFTMAX,0\"")
-                        .replaceFirst("(matrix-tiny-low,TINY,LOW,)\"[^\"]*\"", "$1\"LINEAR_EARLIER,SVM,0\"")
-                        .replaceFirst("(matrix-small-low,SMALL,LOW,)\"[^\"]*\"", "$1\"TRUNCATE_GROW,SOFTMAX,1\"");
-                java.nio.file.Files.writeString(csv, text);
-                Path thresholds = dir.resolve("thresholds.csv");
-                java.nio.file.Files.writeString(thresholds, withoutEnsemble(java.nio.file.Files.readString(thresholds)));
-                textbook = RuleBase.load(dir);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            textbook = edited("textbook-rules", java.util.Map.of(
+                    "matrix.drl.csv", text -> text
+                            .replaceFirst("(matrix-tiny-high,TINY,HIGH,)\"[^\"]*\"", "$1\"LINEAR_FROZEN,SVM,0\"")
+                            .replaceFirst("(matrix-tiny-medium,TINY,MEDIUM,)\"[^\"]*\"", "$1\"LINEAR_EARLIER,SVM,0\"")
+                            .replaceFirst("(matrix-small-high,SMALL,HIGH,)\"[^\"]*\"", "$1\"LINEAR_FROZEN,SOFTMAX,0\"")
+                            .replaceFirst("(matrix-tiny-low,TINY,LOW,)\"[^\"]*\"", "$1\"LINEAR_EARLIER,SVM,0\"")
+                            .replaceFirst("(matrix-small-low,SMALL,LOW,)\"[^\"]*\"", "$1\"TRUNCATE_GROW,SOFTMAX,1\""),
+                    "thresholds.csv", RuleTesting::withoutEnsemble));
         }
         return textbook;
+    }
+
+    /**
+     * A copy of rules/ in a temporary folder with some files edited (file name -> edit), loaded.
+     * Without the spreadsheet twin of the matrix, which an edited matrix.drl.csv would contradict.
+     */
+    private static RuleBase edited(String prefix, java.util.Map<String, java.util.function.UnaryOperator<String>> edits) {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory(prefix);
+            try (var s = java.nio.file.Files.list(Path.of("rules"))) {
+                for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(".drl.xlsx")).toList()) {
+                    java.nio.file.Files.copy(p, dir.resolve(p.getFileName()));
+                }
+            }
+            for (var e : edits.entrySet()) {
+                Path f = dir.resolve(e.getKey());
+                java.nio.file.Files.writeString(f, e.getValue().apply(java.nio.file.Files.readString(f)));
+            }
+            return RuleBase.load(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static RuleBase singlePlan;
@@ -70,19 +79,7 @@ final class RuleTesting {
      */
     static synchronized RuleBase singlePlanRules() {
         if (singlePlan == null) {
-            try {
-                Path dir = java.nio.file.Files.createTempDirectory("single-plan-rules");
-                try (var s = java.nio.file.Files.list(Path.of("rules"))) {
-                    for (Path p : s.toList()) {
-                        java.nio.file.Files.copy(p, dir.resolve(p.getFileName()));
-                    }
-                }
-                Path csv = dir.resolve("thresholds.csv");
-                java.nio.file.Files.writeString(csv, withoutEnsemble(java.nio.file.Files.readString(csv)));
-                singlePlan = RuleBase.load(dir);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            singlePlan = edited("single-plan-rules", java.util.Map.of("thresholds.csv", RuleTesting::withoutEnsemble));
         }
         return singlePlan;
     }
