@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  * Profiling as every command runs it: the probe's measurements (one forward pass, closed-form
  * scores). Its sampling time is the advising cost the suite reports. (Until 2026-11-30 it also
  * trained two candidate plans on folds of tiny data, the measured plan trials; guards.drl
- * ensemble-tiny-plans replaced them: docs/design/suite.md.)
+ * ensemble-tiny-plans, now ensemble-plans, replaced them: docs/design/suite.md.)
  */
 public final class Profiling {
     private Profiling() {}

@@ -43,7 +43,7 @@ public final class FactsBuilder {
                     logme == null ? 0 : logme.value()));
         }
         // a profile's plan trials (written by versions that ran them) are not facts: no rule reads them since
-        // guards.drl ensemble-tiny-plans replaced the trial (docs/design/suite.md)
+        // guards.drl ensemble-tiny-plans (now ensemble-plans) replaced the trial (docs/design/suite.md)
         DatasetProfile.Sufficiency suf = p.sufficiency();
         if (suf != null && suf.current() != null && suf.at2x() != null && suf.at4x() != null) {
             double cur = suf.current().value();

@@ -75,7 +75,7 @@ public final class Recommender {
     /**
      * The rules' decision without the audit's extras (fast; used by checks and counterfactuals).
      * {@code members} holds the evaluations that assembled the extra members of an ENSEMBLE of one
-     * model's plans (guards.drl ensemble-tiny-plans), in member order; empty otherwise.
+     * model's plans (guards.drl ensemble-plans), in member order; empty otherwise.
      */
     public record Decision(Plan plan, List<ModelRun> runs, Evaluation selection, List<ModelRun> members) {
         public ModelRun run(String model) {
@@ -325,7 +325,7 @@ public final class Recommender {
         return sb.toString();
     }
 
-    /** An ENSEMBLE of one model's plans (guards.drl ensemble-tiny-plans), not of several models (models.drl). */
+    /** An ENSEMBLE of one model's plans (guards.drl ensemble-plans), not of several models (models.drl). */
     public static boolean ofOneModel(Plan p) {
         return p.strategy() == Strategy.ENSEMBLE && p.models().stream().distinct().count() == 1;
     }

@@ -126,6 +126,7 @@ public final class SuiteBench {
             Map<String, SuiteEnsembles.Members> kinds = new LinkedHashMap<>();
             kinds.put("best", SuiteEnsembles.BEST);
             kinds.put("advised", SuiteModelChoice.primary(advisedMembers(decisions)));
+            kinds.put("advised whole plans", advisedMembers(decisions));
             SuiteEnsembles.run(SuiteModelChoice.complete(analyses), kinds, runners, all, run, file, store, work.resolve("runs"), cacheDir, w);
         }
         SuiteAnalysis a = analyses.get(run.model());

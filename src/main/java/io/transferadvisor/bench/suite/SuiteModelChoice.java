@@ -34,14 +34,28 @@ public final class SuiteModelChoice {
      * @param trials   each model's trial accuracies by {@link TrialKey#id()} (the fixed policies of the whole-plan table)
      * @param advised  each model's advised plan's accuracy (the rules' plan for that model alone), NaN while not trained
      * @param advisedEnsemble the accuracy of the ensemble of each model's advised plan (what an ENSEMBLE plan trains), NaN while not trained
+     * @param wholeEnsemble   the accuracy of the ensemble of each model's whole advised plan (an ENSEMBLE of a model's plans adds all
+     *                        its members, not only the first, which is what an ENSEMBLE of models trains): measured, not what the rules
+     *                        do; NaN while not trained
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                        double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
-                       Map<String, Double> advised, double advisedEnsemble) {
+                       Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble) {
         /** Points the whole plan loses to the best trial of any model: {@code model}'s advised plan, or the advised ensemble. */
         double planRegret(String model) {
             double acc = ENSEMBLE.equals(model) ? advisedEnsemble : advised.getOrDefault(model, Double.NaN);
             return Double.isNaN(acc) ? Double.NaN : Math.max(0, (best() - acc) * 100);
+        }
+
+        /** As {@link #planRegret} for the rules' pick, but an ensemble of models averages each model's whole advised plan. */
+        double wholePlanRegret() {
+            double acc = ENSEMBLE.equals(pick) ? wholeEnsemble : advised.getOrDefault(pick, Double.NaN);
+            return Double.isNaN(acc) ? Double.NaN : Math.max(0, (best() - acc) * 100);
+        }
+
+        /** The ensemble of every model's whole advised plan, always. */
+        double wholeEnsembleRegret() {
+            return Double.isNaN(wholeEnsemble) ? Double.NaN : Math.max(0, (best() - wholeEnsemble) * 100);
         }
 
         /** Points a fixed trial of one model loses to the best trial of any model (NaN when that trial was not run). */
@@ -146,8 +160,9 @@ public final class SuiteModelChoice {
                 SuiteResults.Trial t = runs.get(m).trials().get(advisedKeys.apply(m, runs.get(m)).id());
                 advised.put(m, t == null ? Double.NaN : t.testAccuracy());
             }
+            var whole = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
             out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
-                    adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN)));
+                    adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN), whole.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN)));
         }
         return out;
     }
@@ -319,6 +334,9 @@ public final class SuiteModelChoice {
             policies.put("always " + m + ", the rules' plan for it", p -> p.planRegret(m));
         }
         policies.put("always the ensemble of the advised plans", p -> p.planRegret(ENSEMBLE));
+        // measured, not what the rules do: an ENSEMBLE of models keeps one plan per model (Recommender#withMembers)
+        policies.put("*measured: the advisor, an ensemble of models averaging each model's whole plan*", Pair::wholePlanRegret);
+        policies.put("*measured: always the ensemble of every model's whole plan*", Pair::wholeEnsembleRegret);
         policies.put("the probe's top model, the rules' plan for it", p -> p.planRegret(p.top()));
         if (fixedModel != null) {
             String fm = fixedModel;

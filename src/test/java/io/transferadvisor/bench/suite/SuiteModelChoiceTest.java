@@ -18,7 +18,7 @@ class SuiteModelChoiceTest {
         Map<String, Double> oracle = new LinkedHashMap<>();
         oracle.put("a", a);
         oracle.put("b", b);
-        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01, Map.of(), Map.of(), Double.NaN);
+        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01, Map.of(), Map.of(), Double.NaN, Double.NaN);
     }
 
     static SuiteModelChoice.Pair pair(String id, long seed, double a, double b, double ensemble, String top, double gap, String pick) {
@@ -73,13 +73,18 @@ class SuiteModelChoiceTest {
 
     static SuiteModelChoice.Pair plan(String id, boolean calibration, double a, double b, Map<String, Map<String, Double>> trials, double advA,
                                       double advB, double advEns, String top, String pick) {
+        return plan(id, calibration, a, b, trials, advA, advB, advEns, Double.NaN, top, pick);
+    }
+
+    static SuiteModelChoice.Pair plan(String id, boolean calibration, double a, double b, Map<String, Map<String, Double>> trials, double advA,
+                                      double advB, double advEns, double whole, String top, String pick) {
         Map<String, Double> oracle = new LinkedHashMap<>();
         oracle.put("a", a);
         oracle.put("b", b);
         Map<String, Double> advised = new LinkedHashMap<>();
         advised.put("a", advA);
         advised.put("b", advB);
-        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, Double.NaN, top, 1, true, pick, 0.01, trials, advised, advEns);
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, Double.NaN, top, 1, true, pick, 0.01, trials, advised, advEns, whole);
     }
 
     @Test
@@ -99,6 +104,21 @@ class SuiteModelChoiceTest {
                 .contains("| the probe's top model, the rules' plan for it | 11.00 (20.0) |")
                 // b's FINETUNE_ALL held out: w1 .80 -> 10, w2 .80 -> 0
                 .contains("| best fixed on calibration: b FINETUNE_ALL | 5.00 (10.0) | 0.00-10.00 | 1 of 2 | 0.00 (0.0) |");
+    }
+
+    @Test
+    void theEnsembleOfEachModelsWholePlanIsScoredBesideTheRulesWhereTrained() {
+        List<SuiteModelChoice.Pair> pairs = List.of(
+                // the advisor takes a's plan (.88): 2 either way; the whole plans' ensemble .86: 4
+                plan("w1", false, 0.90, 0.80, Map.of("a", Map.of(K1, 0.90)), 0.88, 0.70, 0.89, 0.86, "a", "a"),
+                // the advisor ensembles: one plan per model .75 -> 5; each model's whole plan .79 -> 1
+                plan("w2", false, 0.60, 0.80, Map.of("b", Map.of(K1, 0.80)), 0.60, 0.79, 0.75, 0.79, "a", SuiteModelChoice.ENSEMBLE),
+                // calibration, not trained yet: no number
+                plan("c1", true, 0.70, 0.72, Map.of("b", Map.of(K1, 0.72)), 0.70, 0.72, 0.71, "b", "b"));
+        String md = SuiteModelChoice.wholePlan(pairs, List.of("a", "b"));
+        assertThat(md).contains("| **the advisor** (the rules' model or ensemble, with its plan) | 3.50 (5.0) |")
+                .contains("| *measured: the advisor, an ensemble of models averaging each model's whole plan* | 1.50 (2.0) |")
+                .contains("| *measured: always the ensemble of every model's whole plan* | 2.50 (4.0) | 1.00-4.00 | 1 of 2 | - | - | - |");
     }
 
     @Test
