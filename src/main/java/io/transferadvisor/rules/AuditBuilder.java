@@ -87,7 +87,9 @@ final class AuditBuilder {
         for (int i = 0; i < d.members().size(); i++) {
             Recommender.ModelRun r = d.members().get(i);
             Evaluation e = r.evaluation();
-            traces.add(new Audit.ModelTrace(r.profile().model() + " (ensemble member " + (i + 2) + ": " + Recommender.signature(r.plan()) + ")",
+            // its position among the plan's members (with several models, each model's plans follow its first)
+            int at = d.plan().ensembleMembers().indexOf(r.plan()) + 1;
+            traces.add(new Audit.ModelTrace(r.profile().model() + " (ensemble member " + at + ": " + Recommender.signature(r.plan()) + ")",
                     views(e, OBSERVED), views(e, DERIVED), decisionViews(e), firings(e.firings())));
         }
         Map<Object, String> selBy = insertedBy(d.selection().firings());

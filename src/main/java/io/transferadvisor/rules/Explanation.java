@@ -171,11 +171,13 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         for (Audit.Firing f : a.selection()) {
             Map<String, Object> e = f.evidence();
             if (f.rule().equals("models-ensemble")) {
+                int n = Math.max(a.plan().models().size(), a.plan().ensembleMembers().size());
                 return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe accuracy " + num(e.get("$secondScore"))
                         + " is within ensemble.maxProbeGap (" + num(e.get("$maxGap")) + ") points of " + e.get("$best") + "'s "
                         + num(e.get("$bestScore")) + "; the probabilities of "
-                        + String.join(", ", a.plan().models()) + " are averaged; cost: " + a.plan().models().size()
-                        + " networks to train and to run on every image, about " + a.plan().models().size() + "x one model's time ["
+                        + String.join(", ", a.plan().models()) + " are averaged"
+                        + (n > a.plan().models().size() ? ", each model with all " + (n / a.plan().models().size()) + " of its plans" : "")
+                        + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time ["
                         + threshold(f) + "]";
             }
             if (f.rule().equals("models-pick-best")) {

@@ -136,12 +136,22 @@ public final class Recommender {
      * The chosen single-model plan, or, where its evaluation asked for more members of the same
      * model (MemberPlan facts, in the order the rules inserted them), an ENSEMBLE of it and those
      * members. Each member is the plan the rules give when evaluated again with a MemberRequest
-     * for it: its cut and hyperparameters come from the rules as for a plan of its own. An ENSEMBLE
-     * of several models keeps its members' single plans (models.drl decides that ensemble).
+     * for it: its cut and hyperparameters come from the rules as for a plan of its own. In an
+     * ENSEMBLE of several models (models.drl) each model's plan is expanded the same way, so each
+     * model brings all its plans (the suite measured it: docs/design/suite.md).
      */
     private Plan withMembers(Plan plan, List<ModelRun> runs, int modelCount, Request request, List<ModelRun> out) {
         if (plan.strategy() == Strategy.ENSEMBLE) {
-            return plan;
+            List<Plan> all = new ArrayList<>();
+            for (Plan m : plan.ensembleMembers()) {
+                Plan e = withMembers(m, runs, modelCount, request, out);
+                all.addAll(e.strategy() == Strategy.ENSEMBLE ? e.ensembleMembers() : List.of(e));
+            }
+            if (all.size() == plan.ensembleMembers().size()) {
+                return plan;
+            }
+            return new Plan(Plan.SCHEMA_VERSION, plan.dataset(), plan.models(), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0,
+                    plan.hyperparameters(), plan.collectMore(), all, plan.seed(), plan.budgetMinutes(), plan.overrides());
         }
         ModelRun run = runs.stream().filter(r -> r.profile().model().equals(plan.models().get(0))).findFirst().orElseThrow();
         List<MemberPlan> asks = new ArrayList<>();

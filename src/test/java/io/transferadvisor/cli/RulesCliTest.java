@@ -83,7 +83,7 @@ class RulesCliTest {
         var r = recommend(plan, "--profile", other.toString(), "--models", "fmnist-cnn,fmnist-twin");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning: profile " + other, "model 'fmnist-twin' cannot be resolved here");
-        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. ENSEMBLE: no clear winner", "[models-ensemble", "cost: 2 networks to train and to run on every image, about 2x one model's time");
+        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. ENSEMBLE: no clear winner", "[models-ensemble", "each model with all 3 of its plans; cost: 6 networks to train and to run on every image, about 6x one plan's time");
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(dir.resolve("plan.profile-fmnist-twin.json")).exists();
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000");

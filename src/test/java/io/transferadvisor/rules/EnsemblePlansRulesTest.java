@@ -104,7 +104,7 @@ class EnsemblePlansRulesTest {
     }
 
     @Test
-    void withSeveralModelsAPickedModelIsExpandedAndAnEnsembleOfModelsKeepsSinglePlans() {
+    void withSeveralModelsAPickedModelIsExpandedAndInAnEnsembleOfModelsEachBringsAllItsPlans() {
         List<DatasetProfile> clear = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
                 profile().model("model-b").perClass(5).similarity(0.85).accuracyOffset(-0.3).build());
         var picked = RuleTesting.recommender().decide(clear, Recommender.Request.defaults("d"));
@@ -116,8 +116,16 @@ class EnsemblePlansRulesTest {
         var both = RuleTesting.recommender().decide(close, Recommender.Request.defaults("d"));
         assertThat(both.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(both.plan().models()).containsExactly("model-a", "model-b");
-        assertThat(both.plan().ensembleMembers()).allSatisfy(x -> assertThat(x.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE));
-        assertThat(both.members()).isEmpty();
+        assertThat(both.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW,
+                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+        assertThat(both.plan().ensembleMembers()).extracting(x -> x.models().get(0))
+                .containsExactly("model-a", "model-a", "model-a", "model-b", "model-b", "model-b");
+        assertThat(Recommender.ofOneModel(both.plan())).isFalse();
+        assertThat(both.members()).hasSize(4);
+        // the audit numbers each member's trace by its place in the plan
+        var rec = RuleTesting.recommender().recommend(close, Recommender.Request.defaults("d"));
+        assertThat(rec.audit().traces()).extracting(Audit.ModelTrace::model).anySatisfy(m -> assertThat(m).startsWith("model-b (ensemble member 5: TRUNCATE_GROW"));
+        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("each model with all 3 of its plans", "cost: 6 networks to train");
     }
 
     @Test

@@ -20,8 +20,10 @@ class ModelsRulesTest {
                 profile().model("c").perClass(100).similarity(0.9).accuracyOffset(-0.2).build());
         assertThat(d.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(d.plan().models()).containsExactly("a", "b");
-        assertThat(d.plan().ensembleMembers()).extracting(p -> p.models().get(0)).containsExactly("a", "b");
-        assertThat(d.plan().ensembleMembers()).allSatisfy(p -> assertThat(p.strategy()).isEqualTo(Strategy.FINETUNE_ABOVE));
+        // each ensembled model with all three of its plans (guards.drl ensemble-plans), c's none
+        assertThat(d.plan().ensembleMembers()).extracting(p -> p.models().get(0)).containsExactly("a", "a", "a", "b", "b", "b");
+        assertThat(d.plan().ensembleMembers()).extracting(p -> p.strategy()).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW,
+                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
         assertThat(fired(d)).contains("models-ensemble", "models-ensemble-member", "models-reject-outscored");
         assertThat(d.selection().all(RejectedModel.class)).extracting(RejectedModel::model).containsExactly("c");
     }
@@ -52,7 +54,7 @@ class ModelsRulesTest {
         assertThat(close.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(Explanation.of(close.audit()).reasons().get(0)).startsWith("ENSEMBLE: no clear winner: runner-up b's probe accuracy")
                 .contains("within ensemble.maxProbeGap (" + Explanation.num(gap) + ") points of a's")
-                .contains("cost: 2 networks to train and to run on every image, about 2x one model's time");
+                .contains("each model with all 3 of its plans; cost: 6 networks to train and to run on every image, about 6x one plan's time");
         // what would change it: each side names the runner-up's probe accuracy at which the choice flips, found by a real rule evaluation
         assertThat(close.audit().counterfactuals()).anySatisfy(c -> {
             assertThat(c.change()).isEqualTo("probe gap");

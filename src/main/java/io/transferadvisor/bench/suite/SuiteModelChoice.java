@@ -35,8 +35,7 @@ public final class SuiteModelChoice {
      * @param advised  each model's advised plan's accuracy (the rules' plan for that model alone), NaN while not trained
      * @param advisedEnsemble the accuracy of the ensemble of each model's advised plan (what an ENSEMBLE plan trains), NaN while not trained
      * @param wholeEnsemble   the accuracy of the ensemble of each model's whole advised plan (an ENSEMBLE of a model's plans adds all
-     *                        its members, not only the first, which is what an ENSEMBLE of models trains): measured, not what the rules
-     *                        do; NaN while not trained
+     *                        its members): what an ENSEMBLE of models trains since 2026-11-30 15:45; NaN while not trained
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                        double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
@@ -47,7 +46,7 @@ public final class SuiteModelChoice {
             return Double.isNaN(acc) ? Double.NaN : Math.max(0, (best() - acc) * 100);
         }
 
-        /** As {@link #planRegret} for the rules' pick, but an ensemble of models averages each model's whole advised plan. */
+        /** The whole decision: the rules' model with its plan, or an ensemble of models averaging each model's whole advised plan. */
         double wholePlanRegret() {
             double acc = ENSEMBLE.equals(pick) ? wholeEnsemble : advised.getOrDefault(pick, Double.NaN);
             return Double.isNaN(acc) ? Double.NaN : Math.max(0, (best() - acc) * 100);
@@ -153,7 +152,7 @@ public final class SuiteModelChoice {
                 runs.get(m).trials().forEach((k, v) -> t.put(k, v.testAccuracy()));
                 trials.put(m, t);
             }
-            // the ENSEMBLE of several models keeps each model's single plan (Recommender#withMembers expands only a single-model pick)
+            // the rule before 2026-11-30 15:45: an ENSEMBLE of several models kept one plan per model (its first member); now each brings all
             var adv = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, primary(advisedKeys)));
             Map<String, Double> advised = new LinkedHashMap<>();
             for (String m : models) {
@@ -329,14 +328,14 @@ public final class SuiteModelChoice {
             }
         }
         Map<String, java.util.function.ToDoubleFunction<Pair>> policies = new LinkedHashMap<>();
-        policies.put("**the advisor** (the rules' model or ensemble, with its plan)", p -> p.planRegret(p.pick()));
+        // an ENSEMBLE of models averages each model's whole plan (Recommender#withMembers, since 2026-11-30 15:45)
+        policies.put("**the advisor** (the rules' model or ensemble, with its plan)", Pair::wholePlanRegret);
+        policies.put("the rule before: an ensemble of models with one plan per model", p -> p.planRegret(p.pick()));
         for (String m : models) {
             policies.put("always " + m + ", the rules' plan for it", p -> p.planRegret(m));
         }
         policies.put("always the ensemble of the advised plans", p -> p.planRegret(ENSEMBLE));
-        // measured, not what the rules do: an ENSEMBLE of models keeps one plan per model (Recommender#withMembers)
-        policies.put("*measured: the advisor, an ensemble of models averaging each model's whole plan*", Pair::wholePlanRegret);
-        policies.put("*measured: always the ensemble of every model's whole plan*", Pair::wholeEnsembleRegret);
+        policies.put("always the ensemble of every model's whole plan", Pair::wholeEnsembleRegret);
         policies.put("the probe's top model, the rules' plan for it", p -> p.planRegret(p.top()));
         if (fixedModel != null) {
             String fm = fixedModel;

@@ -73,7 +73,7 @@ class SuiteModelChoiceTest {
 
     static SuiteModelChoice.Pair plan(String id, boolean calibration, double a, double b, Map<String, Map<String, Double>> trials, double advA,
                                       double advB, double advEns, String top, String pick) {
-        return plan(id, calibration, a, b, trials, advA, advB, advEns, Double.NaN, top, pick);
+        return plan(id, calibration, a, b, trials, advA, advB, advEns, advEns, top, pick);
     }
 
     static SuiteModelChoice.Pair plan(String id, boolean calibration, double a, double b, Map<String, Map<String, Double>> trials, double advA,
@@ -114,11 +114,11 @@ class SuiteModelChoiceTest {
                 // the advisor ensembles: one plan per model .75 -> 5; each model's whole plan .79 -> 1
                 plan("w2", false, 0.60, 0.80, Map.of("b", Map.of(K1, 0.80)), 0.60, 0.79, 0.75, 0.79, "a", SuiteModelChoice.ENSEMBLE),
                 // calibration, not trained yet: no number
-                plan("c1", true, 0.70, 0.72, Map.of("b", Map.of(K1, 0.72)), 0.70, 0.72, 0.71, "b", "b"));
+                plan("c1", true, 0.70, 0.72, Map.of("b", Map.of(K1, 0.72)), 0.70, 0.72, 0.71, Double.NaN, "b", "b"));
         String md = SuiteModelChoice.wholePlan(pairs, List.of("a", "b"));
-        assertThat(md).contains("| **the advisor** (the rules' model or ensemble, with its plan) | 3.50 (5.0) |")
-                .contains("| *measured: the advisor, an ensemble of models averaging each model's whole plan* | 1.50 (2.0) |")
-                .contains("| *measured: always the ensemble of every model's whole plan* | 2.50 (4.0) | 1.00-4.00 | 1 of 2 | - | - | - |");
+        assertThat(md).contains("| **the advisor** (the rules' model or ensemble, with its plan) | 1.50 (2.0) |")
+                .contains("| the rule before: an ensemble of models with one plan per model | 3.50 (5.0) |")
+                .contains("| always the ensemble of every model's whole plan | 2.50 (4.0) | 1.00-4.00 | 1 of 2 | - | - | - |");
     }
 
     @Test
