@@ -40,6 +40,15 @@ import java.util.Set;
 final class AuditBuilder {
     private AuditBuilder() {}
 
+    /**
+     * How a trace of an ensemble member's own evaluation begins: "MODEL (ensemble member N:", N its
+     * place among the plan's members from 1; the member's signature and ")" follow. Explanation finds
+     * a member's trace by it.
+     */
+    static String memberTrace(String model, int position) {
+        return model + " (ensemble member " + position + ":";
+    }
+
     static final Set<Class<?>> OBSERVED = Set.of(DataFacts.class, DomainFacts.class, LayerFacts.class, SufficiencyFacts.class, Preferences.class,
             io.transferadvisor.rules.facts.MemberRequest.class);
     static final Set<Class<?>> DERIVED = Set.of(SizeClass.class, SimilarityClass.class, LabelOverlap.class, Imbalance.class,
@@ -89,7 +98,7 @@ final class AuditBuilder {
             Evaluation e = r.evaluation();
             // its position among the plan's members (with several models, each model's plans follow its first)
             int at = d.plan().ensembleMembers().indexOf(r.plan()) + 1;
-            traces.add(new Audit.ModelTrace(r.profile().model() + " (ensemble member " + at + ": " + Recommender.signature(r.plan()) + ")",
+            traces.add(new Audit.ModelTrace(memberTrace(r.profile().model(), at) + " " + Recommender.signature(r.plan()) + ")",
                     views(e, OBSERVED), views(e, DERIVED), decisionViews(e), firings(e.firings())));
         }
         Map<Object, String> selBy = insertedBy(d.selection().firings());

@@ -278,7 +278,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             java.util.Set<String> lines = new java.util.LinkedHashSet<>();
             List<Plan> members = plan.ensembleMembers();
             for (int i = 0; i < members.size(); i++) {
-                String prefix = t.model() + " (ensemble member " + (i + 1) + ":";
+                String prefix = AuditBuilder.memberTrace(t.model(), i + 1);
                 Audit.ModelTrace mt = i == 0 ? t : a.traces().stream().filter(x -> x.model().startsWith(prefix)).findFirst().orElse(null);
                 if (mt != null) {
                     lines.addAll(adjustments(a, mt, members.get(i)));

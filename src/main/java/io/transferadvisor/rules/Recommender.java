@@ -128,7 +128,7 @@ public final class Recommender {
                     + "; fix models.drl and run 'advisor rules check'");
         }
         List<ModelRun> members = new ArrayList<>();
-        Plan plan = withMembers(chosen.plan(), runs, profiles.size(), request, members);
+        Plan plan = withMembers(chosen.plan(), runs, request, members);
         return new Decision(plan, List.copyOf(runs), selection, List.copyOf(members));
     }
 
@@ -140,11 +140,11 @@ public final class Recommender {
      * ENSEMBLE of several models (models.drl) each model's plan is expanded the same way, so each
      * model brings all its plans (the suite measured it: docs/design/suite.md).
      */
-    private Plan withMembers(Plan plan, List<ModelRun> runs, int modelCount, Request request, List<ModelRun> out) {
+    private Plan withMembers(Plan plan, List<ModelRun> runs, Request request, List<ModelRun> out) {
         if (plan.strategy() == Strategy.ENSEMBLE) {
             List<Plan> all = new ArrayList<>();
             for (Plan m : plan.ensembleMembers()) {
-                Plan e = withMembers(m, runs, modelCount, request, out);
+                Plan e = withMembers(m, runs, request, out);
                 all.addAll(e.strategy() == Strategy.ENSEMBLE ? e.ensembleMembers() : List.of(e));
             }
             if (all.size() == plan.ensembleMembers().size()) {
@@ -167,7 +167,8 @@ public final class Recommender {
         }
         List<Plan> plans = new ArrayList<>(List.of(plan));
         for (MemberPlan m : asks) {
-            List<Object> facts = new ArrayList<>(FactsBuilder.observed(run.profile(), modelCount, request.budgetMinutes()));
+            // the member's evaluation sees what the model's own did: one run per profile
+            List<Object> facts = new ArrayList<>(FactsBuilder.observed(run.profile(), runs.size(), request.budgetMinutes()));
             facts.add(new MemberRequest(m.strategy(), m.head(), m.growBlocks(), m.cutIndex()));
             Evaluation e = rules.evaluate(facts);
             Assembly a = assemble(e, run.profile(), request);
