@@ -166,6 +166,25 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         return out;
     }
 
+    /**
+     * How many plans each model of an ENSEMBLE of models brings (an ENSEMBLE of a model's plans adds
+     * all of them): ", each model with all 3 of its plans" when they bring the same number, else each
+     * model's count (", model-a with 1 plan, model-b with 3"); empty when each brings one.
+     */
+    static String plansPerModel(Plan plan) {
+        Map<String, Integer> count = new java.util.LinkedHashMap<>();
+        plan.models().forEach(m -> count.put(m, 0));
+        plan.ensembleMembers().forEach(m -> count.merge(m.models().get(0), 1, Integer::sum));
+        java.util.Set<Integer> distinct = new java.util.HashSet<>(count.values());
+        if (distinct.size() == 1) {
+            int each = distinct.iterator().next();
+            return each > 1 ? ", each model with all " + each + " of its plans" : "";
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        count.forEach((m, c) -> parts.add(m + " with " + c + (parts.isEmpty() ? (c == 1 ? " plan" : " plans") : "")));
+        return ", " + String.join(", ", parts);
+    }
+
     /** Several models: the ensemble or the clear winner, with the probe scores that decided it. */
     private static String selectionReason(Audit a) {
         for (Audit.Firing f : a.selection()) {
@@ -175,8 +194,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
                 return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe accuracy " + num(e.get("$secondScore"))
                         + " is within ensemble.maxProbeGap (" + num(e.get("$maxGap")) + ") points of " + e.get("$best") + "'s "
                         + num(e.get("$bestScore")) + "; the probabilities of "
-                        + String.join(", ", a.plan().models()) + " are averaged"
-                        + (n > a.plan().models().size() ? ", each model with all " + (n / a.plan().models().size()) + " of its plans" : "")
+                        + String.join(", ", a.plan().models()) + " are averaged" + plansPerModel(a.plan())
                         + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time ["
                         + threshold(f) + "]";
             }

@@ -82,6 +82,37 @@ class EnsemblePlansRulesTest {
     }
 
     @Test
+    void aFamiliarDomainOnTinyOrSmallDataFineTunesAboveTheCutBelowTheTopAlone() {
+        double familiar = threshold("similarity.familiar");
+        for (int perClass : new int[] {5, 50}) {
+            var d = decide(profile().perClass(perClass).similarity(familiar + 0.03).build());
+            assertThat(d.plan().strategy()).as(perClass + " per class").isEqualTo(Strategy.FINETUNE_ABOVE);
+            assertThat(d.plan().cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() - 2));
+            assertThat(d.members()).isEmpty();
+            assertThat(fired(d)).contains("familiar-domain", "cutoff-familiar-below-top")
+                    .doesNotContain("ensemble-plans", "cutoff-tiny-first-cut", "cutoff-new-labels-below-competitive", "cutoff-latest-low-shift");
+        }
+        // just below the threshold, the ensemble as before
+        var below = decide(profile().perClass(5).similarity(familiar - 0.01).build());
+        assertThat(Recommender.ofOneModel(below.plan())).isTrue();
+        assertThat(fired(below)).doesNotContain("familiar-domain");
+        // MEDIUM data: no calibration run was this similar there, so the ensemble stays
+        var medium = decide(profile().perClass(400).similarity(familiar + 0.03).build());
+        assertThat(Recommender.ofOneModel(medium.plan())).isTrue();
+        // a model above ensemble.maxParameters keeps the single-plan matrix
+        var big = decide(profile().parameters((long) threshold("ensemble.maxParameters") + 1).perClass(5).similarity(familiar + 0.03).build());
+        assertThat(fired(big)).doesNotContain("familiar-domain").contains("cutoff-tiny-first-cut");
+        // an ensemble of two models, one familiar: it brings its one plan, the other its three; explain counts each
+        List<DatasetProfile> mixed = List.of(profile().model("model-a").perClass(5).similarity(familiar + 0.03).build(),
+                profile().model("model-b").perClass(5).similarity(familiar - 0.05).build());
+        var rec = RuleTesting.recommender().recommend(mixed, Recommender.Request.defaults("d"));
+        assertThat(rec.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.FINETUNE_ABOVE,
+                Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("model-a with 1 plan", "model-b with 3", "cost: 4 networks to train")
+                .doesNotContain("each model with all");
+    }
+
+    @Test
     void largeDataLargeModelsTwoCutsAndTheAutoencoderKeepASinglePlan() {
         // LARGE: 3,000 per class, 10 classes, 30,000 images on 400k parameters (75 per 1k)
         var large = decide(profile().classes(10).perClass(3000).similarity(0.85).build());

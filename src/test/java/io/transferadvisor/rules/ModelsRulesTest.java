@@ -15,9 +15,9 @@ class ModelsRulesTest {
 
     @Test
     void closeScoresAreEnsembled() {
-        var d = decide(profile().model("a").perClass(100).similarity(0.9).build(),
-                profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-0.01).build(),
-                profile().model("c").perClass(100).similarity(0.9).accuracyOffset(-0.2).build());
+        var d = decide(profile().model("a").perClass(100).similarity(0.85).build(),
+                profile().model("b").perClass(100).similarity(0.85).accuracyOffset(-0.01).build(),
+                profile().model("c").perClass(100).similarity(0.85).accuracyOffset(-0.2).build());
         assertThat(d.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(d.plan().models()).containsExactly("a", "b");
         // each ensembled model with all three of its plans (guards.drl ensemble-plans), c's none
@@ -30,8 +30,8 @@ class ModelsRulesTest {
 
     @Test
     void aClearWinnerIsUsedAlone() {
-        var d = decide(profile().model("a").perClass(100).similarity(0.9).accuracyOffset(-0.2).build(),
-                profile().model("b").perClass(100).similarity(0.9).build());
+        var d = decide(profile().model("a").perClass(100).similarity(0.85).accuracyOffset(-0.2).build(),
+                profile().model("b").perClass(100).similarity(0.85).build());
         // the picked model alone, with its own plan: the ENSEMBLE of its three plans (ensemble-plans), not of models
         assertThat(d.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(Recommender.ofOneModel(d.plan())).isTrue();
@@ -43,14 +43,14 @@ class ModelsRulesTest {
     void theExplanationSaysWhyAOverBWithTheGapAndTheThreshold() {
         double gap = EnsemblePlansRulesTest.threshold("ensemble.maxProbeGap");
         // b is more than the threshold below a: a alone, and the reason names both scores and the threshold
-        var apart = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.9).build(),
-                profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-(gap + 3) / 100).build()), Recommender.Request.defaults("d.yaml"));
+        var apart = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.85).build(),
+                profile().model("b").perClass(100).similarity(0.85).accuracyOffset(-(gap + 3) / 100).build()), Recommender.Request.defaults("d.yaml"));
         assertThat(apart.plan().models()).containsExactly("a");
         assertThat(Explanation.of(apart.audit()).reasons().get(0)).startsWith("a alone: its probe accuracy ")
                 .contains("more than ensemble.maxProbeGap (" + Explanation.num(gap) + ") points above the runner-up b's");
         // within the threshold: the ensemble, its cost stated
-        var close = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.9).build(),
-                profile().model("b").perClass(100).similarity(0.9).accuracyOffset(-(gap - 3) / 100).build()), Recommender.Request.defaults("d.yaml"));
+        var close = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.85).build(),
+                profile().model("b").perClass(100).similarity(0.85).accuracyOffset(-(gap - 3) / 100).build()), Recommender.Request.defaults("d.yaml"));
         assertThat(close.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(Explanation.of(close.audit()).reasons().get(0)).startsWith("ENSEMBLE: no clear winner: runner-up b's probe accuracy")
                 .contains("within ensemble.maxProbeGap (" + Explanation.num(gap) + ") points of a's")

@@ -94,14 +94,25 @@ class RulesPropertyTest {
         d.runs().get(0).evaluation().all(Rejected.class).forEach(r -> covered.add(r.strategy()));
         assertThat(covered).containsExactlyInAnyOrder(Strategy.values());
         // the shipped rules: below LARGE data, on a model up to ensemble.maxParameters with a middle cut below the top, the
-        // ENSEMBLE of fine-tuning above the first cut, a block grown on the middle cut and a network trained from scratch
+        // ENSEMBLE of fine-tuning above the first cut, a block grown on the middle cut and a network trained from scratch;
+        // but TINY or SMALL data from a familiar domain (similarity.familiar) fine-tunes above the cut below the top, alone
         Recommender.Decision shipped = RuleTesting.decide(p);
         Plan ens = shipped.plan();
         if (ens.strategy() != Strategy.AUTOENCODER_TRANSFER) {
-            boolean expected = sizeLevel != io.transferadvisor.rules.facts.SizeLevel.LARGE && params <= EnsemblePlansRulesTest.threshold("ensemble.maxParameters")
+            boolean inScope = sizeLevel != io.transferadvisor.rules.facts.SizeLevel.LARGE && params <= EnsemblePlansRulesTest.threshold("ensemble.maxParameters")
                     && layers.size() >= 3;
-            assertThat(Recommender.ofOneModel(ens)).as(sizeLevel + ", " + params + " parameters, " + layers.size() + " cuts").isEqualTo(expected);
-            if (expected) {
+            boolean familiar = inScope && (sizeLevel == io.transferadvisor.rules.facts.SizeLevel.TINY || sizeLevel == io.transferadvisor.rules.facts.SizeLevel.SMALL)
+                    && p.similarity() >= EnsemblePlansRulesTest.threshold("similarity.familiar");
+            boolean expected = inScope && !familiar;
+            String as = sizeLevel + ", " + params + " parameters, " + layers.size() + " cuts, similarity " + p.similarity();
+            assertThat(Recommender.ofOneModel(ens)).as(as).isEqualTo(expected);
+            if (familiar) {
+                assertThat(ens.strategy()).as(as).isEqualTo(Strategy.FINETUNE_ABOVE);
+                assertThat(ens.cutoffLayer()).as(as).isEqualTo(layers.get(layers.size() - 2));
+                Set<Strategy> all = EnumSet.of(ens.strategy());
+                shipped.runs().get(0).evaluation().all(Rejected.class).forEach(r -> all.add(r.strategy()));
+                assertThat(all).containsExactlyInAnyOrder(Strategy.values());
+            } else if (expected) {
                 assertThat(ens.ensembleMembers()).extracting(Plan::strategy)
                         .containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
                 assertThat(ens.ensembleMembers().get(0).cutoffLayer()).isEqualTo(layers.get(0));

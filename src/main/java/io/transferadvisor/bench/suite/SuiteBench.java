@@ -131,6 +131,11 @@ public final class SuiteBench {
         }
         SuiteAnalysis a = analyses.get(run.model());
         String md = document(file, results, suite, run, tasks, a, decisions, cuts, rules.hash(), (System.nanoTime() - t0) / 6e10, report);
+        Map<String, List<String>> cutsByModel = new LinkedHashMap<>();
+        cutsByModel.put(run.model(), cuts);
+        others.forEach((m, sm) -> cutsByModel.put(m, sm.profile().candidateCuts()));
+        md += "\n## A familiar domain: one plan instead of the ensemble\n\n" + SuiteFamiliar.markdown(analyses, cutsByModel,
+                r -> decisions.of(r.taskRun().profile()).cell().split(" x ")[0], rules.thresholdOr("similarity.familiar", Double.NaN));
         if (!others.isEmpty()) {
             md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
                     SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), run.allModels(),

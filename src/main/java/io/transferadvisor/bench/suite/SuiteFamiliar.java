@@ -1,0 +1,162 @@
+package io.transferadvisor.bench.suite;
+
+import io.transferadvisor.bench.suite.SuiteAnalysis.Run;
+import io.transferadvisor.plan.HeadType;
+import io.transferadvisor.plan.Strategy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Setting similarity.familiar (guards.drl familiar-domain) on the calibration runs of every model:
+ * on TINY and SMALL data whose overall similarity reaches the threshold, fine-tune above the cut
+ * just below the top alone; below it, the ENSEMBLE of the model's plans that ensemble-plans trains.
+ * Regret per run against that model's oracle (its single plans and its plan ensembles), averaged
+ * over seeds per task, then over every (model, task).
+ */
+public final class SuiteFamiliar {
+    private SuiteFamiliar() {}
+
+    /** The thresholds tried: 2 never takes the single plan, 0 always does (below MEDIUM data). */
+    static final double[] THRESHOLDS = {2, 0.97, 0.95, 0.93, 0.92, 0.91, 0.9, 0.89, 0.88, 0.85, 0.8, 0};
+
+    /** The single plan a familiar domain trains: fine-tuning above the candidate cut just below the top. */
+    static TrialKey single(List<String> cuts) {
+        return new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX);
+    }
+
+    /** The ENSEMBLE of one model's plans the rules train otherwise (ensemble-plans). */
+    static TrialKey ensemble(List<String> cuts) {
+        return TrialKey.planEnsembles(cuts).get(1);
+    }
+
+    /** One policy's result on one split: mean and worst over (model, task), each model's mean, and how many runs took the single plan. */
+    record Row(double mean, double worst, String worstTask, Map<String, Double> byModel, int single, int runs) {}
+
+    /**
+     * @param analyses each model's analysis, in the suite's model order
+     * @param cuts     each model's candidate cuts
+     * @param size     the rules' size class of a run's profile ("TINY", "SMALL", ...)
+     * @param medium   whether MEDIUM data may take the single plan too
+     */
+    static Row score(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, String split,
+                     double threshold, boolean medium) {
+        List<Double> perTask = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        Map<String, Double> byModel = new LinkedHashMap<>();
+        int single = 0;
+        int runs = 0;
+        for (var e : analyses.entrySet()) {
+            List<String> c = cuts.get(e.getKey());
+            if (c.size() < 3) {
+                continue;
+            }
+            TrialKey one = single(c);
+            TrialKey ens = ensemble(c);
+            Map<String, double[]> sums = new LinkedHashMap<>();
+            for (Run r : e.getValue().runs(split)) {
+                String s = size.apply(r);
+                boolean scope = s.equals("TINY") || s.equals("SMALL") || (medium && s.equals("MEDIUM"));
+                boolean takeOne = scope && r.taskRun().profile().similarity() >= threshold;
+                double regret = r.regret(takeOne ? one : ens);
+                if (Double.isNaN(regret)) {
+                    continue;
+                }
+                runs++;
+                single += takeOne ? 1 : 0;
+                double[] acc = sums.computeIfAbsent(r.task().id(), k -> new double[2]);
+                acc[0] += regret;
+                acc[1]++;
+            }
+            double modelSum = 0;
+            for (var t : sums.entrySet()) {
+                double m = t.getValue()[0] / t.getValue()[1];
+                perTask.add(m);
+                ids.add(e.getKey() + " " + t.getKey());
+                modelSum += m;
+            }
+            byModel.put(e.getKey(), sums.isEmpty() ? Double.NaN : modelSum / sums.size());
+        }
+        double mean = perTask.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        int w = 0;
+        for (int i = 1; i < perTask.size(); i++) {
+            if (perTask.get(i) > perTask.get(w)) {
+                w = i;
+            }
+        }
+        return new Row(mean, perTask.isEmpty() ? Double.NaN : perTask.get(w), perTask.isEmpty() ? "-" : ids.get(w), byModel, single, runs);
+    }
+
+    /** The threshold calibration chooses: the lowest regret, a tie (within 0.005 points) going to the lower threshold, which trains fewer networks. */
+    static double chosen(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size) {
+        double best = Double.NaN;
+        double bestRegret = Double.POSITIVE_INFINITY;
+        for (double t : THRESHOLDS) {
+            double r = score(analyses, cuts, size, SuiteSpec.CALIBRATION, t, false).mean();
+            if (r < bestRegret - 0.005 || (Math.abs(r - bestRegret) <= 0.005 && t < best)) {
+                bestRegret = Math.min(r, bestRegret);
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    public static String markdown(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, double rules) {
+        List<String> models = new ArrayList<>(analyses.keySet());
+        StringBuilder md = new StringBuilder();
+        md.append("On TINY and SMALL data whose overall similarity reaches the threshold, the model fine-tunes above the cut just below the top, ")
+                .append("alone; below it, it trains the ENSEMBLE of its plans (ensemble-plans). Every model of the suite, each against its own ")
+                .append("oracle (its single plans and its plan ensembles): regret in points, mean over seeds per task, then over every model and ")
+                .append("task (worst in brackets), each model's mean, and how many runs take the single plan. The calibration split chooses: the ")
+                .append("lowest regret, a tie (within 0.005) going to the lower threshold, which trains fewer networks; held-out is shown, never ")
+                .append("used. The last row lets MEDIUM data take the single plan too at the rules' threshold: no calibration run of MEDIUM data ")
+                .append("was that similar, so calibration cannot tell it apart and the rule stays below MEDIUM.\n\n");
+        StringBuilder head = new StringBuilder("| similarity.familiar | calibration regret |");
+        StringBuilder sep = new StringBuilder("|---|---:|");
+        for (String m : models) {
+            head.append(' ').append(m).append(" |");
+            sep.append("---:|");
+        }
+        head.append(" single plans | held-out regret |");
+        sep.append("---:|---:|");
+        for (String m : models) {
+            head.append(' ').append(m).append(" |");
+            sep.append("---:|");
+        }
+        head.append(" single plans |");
+        sep.append("---:|");
+        md.append(head).append('\n').append(sep).append('\n');
+        for (double t : THRESHOLDS) {
+            md.append(row(label(t), analyses, cuts, size, t, false, models));
+        }
+        if (!Double.isNaN(rules)) {
+            md.append(row(SuiteReport.trim(rules) + ", MEDIUM data too", analyses, cuts, size, rules, true, models));
+        }
+        double c = chosen(analyses, cuts, size);
+        md.append("\nChosen on calibration: ").append(label(c)).append(". The rules: ")
+                .append(Double.isNaN(rules) ? "none" : SuiteReport.trim(rules) + (Math.abs(rules - c) < 1e-9 ? " (the same)" : " (differs)"))
+                .append(".\n");
+        return md.toString();
+    }
+
+    private static String label(double t) {
+        return t > 1 ? "never (2)" : t <= 0 ? "always (0)" : SuiteReport.trim(t);
+    }
+
+    private static String row(String label, Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size,
+                              double t, boolean medium, List<String> models) {
+        StringBuilder md = new StringBuilder("| ").append(label).append(" |");
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            Row r = score(analyses, cuts, size, split, t, medium);
+            md.append(String.format(Locale.ROOT, " %.2f (%.1f) |", r.mean(), r.worst()));
+            for (String m : models) {
+                md.append(String.format(Locale.ROOT, " %.2f |", r.byModel().getOrDefault(m, Double.NaN)));
+            }
+            md.append(' ').append(r.single()).append(" of ").append(r.runs()).append(" |");
+        }
+        return md.append('\n').toString();
+    }
+}
