@@ -204,8 +204,12 @@ public final class Counterfactuals {
                 hi = mid;
             }
         }
-        // report a value on the 0.01 grid that still changes the decision
-        double rounded = dir > 0 ? Math.ceil(hi * 100 - 1e-6) / 100 : Math.floor(hi * 100 + 1e-6) / 100;
+        // report the value on the 0.01 grid nearest the base that still changes the decision: a threshold
+        // on the grid (similarity >= 0.9) is itself the boundary, one step further out is not
+        double nearer = dir > 0 ? Math.floor(hi * 100 + 1e-6) / 100 : Math.ceil(hi * 100 - 1e-6) / 100;
+        double further = dir > 0 ? Math.ceil(hi * 100 - 1e-6) / 100 : Math.floor(hi * 100 + 1e-6) / 100;
+        double rounded = nearer != further && (nearer - start) * dir > 0
+                && !sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, nearer)), req).equals(baseSig) ? nearer : further;
         return Math.max(0, Math.min(1, rounded));
     }
 

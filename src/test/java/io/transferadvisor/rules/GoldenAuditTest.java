@@ -125,6 +125,19 @@ class GoldenAuditTest {
     }
 
     @Test
+    void aSimilarityCounterfactualNamesTheThresholdItselfWhenTheThresholdIsTheBoundary() {
+        // examples/default.yaml reads 0.89; similarity.familiar (0.9) is the boundary, inclusive: 0.90 changes the plan, 0.89 does not
+        var rec = RuleTesting.recommender().recommend(List.of(realProfile()), REQUEST);
+        var up = rec.audit().counterfactuals().stream().filter(c -> c.change().equals("similarity") && c.text().contains("more similar")).toList();
+        assertThat(up).hasSize(1);
+        double at = Double.parseDouble(up.get(0).to());
+        assertThat(at).isEqualTo(EnsemblePlansRulesTest.threshold("similarity.familiar"));
+        assertThat(Recommender.signature(RuleTesting.decide(ProfileEdits.withSimilarity(realProfile(), at)).plan())).isEqualTo(up.get(0).becomes());
+        assertThat(Recommender.signature(RuleTesting.decide(ProfileEdits.withSimilarity(realProfile(), at - 0.01)).plan()))
+                .isEqualTo(Recommender.signature(rec.plan()));
+    }
+
+    @Test
     void badPlanFilesGiveOneLineErrorsNamingTheField(@TempDir Path dir) throws Exception {
         // a single plan's file (the rules' plan for a model above ensemble.maxParameters): its fields at the top level
         var rec = RuleTesting.singlePlanRecommender().recommend(List.of(realProfile()), REQUEST);
