@@ -257,9 +257,12 @@ public final class Trainer {
             }
             INDArray x = train.batch(rows, count);
             DataSet ds = dataSet(x, train.labels(), idx, from, to, cfg);
+            // the data loss, like the validation loss: net.score() also holds the L2 / weight-decay term, of the
+            // parameters before the step (the score is computed before the update), so that is the term to take away;
+            // taking the one after the step showed a well-fitted batch a negative loss (-0.0001)
+            double regularization = net.calcRegularizationScore(true);
             net.fit(ds);
-            // the data loss, like the validation loss: net.score() also holds the L2 / weight-decay term
-            double loss = net.score() - net.calcRegularizationScore(true);
+            double loss = net.score() - regularization;
             if (!Double.isFinite(loss)) {
                 progress.endBar();
                 throw new TrainingException(cfg.phase() + ": training diverged (loss " + loss + ") at epoch " + epoch + ", batch "
