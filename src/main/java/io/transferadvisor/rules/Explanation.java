@@ -155,6 +155,14 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         if (members != null) {
             out.add(members);
         }
+        Audit.Firing familiar = firingInserting(t, "FamiliarDomain");
+        if (familiar != null && !Recommender.ofOneModel(plan)) {
+            Map<String, Object> f = inserted(familiar, "FamiliarDomain");
+            out.add("a familiar domain: similarity " + num(f.get("similarity")) + " reaches similarity.familiar (" + num(f.get("threshold"))
+                    + "), so one plan, fine-tuning above the cut just below the top, instead of the ENSEMBLE of this model's plans"
+                    + " (3 networks), which trailed it on the suite's calibration tasks where the model's deep features already fit ["
+                    + familiar.rule() + ": similarity >= " + num(f.get("threshold")) + ", TINY or SMALL data]");
+        }
         String strategy = strategyReason(t, plan);
         if (strategy != null) {
             out.add(strategy);

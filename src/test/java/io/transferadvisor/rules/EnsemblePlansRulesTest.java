@@ -92,6 +92,12 @@ class EnsemblePlansRulesTest {
             assertThat(fired(d)).contains("familiar-domain", "cutoff-familiar-below-top")
                     .doesNotContain("ensemble-plans", "cutoff-tiny-first-cut", "cutoff-new-labels-below-competitive", "cutoff-latest-low-shift");
         }
+        // explain states the evidence and the ensemble it passed over, and the matrix's FINETUNE_ABOVE is not an alternative rejected
+        var one = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(familiar + 0.03).build()), Recommender.Request.defaults("d"));
+        Explanation ex = Explanation.of(one.audit());
+        assertThat(ex.reasons()).anySatisfy(r -> assertThat(r).startsWith("a familiar domain: similarity 0.93").contains("[familiar-domain: similarity >= 0.9"));
+        assertThat(ex.alternatives()).anySatisfy(a -> assertThat(a).startsWith("ENSEMBLE: the ENSEMBLE of this model's plans").endsWith("[reject-ensemble-plans-familiar]"))
+                .noneSatisfy(a -> assertThat(a).contains("outranked by FINETUNE_ABOVE"));
         // just below the threshold, the ensemble as before
         var below = decide(profile().perClass(5).similarity(familiar - 0.01).build());
         assertThat(Recommender.ofOneModel(below.plan())).isTrue();
