@@ -154,7 +154,7 @@ public final class PlanBench {
         var s = p.size();
         String size = derived(audit, "SizeClass");
         String sim = derived(audit, "SimilarityClass");
-        return String.format(Locale.ROOT, "%d/class x%d, sim %.2f%s%s", s.trainImages() / Math.max(1, s.classes()), s.classes(),
+        return String.format(Locale.ROOT, "%d/class x%d, sim %.2f%s%s", (int) s.trainPerClass(), s.classes(),
                 p.similarity(), p.unlabelledImages() > 0 ? ", " + p.unlabelledImages() + " unlabelled" : "",
                 size == null && sim == null ? "" : ", " + size + "/" + sim);
     }

@@ -153,7 +153,7 @@ public final class ExplainCommand implements Callable<Integer> {
         } else {
             out.println("what if " + String.join(", ", whatIf) + ":" + (profiles.isEmpty() ? "" : String.format(java.util.Locale.ROOT,
                     " %d training images per class (%,d labelled images in all)",
-                    profiles.get(0).size().trainImages() / Math.max(1, profiles.get(0).size().classes()), profiles.get(0).size().images())));
+                    (int) profiles.get(0).size().trainPerClass(), profiles.get(0).size().images())));
             out.println("  was:  " + Recommender.signature(audit.plan()));
             out.println("  now:  " + Recommender.signature(rec.plan()));
             AuditText.plan(rec.plan()).forEach(l -> out.println("    " + l));

@@ -173,6 +173,12 @@ public record DatasetProfile(
             range(imbalance, 1, 1e9, "profile.size.imbalance");
             range(trainableParameters, 0, Long.MAX_VALUE, "profile.size.trainableParameters");
         }
+
+        /** Training images per class: the number the size rules compare (size.small.perClass ...), computed here once. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public double trainPerClass() {
+            return (double) trainImages / classes;
+        }
     }
 
     /**

@@ -61,9 +61,8 @@ public final class Counterfactuals {
         }
         String becomes = sig(r, map(profiles, p -> ProfileEdits.withImages(p, at)), req);
         // in training images per class, the number the size rules compare (the labelled total also holds the test images)
-        int classes = Math.max(1, first.size().classes());
-        int nowPerClass = first.size().trainImages() / classes;
-        int atPerClass = ProfileEdits.withImages(first, at).size().trainImages() / classes;
+        int nowPerClass = (int) first.size().trainPerClass();
+        int atPerClass = (int) ProfileEdits.withImages(first, at).size().trainPerClass();
         String text = (up ? "with " + fmt(atPerClass) + " or more training images per class (now " + fmt(nowPerClass)
                 : "with " + fmt(atPerClass) + " or fewer training images per class (now " + fmt(nowPerClass))
                 + "; " + fmt(at) + " labelled images in all, now " + fmt(images) + ") this becomes " + becomes;

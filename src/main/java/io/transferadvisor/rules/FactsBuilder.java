@@ -22,7 +22,7 @@ public final class FactsBuilder {
         List<Object> facts = new ArrayList<>();
         DatasetProfile.SizeStats s = p.size();
         int classes = Math.max(1, s.classes());
-        double perClass = (double) s.trainImages() / classes;
+        double perClass = s.trainPerClass();
         double per1k = s.trainableParameters() > 0 ? s.trainImages() / (s.trainableParameters() / 1000.0) : Double.MAX_VALUE;
         facts.add(new DataFacts(p.model(), s.images(), s.trainImages(), classes, s.minPerClass(), perClass, s.imbalance(),
                 s.trainableParameters(), per1k, s.geometryMatches(), geometryFound(s), s.modelInput(), p.unlabelledImages()));
