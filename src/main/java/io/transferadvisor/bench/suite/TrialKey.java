@@ -102,15 +102,19 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
      * fine-tuning above the first cut and a block grown on the middle cut (the measured plan trial's
      * two candidates until 2026-11-30), average them, and the same with training from scratch or
      * fine-tuning everything added as a third member; and fine-tuning above the first cut with
-     * fine-tuning everything and training from scratch (no frozen features at all). Positions, not
-     * layer names, as the trial's were.
+     * fine-tuning everything and training from scratch (no frozen features at all); and the pair with
+     * fine-tuning above the cut below the top instead of from scratch, or as a fourth member. Positions,
+     * not layer names, as the trial's were.
      */
     public static List<TrialKey> planEnsembles(List<String> cuts) {
         TrialKey fine = new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(0), 0, HeadType.SOFTMAX);
         TrialKey grow = new TrialKey(Strategy.TRUNCATE_GROW, cuts.get(cuts.size() / 2), 1, HeadType.SOFTMAX);
         TrialKey scratch = new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX);
         TrialKey all = new TrialKey(Strategy.FINETUNE_ALL, null, 0, HeadType.SOFTMAX);
+        // since 2026-11-30 17:10: fine-tuning above the cut below the top as a member (the plan that won the TINY Fashion
+        // tasks with geometric and photometric shifts), replacing training from scratch or beside it
+        TrialKey deep = new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX);
         return List.of(ensemble(List.of(fine, grow)), ensemble(List.of(fine, grow, scratch)), ensemble(List.of(fine, grow, all)),
-                ensemble(List.of(fine, all, scratch)));
+                ensemble(List.of(fine, all, scratch)), ensemble(List.of(fine, grow, deep)), ensemble(List.of(fine, grow, scratch, deep)));
     }
 }

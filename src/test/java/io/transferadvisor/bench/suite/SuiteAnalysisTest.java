@@ -182,7 +182,7 @@ class SuiteAnalysisTest {
     @Test
     void anEnsembleKeyRoundTripsWithItsMembersAndNamesThemInItsLabel() {
         List<TrialKey> ens = TrialKey.planEnsembles(CUTS);
-        assertThat(ens).hasSize(4);
+        assertThat(ens).hasSize(6);
         TrialKey pair = ens.get(0);
         assertThat(pair.strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(pair.members()).containsExactly(new TrialKey(Strategy.FINETUNE_ABOVE, "b1_pool", 0, HeadType.SOFTMAX),
@@ -190,6 +190,11 @@ class SuiteAnalysisTest {
         assertThat(ens.get(1).members()).last().isEqualTo(new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX));
         assertThat(ens.get(2).members()).last().isEqualTo(ALL);
         assertThat(ens.get(3).members()).containsExactly(pair.members().get(0), ALL, new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX));
+        // fine-tuning above the cut below the top, instead of from scratch and beside it
+        TrialKey deep = new TrialKey(Strategy.FINETUNE_ABOVE, "b4_relu", 0, HeadType.SOFTMAX);
+        assertThat(ens.get(4).members()).containsExactly(pair.members().get(0), pair.members().get(1), deep);
+        assertThat(ens.get(5).members()).containsExactly(pair.members().get(0), pair.members().get(1),
+                new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX), deep);
         for (TrialKey k : ens) {
             assertThat(TrialKey.parse(k.id())).isEqualTo(k);
             assertThat(TrialKey.parse(k.id()).members()).isEqualTo(k.members());
@@ -230,9 +235,9 @@ class SuiteAnalysisTest {
         SuiteAnalysis b = new SuiteAnalysis(s, r, CUTS, s.tasks());
         assertThat(b.scoreWithEnsembles("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION, ens, x -> true, false).runs()).isEqualTo(2);
         assertThat(b.score("all", SuiteAnalysis.always(ALL), SuiteSpec.CALIBRATION).runs()).isEqualTo(3);
-        // the section scores the runs that hold every ensemble: with the other two recorded (below every single plan), a column
+        // the section scores the runs that hold every ensemble: with the others recorded (below every single plan), a column
         // per ensemble, and the pair's per-task cell on calibration is 0.50 (worst task 0.5)
-        for (TrialKey k : TrialKey.planEnsembles(CUTS).subList(1, 4)) {
+        for (TrialKey k : TrialKey.planEnsembles(CUTS).subList(1, TrialKey.planEnsembles(CUTS).size())) {
             r.append(new SuiteResults.Trial("cal-small", 1, h, k.id(), 0.50, 50, 100, 0, 3.0));
             r.append(new SuiteResults.Trial("cal-small", 2, h, k.id(), 0.50, 50, 100, 0, 3.0));
         }
