@@ -365,6 +365,32 @@ public final class SuiteModelChoice {
             }
             md.append('\n');
         }
+        md.append('\n').append(wholePlanEnsembleGain(scored));
+        return md.toString();
+    }
+
+    /**
+     * Issue 9's test of an ensemble of models, on what a user gets: on the runs where the rules ensemble
+     * the models, the points the whole decision gains over the probe's top model with the rules' plan for
+     * it (the same rules without an ensemble of models), per task, with a 95% bootstrap interval over
+     * tasks. An interval above zero is a gain larger than its interval.
+     */
+    static String wholePlanEnsembleGain(List<Pair> scored) {
+        StringBuilder md = new StringBuilder("Where the rules ensemble the models: the whole plan's gain over the probe's top model with the rules' ")
+                .append("plan for it (regret of the top model's plan minus the advisor's), in points, mean over seeds per task, then over tasks.\n\n")
+                .append("| split | runs | tasks | gain (pts) | 95% interval | ensemble ahead (runs) |\n|---|---:|---:|---:|---|---:|\n");
+        for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
+            List<Pair> ens = scored.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && ENSEMBLE.equals(p.pick())
+                    && !Double.isNaN(p.wholePlanRegret()) && !Double.isNaN(p.planRegret(p.top()))).toList();
+            if (ens.isEmpty()) {
+                continue;
+            }
+            double[] perTask = byTask(ens).values().stream().mapToDouble(l -> mean(l, p -> p.planRegret(p.top()) - p.wholePlanRegret())).toArray();
+            double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
+            long ahead = ens.stream().filter(p -> p.wholePlanRegret() < p.planRegret(p.top()) - 1e-9).count();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %+.2f | [%+.2f, %+.2f] | %d |%n", split, ens.size(), perTask.length,
+                    SuiteAnalysis.mean(perTask), ci[0], ci[1], ahead));
+        }
         return md.toString();
     }
 

@@ -122,6 +122,19 @@ class SuiteModelChoiceTest {
     }
 
     @Test
+    void theGainOfEnsemblingModelsIsPairedWithTheTopModelsPlanOnTheRunsWhereTheRulesEnsemble() {
+        List<SuiteModelChoice.Pair> pairs = List.of(
+                // ensembled: the top model a's plan .60 -> 20 points, the whole plans' ensemble .79 -> 1: gain 19
+                plan("w2", false, 0.60, 0.80, Map.of("b", Map.of(K1, 0.80)), 0.60, 0.79, 0.75, 0.79, "a", SuiteModelChoice.ENSEMBLE),
+                // ensembled, and worse than the top model b's plan (.78 -> 2) at .74 -> 6: gain -4
+                plan("w3", false, 0.60, 0.80, Map.of("b", Map.of(K1, 0.80)), 0.60, 0.78, 0.75, 0.74, "b", SuiteModelChoice.ENSEMBLE),
+                // not ensembled: left out
+                plan("w1", false, 0.90, 0.80, Map.of("a", Map.of(K1, 0.90)), 0.88, 0.70, 0.89, 0.86, "a", "a"));
+        String md = SuiteModelChoice.wholePlanEnsembleGain(pairs);
+        assertThat(md).contains("| held-out | 2 | 2 | +7.50 | [-4.00, +19.00] | 1 |").doesNotContain("| calibration |");
+    }
+
+    @Test
     void noCompleteRunSaysWhatToRun() {
         assertThat(SuiteModelChoice.markdown(List.of(), List.of("a", "b"), 2)).contains("No run has every model's oracle recorded yet");
     }
