@@ -156,7 +156,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             out.add(members);
         }
         Audit.Firing familiar = firingInserting(t, "FamiliarDomain");
-        if (familiar != null && !Recommender.ofOneModel(plan)) {
+        if (familiar != null) {
             Map<String, Object> f = inserted(familiar, "FamiliarDomain");
             out.add("a familiar domain: similarity " + num(f.get("similarity")) + " reaches similarity.familiar (" + num(f.get("threshold"))
                     + "), so one plan, fine-tuning above the cut just below the top, instead of the ENSEMBLE of this model's plans"

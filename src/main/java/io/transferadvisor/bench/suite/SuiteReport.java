@@ -206,8 +206,10 @@ public final class SuiteReport {
             pol.put(k.label(), SuiteAnalysis.always(k));
         }
         Map<String, java.util.function.Predicate<Run>> sizes = new LinkedHashMap<>();
-        sizes.put(String.format(Locale.ROOT, "under %d", SuiteRunner.TINY_PER_CLASS), r -> perClass(r) < SuiteRunner.TINY_PER_CLASS);
-        sizes.put(String.format(Locale.ROOT, "%d and more", SuiteRunner.TINY_PER_CLASS), r -> perClass(r) >= SuiteRunner.TINY_PER_CLASS);
+        sizes.put(String.format(Locale.ROOT, "under %d", SuiteRunner.TINY_PER_CLASS),
+                r -> r.taskRun().profile().size().trainPerClass() < SuiteRunner.TINY_PER_CLASS);
+        sizes.put(String.format(Locale.ROOT, "%d and more", SuiteRunner.TINY_PER_CLASS),
+                r -> r.taskRun().profile().size().trainPerClass() >= SuiteRunner.TINY_PER_CLASS);
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "On every run the suite also trains ENSEMBLE plans of the suite's model alone (each member a trial plan, "
                 + "their probabilities averaged; until 2026-11-30 only on runs under %d training images per class): %s. Regret against the "
@@ -263,10 +265,6 @@ public final class SuiteReport {
                     .append("slower natives, so their seconds do not compare with these.\n");
         }
         return md.toString();
-    }
-
-    static double perClass(Run r) {
-        return (double) r.taskRun().trainImages() / r.taskRun().profile().size().classes();
     }
 
     /** A threshold as its table prints it: whole numbers without a decimal point. */
