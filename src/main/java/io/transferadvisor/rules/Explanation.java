@@ -160,7 +160,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
             Map<String, Object> f = inserted(familiar, "FamiliarDomain");
             out.add("a familiar domain: similarity " + num(f.get("similarity")) + " reaches similarity.familiar (" + num(f.get("threshold"))
                     + "), so one plan, fine-tuning above the cut just below the top, instead of the ENSEMBLE of this model's plans"
-                    + " (3 networks), which trailed it on the suite's calibration tasks where the model's deep features already fit ["
+                    + " (ensemble-plans), which trailed it on the suite's calibration tasks where the model's deep features already fit ["
                     + familiar.rule() + ": similarity >= " + num(f.get("threshold")) + ", TINY or SMALL data]");
         }
         String strategy = strategyReason(t, plan);
@@ -220,12 +220,13 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         if (!Recommender.ofOneModel(plan)) {
             return null;
         }
-        Audit.Firing f = t.firings().stream().filter(x -> x.inserted().stream().anyMatch(v -> v.type().equals("MemberPlan"))).findFirst().orElse(null);
+        List<String> asked = t.firings().stream().filter(x -> x.inserted().stream().anyMatch(v -> v.type().equals("MemberPlan")))
+                .map(Audit.Firing::rule).distinct().toList();
         int n = plan.ensembleMembers().size();
         return "ENSEMBLE of this model's plans: " + String.join(", ", plan.ensembleMembers().stream().map(Recommender::signature).toList())
                 + " are trained and their probabilities averaged, since nothing measured before training tells them apart"
                 + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time"
-                + (f == null ? "" : " [" + f.rule() + "]");
+                + (asked.isEmpty() ? "" : " [" + String.join(", ", asked) + "]");
     }
 
     /** Which proposal won and over what. */

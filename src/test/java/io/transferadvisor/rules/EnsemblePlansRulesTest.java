@@ -27,7 +27,7 @@ class EnsemblePlansRulesTest {
     }
 
     @Test
-    void tinyDataTrainsFineTuningAGrownBlockAndFromScratchAndAveragesThem() {
+    void tinyDataTrainsFineTuningAGrownBlockFromScratchAndALateFineTuneAndAveragesThem() {
         var d = decide(profile().perClass(5).similarity(0.85).build());
         Plan p = d.plan();
         assertThat(p.strategy()).isEqualTo(Strategy.ENSEMBLE);
@@ -35,7 +35,8 @@ class EnsemblePlansRulesTest {
         assertThat(p.models()).containsExactly(d.runs().get(0).profile().model());
         assertThat(p.ensembleMembers()).allSatisfy(x -> assertThat(x.models()).isEqualTo(p.models()));
         List<Plan> m = p.ensembleMembers();
-        assertThat(m).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+        assertThat(m).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
+                Strategy.FINETUNE_ABOVE);
         // the first member is the plan the rules chose for the data, unchanged, and the ensemble's own settings are its
         assertThat(m.get(0).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
         assertThat(p.hyperparameters()).isEqualTo(m.get(0).hyperparameters());
@@ -48,15 +49,22 @@ class EnsemblePlansRulesTest {
         // from scratch at the suite's 1e-2, not the generic 1e-3
         assertThat(m.get(2).cutoffLayer()).isNull();
         assertThat(m.get(2).hyperparameters().headLearningRate()).isEqualTo(1e-2);
+        // the fourth (ensemble-plans-tiny-late): fine-tuning above the cut just below the top, not the TINY first cut
+        assertThat(m.get(3).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() - 2));
+        // the members in the order the suite's trial key lists them, so the advised plan is the ensemble the suite measured
+        assertThat(io.transferadvisor.bench.suite.TrialKey.of(p)).isEqualTo(io.transferadvisor.bench.suite.TrialKey.planEnsembles(FMNIST_CUTS).get(5));
         // no augmentation for any member, as the suite ran them
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().augmentation().enabled()).isFalse());
         // the rules' TINY schedule for every member
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().maxEpochs()).isEqualTo(m.get(0).hyperparameters().maxEpochs()));
-        assertThat(fired(d)).contains("ensemble-plans", "cutoff-ensemble-first-cut").doesNotContain("cutoff-tiny-first-cut");
-        assertThat(d.members()).hasSize(2);
+        assertThat(fired(d)).contains("ensemble-plans", "ensemble-plans-tiny-late", "cutoff-ensemble-first-cut").doesNotContain("cutoff-tiny-first-cut");
+        assertThat(d.members()).hasSize(3);
         assertThat(firedIn(d.members().get(0))).contains("guard-member-request", "cutoff-member-request", "bn-frozen-member", "lr-frozen-backbone")
                 .doesNotContain("ensemble-plans", "cutoff-latest-low-shift", "cutoff-first-layer");
         assertThat(firedIn(d.members().get(1))).contains("guard-member-request", "lr-from-scratch-member").doesNotContain("lr-from-scratch");
+        // the late fine-tune takes the cut it was asked for, and the TINY first-cut rule stands aside
+        assertThat(firedIn(d.members().get(2))).contains("guard-member-request", "cutoff-member-request")
+                .doesNotContain("cutoff-tiny-first-cut", "ensemble-plans", "ensemble-plans-tiny-late");
     }
 
     @Test
@@ -77,7 +85,7 @@ class EnsemblePlansRulesTest {
                     .containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
             assertThat(d.plan().ensembleMembers().get(0).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
             assertThat(fired(d)).contains("ensemble-plans", "cutoff-ensemble-first-cut")
-                    .doesNotContain("cutoff-new-labels-below-competitive", "cutoff-latest-low-shift");
+                    .doesNotContain("cutoff-new-labels-below-competitive", "cutoff-latest-low-shift", "ensemble-plans-tiny-late");
         }
     }
 
@@ -108,13 +116,13 @@ class EnsemblePlansRulesTest {
         // a model above ensemble.maxParameters keeps the single-plan matrix
         var big = decide(profile().parameters((long) threshold("ensemble.maxParameters") + 1).perClass(5).similarity(familiar + 0.03).build());
         assertThat(fired(big)).doesNotContain("familiar-domain").contains("cutoff-tiny-first-cut");
-        // an ensemble of two models, one familiar: it brings its one plan, the other its three; explain counts each
+        // an ensemble of two models, one familiar: it brings its one plan, the other its four (TINY data); explain counts each
         List<DatasetProfile> mixed = List.of(profile().model("model-a").perClass(5).similarity(familiar + 0.03).build(),
                 profile().model("model-b").perClass(5).similarity(familiar - 0.05).build());
         var rec = RuleTesting.recommender().recommend(mixed, Recommender.Request.defaults("d"));
         assertThat(rec.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.FINETUNE_ABOVE,
-                Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
-        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("model-a with 1 plan", "model-b with 3", "cost: 4 networks to train")
+                Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE);
+        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("model-a with 1 plan", "model-b with 4", "cost: 5 networks to train")
                 .doesNotContain("each model with all");
     }
 
@@ -147,40 +155,41 @@ class EnsemblePlansRulesTest {
         var picked = RuleTesting.recommender().decide(clear, Recommender.Request.defaults("d"));
         assertThat(picked.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(picked.plan().models()).containsOnly("model-a");
-        assertThat(picked.plan().ensembleMembers()).hasSize(3);
+        assertThat(picked.plan().ensembleMembers()).hasSize(4);
         List<DatasetProfile> close = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
                 profile().model("model-b").perClass(5).similarity(0.85).build());
         var both = RuleTesting.recommender().decide(close, Recommender.Request.defaults("d"));
         assertThat(both.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(both.plan().models()).containsExactly("model-a", "model-b");
         assertThat(both.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW,
-                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
+                Strategy.FINETUNE_ABOVE);
         assertThat(both.plan().ensembleMembers()).extracting(x -> x.models().get(0))
-                .containsExactly("model-a", "model-a", "model-a", "model-b", "model-b", "model-b");
+                .containsExactly("model-a", "model-a", "model-a", "model-a", "model-b", "model-b", "model-b", "model-b");
         assertThat(Recommender.ofOneModel(both.plan())).isFalse();
-        assertThat(both.members()).hasSize(4);
+        assertThat(both.members()).hasSize(6);
         // the audit numbers each member's trace by its place in the plan
         var rec = RuleTesting.recommender().recommend(close, Recommender.Request.defaults("d"));
-        assertThat(rec.audit().traces()).extracting(Audit.ModelTrace::model).anySatisfy(m -> assertThat(m).startsWith("model-b (ensemble member 5: TRUNCATE_GROW"));
-        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("each model with all 3 of its plans", "cost: 6 networks to train");
+        assertThat(rec.audit().traces()).extracting(Audit.ModelTrace::model).anySatisfy(m -> assertThat(m).startsWith("model-b (ensemble member 6: TRUNCATE_GROW"));
+        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("each model with all 4 of its plans", "cost: 8 networks to train");
     }
 
     @Test
     void theAuditTracesEveryMemberAndTheExplanationStatesTheCost() {
         var rec = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(0.85).build()),
                 Recommender.Request.defaults("dataset.yaml"));
-        assertThat(rec.audit().traces()).hasSize(3);
+        assertThat(rec.audit().traces()).hasSize(4);
         assertThat(rec.audit().traces().get(1).model()).contains("ensemble member 2: TRUNCATE_GROW " + FMNIST_CUTS.get(2));
         // the members are not alternatives the plan rejected
         assertThat(rec.audit().rejected()).noneSatisfy(r -> assertThat(r.strategy()).isIn(Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
                 Strategy.FINETUNE_ABOVE));
         Explanation e = Explanation.of(rec.audit());
         assertThat(e.decision()).startsWith("ENSEMBLE").contains("FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW")
-                .contains("+ FROM_SCRATCH on ");
-        assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("3 networks to train")
-                .contains("[ensemble-plans]"));
+                .contains("+ FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " on ");
+        assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("4 networks to train")
+                .contains("[ensemble-plans, ensemble-plans-tiny-late]"));
         assertThat(Recommender.signature(rec.plan())).isEqualTo("ENSEMBLE of FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW "
-                + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH");
+                + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3));
     }
 
     @Test

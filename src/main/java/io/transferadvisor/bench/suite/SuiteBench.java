@@ -134,14 +134,44 @@ public final class SuiteBench {
         Map<String, List<String>> cutsByModel = new LinkedHashMap<>();
         cutsByModel.put(run.model(), cuts);
         others.forEach((m, sm) -> cutsByModel.put(m, sm.profile().candidateCuts()));
-        md += "\n## A familiar domain: one plan instead of the ensemble\n\n" + SuiteFamiliar.markdown(analyses, cutsByModel,
-                r -> decisions.of(r.taskRun().profile()).cell().split(" x ")[0], rules.thresholdOr("similarity.familiar", Double.NaN));
+        java.util.function.Function<SuiteAnalysis.Run, String> sizeOf = r -> decisions.of(r.taskRun().profile()).cell().split(" x ")[0];
+        Map<String, Integer> kinds = rulesEnsembleKinds(analyses, cutsByModel, sizeOf, decisions);
+        md += "\n## A familiar domain: one plan instead of the ensemble\n\n" + SuiteFamiliar.markdown(analyses, cutsByModel, sizeOf,
+                rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
+        md += "\n## Which ensemble of one model's plans (every model)\n\n" + SuitePlanEnsembles.markdown(analyses, cutsByModel, sizeOf,
+                rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
         if (!others.isEmpty()) {
             md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
                     SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), run.allModels(),
                     rules.thresholdOr("ensemble.maxProbeGap", Double.NaN));
         }
         return new Result(md, report);
+    }
+
+    /**
+     * The ENSEMBLE of one model's plans the rules train per size group of SuitePlanEnsembles (index into
+     * TrialKey#planEnsembles), read from the rules' own decisions on the recorded profiles: the most frequent.
+     */
+    private static Map<String, Integer> rulesEnsembleKinds(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts,
+                                                           java.util.function.Function<SuiteAnalysis.Run, String> size, Decisions decisions) {
+        Map<String, Map<Integer, Integer>> counts = new LinkedHashMap<>();
+        analyses.forEach((m, a) -> {
+            List<String> c = cuts.get(m);
+            if (c.size() < 3) {
+                return;
+            }
+            List<TrialKey> kinds = TrialKey.planEnsembles(c);
+            for (SuiteAnalysis.Run r : a.runs()) {
+                int k = kinds.indexOf(decisions.of(r.taskRun().profile()).key());
+                String s = size.apply(r);
+                if (k >= 0 && !s.equals("LARGE")) {
+                    counts.computeIfAbsent(s.equals("TINY") ? "TINY" : "SMALL and MEDIUM", g -> new LinkedHashMap<>()).merge(k, 1, Integer::sum);
+                }
+            }
+        });
+        Map<String, Integer> out = new LinkedHashMap<>();
+        counts.forEach((g, byKind) -> out.put(g, byKind.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey()));
+        return out;
     }
 
     /** Each model's advised trial: the rules' plan for that model's profile alone. */

@@ -28,9 +28,18 @@ public final class SuiteFamiliar {
         return new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX);
     }
 
-    /** The ENSEMBLE of one model's plans the rules train otherwise (ensemble-plans). */
+    /** The ENSEMBLE of one model's plans ensemble-plans trains on SMALL and MEDIUM data (three members). */
     static TrialKey ensemble(List<String> cuts) {
         return TrialKey.planEnsembles(cuts).get(1);
+    }
+
+    /** Each size group's ensemble kind (index into TrialKey#planEnsembles) when only ensemble-plans' three members are known. */
+    static final Map<String, Integer> THREE_MEMBERS = Map.of("TINY", 1, "SMALL and MEDIUM", 1);
+
+    /** The ensemble the rules train for a run of this size class: {@code kinds} by SuitePlanEnsembles' size groups. */
+    static TrialKey ensemble(List<String> cuts, String size, Map<String, Integer> kinds) {
+        Integer k = kinds.get(size.equals("TINY") ? "TINY" : "SMALL and MEDIUM");
+        return TrialKey.planEnsembles(cuts).get(k == null ? 1 : k);
     }
 
     /** One policy's result on one split: mean and worst over (model, task), each model's mean, and how many runs took the single plan. */
@@ -44,6 +53,12 @@ public final class SuiteFamiliar {
      */
     static Row score(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, String split,
                      double threshold, boolean medium) {
+        return score(analyses, cuts, size, split, threshold, medium, THREE_MEMBERS);
+    }
+
+    /** @param kinds the ensemble the rules train below the threshold, per size group (SuitePlanEnsembles) */
+    static Row score(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, String split,
+                     double threshold, boolean medium, Map<String, Integer> kinds) {
         List<Double> perTask = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         Map<String, Double> byModel = new LinkedHashMap<>();
@@ -55,13 +70,12 @@ public final class SuiteFamiliar {
                 continue;
             }
             TrialKey one = single(c);
-            TrialKey ens = ensemble(c);
             Map<String, double[]> sums = new LinkedHashMap<>();
             for (Run r : e.getValue().runs(split)) {
                 String s = size.apply(r);
                 boolean scope = s.equals("TINY") || s.equals("SMALL") || (medium && s.equals("MEDIUM"));
                 boolean takeOne = scope && r.taskRun().profile().similarity() >= threshold;
-                double regret = r.regret(takeOne ? one : ens);
+                double regret = r.regret(takeOne ? one : ensemble(c, s, kinds));
                 if (Double.isNaN(regret)) {
                     continue;
                 }
@@ -92,11 +106,15 @@ public final class SuiteFamiliar {
 
     /** The threshold calibration chooses: the lowest regret, a tie (within 0.005 points) going to the lower threshold, which trains fewer networks. */
     static double chosen(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size) {
+        return chosen(analyses, cuts, size, THREE_MEMBERS);
+    }
+
+    static double chosen(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, Map<String, Integer> kinds) {
         double best = Double.NaN;
         double bestRegret = Double.POSITIVE_INFINITY;
         for (double t : THRESHOLDS) {
-            double r = score(analyses, cuts, size, SuiteSpec.CALIBRATION, t, false).mean();
-            if (r < bestRegret - 0.005 || (Math.abs(r - bestRegret) <= 0.005 && t < best)) {
+            double r = score(analyses, cuts, size, SuiteSpec.CALIBRATION, t, false, kinds).mean();
+            if (r < bestRegret - SuitePlanEnsembles.TIE_POINTS || (Math.abs(r - bestRegret) <= SuitePlanEnsembles.TIE_POINTS && t < best)) {
                 bestRegret = Math.min(r, bestRegret);
                 best = t;
             }
@@ -105,10 +123,16 @@ public final class SuiteFamiliar {
     }
 
     public static String markdown(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, double rules) {
+        return markdown(analyses, cuts, size, rules, THREE_MEMBERS);
+    }
+
+    /** @param kinds the ensemble the rules train below the threshold, per size group (SuitePlanEnsembles) */
+    public static String markdown(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, double rules,
+                                  Map<String, Integer> kinds) {
         List<String> models = new ArrayList<>(analyses.keySet());
         StringBuilder md = new StringBuilder();
         md.append("On TINY and SMALL data whose overall similarity reaches the threshold, the model fine-tunes above the cut just below the top, ")
-                .append("alone; below it, it trains the ENSEMBLE of its plans (ensemble-plans). Every model of the suite, each against its own ")
+                .append("alone; below it, it trains the ENSEMBLE of its plans that the rules train for its size (next section). Every model of the suite, each against its own ")
                 .append("oracle (its single plans and its plan ensembles): regret in points, mean over seeds per task, then over every model and ")
                 .append("task (worst in brackets), each model's mean, and how many runs take the single plan. The calibration split chooses: the ")
                 .append("lowest regret, a tie (within 0.005) going to the lower threshold, which trains fewer networks; held-out is shown, never ")
@@ -130,12 +154,12 @@ public final class SuiteFamiliar {
         sep.append("---:|");
         md.append(head).append('\n').append(sep).append('\n');
         for (double t : THRESHOLDS) {
-            md.append(row(label(t), analyses, cuts, size, t, false, models));
+            md.append(row(label(t), analyses, cuts, size, t, false, models, kinds));
         }
         if (!Double.isNaN(rules)) {
-            md.append(row(SuiteReport.trim(rules) + ", MEDIUM data too", analyses, cuts, size, rules, true, models));
+            md.append(row(SuiteReport.trim(rules) + ", MEDIUM data too", analyses, cuts, size, rules, true, models, kinds));
         }
-        double c = chosen(analyses, cuts, size);
+        double c = chosen(analyses, cuts, size, kinds);
         md.append("\nChosen on calibration: ").append(label(c)).append(". The rules: ")
                 .append(Double.isNaN(rules) ? "none" : SuiteReport.trim(rules) + (Math.abs(rules - c) < 1e-9 ? " (the same)" : " (differs)"))
                 .append(".\n");
@@ -147,10 +171,10 @@ public final class SuiteFamiliar {
     }
 
     private static String row(String label, Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size,
-                              double t, boolean medium, List<String> models) {
+                              double t, boolean medium, List<String> models, Map<String, Integer> kinds) {
         StringBuilder md = new StringBuilder("| ").append(label).append(" |");
         for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            Row r = score(analyses, cuts, size, split, t, medium);
+            Row r = score(analyses, cuts, size, split, t, medium, kinds);
             md.append(String.format(Locale.ROOT, " %.2f (%.1f) |", r.mean(), r.worst()));
             for (String m : models) {
                 md.append(String.format(Locale.ROOT, " %.2f |", r.byModel().getOrDefault(m, Double.NaN)));

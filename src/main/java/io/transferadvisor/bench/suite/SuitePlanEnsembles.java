@@ -1,0 +1,202 @@
+package io.transferadvisor.bench.suite;
+
+import io.transferadvisor.bench.suite.SuiteAnalysis.Run;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Which ENSEMBLE of one model's plans (TrialKey#planEnsembles) the rules train, set on the
+ * calibration runs of every model of the suite where the rules ensemble a model's plans: TINY,
+ * SMALL and MEDIUM data, except TINY and SMALL data at or above similarity.familiar (familiar-domain
+ * trains one plan there). Regret per run against that model's oracle, averaged over seeds per task,
+ * then over every (model, task); per size group and number of members the lowest calibration regret,
+ * and a larger ensemble only where its paired gain's 95% interval lies above zero ({@link #steps}).
+ */
+public final class SuitePlanEnsembles {
+    private SuitePlanEnsembles() {}
+
+    /** Points within which two calibration regrets count as a tie in the report's threshold sweeps (similarity.familiar, ensemble.maxProbeGap). */
+    static final double TIE_POINTS = 0.005;
+
+    /** The size groups the choice is made for: TINY, and SMALL with MEDIUM. */
+    static final Map<String, List<String>> GROUPS = Map.of("TINY", List.of("TINY"), "SMALL and MEDIUM", List.of("SMALL", "MEDIUM"));
+    static final List<String> GROUP_ORDER = List.of("TINY", "SMALL and MEDIUM");
+
+    /** Whether the rules ensemble this run's plans: below LARGE data, and not a familiar domain. */
+    static boolean ensembled(String size, double similarity, double familiar) {
+        boolean below = size.equals("TINY") || size.equals("SMALL") || size.equals("MEDIUM");
+        boolean isFamiliar = (size.equals("TINY") || size.equals("SMALL")) && similarity >= familiar;
+        return below && !isFamiliar;
+    }
+
+    /** Mean regret over (model, task) of ensemble kind {@code kind} on one split and size group, its worst (model, task), and the runs. */
+    record Cell(double mean, double worst, int runs) {}
+
+    /** Each (model, task)'s mean regret over its seeds for ensemble kind {@code kind}, keyed "model task"; and the runs counted. */
+    static Map<String, Double> perTask(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size,
+                                       double familiar, String split, String group, int kind, int[] runs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (var e : analyses.entrySet()) {
+            List<String> c = cuts.get(e.getKey());
+            if (c.size() < 3) {
+                continue;
+            }
+            TrialKey key = TrialKey.planEnsembles(c).get(kind);
+            Map<String, double[]> sums = new LinkedHashMap<>();
+            for (Run r : e.getValue().runs(split)) {
+                String s = size.apply(r);
+                if (!GROUPS.get(group).contains(s) || !ensembled(s, r.taskRun().profile().similarity(), familiar)) {
+                    continue;
+                }
+                double regret = r.regret(key);
+                if (Double.isNaN(regret)) {
+                    continue;
+                }
+                runs[0]++;
+                double[] acc = sums.computeIfAbsent(r.task().id(), k -> new double[2]);
+                acc[0] += regret;
+                acc[1]++;
+            }
+            sums.forEach((t, v) -> out.put(e.getKey() + " " + t, v[0] / v[1]));
+        }
+        return out;
+    }
+
+    static Cell score(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, double familiar,
+                      String split, String group, int kind) {
+        int[] runs = {0};
+        Map<String, Double> t = perTask(analyses, cuts, size, familiar, split, group, kind, runs);
+        return new Cell(t.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                t.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), runs[0]);
+    }
+
+    /**
+     * One step of the calibration choice: the best ensemble with more members against the one chosen so far, with the paired
+     * gain (the chosen one's regret minus the candidate's, per model and task) and its 95% bootstrap interval.
+     */
+    record Step(int from, int to, double gain, double low, double high, boolean taken) {}
+
+    /**
+     * The kind calibration chooses for a size group: per number of members the kind with the lowest regret; a larger
+     * ensemble replaces the smaller one chosen so far only where its paired gain's 95% interval lies above zero (each
+     * member is a network to train and run). Returns the steps; the last taken step's {@code to} (else the first
+     * {@code from}) is the choice. Empty when no run counts.
+     */
+    static List<Step> steps(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, double familiar,
+                            String group, List<String> anyCuts) {
+        List<TrialKey> kinds = TrialKey.planEnsembles(anyCuts);
+        java.util.TreeMap<Integer, Integer> bestBySize = new java.util.TreeMap<>();
+        Map<Integer, Map<String, Double>> tasks = new LinkedHashMap<>();
+        for (int k = 0; k < kinds.size(); k++) {
+            Map<String, Double> t = perTask(analyses, cuts, size, familiar, SuiteSpec.CALIBRATION, group, k, new int[1]);
+            if (t.isEmpty()) {
+                continue;
+            }
+            tasks.put(k, t);
+            int members = kinds.get(k).members().size();
+            Integer b = bestBySize.get(members);
+            if (b == null || mean(t) < mean(tasks.get(b))) {
+                bestBySize.put(members, k);
+            }
+        }
+        List<Step> out = new ArrayList<>();
+        Integer current = null;
+        for (int k : bestBySize.values()) {
+            if (current == null) {
+                current = k;
+                continue;
+            }
+            Map<String, Double> a = tasks.get(current);
+            Map<String, Double> b = tasks.get(k);
+            double[] d = a.keySet().stream().filter(b::containsKey).mapToDouble(x -> a.get(x) - b.get(x)).toArray();
+            double[] ci = SuiteAnalysis.bootstrap(d, 2000, 12345);
+            boolean taken = d.length > 0 && ci[0] > 0;
+            out.add(new Step(current, k, java.util.Arrays.stream(d).average().orElse(Double.NaN), ci[0], ci[1], taken));
+            if (taken) {
+                current = k;
+            }
+        }
+        if (out.isEmpty() && current != null) {
+            out.add(new Step(current, current, 0, 0, 0, false));
+        }
+        return out;
+    }
+
+    /** The kind the steps end at; -1 when there are none. */
+    static int chosen(List<Step> steps) {
+        int c = steps.isEmpty() ? -1 : steps.get(0).from();
+        for (Step s : steps) {
+            if (s.taken()) {
+                c = s.to();
+            }
+        }
+        return c;
+    }
+
+    private static double mean(Map<String, Double> t) {
+        return t.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /**
+     * @param familiar the rules' similarity.familiar
+     * @param rules    the ensemble kind (index into TrialKey#planEnsembles) the rules train per size group
+     */
+    public static String markdown(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, double familiar,
+                                  Map<String, Integer> rules) {
+        List<String> anyCuts = cuts.values().stream().filter(c -> c.size() >= 3).findFirst().orElse(null);
+        if (anyCuts == null) {
+            return "No model of the suite has three or more candidate cuts.\n";
+        }
+        List<TrialKey> kinds = TrialKey.planEnsembles(anyCuts);
+        StringBuilder md = new StringBuilder();
+        md.append("Every model of the suite, on the runs where the rules ensemble its plans (below LARGE data, and not a familiar domain at ")
+                .append("similarity.familiar = ").append(SuiteReport.trim(familiar)).append("): each ENSEMBLE of one model's plans the suite ")
+                .append("trains (cuts by position; named here with ").append(String.join(", ", anyCuts)).append("), regret in points against ")
+                .append("that model's oracle, mean over seeds per task, then over every model and task (worst in brackets). The calibration ")
+                .append("split chooses per size group: for each number of members the ensemble with the lowest regret; a larger one replaces ")
+                .append("the smaller chosen so far only where its gain, paired by model and task, has a 95% bootstrap interval above zero, ")
+                .append("since every member is one more network to train and to run on every image. Held-out is shown, never used.\n\n");
+        md.append("| split | data | runs |");
+        StringBuilder sep = new StringBuilder("|---|---|---:|");
+        for (TrialKey k : kinds) {
+            md.append(' ').append(k.label().replace("ENSEMBLE of ", "")).append(" |");
+            sep.append("---:|");
+        }
+        md.append('\n').append(sep).append('\n');
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            for (String group : GROUP_ORDER) {
+                StringBuilder row = new StringBuilder("| " + split + " | " + group + " |");
+                int runs = 0;
+                StringBuilder cells = new StringBuilder();
+                for (int k = 0; k < kinds.size(); k++) {
+                    Cell c = score(analyses, cuts, size, familiar, split, group, k);
+                    runs = Math.max(runs, c.runs());
+                    cells.append(Double.isNaN(c.mean()) ? " - |" : String.format(Locale.ROOT, " %.2f (%.1f) |", c.mean(), c.worst()));
+                }
+                md.append(row).append(' ').append(runs).append(" |").append(cells).append('\n');
+            }
+        }
+        md.append('\n');
+        for (String group : GROUP_ORDER) {
+            List<Step> steps = steps(analyses, cuts, size, familiar, group, anyCuts);
+            int c = chosen(steps);
+            for (Step st : steps) {
+                if (st.from() != st.to()) {
+                    md.append(String.format(Locale.ROOT, "- %s data, %d members over %d: %s over %s, gain %+.2f [%+.2f, %+.2f] points: %s.%n", group,
+                            kinds.get(st.to()).members().size(), kinds.get(st.from()).members().size(),
+                            kinds.get(st.to()).label().replace("ENSEMBLE of ", ""), kinds.get(st.from()).label().replace("ENSEMBLE of ", ""),
+                            st.gain(), st.low(), st.high(), st.taken() ? "taken" : "not taken"));
+                }
+            }
+            Integer r = rules.get(group);
+            md.append("Chosen on calibration for ").append(group).append(" data: ").append(c < 0 ? "none" : kinds.get(c).label().replace("ENSEMBLE of ", ""))
+                    .append(". The rules: ").append(r == null ? "none" : kinds.get(r).label().replace("ENSEMBLE of ", ""))
+                    .append(r != null && r == c ? " (the same)" : " (differs)").append(".\n");
+        }
+        return md.toString();
+    }
+}
