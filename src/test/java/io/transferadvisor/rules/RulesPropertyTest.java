@@ -113,11 +113,17 @@ class RulesPropertyTest {
                 shipped.runs().get(0).evaluation().all(Rejected.class).forEach(r -> all.add(r.strategy()));
                 assertThat(all).containsExactlyInAnyOrder(Strategy.values());
             } else if (expected) {
-                assertThat(ens.ensembleMembers()).extracting(Plan::strategy)
-                        .containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+                // TINY data adds a fourth member (ensemble-plans-tiny-late): fine-tuning above the cut below the top
+                boolean tiny = sizeLevel == io.transferadvisor.rules.facts.SizeLevel.TINY;
+                List<Strategy> members = tiny ? List.of(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE)
+                        : List.of(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
+                assertThat(ens.ensembleMembers()).as(as).extracting(Plan::strategy).containsExactlyElementsOf(members);
                 assertThat(ens.ensembleMembers().get(0).cutoffLayer()).isEqualTo(layers.get(0));
                 assertThat(ens.ensembleMembers().get(1).cutoffLayer()).isEqualTo(layers.get(layers.size() / 2));
                 assertThat(ens.ensembleMembers().get(2).cutoffLayer()).isNull();
+                if (tiny) {
+                    assertThat(ens.ensembleMembers().get(3).cutoffLayer()).as(as).isEqualTo(layers.get(layers.size() - 2));
+                }
                 Set<Strategy> all = EnumSet.of(ens.strategy());
                 ens.ensembleMembers().forEach(m -> all.add(m.strategy()));
                 shipped.runs().get(0).evaluation().all(Rejected.class).forEach(r -> all.add(r.strategy()));
