@@ -99,7 +99,12 @@ public final class ExplainCommand implements Callable<Integer> {
         Audit audit = AuditIO.read(loc.audit());
         if (loc.plan() != null && loc.plan().toFile().isFile()) {
             var onDisk = PlanIO.read(loc.plan());
-            List<String> edits = PlanDiff.diff(audit.plan(), onDisk);
+            List<String> edits = new java.util.ArrayList<>(PlanDiff.diff(audit.plan(), onDisk));
+            // a run's plan.yaml names its dataset by absolute path (the executor resolved it against the plan's folder): not an edit
+            if (audit.plan().dataset() != null && onDisk.dataset() != null && Path.of(onDisk.dataset()).isAbsolute()
+                    && !Path.of(audit.plan().dataset()).isAbsolute() && Path.of(onDisk.dataset()).normalize().endsWith(Path.of(audit.plan().dataset()).normalize())) {
+                edits.removeIf(e -> e.startsWith("dataset: "));
+            }
             if (!edits.isEmpty() && !output.json()) {
                 out.println("note: " + loc.plan() + " was edited after the recommendation: " + String.join("; ", edits));
             }

@@ -55,6 +55,12 @@ public final class PlanFiles {
         if (name.endsWith(".json")) {
             return new Located(null, target, existing(List.of(target.resolveSibling(io.transferadvisor.plan.PlanPaths.RUN_PROFILE))));
         }
+        // a run directory's own plan.yaml: its audit is the run's audit.json, not plan.audit.json
+        Path dir = target.toAbsolutePath().getParent();
+        if (name.equals(io.transferadvisor.plan.PlanPaths.RUN_PLAN) && !Files.exists(auditOf(target))
+                && Files.isRegularFile(dir.resolve(io.transferadvisor.plan.PlanPaths.RUN_AUDIT))) {
+            return locate(dir);
+        }
         return new Located(target, auditOf(target), profilesBeside(target));
     }
 

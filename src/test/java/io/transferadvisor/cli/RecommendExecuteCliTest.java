@@ -65,6 +65,10 @@ class RecommendExecuteCliTest {
             assertThat(m.path("testAccuracy").asDouble(-1)).isBetween(0.0, 1.0);
         }
         assertThat(PlanIO.read(run.resolve("plan.yaml")).strategy()).isEqualTo(p.strategy());
+        // explain reads the run's own plan.yaml as the run (its audit is audit.json, not plan.audit.json), as it reads the directory
+        var byPlan = CliTestSupport.run("explain", run.resolve("plan.yaml").toString());
+        assertThat(byPlan.exitCode()).as(byPlan.err()).isZero();
+        assertThat(byPlan.out()).startsWith("decision: ENSEMBLE").isEqualTo(CliTestSupport.run("explain", run.toString()).out());
         assertThat(r.out()).contains("plan: " + p.strategy().name(), run.toString(),
                 String.format(java.util.Locale.ROOT, "accuracy %.4f", accuracy));
     }
