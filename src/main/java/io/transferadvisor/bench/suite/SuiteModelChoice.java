@@ -236,7 +236,7 @@ public final class SuiteModelChoice {
                 .append("Ensemble when the probe gap is at most the threshold, else the top model alone; the last row ensembles on interval ")
                 .append("overlap instead (no threshold). Regret against the better model's oracle (pts, mean over tasks; worst task in brackets) ")
                 .append("and how many runs train two networks. Only runs whose ensemble is trained count. The calibration split chooses: the ")
-                .append("lowest regret, a tie (within " + SuiteReport.trim(SuitePlanEnsembles.TIE_POINTS) + " points) going to fewer ensembles (fewer networks to train); held-out is shown, never used.\n\n")
+                .append("lowest regret, a tie (within " + SuiteReport.trim(SuiteReport.TIE_POINTS) + " points) going to fewer ensembles (fewer networks to train); held-out is shown, never used.\n\n")
                 .append("| ensemble.maxProbeGap | calibration regret | calibration: ensembles | held-out regret | held-out: ensembles |\n")
                 .append("|---|---:|---:|---:|---:|\n");
         Map<String, java.util.function.Predicate<Pair>> candidates = new LinkedHashMap<>();
@@ -265,8 +265,8 @@ public final class SuiteModelChoice {
                 long n = ps.stream().filter(ens).count();
                 row.append(String.format(Locale.ROOT, " %s (%s) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
                         n, ps.size()));
-                boolean better = reg < chosenRegret - SuitePlanEnsembles.TIE_POINTS
-                        || (Math.abs(reg - chosenRegret) <= SuitePlanEnsembles.TIE_POINTS && n < chosenEnsembles);
+                boolean better = reg < chosenRegret - SuiteReport.TIE_POINTS
+                        || (Math.abs(reg - chosenRegret) <= SuiteReport.TIE_POINTS && n < chosenEnsembles);
                 if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && better) {
                     chosenRegret = reg;
                     chosenEnsembles = n;

@@ -19,9 +19,6 @@ import java.util.function.Function;
 public final class SuitePlanEnsembles {
     private SuitePlanEnsembles() {}
 
-    /** Points within which two calibration regrets count as a tie in the report's threshold sweeps (similarity.familiar, ensemble.maxProbeGap). */
-    static final double TIE_POINTS = 0.005;
-
     /** The size groups the choice is made for: TINY, and SMALL with MEDIUM. */
     static final Map<String, List<String>> GROUPS = Map.of("TINY", List.of("TINY"), "SMALL and MEDIUM", List.of("SMALL", "MEDIUM"));
     static final List<String> GROUP_ORDER = List.of("TINY", "SMALL and MEDIUM");

@@ -268,6 +268,9 @@ public final class SuiteReport {
         return md.toString();
     }
 
+    /** Points within which two calibration regrets count as a tie in the report's threshold sweeps (similarity.familiar, ensemble.maxProbeGap). */
+    static final double TIE_POINTS = 0.005;
+
     /** A threshold as its table prints it: whole numbers without a decimal point. */
     static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
