@@ -163,9 +163,9 @@ public final class SuiteBench {
             List<TrialKey> kinds = TrialKey.planEnsembles(c);
             for (SuiteAnalysis.Run r : a.runs()) {
                 int k = kinds.indexOf(decisions.of(r.taskRun().profile()).key());
-                String s = size.apply(r);
-                if (k >= 0 && !s.equals("LARGE")) {
-                    counts.computeIfAbsent(s.equals("TINY") ? "TINY" : "SMALL and MEDIUM", g -> new LinkedHashMap<>()).merge(k, 1, Integer::sum);
+                String group = SuitePlanEnsembles.group(size.apply(r));
+                if (k >= 0 && group != null) {
+                    counts.computeIfAbsent(group, g -> new LinkedHashMap<>()).merge(k, 1, Integer::sum);
                 }
             }
         });

@@ -28,17 +28,9 @@ public final class SuiteFamiliar {
         return new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX);
     }
 
-    /** The ENSEMBLE of one model's plans ensemble-plans trains on SMALL and MEDIUM data (three members). */
-    static TrialKey ensemble(List<String> cuts) {
-        return TrialKey.planEnsembles(cuts).get(1);
-    }
-
-    /** Each size group's ensemble kind (index into TrialKey#planEnsembles) when only ensemble-plans' three members are known. */
-    static final Map<String, Integer> THREE_MEMBERS = Map.of("TINY", 1, "SMALL and MEDIUM", 1);
-
     /** The ensemble the rules train for a run of this size class: {@code kinds} by SuitePlanEnsembles' size groups. */
     static TrialKey ensemble(List<String> cuts, String size, Map<String, Integer> kinds) {
-        Integer k = kinds.get(size.equals("TINY") ? "TINY" : "SMALL and MEDIUM");
+        Integer k = kinds.get(SuitePlanEnsembles.group(size));
         return TrialKey.planEnsembles(cuts).get(k == null ? 1 : k);
     }
 
@@ -50,13 +42,8 @@ public final class SuiteFamiliar {
      * @param cuts     each model's candidate cuts
      * @param size     the rules' size class of a run's profile ("TINY", "SMALL", ...)
      * @param medium   whether MEDIUM data may take the single plan too
+     * @param kinds    the ensemble the rules train below the threshold, per size group (SuitePlanEnsembles#group)
      */
-    static Row score(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, String split,
-                     double threshold, boolean medium) {
-        return score(analyses, cuts, size, split, threshold, medium, THREE_MEMBERS);
-    }
-
-    /** @param kinds the ensemble the rules train below the threshold, per size group (SuitePlanEnsembles) */
     static Row score(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, String split,
                      double threshold, boolean medium, Map<String, Integer> kinds) {
         List<Double> perTask = new ArrayList<>();
@@ -105,10 +92,6 @@ public final class SuiteFamiliar {
     }
 
     /** The threshold calibration chooses: the lowest regret, a tie (within 0.005 points) going to the lower threshold, which trains fewer networks. */
-    static double chosen(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size) {
-        return chosen(analyses, cuts, size, THREE_MEMBERS);
-    }
-
     static double chosen(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, Map<String, Integer> kinds) {
         double best = Double.NaN;
         double bestRegret = Double.POSITIVE_INFINITY;
@@ -120,10 +103,6 @@ public final class SuiteFamiliar {
             }
         }
         return best;
-    }
-
-    public static String markdown(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, double rules) {
-        return markdown(analyses, cuts, size, rules, THREE_MEMBERS);
     }
 
     /** @param kinds the ensemble the rules train below the threshold, per size group (SuitePlanEnsembles) */

@@ -19,9 +19,17 @@ import java.util.function.Function;
 public final class SuitePlanEnsembles {
     private SuitePlanEnsembles() {}
 
-    /** The size groups the choice is made for: TINY, and SMALL with MEDIUM. */
-    static final Map<String, List<String>> GROUPS = Map.of("TINY", List.of("TINY"), "SMALL and MEDIUM", List.of("SMALL", "MEDIUM"));
+    /** The size groups the choice is made for, in the report's order: TINY, and SMALL with MEDIUM. */
     static final List<String> GROUP_ORDER = List.of("TINY", "SMALL and MEDIUM");
+
+    /** The size group of a rules' size class ("TINY", "SMALL", ...); null for LARGE data, where the rules train one plan. */
+    static String group(String size) {
+        return switch (size) {
+            case "TINY" -> "TINY";
+            case "SMALL", "MEDIUM" -> "SMALL and MEDIUM";
+            default -> null;
+        };
+    }
 
     /** Whether the rules ensemble this run's plans: below LARGE data, and not a familiar domain. */
     static boolean ensembled(String size, double similarity, double familiar) {
@@ -46,7 +54,7 @@ public final class SuitePlanEnsembles {
             Map<String, double[]> sums = new LinkedHashMap<>();
             for (Run r : e.getValue().runs(split)) {
                 String s = size.apply(r);
-                if (!GROUPS.get(group).contains(s) || !ensembled(s, r.taskRun().profile().similarity(), familiar)) {
+                if (!group.equals(group(s)) || !ensembled(s, r.taskRun().profile().similarity(), familiar)) {
                     continue;
                 }
                 double regret = r.regret(key);
@@ -67,8 +75,7 @@ public final class SuitePlanEnsembles {
                       String split, String group, int kind) {
         int[] runs = {0};
         Map<String, Double> t = perTask(analyses, cuts, size, familiar, split, group, kind, runs);
-        return new Cell(t.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
-                t.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), runs[0]);
+        return new Cell(mean(t), t.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), runs[0]);
     }
 
     /**

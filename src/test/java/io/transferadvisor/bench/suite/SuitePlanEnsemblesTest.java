@@ -72,5 +72,10 @@ class SuitePlanEnsemblesTest {
         // familiar-domain stays below MEDIUM data
         assertThat(SuitePlanEnsembles.ensembled("MEDIUM", 0.95, 0.9)).isTrue();
         assertThat(SuitePlanEnsembles.ensembled("LARGE", 0.5, 0.9)).isFalse();
+        // the size groups the report chooses for, and the rules train no plan ensemble on LARGE data
+        assertThat(SuitePlanEnsembles.group("TINY")).isEqualTo("TINY");
+        assertThat(SuitePlanEnsembles.group("SMALL")).isEqualTo("SMALL and MEDIUM");
+        assertThat(SuitePlanEnsembles.group("MEDIUM")).isEqualTo("SMALL and MEDIUM");
+        assertThat(SuitePlanEnsembles.group("LARGE")).isNull();
     }
 }
