@@ -143,7 +143,7 @@ public final class SuiteBench {
         if (!others.isEmpty()) {
             md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
                     SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), run.allModels(),
-                    rules.thresholdOr("ensemble.maxProbeGap", Double.NaN));
+                    rules.thresholdOr("ensemble.maxProbeGap", Double.NaN), rules.thresholdOr("models.similarityLead", Double.NaN));
         }
         return new Result(md, report);
     }

@@ -36,10 +36,11 @@ public final class SuiteModelChoice {
      * @param advisedEnsemble the accuracy of the ensemble of each model's advised plan (what an ENSEMBLE plan trains), NaN while not trained
      * @param wholeEnsemble   the accuracy of the ensemble of each model's whole advised plan (an ENSEMBLE of a model's plans adds all
      *                        its members): what an ENSEMBLE of models trains since 2026-11-30 15:45; NaN while not trained
+     * @param similarity      each model's overall source-domain similarity from its profile (what the similarity-lead sweep reads)
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                        double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
-                       Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble) {
+                       Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity) {
         /** Points the whole plan loses to the best trial of any model: {@code model}'s advised plan, or the advised ensemble. */
         double planRegret(String model) {
             double acc = ENSEMBLE.equals(model) ? advisedEnsemble : advised.getOrDefault(model, Double.NaN);
@@ -48,7 +49,12 @@ public final class SuiteModelChoice {
 
         /** The whole decision: the rules' model with its plan, or an ensemble of models averaging each model's whole advised plan. */
         double wholePlanRegret() {
-            double acc = ENSEMBLE.equals(pick) ? wholeEnsemble : advised.getOrDefault(pick, Double.NaN);
+            return wholePlanRegret(pick);
+        }
+
+        /** The whole plan of {@code choice}: that model with the rules' plan for it, or ({@link #ENSEMBLE}) every model's whole plan averaged. */
+        double wholePlanRegret(String choice) {
+            double acc = ENSEMBLE.equals(choice) ? wholeEnsemble : advised.getOrDefault(choice, Double.NaN);
             return Double.isNaN(acc) ? Double.NaN : Math.max(0, (best() - acc) * 100);
         }
 
@@ -115,6 +121,7 @@ public final class SuiteModelChoice {
         List<Pair> out = new ArrayList<>();
         for (Map<String, SuiteAnalysis.Run> runs : complete(analyses)) {
             Map<String, Double> oracle = new LinkedHashMap<>();
+            Map<String, Double> similarity = new LinkedHashMap<>();
             List<DatasetProfile> profiles = new ArrayList<>();
             Map<String, double[]> scores = new LinkedHashMap<>();
             String top = null;
@@ -122,6 +129,7 @@ public final class SuiteModelChoice {
                 oracle.put(m, runs.get(m).oracle());
                 DatasetProfile p = runs.get(m).taskRun().profile();
                 profiles.add(p);
+                similarity.put(m, p.similarity());
                 scores.put(m, Recommender.bestScore(p));
                 if (top == null || scores.get(m)[0] > scores.get(top)[0]) {
                     top = m;
@@ -161,7 +169,8 @@ public final class SuiteModelChoice {
             }
             var whole = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
             out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
-                    adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN), whole.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN)));
+                    adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN), whole.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN),
+                    similarity));
         }
         return out;
     }
@@ -172,6 +181,11 @@ public final class SuiteModelChoice {
      * split by the evidence the ensemble rule reads; then per task.
      */
     public static String markdown(List<Pair> pairs, List<String> models, double rulesGap) {
+        return markdown(pairs, models, rulesGap, Double.NaN);
+    }
+
+    /** @param rulesLead the rules' models.similarityLead (NaN: the rules have none, so they always ensemble within the probe gap) */
+    public static String markdown(List<Pair> pairs, List<String> models, double rulesGap, double rulesLead) {
         StringBuilder md = new StringBuilder();
         if (pairs.isEmpty()) {
             return md.append("No run has every model's oracle recorded yet (models: ").append(String.join(", ", models))
@@ -280,6 +294,7 @@ public final class SuiteModelChoice {
                 : String.format(Locale.ROOT, "%nChosen on calibration: %s (%.2f points). The rules: %s%s.%n", chosen, chosenRegret, rules,
                         chosen.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table"));
         md.append("\n### The whole plan with several models in play\n\n").append(wholePlan(pairs, models));
+        md.append("\n### Taking the model whose domain similarity leads, instead of the ensemble\n\n").append(similarityLead(pairs, rulesLead));
         md.append("\n| task | split |");
         for (String m : models) {
             md.append(" oracle ").append(m).append(" |");
@@ -397,6 +412,100 @@ public final class SuiteModelChoice {
 
     /** The threshold-free candidate: ensemble when the runner-up's probe interval reaches the top model's lower bound. */
     static final String OVERLAP = "interval overlap (runner-up's upper bound >= top's lower bound)";
+
+    /** The similarity leads tried on the calibration runs; NaN never takes a model alone on its similarity (the ensemble stays). */
+    static final double[] LEADS = {Double.NaN, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2};
+
+    /** Where the rules ensemble the models: the model whose overall similarity leads every other model's by at least {@code lead}, else the ensemble. */
+    static String leadChoice(Pair p, double lead) {
+        if (!ENSEMBLE.equals(p.pick()) || Double.isNaN(lead) || p.similarity().isEmpty()) {
+            return p.pick();
+        }
+        String leader = null;
+        double best = Double.NEGATIVE_INFINITY;
+        double second = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, Double> e : p.similarity().entrySet()) {
+            if (e.getValue() > best) {
+                second = best;
+                best = e.getValue();
+                leader = e.getKey();
+            } else {
+                second = Math.max(second, e.getValue());
+            }
+        }
+        return second <= best - lead ? leader : ENSEMBLE; // as models-similarity-lead compares
+    }
+
+    /**
+     * The sweep of a candidate rule (issue 9): where the rules ensemble the models (the probe gap within
+     * ensemble.maxProbeGap), take the model whose overall similarity leads by at least the threshold alone,
+     * with the rules' plan for it. Chosen on the calibration runs by the whole plan's regret (what a user
+     * gets), a tie within {@link SuiteReport#TIE_POINTS} going to fewer ensembles; held-out is shown, never used.
+     */
+    static String similarityLead(List<Pair> pairs, double rulesLead) {
+        StringBuilder md = new StringBuilder("Where the rules ensemble the models, take instead the model whose overall similarity (its profile's ")
+                .append("source-domain similarity) leads the other's by at least the threshold, alone with the rules' plan for it. Whole plan: regret ")
+                .append("against the best trial of any model (as in the table above); model choice: against the better model's oracle (as in the ")
+                .append("first table of this section). Mean over seeds per task, then over tasks, worst task in brackets. Only runs whose advised ")
+                .append("plans and ensembles are trained count. The calibration split chooses: the lowest whole-plan regret, a tie (within ")
+                .append(SuiteReport.trim(SuiteReport.TIE_POINTS)).append(" points) going to fewer ensembles, and since that threshold is searched ")
+                .append("on the same runs, it becomes a rule only where its gain over never, paired by task, has a 95% bootstrap interval above ")
+                .append("zero; held-out is shown, never used.\n\n")
+                .append("| models.similarityLead | calibration: whole plan | calibration: model choice (tasks within 1 pt) | calibration: ensembles ")
+                .append("| held-out: whole plan | held-out: model choice (tasks within 1 pt) | held-out: ensembles |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        List<Pair> scored = pairs.stream().filter(p -> !Double.isNaN(p.wholePlanRegret()) && !Double.isNaN(p.wholePlanRegret(ENSEMBLE))
+                && p.advised().values().stream().noneMatch(v -> Double.isNaN(v))).toList();
+        double chosen = Double.NaN;
+        double chosenRegret = Double.POSITIVE_INFINITY;
+        long chosenEnsembles = Long.MAX_VALUE;
+        boolean any = false;
+        for (double lead : LEADS) {
+            StringBuilder row = new StringBuilder("| " + (Double.isNaN(lead) ? "never (the ensemble stays)" : SuiteReport.trim(lead)) + " |");
+            for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+                List<Pair> ps = scored.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
+                Map<String, List<Pair>> byTask = byTask(ps);
+                java.util.function.ToDoubleFunction<Pair> whole = p -> p.wholePlanRegret(leadChoice(p, lead));
+                java.util.function.ToDoubleFunction<Pair> choice = p -> p.regret(leadChoice(p, lead));
+                double reg = meanOverTasks(byTask, whole);
+                double worst = byTask.values().stream().mapToDouble(l -> mean(l, whole)).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+                long within = byTask.values().stream().filter(l -> mean(l, choice) <= 1.0 + 1e-9).count();
+                long ens = ps.stream().filter(p -> ENSEMBLE.equals(leadChoice(p, lead))).count();
+                row.append(String.format(Locale.ROOT, " %s (%s) | %s (%d of %d) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
+                        fmt(meanOverTasks(byTask, choice)), within, byTask.size(), ens, ps.size()));
+                boolean better = reg < chosenRegret - SuiteReport.TIE_POINTS || (Math.abs(reg - chosenRegret) <= SuiteReport.TIE_POINTS && ens < chosenEnsembles);
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && better) {
+                    chosenRegret = reg;
+                    chosenEnsembles = ens;
+                    chosen = lead;
+                    any = true;
+                }
+            }
+            md.append(row).append('\n');
+        }
+        if (!any) {
+            return md.append("\nNo calibration run has its advised plans and ensembles trained yet.\n").toString();
+        }
+        // a threshold searched on the same runs adds a rule: only where its gain over the rules without it, paired by task, has a 95% interval above zero
+        double taken = chosen;
+        if (!Double.isNaN(chosen)) {
+            double c0 = chosen;
+            Map<String, List<Pair>> cal = byTask(scored.stream().filter(Pair::calibration).toList());
+            double[] gain = cal.values().stream().mapToDouble(l -> mean(l, p -> p.wholePlanRegret() - p.wholePlanRegret(leadChoice(p, c0))))
+                    .filter(v -> !Double.isNaN(v)).toArray();
+            double[] ci = SuiteAnalysis.bootstrap(gain, 2000, 12345);
+            boolean enough = ci[0] > 0;
+            md.append(String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points); its gain over never, paired by task, %+.2f [%+.2f, %+.2f] points: %s.",
+                    SuiteReport.trim(chosen), chosenRegret, SuiteAnalysis.mean(gain), ci[0], ci[1],
+                    enough ? "above zero, taken" : "the interval reaches zero, so the searched threshold does not earn a rule"));
+            if (!enough) {
+                taken = Double.NaN;
+            }
+        }
+        String c = Double.isNaN(taken) ? "never" : SuiteReport.trim(taken);
+        String r = Double.isNaN(rulesLead) ? "never" : SuiteReport.trim(rulesLead);
+        return md.append(String.format(Locale.ROOT, "%nChosen on calibration: %s. The rules: %s%s.%n", c, r,
+                c.equals(r) ? " (the same)" : ": they differ, so the rules were not set from this table")).toString();
+    }
 
     /** The ensemble.maxProbeGap values tried on the calibration runs (points; -1 never ensembles, 100 always does). */
     static final double[] GAPS = {-1, 0.5, 1, 2, 3, 5, 8, 12, 20, 100};

@@ -18,7 +18,7 @@ class SuiteModelChoiceTest {
         Map<String, Double> oracle = new LinkedHashMap<>();
         oracle.put("a", a);
         oracle.put("b", b);
-        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01, Map.of(), Map.of(), Double.NaN, Double.NaN);
+        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01, Map.of(), Map.of(), Double.NaN, Double.NaN, Map.of());
     }
 
     static SuiteModelChoice.Pair pair(String id, long seed, double a, double b, double ensemble, String top, double gap, String pick) {
@@ -84,7 +84,7 @@ class SuiteModelChoiceTest {
         Map<String, Double> advised = new LinkedHashMap<>();
         advised.put("a", advA);
         advised.put("b", advB);
-        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, Double.NaN, top, 1, true, pick, 0.01, trials, advised, advEns, whole);
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, Double.NaN, top, 1, true, pick, 0.01, trials, advised, advEns, whole, Map.of());
     }
 
     @Test
@@ -137,5 +137,51 @@ class SuiteModelChoiceTest {
     @Test
     void noCompleteRunSaysWhatToRun() {
         assertThat(SuiteModelChoice.markdown(List.of(), List.of("a", "b"), 2)).contains("No run has every model's oracle recorded yet");
+    }
+
+    static SuiteModelChoice.Pair lead(String id, boolean calibration, double a, double b, double ensemble, double advA, double advB, double whole,
+                                      double simA, double simB, String pick) {
+        Map<String, Double> oracle = new LinkedHashMap<>();
+        oracle.put("a", a);
+        oracle.put("b", b);
+        Map<String, Double> advised = new LinkedHashMap<>();
+        advised.put("a", advA);
+        advised.put("b", advB);
+        Map<String, Double> sim = new LinkedHashMap<>();
+        sim.put("a", simA);
+        sim.put("b", simB);
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, ensemble, "a", 1, true, pick, 0.01, Map.of(), advised, whole, whole, sim);
+    }
+
+    @Test
+    void theSimilarityLeadIsSweptOnCalibrationByTheWholePlanAndTouchesOnlyTheRunsTheRulesEnsemble() {
+        List<SuiteModelChoice.Pair> pairs = List.of(
+                // a leads by 0.10: alone 0 points, the ensemble of whole plans 5 (model choice: the best trials' ensemble 4)
+                lead("c1", true, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, SuiteModelChoice.ENSEMBLE),
+                // b leads by 0.03: alone its plan loses 10 (its oracle 0 as a model choice), the ensemble 1 (model choice 2)
+                lead("c2", true, 0.70, 0.72, 0.70, 0.70, 0.62, 0.71, 0.85, 0.88, SuiteModelChoice.ENSEMBLE),
+                // the rules took a alone: no threshold moves it
+                lead("c3", true, 0.90, 0.80, 0.85, 0.90, 0.80, 0.85, 0.50, 0.90, "a"),
+                // held-out: b leads by 0.2 and would lose 30 points; it cannot move the choice
+                lead("h1", false, 0.80, 0.60, 0.78, 0.80, 0.50, 0.75, 0.70, 0.90, SuiteModelChoice.ENSEMBLE));
+        String md = SuiteModelChoice.similarityLead(pairs, Double.NaN);
+        assertThat(md).contains("| never (the ensemble stays) | 2.00 (5.0) | 2.00 (1 of 3) | 2 of 3 | 5.00 (5.0) | 2.00 (0 of 1) | 1 of 1 |")
+                .contains("| 0.02 | 3.33 (10.0) | 0.00 (3 of 3) | 0 of 3 | 30.00 (30.0) | 20.00 (0 of 1) | 0 of 1 |")
+                .contains("| 0.03 | 3.33 (10.0) |")
+                .contains("| 0.05 | 0.33 (1.0) | 0.67 (2 of 3) | 1 of 3 | 30.00 (30.0) | 20.00 (0 of 1) | 0 of 1 |")
+                .contains("| 0.1 | 0.33 (1.0) |")
+                .contains("| 0.15 | 2.00 (5.0) |")
+                // 0.08 and 0.1 tie with 0.05 at as many ensembles: the first stays; but its gain per task is 5, 0 and 0, and a third of
+                // the resamples draw no c1: the interval reaches zero and the searched threshold adds no rule
+                .contains("Lowest on calibration: 0.05 (0.33 points); its gain over never, paired by task, +1.67 [+0.00, ")
+                .contains("the interval reaches zero, so the searched threshold does not earn a rule.")
+                .contains("Chosen on calibration: never. The rules: never (the same).");
+        assertThat(SuiteModelChoice.similarityLead(pairs, 0.05)).contains("The rules: 0.05: they differ");
+        // a gain on every calibration task: taken
+        List<SuiteModelChoice.Pair> clear = List.of(pairs.get(0), lead("c4", true, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, SuiteModelChoice.ENSEMBLE));
+        assertThat(SuiteModelChoice.similarityLead(clear, 0.02))
+                .contains("Lowest on calibration: 0.02 (0.00 points); its gain over never, paired by task, +5.00 [+5.00, +5.00] points: above zero, taken.")
+                .contains("Chosen on calibration: 0.02. The rules: 0.02 (the same).");
+        assertThat(SuiteModelChoice.similarityLead(pairs.subList(3, 4), Double.NaN)).contains("No calibration run has its advised plans and ensembles trained yet.");
     }
 }
