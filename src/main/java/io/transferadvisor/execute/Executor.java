@@ -165,4 +165,14 @@ public final class Executor {
         return new RunResult(folder.dir(), executed, metrics);
     }
 
+
+    /**
+     * The test metrics of an ENSEMBLE whose members were already run with {@link ExecuteOptions#withTestScores}: their
+     * test probabilities averaged exactly as an ENSEMBLE run averages its members'.
+     */
+    public static io.transferadvisor.report.ClassificationMetrics ensembleTest(java.util.List<float[][]> memberTestScores,
+                                                                              io.transferadvisor.dataset.LoadedDataset data) {
+        return io.transferadvisor.report.ClassificationMetrics.of(EnsembleTraining.labels(data.test()), EnsembleTraining.average(memberTestScores),
+                data.classNames());
+    }
 }

@@ -70,6 +70,9 @@ final class SingleRun {
         float[][] testScores = scores(model, c.test, plan.head());
         ClassificationMetrics v = ClassificationMetrics.of(c.validation.labels(), valScores, in.data().classNames());
         ClassificationMetrics t = ClassificationMetrics.of(c.test.labels(), testScores, in.data().classNames());
+        if (options.testScores() != null) {
+            options.testScores().accept(testScores);
+        }
         c.lap("evaluate");
         ModelFile.write(model, folder.dir().resolve(Executor.MODEL_FILE), in.data().classNames(), c.geometry, c.source.preprocessing());
         c.lap("save");

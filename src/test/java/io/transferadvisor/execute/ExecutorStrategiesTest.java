@@ -8,6 +8,7 @@ import io.transferadvisor.plan.HeadType;
 import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.report.RunMetrics;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -109,5 +110,35 @@ class ExecutorStrategiesTest extends TinyStrategyFixture {
         Plan asWritten = new Plan(1, "tiny.yaml", List.of("tiny"), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0, a.hyperparameters(),
                 null, List.of(a, b), 5, 10, List.of());
         assertThat(run("ensemble-as-written", asWritten, false).metrics().notes()).noneMatch(n -> n.contains("match no member's"));
+    }
+
+    @Test
+    void membersRunAloneWithTheirTestScoresAveragedScoreWhatTheEnsembleRunScores() {
+        Plan a = Tiny.plan(Strategy.LINEAR_FROZEN, "r2", HeadType.SOFTMAX, 0, Tiny.hp(2, BatchNormPolicy.FROZEN));
+        Plan b = Tiny.plan(Strategy.LINEAR_EARLIER, "p1", HeadType.SVM, 0, Tiny.hp(2, BatchNormPolicy.FROZEN));
+        Plan e = new Plan(1, "tiny.yaml", List.of("tiny"), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0, a.hyperparameters(), null,
+                List.of(a, b), 5, 10, List.of());
+        RunResult ensemble = run("ensemble-whole", e, false);
+        var in = Tiny.inputs(zip, 0.8f, false);
+        List<float[][]> scores = new java.util.ArrayList<>();
+        for (Plan m : List.of(a, b)) {
+            // what bench suite does for each single trial: the run hands over its test probabilities
+            List<float[][]> got = new java.util.ArrayList<>();
+            Executor.run(m, in, Tiny.options(tmp.resolve("alone-" + scores.size()), tmp.resolve("cache")).withTestScores(got::add),
+                    new PrintWriter(java.io.Writer.nullWriter()));
+            assertThat(got).hasSize(1);
+            assertThat(got.get(0)).hasNumberOfRows(ensemble.metrics().test().images());
+            scores.add(got.get(0));
+        }
+        var composed = Executor.ensembleTest(scores, in.data());
+        assertThat(composed.accuracy()).isEqualTo(ensemble.metrics().test().accuracy());
+        assertThat(composed.confusion()).isDeepEqualTo(ensemble.metrics().test().confusion());
+        // the members' own accuracies are what the ensemble's members scored
+        assertThat(ensemble.metrics().members()).extracting(RunMetrics.Member::testAccuracy)
+                .containsExactly(Double.valueOf(accuracy(scores.get(0), in)), Double.valueOf(accuracy(scores.get(1), in)));
+    }
+
+    private static double accuracy(float[][] s, io.transferadvisor.execute.RunInputs in) {
+        return Executor.ensembleTest(java.util.Collections.singletonList(s), in.data()).accuracy();
     }
 }

@@ -261,7 +261,8 @@ public final class SuiteReport {
         }
         if (time.length() > 0) {
             time.setLength(time.length() - 1);
-            md.append("\nTraining time of each ensemble per run, in the columns' order (mean seconds, every member trained in one ENSEMBLE run):")
+            md.append("\nTraining time of each ensemble per run, in the columns' order (mean seconds: every member trained in one ENSEMBLE run, ")
+                    .append("or, where the suite scored the ensemble from its members' own trials (since 2026-11-30 22:10), their seconds summed):")
                     .append(time).append(". The single plans' own rows were timed when they were trained, on other days and partly on ")
                     .append("slower natives, so their seconds do not compare with these.\n");
         }

@@ -18,13 +18,16 @@ import io.transferadvisor.plan.PlanOverrides;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import io.transferadvisor.probe.ProbeOptions;
+import io.transferadvisor.report.ClassificationMetrics;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -102,15 +105,33 @@ public final class SuiteRunner {
             data = SuiteTasks.build(suite, task, seed, suiteFile);
         }
         RunInputs in = new RunInputs(data, n -> model, suiteFile.toAbsolutePath().normalize(), null, null);
+        // the single trials this call trains: their test probabilities and seconds, from which an ENSEMBLE whose members are all
+        // among them is scored without training them again (its members are these very runs: same plan, seed and data)
+        Map<String, float[][]> scores = new HashMap<>();
+        Map<String, Double> seconds = new HashMap<>();
         int i = 0;
         for (TrialKey k : todo) {
             i++;
+            if (k.strategy() == Strategy.ENSEMBLE && k.members().stream().allMatch(m -> scores.containsKey(m.id()))) {
+                ClassificationMetrics t = Executor.ensembleTest(k.members().stream().map(m -> scores.get(m.id())).toList(), data);
+                double secs = k.members().stream().mapToDouble(m -> seconds.get(m.id())).sum();
+                int correct = (int) Math.round(t.accuracy() * t.images());
+                results.append(new Trial(task.id(), seed, h, k.id(), t.accuracy(), correct, t.images(), 0, secs));
+                log.printf(Locale.ROOT, "[%s s%d] %2d/%d %-36s test %.4f  members' trials averaged (%5.1f s summed)%s%n", task.id() + label(), seed, i,
+                        todo.size(), k.label(), t.accuracy(), secs, k.equals(advised) ? "  (advised)" : "");
+                log.flush();
+                continue;
+            }
             Plan p = plan(task, seed, k);
             Path dir = workDir.resolve(task.id() + "-s" + seed + "-" + i);
             long t0 = System.nanoTime();
-            RunResult r = Executor.run(p, in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir).withCheckpoints(false),
-                    new PrintWriter(Writer.nullWriter()));
+            ExecuteOptions opts = ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir).withCheckpoints(false);
+            if (k.strategy() != Strategy.ENSEMBLE) {
+                opts = opts.withTestScores(sc -> scores.put(k.id(), sc));
+            }
+            RunResult r = Executor.run(p, in, opts, new PrintWriter(Writer.nullWriter()));
             double secs = (System.nanoTime() - t0) / 1e9;
+            seconds.put(k.id(), secs);
             var test = r.metrics().test();
             int correct = (int) Math.round(test.accuracy() * test.images());
             results.append(new Trial(task.id(), seed, h, k.id(), test.accuracy(), correct, test.images(), r.metrics().epochsRun(), secs));
