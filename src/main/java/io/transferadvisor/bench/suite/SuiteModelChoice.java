@@ -294,7 +294,7 @@ public final class SuiteModelChoice {
                 : String.format(Locale.ROOT, "%nChosen on calibration: %s (%.2f points). The rules: %s%s.%n", chosen, chosenRegret, rules,
                         chosen.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table"));
         md.append("\n### The whole plan with several models in play\n\n").append(wholePlan(pairs, models));
-        md.append("\n### Taking the model whose domain similarity leads, instead of the ensemble\n\n").append(similarityLead(pairs, rulesLead));
+        md.append("\n### Taking the model whose domain similarity leads, instead of the ensemble\n\n").append(similarityLead(pairs, rulesGap, rulesLead));
         md.append("\n| task | split |");
         for (String m : models) {
             md.append(" oracle ").append(m).append(" |");
@@ -416,10 +416,18 @@ public final class SuiteModelChoice {
     /** The similarity leads tried on the calibration runs; NaN never takes a model alone on its similarity (the ensemble stays). */
     static final double[] LEADS = {Double.NaN, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2};
 
-    /** Where the rules ensemble the models: the model whose overall similarity leads every other model's by at least {@code lead}, else the ensemble. */
-    static String leadChoice(Pair p, double lead) {
-        if (!ENSEMBLE.equals(p.pick()) || Double.isNaN(lead) || p.similarity().isEmpty()) {
-            return p.pick();
+    /**
+     * The choice with ensemble.maxProbeGap = {@code gap} and models.similarityLead = {@code lead} (NaN: no such rule): within the
+     * probe gap, the model whose overall similarity leads every other model's by at least the lead, else the ensemble; outside
+     * it, the probe's top model. Computed from the probe gap, not from the rules' pick, so the sweep's "never" is the rules
+     * without the similarity lead whatever the rules hold now.
+     */
+    static String leadChoice(Pair p, double gap, double lead) {
+        if (p.probeGap() > gap) {
+            return p.top();
+        }
+        if (Double.isNaN(lead) || p.similarity().isEmpty()) {
+            return ENSEMBLE;
         }
         String leader = null;
         double best = Double.NEGATIVE_INFINITY;
@@ -442,8 +450,8 @@ public final class SuiteModelChoice {
      * with the rules' plan for it. Chosen on the calibration runs by the whole plan's regret (what a user
      * gets), a tie within {@link SuiteReport#TIE_POINTS} going to fewer ensembles; held-out is shown, never used.
      */
-    static String similarityLead(List<Pair> pairs, double rulesLead) {
-        StringBuilder md = new StringBuilder("Where the rules ensemble the models, take instead the model whose overall similarity (its profile's ")
+    static String similarityLead(List<Pair> pairs, double rulesGap, double rulesLead) {
+        StringBuilder md = new StringBuilder("Where the probe gap is within ensemble.maxProbeGap (the rules' ensemble of models without this rule), take instead the model whose overall similarity (its profile's ")
                 .append("source-domain similarity) leads the other's by at least the threshold, alone with the rules' plan for it. Whole plan: regret ")
                 .append("against the best trial of any model (as in the table above); model choice: against the better model's oracle (as in the ")
                 .append("first table of this section). Mean over seeds per task, then over tasks, worst task in brackets. Only runs whose advised ")
@@ -453,7 +461,7 @@ public final class SuiteModelChoice {
                 .append("zero; held-out is shown, never used.\n\n")
                 .append("| models.similarityLead | calibration: whole plan | calibration: model choice (tasks within 1 pt) | calibration: ensembles ")
                 .append("| held-out: whole plan | held-out: model choice (tasks within 1 pt) | held-out: ensembles |\n|---|---:|---:|---:|---:|---:|---:|\n");
-        List<Pair> scored = pairs.stream().filter(p -> !Double.isNaN(p.wholePlanRegret()) && !Double.isNaN(p.wholePlanRegret(ENSEMBLE))
+        List<Pair> scored = pairs.stream().filter(p -> !Double.isNaN(p.wholePlanRegret(ENSEMBLE))
                 && p.advised().values().stream().noneMatch(v -> Double.isNaN(v))).toList();
         double chosen = Double.NaN;
         double chosenRegret = Double.POSITIVE_INFINITY;
@@ -464,12 +472,12 @@ public final class SuiteModelChoice {
             for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
                 List<Pair> ps = scored.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
                 Map<String, List<Pair>> byTask = byTask(ps);
-                java.util.function.ToDoubleFunction<Pair> whole = p -> p.wholePlanRegret(leadChoice(p, lead));
-                java.util.function.ToDoubleFunction<Pair> choice = p -> p.regret(leadChoice(p, lead));
+                java.util.function.ToDoubleFunction<Pair> whole = p -> p.wholePlanRegret(leadChoice(p, rulesGap, lead));
+                java.util.function.ToDoubleFunction<Pair> choice = p -> p.regret(leadChoice(p, rulesGap, lead));
                 double reg = meanOverTasks(byTask, whole);
                 double worst = byTask.values().stream().mapToDouble(l -> mean(l, whole)).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
                 long within = byTask.values().stream().filter(l -> mean(l, choice) <= 1.0 + 1e-9).count();
-                long ens = ps.stream().filter(p -> ENSEMBLE.equals(leadChoice(p, lead))).count();
+                long ens = ps.stream().filter(p -> ENSEMBLE.equals(leadChoice(p, rulesGap, lead))).count();
                 row.append(String.format(Locale.ROOT, " %s (%s) | %s (%d of %d) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
                         fmt(meanOverTasks(byTask, choice)), within, byTask.size(), ens, ps.size()));
                 boolean better = reg < chosenRegret - SuiteReport.TIE_POINTS || (Math.abs(reg - chosenRegret) <= SuiteReport.TIE_POINTS && ens < chosenEnsembles);
@@ -490,7 +498,7 @@ public final class SuiteModelChoice {
         if (!Double.isNaN(chosen)) {
             double c0 = chosen;
             Map<String, List<Pair>> cal = byTask(scored.stream().filter(Pair::calibration).toList());
-            double[] gain = cal.values().stream().mapToDouble(l -> mean(l, p -> p.wholePlanRegret() - p.wholePlanRegret(leadChoice(p, c0))))
+            double[] gain = cal.values().stream().mapToDouble(l -> mean(l, p -> p.wholePlanRegret(leadChoice(p, rulesGap, Double.NaN)) - p.wholePlanRegret(leadChoice(p, rulesGap, c0))))
                     .filter(v -> !Double.isNaN(v)).toArray();
             double[] ci = SuiteAnalysis.bootstrap(gain, 2000, 12345);
             boolean enough = ci[0] > 0;

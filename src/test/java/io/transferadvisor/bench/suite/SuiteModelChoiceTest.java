@@ -140,7 +140,7 @@ class SuiteModelChoiceTest {
     }
 
     static SuiteModelChoice.Pair lead(String id, boolean calibration, double a, double b, double ensemble, double advA, double advB, double whole,
-                                      double simA, double simB, String pick) {
+                                      double simA, double simB, double gap) {
         Map<String, Double> oracle = new LinkedHashMap<>();
         oracle.put("a", a);
         oracle.put("b", b);
@@ -150,21 +150,22 @@ class SuiteModelChoiceTest {
         Map<String, Double> sim = new LinkedHashMap<>();
         sim.put("a", simA);
         sim.put("b", simB);
-        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, ensemble, "a", 1, true, pick, 0.01, Map.of(), advised, whole, whole, sim);
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, ensemble, "a", gap, true, gap <= 8 ? SuiteModelChoice.ENSEMBLE : "a", 0.01,
+                Map.of(), advised, whole, whole, sim);
     }
 
     @Test
     void theSimilarityLeadIsSweptOnCalibrationByTheWholePlanAndTouchesOnlyTheRunsTheRulesEnsemble() {
         List<SuiteModelChoice.Pair> pairs = List.of(
                 // a leads by 0.10: alone 0 points, the ensemble of whole plans 5 (model choice: the best trials' ensemble 4)
-                lead("c1", true, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, SuiteModelChoice.ENSEMBLE),
+                lead("c1", true, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, 1),
                 // b leads by 0.03: alone its plan loses 10 (its oracle 0 as a model choice), the ensemble 1 (model choice 2)
-                lead("c2", true, 0.70, 0.72, 0.70, 0.70, 0.62, 0.71, 0.85, 0.88, SuiteModelChoice.ENSEMBLE),
-                // the rules took a alone: no threshold moves it
-                lead("c3", true, 0.90, 0.80, 0.85, 0.90, 0.80, 0.85, 0.50, 0.90, "a"),
+                lead("c2", true, 0.70, 0.72, 0.70, 0.70, 0.62, 0.71, 0.85, 0.88, 1),
+                // the probe gap (20) is past ensemble.maxProbeGap (8): a alone: no threshold moves it
+                lead("c3", true, 0.90, 0.80, 0.85, 0.90, 0.80, 0.85, 0.50, 0.90, 20),
                 // held-out: b leads by 0.2 and would lose 30 points; it cannot move the choice
-                lead("h1", false, 0.80, 0.60, 0.78, 0.80, 0.50, 0.75, 0.70, 0.90, SuiteModelChoice.ENSEMBLE));
-        String md = SuiteModelChoice.similarityLead(pairs, Double.NaN);
+                lead("h1", false, 0.80, 0.60, 0.78, 0.80, 0.50, 0.75, 0.70, 0.90, 1));
+        String md = SuiteModelChoice.similarityLead(pairs, 8, Double.NaN);
         assertThat(md).contains("| never (the ensemble stays) | 2.00 (5.0) | 2.00 (1 of 3) | 2 of 3 | 5.00 (5.0) | 2.00 (0 of 1) | 1 of 1 |")
                 .contains("| 0.02 | 3.33 (10.0) | 0.00 (3 of 3) | 0 of 3 | 30.00 (30.0) | 20.00 (0 of 1) | 0 of 1 |")
                 .contains("| 0.03 | 3.33 (10.0) |")
@@ -176,12 +177,12 @@ class SuiteModelChoiceTest {
                 .contains("Lowest on calibration: 0.05 (0.33 points); its gain over never, paired by task, +1.67 [+0.00, ")
                 .contains("the interval reaches zero, so the searched threshold does not earn a rule.")
                 .contains("Chosen on calibration: never. The rules: never (the same).");
-        assertThat(SuiteModelChoice.similarityLead(pairs, 0.05)).contains("The rules: 0.05: they differ");
+        assertThat(SuiteModelChoice.similarityLead(pairs, 8, 0.05)).contains("The rules: 0.05: they differ");
         // a gain on every calibration task: taken
-        List<SuiteModelChoice.Pair> clear = List.of(pairs.get(0), lead("c4", true, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, SuiteModelChoice.ENSEMBLE));
-        assertThat(SuiteModelChoice.similarityLead(clear, 0.02))
+        List<SuiteModelChoice.Pair> clear = List.of(pairs.get(0), lead("c4", true, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, 1));
+        assertThat(SuiteModelChoice.similarityLead(clear, 8, 0.02))
                 .contains("Lowest on calibration: 0.02 (0.00 points); its gain over never, paired by task, +5.00 [+5.00, +5.00] points: above zero, taken.")
                 .contains("Chosen on calibration: 0.02. The rules: 0.02 (the same).");
-        assertThat(SuiteModelChoice.similarityLead(pairs.subList(3, 4), Double.NaN)).contains("No calibration run has its advised plans and ensembles trained yet.");
+        assertThat(SuiteModelChoice.similarityLead(pairs.subList(3, 4), 8, Double.NaN)).contains("No calibration run has its advised plans and ensembles trained yet.");
     }
 }
