@@ -42,6 +42,7 @@ public final class Counterfactuals {
                             unl == 0 ? "with " + fmt(tryUnl) + " unlabelled images" : "without the unlabelled images");
                 },
                 () -> models(r, profiles, req, base),
+                () -> similarityLead(r, profiles, req, base),
                 () -> {
                     double imb = first.size().imbalance();
                     double tryImb = imb < 3.0 ? 5.0 : 1.0;
@@ -76,10 +77,10 @@ public final class Counterfactuals {
             return List.of();
         }
         double b = boundary;
-        String becomes = sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, b)), req);
+        String becomes = sig(r, moved(profiles, sim, b), req);
         return List.of(new Audit.Counterfactual("similarity", fmt2(sim), fmt2(b), becomes,
                 (dir > 0 ? "if the domain were more similar (similarity >= " : "if the domain were less similar (similarity <= ")
-                        + fmt2(b) + ", now " + fmt2(sim) + ") this becomes " + becomes));
+                        + fmt2(b) + ", now " + fmt2(sim) + (profiles.size() > 1 ? "; every model's moved by as much" : "") + ") this becomes " + becomes));
     }
 
     private static List<Audit.Counterfactual> whole(Recommender r, List<DatasetProfile> profiles, Recommender.Request req,
@@ -128,6 +129,53 @@ public final class Counterfactuals {
                 "if " + second.model() + "'s probe accuracy were " + fmt2(target) + (ensembled ? " or lower" : " or higher") + " (now " + fmt2(ss)
                         + (ensembled ? "; more than " + fmt2(gap) + " points below " : "; within " + fmt2(gap) + " points of ") + top.model() + "'s " + fmt2(ts)
                         + ", ensemble.maxProbeGap) this becomes " + becomes));
+    }
+
+    /**
+     * Several models within ensemble.maxProbeGap: how far the less similar one's overall similarity would
+     * have to move for the choice to flip across models.similarityLead: up to within the lead when the
+     * rules took the leading model alone, down to the lead when they ensemble. A real rule evaluation of
+     * the moved profile; nothing when the rules have no such threshold or the decision does not change.
+     */
+    private static List<Audit.Counterfactual> similarityLead(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
+        double lead = r.rules().thresholdOr("models.similarityLead", Double.NaN);
+        double gap = r.rules().thresholdOr("ensemble.maxProbeGap", Double.NaN);
+        if (profiles.size() < 2 || Double.isNaN(lead) || Double.isNaN(gap)) {
+            return List.of();
+        }
+        double ts = profiles.stream().mapToDouble(p -> Recommender.bestScore(p)[0]).max().orElseThrow();
+        List<DatasetProfile> within = profiles.stream().filter(p -> (ts - Recommender.bestScore(p)[0]) * 100 <= gap)
+                .sorted(java.util.Comparator.comparingDouble((DatasetProfile p) -> -p.similarity())).toList();
+        if (within.size() < 2) {
+            return List.of();
+        }
+        DatasetProfile leader = within.get(0);
+        DatasetProfile second = within.get(1);
+        boolean ensembled = base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base);
+        // exactly at the lead counts as leading; moving closer, one hundredth inside it
+        double target = ensembled ? leader.similarity() - lead : leader.similarity() - lead + 0.01;
+        if (target < 0 || target > 1) {
+            return List.of();
+        }
+        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withSimilarity(p, target) : p), req).plan();
+        String becomes = Recommender.signature(other) + (other.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(other) ? "" : " on " + other.models().get(0));
+        String was = Recommender.signature(base) + (base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base) ? "" : " on " + base.models().get(0));
+        if (becomes.equals(was)) {
+            return List.of();
+        }
+        return List.of(new Audit.Counterfactual("similarity lead", fmt2(leader.similarity() - second.similarity()), fmt2(leader.similarity() - target), becomes,
+                "if " + second.model() + "'s overall similarity were " + fmt2(target) + (ensembled ? " or lower" : " or higher") + " (now " + fmt2(second.similarity())
+                        + (ensembled ? "; models.similarityLead (" + fmt2(lead) + ") below " : "; within models.similarityLead (" + fmt2(lead) + ") of ")
+                        + leader.model() + "'s " + fmt2(leader.similarity()) + ") this becomes " + becomes));
+    }
+
+    /**
+     * The profiles with the first one's overall similarity at {@code to}, every other model's moved by as much (clamped to
+     * [0, 1]): the domain moves, and what tells the models apart (models.similarityLead) stays.
+     */
+    static List<DatasetProfile> moved(List<DatasetProfile> ps, double from, double to) {
+        DatasetProfile first = ps.get(0);
+        return map(ps, p -> ProfileEdits.withSimilarity(p, p == first ? to : Math.max(0, Math.min(1, p.similarity() + (to - from)))));
     }
 
     static List<DatasetProfile> map(List<DatasetProfile> ps, UnaryOperator<DatasetProfile> f) {
@@ -184,7 +232,7 @@ public final class Counterfactuals {
         Double diff = null;
         for (double s = start + dir * 0.05; s >= -1e-9 && s <= 1 + 1e-9; s += dir * 0.05) {
             double v = Math.max(0, Math.min(1, s));
-            if (!sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, v)), req).equals(baseSig)) {
+            if (!sig(r, moved(profiles, start, v), req).equals(baseSig)) {
                 diff = v;
                 break;
             }
@@ -197,7 +245,7 @@ public final class Counterfactuals {
         double hi = diff;
         for (int i = 0; i < BISECT && Math.abs(hi - lo) > 0.005; i++) {
             double mid = (lo + hi) / 2;
-            if (sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, mid)), req).equals(baseSig)) {
+            if (sig(r, moved(profiles, start, mid), req).equals(baseSig)) {
                 lo = mid;
             } else {
                 hi = mid;
@@ -208,7 +256,7 @@ public final class Counterfactuals {
         double nearer = dir > 0 ? Math.floor(hi * 100 + 1e-6) / 100 : Math.ceil(hi * 100 - 1e-6) / 100;
         double further = dir > 0 ? Math.ceil(hi * 100 - 1e-6) / 100 : Math.floor(hi * 100 + 1e-6) / 100;
         double rounded = nearer != further && (nearer - start) * dir > 0
-                && !sig(r, map(profiles, p -> ProfileEdits.withSimilarity(p, nearer)), req).equals(baseSig) ? nearer : further;
+                && !sig(r, moved(profiles, start, nearer), req).equals(baseSig) ? nearer : further;
         return Math.max(0, Math.min(1, rounded));
     }
 

@@ -284,6 +284,9 @@ public final class RuleCheck {
                     }
                     points.add(new Point(at + " models=3 spread=" + spread, models));
                 }
+                // two models the probe cannot tell apart, one reading the domain as far closer to its source
+                points.add(new Point(at + " models=2 similarity-apart", List.of(base(layers, parameters).model("model-a").perClass(pc).similarity(sim).build(),
+                        base(layers, parameters).model("model-b").perClass(pc).similarity(Math.max(0, sim - 0.2)).accuracyOffset(-0.01).build())));
             }
         }
         return points;

@@ -68,6 +68,41 @@ class ModelsRulesTest {
     }
 
     @Test
+    void withinTheProbeGapTheModelWhoseSimilarityLeadsIsTakenAloneAndTheExplanationSaysSo() {
+        double lead = EnsemblePlansRulesTest.threshold("models.similarityLead");
+        // a and b tie on the probe; a leads b's similarity by twice the threshold; c reads the domain closest but is outscored
+        var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.80 + 2 * lead).build(),
+                profile().model("b").perClass(100).similarity(0.80).accuracyOffset(-0.01).build(),
+                profile().model("c").perClass(100).similarity(0.99).accuracyOffset(-0.2).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(d.plan().models()).containsExactly("a");
+        assertThat(d.audit().selection()).extracting(f -> f.rule()).contains("models-similarity-lead", "models-reject-less-similar", "models-reject-outscored")
+                .doesNotContain("models-ensemble");
+        assertThat(Explanation.of(d.audit()).reasons().get(0)).startsWith("a alone: the models' probe accuracies are within ensemble.maxProbeGap (")
+                .contains("a's overall similarity " + Explanation.num(0.80 + 2 * lead) + " leads b's " + Explanation.num(0.80) + " by models.similarityLead (" + Explanation.num(lead) + ") or more");
+        assertThat(Explanation.of(d.audit()).alternatives()).anySatisfy(x -> assertThat(x).startsWith("model b: model not used: its overall similarity 0.800 is at least"));
+        // what would change it: b's similarity within the lead gives the ensemble back, by a real rule evaluation
+        assertThat(d.audit().counterfactuals()).anySatisfy(c -> {
+            assertThat(c.change()).isEqualTo("similarity lead");
+            assertThat(c.becomes()).isEqualTo("ENSEMBLE of a, b");
+            assertThat(c.text()).startsWith("if b's overall similarity were " + Counterfactuals.fmt2(0.80 + lead + 0.01) + " or higher (now 0.80; within");
+        });
+        // moving the domain moves every model's similarity by as much, so the lead, and with it the choice of a, stays (setting every
+        // model to one similarity, as the search once did, erased the lead and read as "more similar: the ensemble")
+        assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
+                .allSatisfy(c -> assertThat(c.text()).contains("every model's moved by as much"))
+                .noneSatisfy(c -> assertThat(c.becomes()).startsWith("ENSEMBLE of a, b"));
+        // a lead below the threshold: the ensemble stays, and the counterfactual names the similarity that would end it
+        var close = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.80 + lead / 2).build(),
+                profile().model("b").perClass(100).similarity(0.80).accuracyOffset(-0.01).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(close.plan().models()).containsExactly("a", "b");
+        assertThat(close.audit().counterfactuals()).anySatisfy(c -> {
+            assertThat(c.change()).isEqualTo("similarity lead");
+            assertThat(c.becomes()).endsWith(" on a");
+            assertThat(c.text()).startsWith("if b's overall similarity were " + Counterfactuals.fmt2(0.80 + lead / 2 - lead) + " or lower");
+        });
+    }
+
+    @Test
     void oneModelIsTheModel() {
         var d = decide(profile().model("solo").build());
         assertThat(d.plan().models()).containsExactly("solo");

@@ -6,6 +6,7 @@ import io.transferadvisor.plan.Strategy;
  * Observed tier of the model-selection stage: one pretrained model with the plan the rules chose for
  * it and its best probe score.
  *
- * @param rank  0 = highest score
+ * @param rank       0 = highest score
+ * @param similarity the model's overall source-domain similarity on the target (its profile's)
  */
-public record ModelCandidate(String model, Strategy strategy, double score, double low, double high, int rank) {}
+public record ModelCandidate(String model, Strategy strategy, double score, double low, double high, int rank, double similarity) {}
