@@ -78,13 +78,8 @@ class SuiteModelChoiceTest {
 
     static SuiteModelChoice.Pair plan(String id, boolean calibration, double a, double b, Map<String, Map<String, Double>> trials, double advA,
                                       double advB, double advEns, double whole, String top, String pick) {
-        Map<String, Double> oracle = new LinkedHashMap<>();
-        oracle.put("a", a);
-        oracle.put("b", b);
-        Map<String, Double> advised = new LinkedHashMap<>();
-        advised.put("a", advA);
-        advised.put("b", advB);
-        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, Double.NaN, top, 1, true, pick, 0.01, trials, advised, advEns, whole, Map.of());
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(a, b), Double.NaN, top, 1, true, pick, 0.01, trials, ab(advA, advB), advEns, whole,
+                Map.of());
     }
 
     @Test
@@ -141,17 +136,16 @@ class SuiteModelChoiceTest {
 
     static SuiteModelChoice.Pair lead(String id, boolean calibration, double a, double b, double ensemble, double advA, double advB, double whole,
                                       double simA, double simB, double gap) {
-        Map<String, Double> oracle = new LinkedHashMap<>();
-        oracle.put("a", a);
-        oracle.put("b", b);
-        Map<String, Double> advised = new LinkedHashMap<>();
-        advised.put("a", advA);
-        advised.put("b", advB);
-        Map<String, Double> sim = new LinkedHashMap<>();
-        sim.put("a", simA);
-        sim.put("b", simB);
-        return new SuiteModelChoice.Pair(task(id), 1, calibration, oracle, ensemble, "a", gap, true, gap <= 8 ? SuiteModelChoice.ENSEMBLE : "a", 0.01,
-                Map.of(), advised, whole, whole, sim);
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(a, b), ensemble, "a", gap, true, gap <= 8 ? SuiteModelChoice.ENSEMBLE : "a", 0.01,
+                Map.of(), ab(advA, advB), whole, whole, ab(simA, simB));
+    }
+
+    /** Model a's and model b's values, in that order. */
+    static Map<String, Double> ab(double a, double b) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("a", a);
+        m.put("b", b);
+        return m;
     }
 
     @Test
