@@ -112,7 +112,7 @@ public final class Counterfactuals {
         DatasetProfile second = ranked.get(1);
         double ts = Recommender.bestScore(top)[0];
         double ss = Recommender.bestScore(second)[0];
-        boolean ensembled = base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base);
+        boolean ensembled = Recommender.ofSeveralModels(base);
         // one point past the threshold when moving apart; exactly at it (within counts) when moving closer
         double target = ensembled ? ts - (gap + 1) / 100 : ts - gap / 100;
         if (target < 0 || target > 1) {
@@ -120,8 +120,8 @@ public final class Counterfactuals {
         }
         double delta = target - ss;
         Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withProbeShift(p, delta) : p), req).plan();
-        String becomes = Recommender.signature(other) + (other.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(other) ? "" : " on " + other.models().get(0));
-        String was = Recommender.signature(base) + (base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base) ? "" : " on " + base.models().get(0));
+        String becomes = choice(other);
+        String was = choice(base);
         if (becomes.equals(was)) {
             return List.of();
         }
@@ -151,15 +151,15 @@ public final class Counterfactuals {
         }
         DatasetProfile leader = within.get(0);
         DatasetProfile second = within.get(1);
-        boolean ensembled = base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base);
+        boolean ensembled = Recommender.ofSeveralModels(base);
         // exactly at the lead counts as leading; moving closer, one hundredth inside it
         double target = ensembled ? leader.similarity() - lead : leader.similarity() - lead + 0.01;
         if (target < 0 || target > 1) {
             return List.of();
         }
         Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withSimilarity(p, target) : p), req).plan();
-        String becomes = Recommender.signature(other) + (other.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(other) ? "" : " on " + other.models().get(0));
-        String was = Recommender.signature(base) + (base.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(base) ? "" : " on " + base.models().get(0));
+        String becomes = choice(other);
+        String was = choice(base);
         if (becomes.equals(was)) {
             return List.of();
         }
@@ -176,6 +176,11 @@ public final class Counterfactuals {
     static List<DatasetProfile> moved(List<DatasetProfile> ps, double from, double to) {
         DatasetProfile first = ps.get(0);
         return map(ps, p -> ProfileEdits.withSimilarity(p, p == first ? to : Math.max(0, Math.min(1, p.similarity() + (to - from)))));
+    }
+
+    /** The model choice a plan makes, as the model counterfactuals name it: the ensemble of models, or the plan on its one model. */
+    private static String choice(Plan p) {
+        return Recommender.signature(p) + (Recommender.ofSeveralModels(p) ? "" : " on " + p.models().get(0));
     }
 
     static List<DatasetProfile> map(List<DatasetProfile> ps, UnaryOperator<DatasetProfile> f) {

@@ -340,4 +340,9 @@ public final class Recommender {
     public static boolean ofOneModel(Plan p) {
         return p.strategy() == Strategy.ENSEMBLE && p.models().stream().distinct().count() == 1;
     }
+
+    /** An ENSEMBLE of several models (the model-selection stage's ensemble), not of one model's plans. */
+    public static boolean ofSeveralModels(Plan p) {
+        return p.strategy() == Strategy.ENSEMBLE && !ofOneModel(p);
+    }
 }

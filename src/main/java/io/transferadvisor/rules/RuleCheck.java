@@ -97,7 +97,7 @@ public final class RuleCheck {
                 // a member of an ENSEMBLE of one model's plans is a chosen strategy too
                 plan.ensembleMembers().forEach(m -> counts.merge(m.strategy(), 1, Integer::sum));
             }
-            if (plan.strategy() == Strategy.ENSEMBLE && pt.profiles().size() < 2 && !Recommender.ofOneModel(plan)) {
+            if (Recommender.ofSeveralModels(plan) && pt.profiles().size() < 2) {
                 failures.add(pt.label() + ": ENSEMBLE of several models chosen with one model");
             }
             if (Recommender.ofOneModel(plan) && (plan.ensembleMembers().size() < 2

@@ -153,7 +153,7 @@ public final class SuiteModelChoice {
                     first.taskRun().seed(), Map.of(), Map.of("command", "bench suite (model choice)"))).plan();
             double secs = (System.nanoTime() - t0) / 1e9;
             // an ENSEMBLE of one model's plans (TINY data) is that model's plan: the models were not ensembled
-            String pick = plan.strategy() == Strategy.ENSEMBLE && !Recommender.ofOneModel(plan) ? ENSEMBLE : plan.models().get(0);
+            String pick = Recommender.ofSeveralModels(plan) ? ENSEMBLE : plan.models().get(0);
             Map<String, Map<String, Double>> trials = new LinkedHashMap<>();
             for (String m : models) {
                 Map<String, Double> t = new LinkedHashMap<>();
