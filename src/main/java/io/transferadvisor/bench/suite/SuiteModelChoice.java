@@ -37,10 +37,13 @@ public final class SuiteModelChoice {
      * @param wholeEnsemble   the accuracy of the ensemble of each model's whole advised plan (an ENSEMBLE of a model's plans adds all
      *                        its members): what an ENSEMBLE of models trains since 2026-11-30 15:45; NaN while not trained
      * @param similarity      each model's overall source-domain similarity from its profile (what the similarity-lead sweep reads)
+     * @param probe           each model's probe accuracy at its best layer (what ensemble.maxProbeGap reads); empty: every model
+     *                        counts as within the gap
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                        double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
-                       Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity) {
+                       Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
+                       Map<String, Double> probe) {
         /** Points the whole plan loses to the best trial of any model: {@code model}'s advised plan, or the advised ensemble. */
         double planRegret(String model) {
             double acc = ENSEMBLE.equals(model) ? advisedEnsemble : advised.getOrDefault(model, Double.NaN);
@@ -122,6 +125,7 @@ public final class SuiteModelChoice {
         for (Map<String, SuiteAnalysis.Run> runs : complete(analyses)) {
             Map<String, Double> oracle = new LinkedHashMap<>();
             Map<String, Double> similarity = new LinkedHashMap<>();
+            Map<String, Double> probe = new LinkedHashMap<>();
             List<DatasetProfile> profiles = new ArrayList<>();
             Map<String, double[]> scores = new LinkedHashMap<>();
             String top = null;
@@ -131,6 +135,7 @@ public final class SuiteModelChoice {
                 profiles.add(p);
                 similarity.put(m, p.similarity());
                 scores.put(m, Recommender.bestScore(p));
+                probe.put(m, scores.get(m)[0]);
                 if (top == null || scores.get(m)[0] > scores.get(top)[0]) {
                     top = m;
                 }
@@ -170,7 +175,7 @@ public final class SuiteModelChoice {
             var whole = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
             out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
                     adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN), whole.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN),
-                    similarity));
+                    similarity, probe));
         }
         return out;
     }
@@ -382,7 +387,31 @@ public final class SuiteModelChoice {
             md.append('\n');
         }
         md.append('\n').append(wholePlanEnsembleGain(scored));
+        md.append('\n').append(wholePlanPerTask(scored));
         return md.toString();
+    }
+
+    /**
+     * Per task, where the advisor's whole plan loses its points: the model choice (the better model's oracle minus the chosen
+     * model's oracle, or the ensemble of each model's best trial, as in the model-choice table) and the plan trained for that
+     * choice (the rest: the chosen oracle minus what the advisor trains).
+     */
+    static String wholePlanPerTask(List<Pair> scored) {
+        StringBuilder md = new StringBuilder("Per task, the advisor's whole plan split into the model choice (the better model's oracle minus the ")
+                .append("chosen model's oracle, or the ensemble of each model's best trial) and the plan trained for that choice (the rest), in ")
+                .append("points, mean over seeds:\n\n| task | split | the rules chose | whole plan | model choice | the plan |\n|---|---|---|---:|---:|---:|\n");
+        for (List<Pair> l : byTask(scored).values()) {
+            Pair f = l.get(0);
+            double whole = mean(l, Pair::wholePlanRegret);
+            double choice = mean(l, p -> p.regret(p.pick()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", f.task().id(), f.calibration() ? SuiteSpec.CALIBRATION : SuiteSpec.HELD_OUT,
+                    String.join(", ", l.stream().map(Pair::pick).toList()), pts(whole), pts(choice), pts(whole - choice)));
+        }
+        return md.toString();
+    }
+
+    private static String pts(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     /**
@@ -418,9 +447,10 @@ public final class SuiteModelChoice {
 
     /**
      * The choice with ensemble.maxProbeGap = {@code gap} and models.similarityLead = {@code lead} (NaN: no such rule): within the
-     * probe gap, the model whose overall similarity leads every other model's by at least the lead, else the ensemble; outside
-     * it, the probe's top model. Computed from the probe gap, not from the rules' pick, so the sweep's "never" is the rules
-     * without the similarity lead whatever the rules hold now.
+     * probe gap, the model whose overall similarity leads every other model within the gap by at least the lead, else the ensemble;
+     * outside it, the probe's top model. As models-similarity-lead reads it: a model past the probe gap is neither a leader nor a
+     * rival. Computed from the probe gap, not from the rules' pick, so the sweep's "never" is the rules without the similarity lead
+     * whatever the rules hold now.
      */
     static String leadChoice(Pair p, double gap, double lead) {
         if (p.probeGap() > gap) {
@@ -429,10 +459,15 @@ public final class SuiteModelChoice {
         if (Double.isNaN(lead) || p.similarity().isEmpty()) {
             return ENSEMBLE;
         }
+        double topProbe = p.probe().values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         String leader = null;
         double best = Double.NEGATIVE_INFINITY;
         double second = Double.NEGATIVE_INFINITY;
         for (Map.Entry<String, Double> e : p.similarity().entrySet()) {
+            Double score = p.probe().get(e.getKey());
+            if (score != null && (topProbe - score) * 100 > gap) {
+                continue;
+            }
             if (e.getValue() > best) {
                 second = best;
                 best = e.getValue();

@@ -18,7 +18,7 @@ class SuiteModelChoiceTest {
         Map<String, Double> oracle = new LinkedHashMap<>();
         oracle.put("a", a);
         oracle.put("b", b);
-        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01, Map.of(), Map.of(), Double.NaN, Double.NaN, Map.of());
+        return new SuiteModelChoice.Pair(task(id), seed, calibration, oracle, ensemble, top, gap, gap < 2, pick, 0.01, Map.of(), Map.of(), Double.NaN, Double.NaN, Map.of(), Map.of());
     }
 
     static SuiteModelChoice.Pair pair(String id, long seed, double a, double b, double ensemble, String top, double gap, String pick) {
@@ -79,7 +79,7 @@ class SuiteModelChoiceTest {
     static SuiteModelChoice.Pair plan(String id, boolean calibration, double a, double b, Map<String, Map<String, Double>> trials, double advA,
                                       double advB, double advEns, double whole, String top, String pick) {
         return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(a, b), Double.NaN, top, 1, true, pick, 0.01, trials, ab(advA, advB), advEns, whole,
-                Map.of());
+                Map.of(), Map.of());
     }
 
     @Test
@@ -137,7 +137,7 @@ class SuiteModelChoiceTest {
     static SuiteModelChoice.Pair lead(String id, boolean calibration, double a, double b, double ensemble, double advA, double advB, double whole,
                                       double simA, double simB, double gap) {
         return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(a, b), ensemble, "a", gap, true, gap <= 8 ? SuiteModelChoice.ENSEMBLE : "a", 0.01,
-                Map.of(), ab(advA, advB), whole, whole, ab(simA, simB));
+                Map.of(), ab(advA, advB), whole, whole, ab(simA, simB), Map.of());
     }
 
     /** Model a's and model b's values, in that order. */
@@ -178,5 +178,33 @@ class SuiteModelChoiceTest {
                 .contains("Lowest on calibration: 0.02 (0.00 points); its gain over never, paired by task, +5.00 [+5.00, +5.00] points: above zero, taken.")
                 .contains("Chosen on calibration: 0.02. The rules: 0.02 (the same).");
         assertThat(SuiteModelChoice.similarityLead(pairs.subList(3, 4), 8, Double.NaN)).contains("No calibration run has its advised plans and ensembles trained yet.");
+    }
+
+    @Test
+    void aModelPastTheProbeGapNeitherLeadsNorBlocksTheLeadAsTheRuleReadsIt() {
+        Map<String, Double> sim = new LinkedHashMap<>(ab(0.80, 0.70));
+        sim.put("c", 0.95);
+        Map<String, Double> probe = new LinkedHashMap<>(ab(0.90, 0.88));
+        probe.put("c", 0.70);
+        // a and b are 2 points apart, within the gap; c reads the domain as closest but its probe is 20 points behind
+        SuiteModelChoice.Pair p = new SuiteModelChoice.Pair(task("m3"), 1, true, ab(0.9, 0.8), 0.85, "a", 2, true, SuiteModelChoice.ENSEMBLE, 0.01,
+                Map.of(), ab(0.9, 0.8), 0.85, 0.85, sim, probe);
+        assertThat(SuiteModelChoice.leadChoice(p, 8, 0.05)).isEqualTo("a");
+        // b closer to a's similarity than the lead: the ensemble stays, whatever c reads
+        sim.put("b", 0.78);
+        assertThat(SuiteModelChoice.leadChoice(p, 8, 0.05)).isEqualTo(SuiteModelChoice.ENSEMBLE);
+        // with a gap wide enough to take c in, c leads
+        assertThat(SuiteModelChoice.leadChoice(p, 25, 0.05)).isEqualTo("c");
+    }
+
+    @Test
+    void perTaskTheWholePlanSplitsIntoTheModelChoiceAndThePlan() {
+        List<SuiteModelChoice.Pair> pairs = List.of(
+                // ensembled: the best trial .80; the ensemble of best trials .76 (model choice 4); the whole plans' ensemble .75 (5): the plan 1
+                lead("e1", false, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, 1),
+                // a alone (probe gap 20): its oracle is the best (choice 0), its plan .78: 2 points, all of it the plan's
+                lead("s1", true, 0.80, 0.70, 0.76, 0.78, 0.60, 0.75, 0.90, 0.80, 20));
+        assertThat(SuiteModelChoice.wholePlanPerTask(pairs)).contains("| e1 | held-out | ENSEMBLE | 5.0 | 4.0 | 1.0 |")
+                .contains("| s1 | calibration | a | 2.0 | 0.0 | 2.0 |");
     }
 }
