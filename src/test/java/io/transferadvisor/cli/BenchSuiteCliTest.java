@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,39 @@ class BenchSuiteCliTest {
         assertThat(again.out()).doesNotContain("probed in").doesNotContain(" epochs ").doesNotContain("ensemble (");
         assertThat(Files.readAllLines(results)).hasSize((int) lines);
         assertThat(Files.readString(md)).contains("3 complete runs");
+
+        // an ensemble recorded by no call yet (here: one run's plan ensembles, deleted) is scored from its members trained once
+        // again for their test probabilities: the same accuracies, no member trial recorded twice, no warning
+        java.util.function.Predicate<String> dropped = l -> l.contains("\"task\":\"digits-4\"") && l.contains("\"seed\":42,")
+                && l.contains("\"key\":\"ENSEMBLE|");
+        Pattern hashKeyCorrect = Pattern.compile("\"taskHash\":\"([^\"]+)\",\"key\":\"([^\"]+)\",.*\"testCorrect\":(\\d+)");
+        java.util.Map<String, String> before = new java.util.HashMap<>();
+        List<String> kept = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(results)) {
+            if (dropped.test(l)) {
+                Matcher x = hashKeyCorrect.matcher(l);
+                assertThat(x.find()).as(l).isTrue();
+                before.put(x.group(1) + " " + x.group(2), x.group(3));
+            } else {
+                kept.add(l);
+            }
+        }
+        assertThat(before).hasSize(2 * io.transferadvisor.bench.suite.TrialKey.planEnsembles(java.util.List.of("a", "b", "c", "d", "e")).size());
+        Files.write(results, kept);
+        CliTestSupport.Result added = CliTestSupport.run("bench", "suite", "--quick", "--results", results.toString(), "-o", md.toString(),
+                "--cache", dir.resolve("cache").toString());
+        assertThat(added.exitCode()).as(added.err()).isEqualTo(0);
+        assertThat(added.out()).contains("members' trials averaged").doesNotContain("warning").doesNotContain(" epochs ");
+        java.util.Map<String, String> after = new java.util.HashMap<>();
+        for (String l : Files.readAllLines(results)) {
+            if (dropped.test(l)) {
+                Matcher x = hashKeyCorrect.matcher(l);
+                assertThat(x.find()).as(l).isTrue();
+                after.put(x.group(1) + " " + x.group(2), x.group(3));
+            }
+        }
+        assertThat(after).isEqualTo(before);
+        assertThat(Files.readAllLines(results)).hasSize((int) lines);
     }
 
     @Test

@@ -112,7 +112,26 @@ public final class SuiteRunner {
         int i = 0;
         for (TrialKey k : todo) {
             i++;
-            if (k.strategy() == Strategy.ENSEMBLE && k.members().stream().allMatch(m -> scores.containsKey(m.id()))) {
+            if (k.strategy() == Strategy.ENSEMBLE && k.members().stream().noneMatch(m -> m.strategy() == Strategy.ENSEMBLE)) {
+                // members this call has not trained (their trials were recorded by an earlier call) are trained again, once, for their
+                // test probabilities: the same plan, seed and data, so the same network (checked against the recorded accuracy below);
+                // an ensemble added to the suite later then costs its new members, not all of its members again for every ensemble
+                for (TrialKey m : k.members()) {
+                    if (!scores.containsKey(m.id())) {
+                        Path dir = workDir.resolve(task.id() + "-s" + seed + "-" + i + "-" + m.id().hashCode());
+                        long t0 = System.nanoTime();
+                        RunResult r = Executor.run(plan(task, seed, m), in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir)
+                                .withCheckpoints(false).withTestScores(sc -> scores.put(m.id(), sc)), new PrintWriter(Writer.nullWriter()));
+                        seconds.put(m.id(), (System.nanoTime() - t0) / 1e9);
+                        io.transferadvisor.util.Trees.deleteTree(dir);
+                        results.trial(task.id(), seed, h, m.id()).ifPresent(t -> {
+                            if (t.testCorrect() != Math.round(r.metrics().test().accuracy() * r.metrics().test().images())) {
+                                log.printf(Locale.ROOT, "[%s s%d] warning: member %s trained again scored %.4f, its recorded trial %.4f: the ensemble is scored from the new one%n",
+                                        task.id() + label(), seed, m.label(), r.metrics().test().accuracy(), t.testAccuracy());
+                            }
+                        });
+                    }
+                }
                 ClassificationMetrics t = Executor.ensembleTest(k.members().stream().map(m -> scores.get(m.id())).toList(), data);
                 double secs = k.members().stream().mapToDouble(m -> seconds.get(m.id())).sum();
                 int correct = (int) Math.round(t.accuracy() * t.images());

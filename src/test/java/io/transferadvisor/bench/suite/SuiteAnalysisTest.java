@@ -182,7 +182,7 @@ class SuiteAnalysisTest {
     @Test
     void anEnsembleKeyRoundTripsWithItsMembersAndNamesThemInItsLabel() {
         List<TrialKey> ens = TrialKey.planEnsembles(CUTS);
-        assertThat(ens).hasSize(6);
+        assertThat(ens).hasSize(8);
         TrialKey pair = ens.get(0);
         assertThat(pair.strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(pair.members()).containsExactly(new TrialKey(Strategy.FINETUNE_ABOVE, "b1_pool", 0, HeadType.SOFTMAX),
@@ -195,6 +195,14 @@ class SuiteAnalysisTest {
         assertThat(ens.get(4).members()).containsExactly(pair.members().get(0), pair.members().get(1), deep);
         assertThat(ens.get(5).members()).containsExactly(pair.members().get(0), pair.members().get(1),
                 new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX), deep);
+        // a block grown at the cut below the top, in place of fine-tuning there and beside it
+        TrialKey growDeep = new TrialKey(Strategy.TRUNCATE_GROW, "b4_relu", 1, HeadType.SOFTMAX);
+        assertThat(ens.get(6).members()).containsExactly(pair.members().get(0), pair.members().get(1),
+                new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX), growDeep);
+        assertThat(ens.get(7).members()).containsExactly(pair.members().get(0), pair.members().get(1),
+                new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX), deep, growDeep);
+        // a model whose cut below the top is its middle one has no such ensembles (the grown block would be there twice)
+        assertThat(TrialKey.planEnsembles(List.of("a", "b", "c"))).hasSize(6);
         for (TrialKey k : ens) {
             assertThat(TrialKey.parse(k.id())).isEqualTo(k);
             assertThat(TrialKey.parse(k.id()).members()).isEqualTo(k.members());

@@ -35,10 +35,10 @@ class SuitePlanEnsemblesTest {
 
     @Test
     void aFourthMemberThatWinsOnEveryTaskIsTakenOverTheBestThreeMemberEnsemble(@TempDir Path dir) {
-        // kinds: 0 pair, 1-4 three members, 5 four members; the oracle is the best kind on each task
-        var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.88});
+        // kinds: 0 pair, 1-4 three members, 5 and 6 four members, 7 five; the oracle is the best kind on each task
+        var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90, 0.85, 0.60}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.88, 0.80, 0.60});
         List<SuitePlanEnsembles.Step> steps = SuitePlanEnsembles.steps(a, CUT_MAP, TINY, 0.9, "TINY", CUTS);
-        assertThat(steps).hasSize(2);
+        assertThat(steps).hasSize(3);
         // three members over two: the best three-member kind (1) replaces the pair
         assertThat(steps.get(0).from()).isZero();
         assertThat(steps.get(0).to()).isEqualTo(1);
@@ -47,6 +47,10 @@ class SuitePlanEnsemblesTest {
         // four over three: +10 and +6 points, an interval above zero
         assertThat(steps.get(1).gain()).isCloseTo(8.0, within(1e-9));
         assertThat(steps.get(1).low()).isGreaterThan(0);
+        assertThat(steps.get(1).to()).isEqualTo(5);
+        // five over the four chosen: it loses on both tasks
+        assertThat(steps.get(2).from()).isEqualTo(5);
+        assertThat(steps.get(2).taken()).isFalse();
         assertThat(SuitePlanEnsembles.chosen(steps)).isEqualTo(5);
         assertThat(SuitePlanEnsembles.markdown(a, CUT_MAP, TINY, 0.9, Map.of("TINY", 5)))
                 .contains("| calibration | TINY | 4 |", "Chosen on calibration for TINY data: " + KINDS.get(5).label().replace("ENSEMBLE of ", "")
@@ -56,13 +60,26 @@ class SuitePlanEnsemblesTest {
     @Test
     void aFourthMemberWhoseGainIsInsideItsIntervalIsNotTaken(@TempDir Path dir) {
         // the fourth member is lower in mean regret (wins 10 points on one task, loses 6 on the other) but its interval spans zero
-        var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.76});
+        var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90, 0.60, 0.60}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.76, 0.60, 0.60});
         List<SuitePlanEnsembles.Step> steps = SuitePlanEnsembles.steps(a, CUT_MAP, TINY, 0.9, "TINY", CUTS);
         assertThat(steps.get(1).gain()).isCloseTo(2.0, within(1e-9));
         assertThat(steps.get(1).low()).isLessThanOrEqualTo(0);
         assertThat(steps.get(1).taken()).isFalse();
         assertThat(SuitePlanEnsembles.chosen(steps)).isEqualTo(1);
         assertThat(SuitePlanEnsembles.markdown(a, CUT_MAP, TINY, 0.9, Map.of("TINY", 5))).contains("not taken", "(differs)");
+    }
+
+    @Test
+    void aFifthMemberIsMeasuredAgainstTheEnsembleChosenSoFarNotAgainstTheFourNextToIt(@TempDir Path dir) {
+        // four members (5) not beyond their interval over three (1); five (7) win 7 and 5 points over three on both tasks: taken
+        var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90, 0.60, 0.87}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.76, 0.60, 0.87});
+        List<SuitePlanEnsembles.Step> steps = SuitePlanEnsembles.steps(a, CUT_MAP, TINY, 0.9, "TINY", CUTS);
+        assertThat(steps).hasSize(3);
+        assertThat(steps.get(1).taken()).isFalse();
+        assertThat(steps.get(2).from()).isEqualTo(1);
+        assertThat(steps.get(2).to()).isEqualTo(7);
+        assertThat(steps.get(2).taken()).isTrue();
+        assertThat(SuitePlanEnsembles.chosen(steps)).isEqualTo(7);
     }
 
     @Test
