@@ -451,7 +451,7 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         return o instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(o));
     }
 
-    /** Whole numbers as they are, others to 3 significant digits (0.890, 0.389): what a person compares. */
+    /** Whole numbers as they are, others to at most 3 significant digits, never padded (0.89, 0.389, 0.05): what a person compares. */
     static String num(Object v) {
         if (!(v instanceof Number n)) {
             return String.valueOf(v);
@@ -460,7 +460,9 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         if (d == Math.rint(d) && Math.abs(d) < 1e9) {
             return String.valueOf((long) d);
         }
-        return Math.abs(d) >= 1e-3 && Math.abs(d) < 1e4 ? new java.math.BigDecimal(d).round(new java.math.MathContext(3)).toPlainString()
+        // at most three significant digits, never padded: BigDecimal.valueOf reads the double's shortest decimal form, so 0.05 prints
+        // as the threshold table writes it (the exact binary value, 0.05000000000000000277..., printed "0.0500") and 0.6946 as 0.695
+        return Math.abs(d) >= 1e-3 && Math.abs(d) < 1e4 ? java.math.BigDecimal.valueOf(d).round(new java.math.MathContext(3)).toPlainString()
                 : String.format(Locale.ROOT, "%.2g", d);
     }
 }

@@ -32,7 +32,7 @@ class ExplainCliTest {
                 "hyperparameters.headLearningRate: 0.01 -> 0.001");
         // shared labels (overlap >= 0.6): still the ensemble below LARGE data (guards.drl ensemble-plans outranks every matrix cell)
         var shared = CliTestSupport.run("explain", plan.toString(), "--what-if", "overlap=0.9");
-        assertThat(shared.out()).as(shared.err()).contains("3. known labels: label overlap 0.900", "no change to the plan");
+        assertThat(shared.out()).as(shared.err()).contains("3. known labels: label overlap 0.9", "no change to the plan");
         // a change the rules do not care about gives the same plan (the dataset's epoch cap is kept from the audit)
         // train_per_class is the number the size rules compare (images= counts every labelled image: train, validation, test)
         var perClass = CliTestSupport.run("explain", plan.toString(), "--what-if", "train_per_class=2000");
