@@ -36,7 +36,7 @@ class EnsemblePlansRulesTest {
         assertThat(p.ensembleMembers()).allSatisfy(x -> assertThat(x.models()).isEqualTo(p.models()));
         List<Plan> m = p.ensembleMembers();
         assertThat(m).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
-                Strategy.FINETUNE_ABOVE);
+                Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW);
         // the first member is the plan the rules chose for the data, unchanged, and the ensemble's own settings are its
         assertThat(m.get(0).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
         assertThat(p.hyperparameters()).isEqualTo(m.get(0).hyperparameters());
@@ -51,20 +51,28 @@ class EnsemblePlansRulesTest {
         assertThat(m.get(2).hyperparameters().headLearningRate()).isEqualTo(1e-2);
         // the fourth (ensemble-plans-tiny-late): fine-tuning above the cut just below the top, not the TINY first cut
         assertThat(m.get(3).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() - 2));
+        // the fifth (ensemble-plans-tiny-grow-late): a block grown at that same cut, frozen below it
+        assertThat(m.get(4).strategy()).isEqualTo(Strategy.TRUNCATE_GROW);
+        assertThat(m.get(4).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() - 2));
+        assertThat(m.get(4).growBlocks()).isEqualTo(1);
+        assertThat(m.get(4).hyperparameters().backboneLearningRate()).isEqualTo(0.0);
         // the members in the order the suite's trial key lists them, so the advised plan is the ensemble the suite measured
-        assertThat(io.transferadvisor.bench.suite.TrialKey.of(p)).isEqualTo(io.transferadvisor.bench.suite.TrialKey.planEnsembles(FMNIST_CUTS).get(5));
+        assertThat(io.transferadvisor.bench.suite.TrialKey.of(p)).isEqualTo(io.transferadvisor.bench.suite.TrialKey.planEnsembles(FMNIST_CUTS).get(7));
         // no augmentation for any member, as the suite ran them
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().augmentation().enabled()).isFalse());
         // the rules' TINY schedule for every member
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().maxEpochs()).isEqualTo(m.get(0).hyperparameters().maxEpochs()));
-        assertThat(fired(d)).contains("ensemble-plans", "ensemble-plans-tiny-late", "cutoff-ensemble-first-cut").doesNotContain("cutoff-tiny-first-cut");
-        assertThat(d.members()).hasSize(3);
+        assertThat(fired(d)).contains("ensemble-plans", "ensemble-plans-tiny-late", "ensemble-plans-tiny-grow-late", "cutoff-ensemble-first-cut")
+                .doesNotContain("cutoff-tiny-first-cut");
+        assertThat(d.members()).hasSize(4);
         assertThat(firedIn(d.members().get(0))).contains("guard-member-request", "cutoff-member-request", "bn-frozen-member", "lr-frozen-backbone")
                 .doesNotContain("ensemble-plans", "cutoff-latest-low-shift", "cutoff-first-layer");
         assertThat(firedIn(d.members().get(1))).contains("guard-member-request", "lr-from-scratch-member").doesNotContain("lr-from-scratch");
         // the late fine-tune takes the cut it was asked for, and the TINY first-cut rule stands aside
         assertThat(firedIn(d.members().get(2))).contains("guard-member-request", "cutoff-member-request")
                 .doesNotContain("cutoff-tiny-first-cut", "ensemble-plans", "ensemble-plans-tiny-late");
+        assertThat(firedIn(d.members().get(3))).contains("guard-member-request", "cutoff-member-request")
+                .doesNotContain("cutoff-tiny-first-cut", "ensemble-plans-tiny-grow-late");
     }
 
     @Test
@@ -103,7 +111,8 @@ class EnsemblePlansRulesTest {
         // explain states the evidence and the ensemble it passed over, and the matrix's FINETUNE_ABOVE is not an alternative rejected
         var one = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(familiar + 0.03).build()), Recommender.Request.defaults("d"));
         Explanation ex = Explanation.of(one.audit());
-        assertThat(ex.reasons()).anySatisfy(r -> assertThat(r).startsWith("a familiar domain: similarity 0.93").contains("[familiar-domain: similarity >= 0.9"));
+        assertThat(ex.reasons()).anySatisfy(r -> assertThat(r).startsWith("a familiar domain: similarity " + Explanation.num(familiar + 0.03))
+                .contains("[familiar-domain: similarity >= " + Explanation.num(familiar) + ", TINY or SMALL data]"));
         assertThat(ex.alternatives()).anySatisfy(a -> assertThat(a).startsWith("ENSEMBLE: the ENSEMBLE of this model's plans").endsWith("[reject-ensemble-plans-familiar]"))
                 .noneSatisfy(a -> assertThat(a).contains("outranked by FINETUNE_ABOVE"));
         // just below the threshold, the ensemble as before
@@ -116,14 +125,14 @@ class EnsemblePlansRulesTest {
         // a model above ensemble.maxParameters keeps the single-plan matrix
         var big = decide(profile().parameters((long) threshold("ensemble.maxParameters") + 1).perClass(5).similarity(familiar + 0.03).build());
         assertThat(fired(big)).doesNotContain("familiar-domain").contains("cutoff-tiny-first-cut");
-        // an ensemble of two models, one familiar: it brings its one plan, the other its four (TINY data); explain counts each
+        // an ensemble of two models, one familiar: it brings its one plan, the other its five (TINY data); explain counts each
         // (their similarities closer than models.similarityLead, which would otherwise take model-a alone)
         List<DatasetProfile> mixed = List.of(profile().model("model-a").perClass(5).similarity(familiar + 0.005).build(),
                 profile().model("model-b").perClass(5).similarity(familiar - 0.005).build());
         var rec = RuleTesting.recommender().recommend(mixed, Recommender.Request.defaults("d"));
         assertThat(rec.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.FINETUNE_ABOVE,
-                Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE);
-        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("model-a with 1 plan", "model-b with 4", "cost: 5 networks to train")
+                Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW);
+        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("model-a with 1 plan", "model-b with 5", "cost: 6 networks to train")
                 .doesNotContain("each model with all");
     }
 
@@ -156,41 +165,41 @@ class EnsemblePlansRulesTest {
         var picked = RuleTesting.recommender().decide(clear, Recommender.Request.defaults("d"));
         assertThat(picked.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(picked.plan().models()).containsOnly("model-a");
-        assertThat(picked.plan().ensembleMembers()).hasSize(4);
+        assertThat(picked.plan().ensembleMembers()).hasSize(5);
         List<DatasetProfile> close = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
                 profile().model("model-b").perClass(5).similarity(0.85).build());
         var both = RuleTesting.recommender().decide(close, Recommender.Request.defaults("d"));
         assertThat(both.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(both.plan().models()).containsExactly("model-a", "model-b");
         assertThat(both.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW,
-                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
-                Strategy.FINETUNE_ABOVE);
+                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW,
+                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW);
         assertThat(both.plan().ensembleMembers()).extracting(x -> x.models().get(0))
-                .containsExactly("model-a", "model-a", "model-a", "model-a", "model-b", "model-b", "model-b", "model-b");
+                .containsExactly("model-a", "model-a", "model-a", "model-a", "model-a", "model-b", "model-b", "model-b", "model-b", "model-b");
         assertThat(Recommender.ofOneModel(both.plan())).isFalse();
-        assertThat(both.members()).hasSize(6);
+        assertThat(both.members()).hasSize(8);
         // the audit numbers each member's trace by its place in the plan
         var rec = RuleTesting.recommender().recommend(close, Recommender.Request.defaults("d"));
-        assertThat(rec.audit().traces()).extracting(Audit.ModelTrace::model).anySatisfy(m -> assertThat(m).startsWith("model-b (ensemble member 6: TRUNCATE_GROW"));
-        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("each model with all 4 of its plans", "cost: 8 networks to train");
+        assertThat(rec.audit().traces()).extracting(Audit.ModelTrace::model).anySatisfy(m -> assertThat(m).startsWith("model-b (ensemble member 7: TRUNCATE_GROW"));
+        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("each model with all 5 of its plans", "cost: 10 networks to train");
     }
 
     @Test
     void theAuditTracesEveryMemberAndTheExplanationStatesTheCost() {
         var rec = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(0.85).build()),
                 Recommender.Request.defaults("dataset.yaml"));
-        assertThat(rec.audit().traces()).hasSize(4);
+        assertThat(rec.audit().traces()).hasSize(5);
         assertThat(rec.audit().traces().get(1).model()).contains("ensemble member 2: TRUNCATE_GROW " + FMNIST_CUTS.get(2));
         // the members are not alternatives the plan rejected
         assertThat(rec.audit().rejected()).noneSatisfy(r -> assertThat(r.strategy()).isIn(Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
                 Strategy.FINETUNE_ABOVE));
         Explanation e = Explanation.of(rec.audit());
         assertThat(e.decision()).startsWith("ENSEMBLE").contains("FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW")
-                .contains("+ FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " on ");
-        assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("4 networks to train")
-                .contains("[ensemble-plans, ensemble-plans-tiny-late]"));
+                .contains("+ FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " + TRUNCATE_GROW " + FMNIST_CUTS.get(3) + " +1 block(s) on ");
+        assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("5 networks to train")
+                .contains("[ensemble-plans, ensemble-plans-tiny-late, ensemble-plans-tiny-grow-late]"));
         assertThat(Recommender.signature(rec.plan())).isEqualTo("ENSEMBLE of FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW "
-                + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3));
+                + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " + TRUNCATE_GROW " + FMNIST_CUTS.get(3) + " +1 block(s)");
     }
 
     @Test

@@ -113,9 +113,11 @@ class RulesPropertyTest {
                 shipped.runs().get(0).evaluation().all(Rejected.class).forEach(r -> all.add(r.strategy()));
                 assertThat(all).containsExactlyInAnyOrder(Strategy.values());
             } else if (expected) {
-                // TINY data adds a fourth member (ensemble-plans-tiny-late): fine-tuning above the cut below the top
+                // TINY data adds a fourth member (ensemble-plans-tiny-late), fine-tuning above the cut below the top, and a fifth
+                // (ensemble-plans-tiny-grow-late), a block grown at that cut
                 boolean tiny = sizeLevel == io.transferadvisor.rules.facts.SizeLevel.TINY;
-                List<Strategy> members = tiny ? List.of(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE)
+                List<Strategy> members = tiny ? List.of(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE,
+                        Strategy.TRUNCATE_GROW)
                         : List.of(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
                 assertThat(ens.ensembleMembers()).as(as).extracting(Plan::strategy).containsExactlyElementsOf(members);
                 assertThat(ens.ensembleMembers().get(0).cutoffLayer()).isEqualTo(layers.get(0));
@@ -123,6 +125,8 @@ class RulesPropertyTest {
                 assertThat(ens.ensembleMembers().get(2).cutoffLayer()).isNull();
                 if (tiny) {
                     assertThat(ens.ensembleMembers().get(3).cutoffLayer()).as(as).isEqualTo(layers.get(layers.size() - 2));
+                    assertThat(ens.ensembleMembers().get(4).cutoffLayer()).as(as).isEqualTo(layers.get(layers.size() - 2));
+                    assertThat(ens.ensembleMembers().get(4).growBlocks()).as(as).isEqualTo(1);
                 }
                 Set<Strategy> all = EnumSet.of(ens.strategy());
                 ens.ensembleMembers().forEach(m -> all.add(m.strategy()));

@@ -217,7 +217,7 @@ public final class SuiteReport {
                 + "them), mean over tasks with the worst task in brackets, by training images per class: the advisor (the current rules), "
                 + "fine-tuning above the first cut, a block grown on the middle cut (the two plans the probe's measured trial chose between "
                 + "until 2026-11-30), a perfect pick of the two, and each ensemble. The rules train the second ensemble from %d "
-                + "images per class up and, with ensemble-plans-tiny-late, the sixth below: set on every model's calibration runs (section \"Which "
+                + "images per class up and, with ensemble-plans-tiny-late and ensemble-plans-tiny-grow-late, the eighth below: set on every model's calibration runs (section \"Which "
                 + "ensemble of one model's plans\"), this table being the suite's main model alone.%n%n",
                 SuiteRunner.TINY_PER_CLASS, String.join("; ", ens.stream().map(TrialKey::label).toList()), SuiteRunner.TINY_PER_CLASS));
         md.append("| split | images per class | against | runs |");
