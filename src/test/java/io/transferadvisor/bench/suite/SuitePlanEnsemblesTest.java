@@ -33,24 +33,33 @@ class SuitePlanEnsemblesTest {
     static final Function<SuiteAnalysis.Run, String> TINY = run -> "TINY";
     static final Map<String, List<String>> CUT_MAP = Map.of("m", CUTS);
 
+    /** The TINY steps calibration takes (the familiar threshold at 0.9, above every recorded run's 0.8). */
+    static List<SuitePlanEnsembles.Step> tinySteps(Map<String, SuiteAnalysis> a) {
+        return SuitePlanEnsembles.steps(a, CUT_MAP, TINY, 0.9, "TINY", CUTS);
+    }
+
+    /** One step: the ensemble chosen so far, the larger one measured against it, and whether it replaced it. */
+    static void step(SuitePlanEnsembles.Step s, int from, int to, boolean taken) {
+        assertThat(s.from()).isEqualTo(from);
+        assertThat(s.to()).isEqualTo(to);
+        assertThat(s.taken()).isEqualTo(taken);
+    }
+
     @Test
     void aFourthMemberThatWinsOnEveryTaskIsTakenOverTheBestThreeMemberEnsemble(@TempDir Path dir) {
         // kinds: 0 pair, 1-4 three members, 5 and 6 four members, 7 five; the oracle is the best kind on each task
         var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90, 0.85, 0.60}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.88, 0.80, 0.60});
-        List<SuitePlanEnsembles.Step> steps = SuitePlanEnsembles.steps(a, CUT_MAP, TINY, 0.9, "TINY", CUTS);
+        List<SuitePlanEnsembles.Step> steps = tinySteps(a);
         assertThat(steps).hasSize(3);
         // three members over two: the best three-member kind (1) replaces the pair
-        assertThat(steps.get(0).from()).isZero();
-        assertThat(steps.get(0).to()).isEqualTo(1);
+        step(steps.get(0), 0, 1, true);
         assertThat(steps.get(0).gain()).isCloseTo(11.0, within(1e-9));
-        assertThat(steps.get(0).taken()).isTrue();
         // four over three: +10 and +6 points, an interval above zero
+        step(steps.get(1), 1, 5, true);
         assertThat(steps.get(1).gain()).isCloseTo(8.0, within(1e-9));
         assertThat(steps.get(1).low()).isGreaterThan(0);
-        assertThat(steps.get(1).to()).isEqualTo(5);
         // five over the four chosen: it loses on both tasks
-        assertThat(steps.get(2).from()).isEqualTo(5);
-        assertThat(steps.get(2).taken()).isFalse();
+        step(steps.get(2), 5, 7, false);
         assertThat(SuitePlanEnsembles.chosen(steps)).isEqualTo(5);
         assertThat(SuitePlanEnsembles.markdown(a, CUT_MAP, TINY, 0.9, Map.of("TINY", 5)))
                 .contains("| calibration | TINY | 4 |", "Chosen on calibration for TINY data: " + KINDS.get(5).label().replace("ENSEMBLE of ", "")
@@ -61,10 +70,10 @@ class SuitePlanEnsemblesTest {
     void aFourthMemberWhoseGainIsInsideItsIntervalIsNotTaken(@TempDir Path dir) {
         // the fourth member is lower in mean regret (wins 10 points on one task, loses 6 on the other) but its interval spans zero
         var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90, 0.60, 0.60}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.76, 0.60, 0.60});
-        List<SuitePlanEnsembles.Step> steps = SuitePlanEnsembles.steps(a, CUT_MAP, TINY, 0.9, "TINY", CUTS);
+        List<SuitePlanEnsembles.Step> steps = tinySteps(a);
+        step(steps.get(1), 1, 5, false);
         assertThat(steps.get(1).gain()).isCloseTo(2.0, within(1e-9));
         assertThat(steps.get(1).low()).isLessThanOrEqualTo(0);
-        assertThat(steps.get(1).taken()).isFalse();
         assertThat(SuitePlanEnsembles.chosen(steps)).isEqualTo(1);
         assertThat(SuitePlanEnsembles.markdown(a, CUT_MAP, TINY, 0.9, Map.of("TINY", 5))).contains("not taken", "(differs)");
     }
@@ -73,12 +82,10 @@ class SuitePlanEnsemblesTest {
     void aFifthMemberIsMeasuredAgainstTheEnsembleChosenSoFarNotAgainstTheFourNextToIt(@TempDir Path dir) {
         // four members (5) not beyond their interval over three (1); five (7) win 7 and 5 points over three on both tasks: taken
         var a = record(dir, new double[] {0.70, 0.80, 0.75, 0.74, 0.78, 0.90, 0.60, 0.87}, new double[] {0.70, 0.82, 0.75, 0.74, 0.78, 0.76, 0.60, 0.87});
-        List<SuitePlanEnsembles.Step> steps = SuitePlanEnsembles.steps(a, CUT_MAP, TINY, 0.9, "TINY", CUTS);
+        List<SuitePlanEnsembles.Step> steps = tinySteps(a);
         assertThat(steps).hasSize(3);
-        assertThat(steps.get(1).taken()).isFalse();
-        assertThat(steps.get(2).from()).isEqualTo(1);
-        assertThat(steps.get(2).to()).isEqualTo(7);
-        assertThat(steps.get(2).taken()).isTrue();
+        step(steps.get(1), 1, 5, false);
+        step(steps.get(2), 1, 7, true);
         assertThat(SuitePlanEnsembles.chosen(steps)).isEqualTo(7);
     }
 
