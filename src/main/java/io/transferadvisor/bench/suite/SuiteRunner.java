@@ -105,8 +105,8 @@ public final class SuiteRunner {
             data = SuiteTasks.build(suite, task, seed, suiteFile);
         }
         RunInputs in = new RunInputs(data, n -> model, suiteFile.toAbsolutePath().normalize(), null, null);
-        // the single trials this call trains: their test probabilities and seconds, from which an ENSEMBLE whose members are all
-        // among them is scored without training them again (its members are these very runs: same plan, seed and data)
+        // the single plans this call trains (as trials, or again as members of an ensemble recorded later): their test
+        // probabilities and seconds, from which an ENSEMBLE of them is scored without training any of them twice
         Map<String, float[][]> scores = new HashMap<>();
         Map<String, Double> seconds = new HashMap<>();
         int i = 0;
@@ -118,14 +118,9 @@ public final class SuiteRunner {
                 // an ensemble added to the suite later then costs its new members, not all of its members again for every ensemble
                 for (TrialKey m : k.members()) {
                     if (!scores.containsKey(m.id())) {
-                        Path dir = workDir.resolve(task.id() + "-s" + seed + "-" + i + "-" + m.id().hashCode());
-                        long t0 = System.nanoTime();
-                        RunResult r = Executor.run(plan(task, seed, m), in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir)
-                                .withCheckpoints(false).withTestScores(sc -> scores.put(m.id(), sc)), new PrintWriter(Writer.nullWriter()));
-                        seconds.put(m.id(), (System.nanoTime() - t0) / 1e9);
-                        io.transferadvisor.util.Trees.deleteTree(dir);
+                        RunResult r = train(task, seed, m, in, workDir.resolve(task.id() + "-s" + seed + "-" + i + "-" + m.id().hashCode()), scores, seconds);
                         results.trial(task.id(), seed, h, m.id()).ifPresent(t -> {
-                            if (t.testCorrect() != Math.round(r.metrics().test().accuracy() * r.metrics().test().images())) {
+                            if (t.testCorrect() != correct(r.metrics().test())) {
                                 log.printf(Locale.ROOT, "[%s s%d] warning: member %s trained again scored %.4f, its recorded trial %.4f: the ensemble is scored from the new one%n",
                                         task.id() + label(), seed, m.label(), r.metrics().test().accuracy(), t.testAccuracy());
                             }
@@ -134,31 +129,41 @@ public final class SuiteRunner {
                 }
                 ClassificationMetrics t = Executor.ensembleTest(k.members().stream().map(m -> scores.get(m.id())).toList(), data);
                 double secs = k.members().stream().mapToDouble(m -> seconds.get(m.id())).sum();
-                int correct = (int) Math.round(t.accuracy() * t.images());
-                results.append(new Trial(task.id(), seed, h, k.id(), t.accuracy(), correct, t.images(), 0, secs));
+                results.append(new Trial(task.id(), seed, h, k.id(), t.accuracy(), correct(t), t.images(), 0, secs));
                 log.printf(Locale.ROOT, "[%s s%d] %2d/%d %-36s test %.4f  members' trials averaged (%5.1f s summed)%s%n", task.id() + label(), seed, i,
                         todo.size(), k.label(), t.accuracy(), secs, k.equals(advised) ? "  (advised)" : "");
                 log.flush();
                 continue;
             }
-            Plan p = plan(task, seed, k);
-            Path dir = workDir.resolve(task.id() + "-s" + seed + "-" + i);
-            long t0 = System.nanoTime();
-            ExecuteOptions opts = ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir).withCheckpoints(false);
-            if (k.strategy() != Strategy.ENSEMBLE) {
-                opts = opts.withTestScores(sc -> scores.put(k.id(), sc));
-            }
-            RunResult r = Executor.run(p, in, opts, new PrintWriter(Writer.nullWriter()));
-            double secs = (System.nanoTime() - t0) / 1e9;
-            seconds.put(k.id(), secs);
+            RunResult r = train(task, seed, k, in, workDir.resolve(task.id() + "-s" + seed + "-" + i), scores, seconds);
+            double secs = seconds.get(k.id());
             var test = r.metrics().test();
-            int correct = (int) Math.round(test.accuracy() * test.images());
-            results.append(new Trial(task.id(), seed, h, k.id(), test.accuracy(), correct, test.images(), r.metrics().epochsRun(), secs));
+            results.append(new Trial(task.id(), seed, h, k.id(), test.accuracy(), correct(test), test.images(), r.metrics().epochsRun(), secs));
             log.printf(Locale.ROOT, "[%s s%d] %2d/%d %-36s test %.4f  %2d epochs  %5.1f s%s  %s%n", task.id() + label(), seed, i, todo.size(), k.label(),
                     test.accuracy(), r.metrics().epochsRun(), secs, k.equals(advised) ? "  (advised)" : "", System.getenv("SUITE_PHASES") != null ? r.metrics().phases() : "");
             log.flush();
-            io.transferadvisor.util.Trees.deleteTree(dir);
         }
+    }
+
+    /**
+     * Trains one trial plan in {@code dir} (deleted after), without checkpoints, and records its seconds; a single plan also hands
+     * its test probabilities to {@code scores}, so an ENSEMBLE of it is scored from them. The one place a suite trial is trained.
+     */
+    private RunResult train(SuiteSpec.Task task, long seed, TrialKey k, RunInputs in, Path dir, Map<String, float[][]> scores, Map<String, Double> seconds) {
+        long t0 = System.nanoTime();
+        ExecuteOptions opts = ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir).withCheckpoints(false);
+        if (k.strategy() != Strategy.ENSEMBLE) {
+            opts = opts.withTestScores(sc -> scores.put(k.id(), sc));
+        }
+        RunResult r = Executor.run(plan(task, seed, k), in, opts, new PrintWriter(Writer.nullWriter()));
+        seconds.put(k.id(), (System.nanoTime() - t0) / 1e9);
+        io.transferadvisor.util.Trees.deleteTree(dir);
+        return r;
+    }
+
+    /** Correct test images, from the accuracy the metrics keep. */
+    private static int correct(ClassificationMetrics m) {
+        return (int) Math.round(m.accuracy() * m.images());
     }
 
     /**
