@@ -4,8 +4,11 @@ import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -143,8 +146,10 @@ public final class Counterfactuals {
         if (profiles.size() < 2 || Double.isNaN(lead) || Double.isNaN(gap)) {
             return List.of();
         }
-        double ts = profiles.stream().mapToDouble(p -> Recommender.bestScore(p)[0]).max().orElseThrow();
-        List<DatasetProfile> within = profiles.stream().filter(p -> (ts - Recommender.bestScore(p)[0]) * 100 <= gap)
+        Map<String, Double> probe = new LinkedHashMap<>();
+        profiles.forEach(p -> probe.put(p.model(), Recommender.bestScore(p)[0]));
+        Set<String> near = Set.copyOf(Recommender.withinProbeGap(probe, gap));
+        List<DatasetProfile> within = profiles.stream().filter(p -> near.contains(p.model()))
                 .sorted(java.util.Comparator.comparingDouble((DatasetProfile p) -> -p.similarity())).toList();
         if (within.size() < 2) {
             return List.of();

@@ -216,6 +216,16 @@ public final class Recommender {
         return best[0] == Double.NEGATIVE_INFINITY ? new double[] {0, 0, 0} : best;
     }
 
+    /**
+     * The keys whose probe accuracy is within {@code gap} points of the best one's, in the map's order: the models rule
+     * models-ensemble would ensemble at ensemble.maxProbeGap = {@code gap}, and the only ones models-similarity-lead weighs.
+     * Counterfactuals (over profiles) and the suite's sweep (over recorded scores) both read it, so neither writes the filter again.
+     */
+    public static <K> List<K> withinProbeGap(Map<K, Double> probe, double gap) {
+        double top = probe.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return probe.entrySet().stream().filter(e -> (top - e.getValue()) * 100 <= gap).map(Map.Entry::getKey).toList();
+    }
+
     Assembly select(List<ModelRun> runs, Evaluation selection, Request request) {
         List<String> problems = new ArrayList<>();
         List<ModelPick> picks = selection.all(ModelPick.class);

@@ -29,6 +29,21 @@ class ModelsRulesTest {
     }
 
     @Test
+    void theJavaProbeGapFilterTakesTheModelsTheRuleEnsembles() {
+        double gap = EnsemblePlansRulesTest.threshold("ensemble.maxProbeGap");
+        var profiles = List.of(profile().model("a").perClass(100).similarity(0.85).accuracyOffset(-(gap - 1) / 100).build(),
+                profile().model("b").perClass(100).similarity(0.85).build(),
+                profile().model("c").perClass(100).similarity(0.85).accuracyOffset(-(gap + 1) / 100).build());
+        java.util.Map<String, Double> probe = new java.util.LinkedHashMap<>();
+        profiles.forEach(p -> probe.put(p.model(), Recommender.bestScore(p)[0]));
+        var d = decide(profiles.toArray(io.transferadvisor.probe.DatasetProfile[]::new));
+        // what Counterfactuals and the suite's similarity-lead sweep filter by is what models-ensemble took
+        assertThat(Recommender.withinProbeGap(probe, gap)).containsExactly("a", "b").containsExactlyInAnyOrderElementsOf(d.plan().models());
+        assertThat(Recommender.withinProbeGap(probe, gap + 2)).containsExactly("a", "b", "c");
+        assertThat(Recommender.withinProbeGap(java.util.Map.<String, Double>of(), gap)).isEmpty();
+    }
+
+    @Test
     void aClearWinnerIsUsedAlone() {
         var d = decide(profile().model("a").perClass(100).similarity(0.85).accuracyOffset(-0.2).build(),
                 profile().model("b").perClass(100).similarity(0.85).build());

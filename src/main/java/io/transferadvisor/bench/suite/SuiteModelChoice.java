@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which source model the rules choose when a task is probed with every model of the suite, judged
@@ -459,13 +460,12 @@ public final class SuiteModelChoice {
         if (Double.isNaN(lead) || p.similarity().isEmpty()) {
             return ENSEMBLE;
         }
-        double topProbe = p.probe().values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        Set<String> near = Set.copyOf(Recommender.withinProbeGap(p.probe(), gap));
         String leader = null;
         double best = Double.NEGATIVE_INFINITY;
         double second = Double.NEGATIVE_INFINITY;
         for (Map.Entry<String, Double> e : p.similarity().entrySet()) {
-            Double score = p.probe().get(e.getKey());
-            if (score != null && (topProbe - score) * 100 > gap) {
+            if (p.probe().containsKey(e.getKey()) && !near.contains(e.getKey())) {
                 continue;
             }
             if (e.getValue() > best) {
