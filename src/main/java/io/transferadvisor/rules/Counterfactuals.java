@@ -31,13 +31,15 @@ public final class Counterfactuals {
         DatasetProfile first = profiles.get(0);
         int images = first.size().images();
         int minImages = Math.max(2, first.size().classes() * 2);
-        double sim = first.similarity();
+        // the domain moves as seen by the model the plan uses (the first one when it ensembles models), the similarity explain quotes
+        DatasetProfile anchor = anchor(profiles, base);
+        double sim = anchor.similarity();
         // Independent searches, each a series of real rule evaluations: run them on both cores, keep their order.
         List<Supplier<List<Audit.Counterfactual>>> searches = List.of(
                 () -> images(r, profiles, req, baseSig, first, images, minImages, true),
                 () -> images(r, profiles, req, baseSig, first, images, minImages, false),
-                () -> similarity(r, profiles, req, baseSig, sim, 1),
-                () -> similarity(r, profiles, req, baseSig, sim, -1),
+                () -> similarity(r, profiles, req, baseSig, anchor.model(), sim, 1),
+                () -> similarity(r, profiles, req, baseSig, anchor.model(), sim, -1),
                 () -> {
                     int unl = first.unlabelledImages();
                     int tryUnl = unl == 0 ? Math.max(500, first.size().trainImages()) : 0;
@@ -74,15 +76,16 @@ public final class Counterfactuals {
     }
 
     private static List<Audit.Counterfactual> similarity(Recommender r, List<DatasetProfile> profiles, Recommender.Request req,
-                                                         String baseSig, double sim, int dir) {
-        Double boundary = searchSimilarity(r, profiles, req, baseSig, sim, dir);
+                                                         String baseSig, String anchor, double sim, int dir) {
+        Double boundary = searchSimilarity(r, profiles, req, baseSig, anchor, sim, dir);
         if (boundary == null) {
             return List.of();
         }
         double b = boundary;
-        String becomes = sig(r, moved(profiles, sim, b), req);
+        String becomes = sig(r, moved(profiles, anchor, sim, b), req);
+        String whose = profiles.size() > 1 ? anchor + "'s similarity" : "similarity";
         return List.of(new Audit.Counterfactual("similarity", fmt2(sim), fmt2(b), becomes,
-                (dir > 0 ? "if the domain were more similar (similarity >= " : "if the domain were less similar (similarity <= ")
+                (dir > 0 ? "if the domain were more similar (" + whose + " >= " : "if the domain were less similar (" + whose + " <= ")
                         + fmt2(b) + ", now " + fmt2(sim) + (profiles.size() > 1 ? "; every model's moved by as much" : "") + ") this becomes " + becomes));
     }
 
@@ -175,12 +178,19 @@ public final class Counterfactuals {
     }
 
     /**
-     * The profiles with the first one's overall similarity at {@code to}, every other model's moved by as much (clamped to
+     * The profiles with model {@code anchor}'s overall similarity at {@code to}, every other model's moved by as much (clamped to
      * [0, 1]): the domain moves, and what tells the models apart (models.similarityLead) stays.
      */
-    static List<DatasetProfile> moved(List<DatasetProfile> ps, double from, double to) {
-        DatasetProfile first = ps.get(0);
-        return map(ps, p -> ProfileEdits.withSimilarity(p, p == first ? to : Math.max(0, Math.min(1, p.similarity() + (to - from)))));
+    static List<DatasetProfile> moved(List<DatasetProfile> ps, String anchor, double from, double to) {
+        return map(ps, p -> ProfileEdits.withSimilarity(p, p.model().equals(anchor) ? to : Math.max(0, Math.min(1, p.similarity() + (to - from)))));
+    }
+
+    /** The profile of the one model the plan uses, or the first profile when the plan ensembles several models (or names none). */
+    static DatasetProfile anchor(List<DatasetProfile> ps, Plan base) {
+        if (Recommender.ofSeveralModels(base) || base.models() == null || base.models().isEmpty()) {
+            return ps.get(0);
+        }
+        return ps.stream().filter(p -> p.model().equals(base.models().get(0))).findFirst().orElse(ps.get(0));
     }
 
     /** The model choice a plan makes, as the model counterfactuals name it: the ensemble of models, or the plan on its one model. */
@@ -237,12 +247,12 @@ public final class Counterfactuals {
     }
 
     private static Double searchSimilarity(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, String baseSig,
-                                           double start, int dir) {
+                                           String anchor, double start, int dir) {
         double same = start;
         Double diff = null;
         for (double s = start + dir * 0.05; s >= -1e-9 && s <= 1 + 1e-9; s += dir * 0.05) {
             double v = Math.max(0, Math.min(1, s));
-            if (!sig(r, moved(profiles, start, v), req).equals(baseSig)) {
+            if (!sig(r, moved(profiles, anchor, start, v), req).equals(baseSig)) {
                 diff = v;
                 break;
             }
@@ -255,7 +265,7 @@ public final class Counterfactuals {
         double hi = diff;
         for (int i = 0; i < BISECT && Math.abs(hi - lo) > 0.005; i++) {
             double mid = (lo + hi) / 2;
-            if (sig(r, moved(profiles, start, mid), req).equals(baseSig)) {
+            if (sig(r, moved(profiles, anchor, start, mid), req).equals(baseSig)) {
                 lo = mid;
             } else {
                 hi = mid;
@@ -266,7 +276,7 @@ public final class Counterfactuals {
         double nearer = dir > 0 ? Math.floor(hi * 100 + 1e-6) / 100 : Math.ceil(hi * 100 - 1e-6) / 100;
         double further = dir > 0 ? Math.ceil(hi * 100 - 1e-6) / 100 : Math.floor(hi * 100 + 1e-6) / 100;
         double rounded = nearer != further && (nearer - start) * dir > 0
-                && !sig(r, moved(profiles, start, nearer), req).equals(baseSig) ? nearer : further;
+                && !sig(r, moved(profiles, anchor, start, nearer), req).equals(baseSig) ? nearer : further;
         return Math.max(0, Math.min(1, rounded));
     }
 

@@ -83,6 +83,24 @@ class ModelsRulesTest {
     }
 
     @Test
+    void theDomainCounterfactualMovesAndQuotesTheChosenModelsSimilarity() {
+        double lead = EnsemblePlansRulesTest.threshold("models.similarityLead");
+        double familiar = EnsemblePlansRulesTest.threshold("similarity.familiar");
+        // b comes first, a is taken alone on its similarity lead: explain quotes a's similarity, so the domain counterfactual
+        // must too (it once moved the first profile, and said "similarity >= 0.82, now 0.70" about b beside a's 0.80)
+        var d = RuleTesting.recommender().recommend(List.of(profile().model("b").perClass(100).similarity(0.70).accuracyOffset(-0.01).build(),
+                profile().model("a").perClass(100).similarity(0.70 + 2 * lead).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(d.plan().models()).containsExactly("a");
+        assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity") && c.text().contains("more similar"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.from()).isEqualTo(Counterfactuals.fmt2(0.70 + 2 * lead));
+                    assertThat(c.to()).isEqualTo(Counterfactuals.fmt2(familiar));
+                    assertThat(c.text()).startsWith("if the domain were more similar (a's similarity >= " + Counterfactuals.fmt2(familiar) + ", now "
+                            + Counterfactuals.fmt2(0.70 + 2 * lead) + "; every model's moved by as much)");
+                });
+    }
+
+    @Test
     void withinTheProbeGapTheModelWhoseSimilarityLeadsIsTakenAloneAndTheExplanationSaysSo() {
         double lead = EnsemblePlansRulesTest.threshold("models.similarityLead");
         // a and b tie on the probe; a leads b's similarity by twice the threshold; c reads the domain closest but is outscored
