@@ -102,6 +102,25 @@ class SuiteModelChoiceTest {
     }
 
     @Test
+    void theWholePlanIsAlsoScoredAgainstTheOraclePerTaskAsIssue8DefinesIt() {
+        List<SuiteModelChoice.Pair> pairs = List.of(
+                // seed 1: a's K1 is lucky (.90); the advisor takes a's plan (.85): 5 points against this run's best
+                plan("t1", false, 0.90, 0.50, Map.of("a", Map.of(K1, 0.90, K2, 0.80)), 0.85, 0.70, 0.80, "a", "a"),
+                // seed 2: K2 is best (.84); the advisor .83: 1 point
+                plan("t1", false, 0.84, 0.50, Map.of("a", Map.of(K1, 0.70, K2, 0.84)), 0.83, 0.70, 0.80, "a", "a"));
+        String md = SuiteModelChoice.wholePlan(pairs, List.of("a", "b"));
+        String perTask = md.substring(md.indexOf("Against the oracle per task, as issue 8 defines it"));
+        // per run: (5 + 1) / 2; per task: the best seed mean is K2's .82, below the advisor's .84, so 0; always b (.70) 12 points
+        assertThat(md.substring(0, md.indexOf("Against the oracle per task")))
+                .contains("| **the advisor** (the rules' model or ensemble, with its plan) | 3.00 (3.0) | 3.00-3.00 | 0 of 1 | - | - | - |");
+        assertThat(perTask).contains("| **the advisor** (the rules' model or ensemble, with its plan) | 0.00 (0.0) | 0.00-0.00 | 1 of 1 | - | - | - |")
+                .contains("| always b, the rules' plan for it | 12.00 (12.0) | 12.00-12.00 | 0 of 1 |");
+        // a trial missing on one seed is not a candidate: with K2 gone from seed 2 the oracle is K1's .80, the advisor still above it
+        assertThat(SuiteModelChoice.taskOracle(List.of(pairs.get(0), plan("t1", false, 0.70, 0.50, Map.of("a", Map.of(K1, 0.70)), 0.83, 0.70, 0.80, "a", "a"))))
+                .isCloseTo(0.80, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
     void theEnsembleOfEachModelsWholePlanIsScoredBesideTheRulesWhereTrained() {
         List<SuiteModelChoice.Pair> pairs = List.of(
                 // the advisor takes a's plan (.88): 2 either way; the whole plans' ensemble .86: 4
