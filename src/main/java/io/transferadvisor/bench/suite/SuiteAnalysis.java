@@ -173,14 +173,7 @@ public final class SuiteAnalysis {
         int runs = 0;
         for (var e : byTask.entrySet()) {
             // every trial made at each of the task's seeds: the grid and, like the per-run oracle, a pick the runner added
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>(e.getValue().get(0).trials().keySet());
-            for (Run r : e.getValue()) {
-                keys.retainAll(r.trials().keySet());
-            }
-            double oracle = Double.NEGATIVE_INFINITY;
-            for (String k : keys) {
-                oracle = Math.max(oracle, e.getValue().stream().mapToDouble(r -> r.trials().get(k).testAccuracy()).average().orElseThrow());
-            }
+            double oracle = bestSeedMean(e.getValue().stream().map(Run::trials).toList(), Trial::testAccuracy).orElse(Double.NEGATIVE_INFINITY);
             double sum = 0;
             int n = 0;
             for (Run r : e.getValue()) {
@@ -204,6 +197,16 @@ public final class SuiteAnalysis {
         long within = java.util.Arrays.stream(perTask).filter(x -> x <= 1.0 + 1e-9).count();
         double worst = java.util.Arrays.stream(perTask).max().orElse(Double.NaN);
         return summary(name, split, runs, ids, perTask, worst, perTask.length == 0 ? Double.NaN : within / (double) perTask.length, missing);
+    }
+
+    /**
+     * The oracle per task: the best accuracy averaged over the task's seeds among the trials recorded at every seed (one map of
+     * trials per seed, by key); empty when no trial was recorded at all of them. The whole-plan table of several models reads it too.
+     */
+    static <T> java.util.OptionalDouble bestSeedMean(List<Map<String, T>> seeds, java.util.function.ToDoubleFunction<T> accuracy) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(seeds.get(0).keySet());
+        seeds.forEach(s -> keys.retainAll(s.keySet()));
+        return keys.stream().mapToDouble(k -> seeds.stream().mapToDouble(s -> accuracy.applyAsDouble(s.get(k))).average().orElseThrow()).max();
     }
 
     /**

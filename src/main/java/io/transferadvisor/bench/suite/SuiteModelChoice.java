@@ -387,9 +387,11 @@ public final class SuiteModelChoice {
         md.append("\nAgainst the oracle per task, as issue 8 defines it (the trial of any model with the best test accuracy averaged over the ")
                 .append("task's seeds, against the policy's accuracy averaged over the same seeds, floored at 0): none of the per-run oracle's ")
                 .append("best-of-every-trial luck at each seed.\n\n");
+        Map<String, Double> oracles = new LinkedHashMap<>();
+        byTask(scored).forEach((task, l) -> oracles.put(task, taskOracle(l)));
         md.append(policyTable(scored, policies, (l, f) -> {
             double acc = mean(l, f);
-            double oracle = taskOracle(l);
+            double oracle = oracles.get(l.get(0).task().id());
             return Double.isNaN(acc) || Double.isNaN(oracle) ? Double.NaN : Math.max(0, (oracle - acc) * 100);
         }));
         md.append('\n').append(wholePlanEnsembleGain(scored));
@@ -402,16 +404,13 @@ public final class SuiteModelChoice {
      * (NaN when no trial was recorded on all of them).
      */
     static double taskOracle(List<Pair> task) {
-        double best = Double.NaN;
-        for (Map.Entry<String, Map<String, Double>> m : task.get(0).trials().entrySet()) {
-            for (String key : m.getValue().keySet()) {
-                if (task.stream().allMatch(p -> p.trials().getOrDefault(m.getKey(), Map.of()).containsKey(key))) {
-                    double mean = task.stream().mapToDouble(p -> p.trials().get(m.getKey()).get(key)).average().orElseThrow();
-                    best = Double.isNaN(best) ? mean : Math.max(best, mean);
-                }
-            }
-        }
-        return best;
+        // SuiteAnalysis#bestSeedMean over each run's trials of every model, keyed by model and trial
+        List<Map<String, Double>> seeds = task.stream().map(p -> {
+            Map<String, Double> byKey = new LinkedHashMap<>();
+            p.trials().forEach((model, accs) -> accs.forEach((key, acc) -> byKey.put(model + '\t' + key, acc)));
+            return byKey;
+        }).toList();
+        return SuiteAnalysis.bestSeedMean(seeds, Double::doubleValue).orElse(Double.NaN);
     }
 
     /** One row per policy, per split: mean regret over tasks (worst task), its 95% bootstrap interval and the tasks within 1 point. */
