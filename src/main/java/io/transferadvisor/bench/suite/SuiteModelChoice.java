@@ -499,7 +499,7 @@ public final class SuiteModelChoice {
     /**
      * The choice with ensemble.maxProbeGap = {@code gap} and models.similarityLead = {@code lead} (NaN: no such rule): within the
      * probe gap, the model whose overall similarity leads every other model within the gap by at least the lead, else the ensemble;
-     * outside it, the probe's top model. As models-similarity-lead reads it: a model past the probe gap is neither a leader nor a
+     * outside it, the probe's top model. As the retired rule models-similarity-lead read it: a model past the probe gap is neither a leader nor a
      * rival. Computed from the probe gap, not from the rules' pick, so the sweep's "never" is the rules without the similarity lead
      * whatever the rules hold now.
      */
@@ -526,7 +526,7 @@ public final class SuiteModelChoice {
                 second = Math.max(second, e.getValue());
             }
         }
-        return second <= best - lead ? leader : ENSEMBLE; // as models-similarity-lead compares
+        return second <= best - lead ? leader : ENSEMBLE; // as the retired models-similarity-lead compared
     }
 
     /**
