@@ -270,53 +270,7 @@ public final class SuiteModelChoice {
                         ps.size(), byTask.size(), SuiteAnalysis.mean(perTask), ci[0], ci[1], ps.stream().filter(p -> p.ensembleGain() > 0).count()));
             }
         }
-        md.append("\n### Setting ensemble.maxProbeGap on the calibration runs\n\n")
-                .append("Ensemble when the probe gap is at most the threshold, else the top model alone; the last row ensembles on interval ")
-                .append("overlap instead (no threshold). Regret against the better model's oracle (pts, mean over tasks; worst task in brackets) ")
-                .append("and how many runs train two networks. Only runs whose ensemble is trained count. The calibration split chooses: the ")
-                .append("lowest regret, a tie (within " + SuiteReport.trim(SuiteReport.TIE_POINTS) + " points) going to fewer ensembles (fewer networks to train); held-out is shown, never used.\n\n")
-                .append("| ensemble.maxProbeGap | calibration regret | calibration: ensembles | held-out regret | held-out: ensembles |\n")
-                .append("|---|---:|---:|---:|---:|\n");
-        Map<String, java.util.function.Predicate<Pair>> candidates = new LinkedHashMap<>();
-        for (double g : GAPS) {
-            candidates.put(g < 0 ? "never (-1)" : g >= 100 ? "always (100)" : SuiteReport.trim(g), p -> p.probeGap() <= g);
-        }
-        candidates.put(OVERLAP, Pair::overlap);
-        String chosen = null;
-        double chosenRegret = Double.POSITIVE_INFINITY;
-        long chosenEnsembles = Long.MAX_VALUE;
-        // per split, the runs whose ensemble is trained, by task (the same for every candidate)
-        Map<String, List<Pair>> trainedBySplit = new LinkedHashMap<>();
-        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
-            trainedBySplit.put(split, pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !Double.isNaN(p.ensemble())).toList());
-        }
-        for (Map.Entry<String, java.util.function.Predicate<Pair>> c : candidates.entrySet()) {
-            java.util.function.Predicate<Pair> ens = c.getValue();
-            StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
-            for (Map.Entry<String, List<Pair>> sp : trainedBySplit.entrySet()) {
-                String split = sp.getKey();
-                List<Pair> ps = sp.getValue();
-                Map<String, List<Pair>> byTask = byTask(ps);
-                java.util.function.ToDoubleFunction<Pair> regret = p -> p.regret(ens.test(p) ? ENSEMBLE : p.top());
-                double reg = meanOverTasks(byTask, regret);
-                double worst = byTask.values().stream().mapToDouble(l -> mean(l, regret)).max().orElse(Double.NaN);
-                long n = ps.stream().filter(ens).count();
-                row.append(String.format(Locale.ROOT, " %s (%s) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
-                        n, ps.size()));
-                boolean better = reg < chosenRegret - SuiteReport.TIE_POINTS
-                        || (Math.abs(reg - chosenRegret) <= SuiteReport.TIE_POINTS && n < chosenEnsembles);
-                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && better) {
-                    chosenRegret = reg;
-                    chosenEnsembles = n;
-                    chosen = c.getKey();
-                }
-            }
-            md.append(row).append('\n');
-        }
-        String rules = byGap ? SuiteReport.trim(rulesGap) : OVERLAP;
-        md.append(chosen == null ? "\nNo calibration run has its ensemble trained yet.\n"
-                : String.format(Locale.ROOT, "%nChosen on calibration: %s (%.2f points). The rules: %s%s.%n", chosen, chosenRegret, rules,
-                        chosen.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table"));
+        md.append("\n### Setting ensemble.maxProbeGap on the calibration runs\n\n").append(gapSweep(pairs, byGap ? SuiteReport.trim(rulesGap) : OVERLAP));
         md.append("\n### The whole plan with several models in play\n\n").append(wholePlan(pairs, models));
         md.append("\n### Taking the model whose domain similarity leads, instead of the ensemble\n\n").append(similarityLead(pairs, rulesGap, rulesLead));
         md.append("\n| task | split |");
@@ -598,6 +552,99 @@ public final class SuiteModelChoice {
         String r = Double.isNaN(rulesLead) ? "never" : SuiteReport.trim(rulesLead);
         return md.append(String.format(Locale.ROOT, "%nChosen on calibration: %s. The rules: %s%s.%n", c, r,
                 c.equals(r) ? " (the same)" : ": they differ, so the rules were not set from this table")).toString();
+    }
+
+    /**
+     * The sweep of ensemble.maxProbeGap: ensemble the models when the probe gap is at most the threshold, else the probe's top model
+     * alone (and the threshold-free interval overlap beside it). Each candidate is scored on model choice (against the better model's
+     * oracle, runs whose best-trial ensemble is trained) and on the whole plan (against the best trial of any model, each model's
+     * rules' plan or the ensemble of every model's whole plan, runs where those are trained). Since 2026-12-01 the calibration split
+     * chooses on the whole plan, what a user gets: the lowest regret, a tie within {@link SuiteReport#TIE_POINTS} going to fewer
+     * ensembles; and, as for every threshold searched on the same runs, a candidate that ensembles earns the rule only where its gain
+     * over never ensembling, paired by task, has a 95% bootstrap interval above zero. Held-out is shown, never used.
+     *
+     * @param rules the rules' candidate, as its row is named
+     */
+    static String gapSweep(List<Pair> pairs, String rules) {
+        StringBuilder md = new StringBuilder("Ensemble when the probe gap is at most the threshold, else the top model alone; the last row ensembles on interval ")
+                .append("overlap instead (no threshold). Model choice: regret against the better model's oracle, on the runs whose ensemble of best ")
+                .append("trials is trained. Whole plan: regret against the best trial of any model, of the top model's rules' plan or the ensemble ")
+                .append("of every model's whole plan, on the runs where those are trained. Points, mean over tasks, worst task in brackets, and how ")
+                .append("many runs ensemble. The calibration split chooses on the whole plan (on the model choice until 2026-12-01): the lowest ")
+                .append("regret, a tie (within " + SuiteReport.trim(SuiteReport.TIE_POINTS) + " points) going to fewer ensembles (fewer networks ")
+                .append("to train); since the threshold is searched on the same runs, a choice that ensembles earns the rule only where its gain ")
+                .append("over never ensembling, paired by task, has a 95% bootstrap interval above zero. Held-out is shown, never used.\n\n")
+                .append("| ensemble.maxProbeGap | calibration: whole plan | calibration: model choice | calibration: ensembles ")
+                .append("| held-out: whole plan | held-out: model choice | held-out: ensembles |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, java.util.function.Predicate<Pair>> candidates = new LinkedHashMap<>();
+        for (double g : GAPS) {
+            candidates.put(g < 0 ? NEVER_GAP : g >= 100 ? "always (100)" : SuiteReport.trim(g), p -> p.probeGap() <= g);
+        }
+        candidates.put(OVERLAP, Pair::overlap);
+        String chosen = null;
+        double chosenRegret = Double.POSITIVE_INFINITY;
+        long chosenEnsembles = Long.MAX_VALUE;
+        // per split, the runs each score reads (the same for every candidate)
+        Map<String, List<Pair>> choiceRuns = new LinkedHashMap<>();
+        Map<String, List<Pair>> wholeRuns = new LinkedHashMap<>();
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
+            choiceRuns.put(split, ps.stream().filter(p -> !Double.isNaN(p.ensemble())).toList());
+            wholeRuns.put(split, ps.stream().filter(p -> !Double.isNaN(p.wholePlanRegret(ENSEMBLE))
+                    && !p.advised().isEmpty() && p.advised().values().stream().noneMatch(v -> Double.isNaN(v))).toList());
+        }
+        for (Map.Entry<String, java.util.function.Predicate<Pair>> c : candidates.entrySet()) {
+            java.util.function.Predicate<Pair> ens = c.getValue();
+            java.util.function.ToDoubleFunction<Pair> choice = p -> p.regret(ens.test(p) ? ENSEMBLE : p.top());
+            java.util.function.ToDoubleFunction<Pair> whole = p -> p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.top());
+            StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
+            for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+                Map<String, List<Pair>> wholeByTask = byTask(wholeRuns.get(split));
+                Map<String, List<Pair>> choiceByTask = byTask(choiceRuns.get(split));
+                double reg = meanOverTasks(wholeByTask, whole);
+                List<Pair> counted = wholeRuns.get(split).isEmpty() ? choiceRuns.get(split) : wholeRuns.get(split);
+                long n = counted.stream().filter(ens).count();
+                row.append(' ').append(withWorst(wholeByTask, whole)).append(" | ").append(withWorst(choiceByTask, choice))
+                        .append(String.format(Locale.ROOT, " | %d of %d |", n, counted.size()));
+                boolean better = reg < chosenRegret - SuiteReport.TIE_POINTS
+                        || (Math.abs(reg - chosenRegret) <= SuiteReport.TIE_POINTS && n < chosenEnsembles);
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && better) {
+                    chosenRegret = reg;
+                    chosenEnsembles = n;
+                    chosen = c.getKey();
+                }
+            }
+            md.append(row).append('\n');
+        }
+        if (chosen == null) {
+            return md.append("\nNo calibration run has its advised plans and ensembles trained yet.\n").toString();
+        }
+        String taken = chosen;
+        if (!chosen.equals(NEVER_GAP)) {
+            java.util.function.Predicate<Pair> ens = candidates.get(chosen);
+            double[] gain = byTask(wholeRuns.get(SuiteSpec.CALIBRATION)).values().stream()
+                    .mapToDouble(l -> mean(l, p -> p.wholePlanRegret(p.top()) - p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.top())))
+                    .filter(v -> !Double.isNaN(v)).toArray();
+            double[] ci = SuiteAnalysis.bootstrap(gain, 2000, 12345);
+            boolean enough = ci[0] > 0;
+            md.append(String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points); its gain over never, paired by task, %+.2f [%+.2f, %+.2f] points: %s.",
+                    chosen, chosenRegret, SuiteAnalysis.mean(gain), ci[0], ci[1],
+                    enough ? "above zero, taken" : "the interval reaches zero, so the models are not ensembled"));
+            if (!enough) {
+                taken = NEVER_GAP;
+            }
+        }
+        return md.append(String.format(Locale.ROOT, "%nChosen on calibration: %s. The rules: %s%s.%n", taken, rules,
+                taken.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table")).toString();
+    }
+
+    /** The row name of the candidate that never ensembles. */
+    static final String NEVER_GAP = "never (-1)";
+
+    /** "mean (worst task)" over tasks, or "n/a (-)" without runs. */
+    private static String withWorst(Map<String, List<Pair>> byTask, java.util.function.ToDoubleFunction<Pair> f) {
+        double worst = byTask.values().stream().mapToDouble(l -> mean(l, f)).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+        return fmt(meanOverTasks(byTask, f)) + " (" + (Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst)) + ")";
     }
 
     /** The ensemble.maxProbeGap values tried on the calibration runs (points; -1 never ensembles, 100 always does). */

@@ -48,24 +48,50 @@ class SuiteModelChoiceTest {
     }
 
     @Test
-    void theGapIsSetOnCalibrationRunsOnlyAndHeldOutIsShownBesideIt() {
+    void theGapSweepScoresModelChoiceOnTheRunsWhoseBestTrialEnsembleIsTrained() {
         String md = SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), 2);
-        // never: calibration c1 0, c2 10 -> 5.00 (worst 10); held-out (trained runs only) t1 (0 + 4) / 2, t2 0 -> 1.00 (worst 2)
-        assertThat(md).contains("| never (-1) | 5.00 (10.0) | 0 of 2 | 1.00 (2.0) | 0 of 3 |");
+        // model choice, never: calibration c1 0, c2 10 -> 5.00 (worst 10); held-out (trained runs only) t1 (0 + 4) / 2, t2 0 -> 1.00 (worst 2);
+        // these runs have no whole plans trained, so that column is empty and nothing is chosen
+        assertThat(md).contains("| never (-1) | n/a (-) | 5.00 (10.0) | 0 of 2 | n/a (-) | 1.00 (2.0) | 0 of 3 |");
         // 2: c2 (gap 1.5) ensembles -> 0, c1 (gap 3) alone -> 0; held-out t1 s2 and t2 ensemble -> 0
-        assertThat(md).contains("| 2 | 0.00 (0.0) | 1 of 2 | 0.00 (0.0) | 2 of 3 |");
+        assertThat(md).contains("| 2 | n/a (-) | 0.00 (0.0) | 1 of 2 | n/a (-) | 0.00 (0.0) | 2 of 3 |");
         // always: c1 2, c2 0 -> 1.00; held-out t1 (2 + 0) / 2, t2 0 -> 0.50
-        assertThat(md).contains("| always (100) | 1.00 (2.0) | 2 of 2 | 0.50 (1.0) | 3 of 3 |");
-        // the threshold-free alternative (here: overlap = gap below 2, so the same picks as 2): a tie, and 2 came first with as few ensembles
-        assertThat(md).contains("| interval overlap (runner-up's upper bound >= top's lower bound) | 0.00 (0.0) | 1 of 2 | 0.00 (0.0) | 2 of 3 |");
-        assertThat(md).contains("Chosen on calibration: 2 (0.00 points). The rules: 2 (the same).");
-        // the held-out runs cannot move the choice: without the calibration runs there is none
-        assertThat(SuiteModelChoice.markdown(PAIRS.subList(0, 4), List.of("a", "b"), 2)).contains("No calibration run has its ensemble trained yet.");
-        assertThat(SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), 5)).contains("The rules: 5: they differ");
+        assertThat(md).contains("| always (100) | n/a (-) | 1.00 (2.0) | 2 of 2 | n/a (-) | 0.50 (1.0) | 3 of 3 |");
+        // the threshold-free alternative (here: overlap = gap below 2, so the same picks as 2)
+        assertThat(md).contains("| interval overlap (runner-up's upper bound >= top's lower bound) | n/a (-) | 0.00 (0.0) | 1 of 2 | n/a (-) | 0.00 (0.0) | 2 of 3 |");
+        assertThat(md).contains("No calibration run has its advised plans and ensembles trained yet.");
         String overlapRules = SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), Double.NaN);
-        assertThat(overlapRules).contains("The rules: interval overlap (runner-up's upper bound >= top's lower bound): they differ")
-                .contains("| held-out | overlap | 2 | 2 | +5.00 |")
-                .contains("| held-out | apart | 1 | 1 | -2.00 |");
+        assertThat(overlapRules).contains("| held-out | overlap | 2 | 2 | +5.00 |").contains("| held-out | apart | 1 | 1 | -2.00 |");
+    }
+
+    /** A run of models a (oracle .90) and b (.80): the probe ranks {@code top} first by {@code gap} points. */
+    static SuiteModelChoice.Pair gapRun(String id, boolean calibration, double gap, double advisedTop, double wholeEnsemble) {
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(0.90, 0.80), 0.85, "a", gap, gap < 2, "a", 0.01, Map.of(),
+                ab(advisedTop, 0.70), Double.NaN, wholeEnsemble, Map.of(), Map.of());
+    }
+
+    @Test
+    void theGapIsSetOnTheCalibrationRunsWholePlanAndEnsemblingMustBeatNeverBeyondItsInterval() {
+        List<SuiteModelChoice.Pair> runs = List.of(
+                gapRun("c1", true, 1, 0.88, 0.90),     // top alone 2, the ensemble of the models' whole plans 0: gain +2
+                gapRun("c2", true, 4, 0.85, 0.89),     // 5 against 1: +4
+                gapRun("c3", true, 10, 0.89, 0.80),    // 1 against 10: -9
+                gapRun("c4", true, 1.5, 0.80, 0.86),   // 10 against 4: +6
+                gapRun("h1", false, 10, 0.70, 0.90));  // held-out: ensembling at 12 would gain 20, and moves nothing
+        String md = SuiteModelChoice.gapSweep(runs, "5");
+        // never (2 + 5 + 1 + 10) / 4; 2 ensembles c1 and c4: (0 + 5 + 1 + 4) / 4; 5 adds c2: 1.50; 12 adds c3: 3.75
+        assertThat(md).contains("| never (-1) | 4.50 (10.0) |").contains("| 2 | 2.50 (5.0) |").contains("| 5 | 1.50 (4.0) |")
+                .contains("| 8 | 1.50 (4.0) |").contains("| 12 | 3.75 (10.0) |").contains("| 12 | 3.75 (10.0) | 5.00 (5.0) | 4 of 4 | 0.00 (0.0) | 5.00 (5.0) | 1 of 1 |");
+        // 5 and 8 tie with as many ensembles: the first stays; its gain over never, by task: +2, +4, 0, +6
+        assertThat(md).contains("Lowest on calibration: 5 (1.50 points); its gain over never, paired by task, +3.00")
+                .contains("above zero, taken").contains("Chosen on calibration: 5. The rules: 5 (the same).");
+        // a gain that is +4 on one task and -3 on the other: the interval reaches zero, so never ensembling stays
+        List<SuiteModelChoice.Pair> split = List.of(gapRun("x", true, 1, 0.85, 0.89), gapRun("y", true, 1, 0.89, 0.86));
+        assertThat(SuiteModelChoice.gapSweep(split, "12")).contains("Lowest on calibration: 1 (2.50 points)")
+                .contains("the interval reaches zero, so the models are not ensembled")
+                .contains("Chosen on calibration: never (-1). The rules: 12: they differ");
+        // the held-out runs cannot move the choice: without the calibration runs there is none
+        assertThat(SuiteModelChoice.gapSweep(runs.subList(4, 5), "5")).contains("No calibration run has its advised plans and ensembles trained yet.");
     }
 
     static final String K1 = "FINETUNE_ALL|-|0|SOFTMAX";
