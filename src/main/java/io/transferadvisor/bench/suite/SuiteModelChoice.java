@@ -560,7 +560,7 @@ public final class SuiteModelChoice {
      * oracle, runs whose best-trial ensemble is trained) and on the whole plan (against the best trial of any model, each model's
      * rules' plan or the ensemble of every model's whole plan, runs where those are trained). Since 2026-12-01 the calibration split
      * chooses on the whole plan, what a user gets: the lowest regret, a tie within {@link SuiteReport#TIE_POINTS} going to fewer
-     * ensembles; and, as for every threshold searched on the same runs, a candidate that ensembles earns the rule only where its gain
+     * ensembles; and, as for each extra member of a plan ensemble, a candidate that ensembles (more networks) earns the rule only where its gain
      * over never ensembling, paired by task, has a 95% bootstrap interval above zero. Held-out is shown, never used.
      *
      * @param rules the rules' candidate, as its row is named
