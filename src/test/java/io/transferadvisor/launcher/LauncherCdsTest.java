@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher's class-data archive (./advisor, short commands): written once per jar at the first
- * run's exit, mapped by later runs, replaced when the jar changes, never mixed into stdout, and off
- * with ADVISOR_CDS=0. Runs the real launcher script on a one-class jar in a copied installation.
+ * The launcher's class-data archive (./advisor, short commands): written once per jar at the exit of
+ * the first successful run that loads the rule engine (recommend --profile, explain, rules; not a
+ * --help, a `models` or a failed run, whose archive would leave the engine's classes out), mapped by
+ * every short command after it, replaced when the jar changes, never mixed into stdout, and off with
+ * ADVISOR_CDS=0. Runs the real launcher script on a one-class jar in a copied installation.
  */
 class LauncherCdsTest {
     record Run(int code, String out, String err) {}
@@ -29,7 +31,7 @@ class LauncherCdsTest {
         Path src = dir.resolve("gen/Hello.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, "public class Hello { public static void main(String[] a) { System.out.println(\"" + greeting
-                + " \" + String.join(\",\", a)); } }");
+                + " \" + String.join(\",\", a)); if (java.util.Arrays.asList(a).contains(\"--fail\")) System.exit(3); } }");
         assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.resolve("gen").toString(), src.toString())).isZero();
         Path jar = dir.resolve("target/transfer-advisor.jar");
         Files.createDirectories(jar.getParent());
@@ -48,7 +50,12 @@ class LauncherCdsTest {
     }
 
     static Run run(Path launcher, Path cache, String... extraEnv) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", launcher.toString(), "models", "--x"));
+        return run(launcher, cache, List.of("recommend", "--profile", "p.json"), extraEnv);
+    }
+
+    static Run run(Path launcher, Path cache, List<String> args, String... extraEnv) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", launcher.toString()));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("ADVISOR_JAVA_OPTS");
         pb.environment().remove("ADVISOR_CDS");
@@ -78,7 +85,7 @@ class LauncherCdsTest {
         Path cache = dir.resolve("cache");
         Run first = run(launcher, cache);
         assertThat(first.code()).as(first.err()).isZero();
-        assertThat(first.out()).isEqualTo("hello models,--x\n");
+        assertThat(first.out()).isEqualTo("hello recommend,--profile,p.json\n");
         List<Path> a = archives(cache);
         assertThat(a).hasSize(1);
         assertThat(a.get(0).getFileName().toString()).endsWith(".jsa").doesNotContain("tmp");
@@ -96,7 +103,7 @@ class LauncherCdsTest {
         install(dir.resolve("home"), "hello again");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 10_000));
         Run third = run(launcher, cache);
-        assertThat(third.out()).isEqualTo("hello again models,--x\n");
+        assertThat(third.out()).isEqualTo("hello again recommend,--profile,p.json\n");
         List<Path> b = archives(cache);
         assertThat(b).hasSize(1).doesNotContainAnyElementsOf(a);
     }
@@ -107,10 +114,30 @@ class LauncherCdsTest {
         Path cache = dir.resolve("cache");
         Run off = run(launcher, cache, "ADVISOR_CDS", "0");
         assertThat(off.code()).isZero();
-        assertThat(off.out()).isEqualTo("hi models,--x\n");
+        assertThat(off.out()).isEqualTo("hi recommend,--profile,p.json\n");
         assertThat(archives(cache)).isEmpty();
         Run own = run(launcher, cache, "ADVISOR_JAVA_OPTS", "-Xmx256m");
-        assertThat(own.out()).isEqualTo("hi models,--x\n");
+        assertThat(own.out()).isEqualTo("hi recommend,--profile,p.json\n");
         assertThat(archives(cache)).isEmpty();
+    }
+
+    @Test
+    void onlyASuccessfulRunOfTheRuleEngineWritesTheArchiveAndEveryShortCommandMapsIt(@TempDir Path dir) throws Exception {
+        Path launcher = install(dir.resolve("home"), "hey");
+        Path cache = dir.resolve("cache");
+        // a short command that never loads the engine, a --help and a failed explain: each runs, none writes
+        assertThat(run(launcher, cache, List.of("models")).out()).isEqualTo("hey models\n");
+        assertThat(run(launcher, cache, List.of("recommend", "--profile", "p.json", "--help")).code()).isZero();
+        Run failed = run(launcher, cache, List.of("explain", "run", "--fail"));
+        assertThat(failed.code()).isEqualTo(3);
+        assertThat(failed.out()).isEqualTo("hey explain,run,--fail\n");
+        assertThat(archives(cache)).isEmpty();
+        // the first successful explain writes it; `models` then maps it
+        assertThat(run(launcher, cache, List.of("explain", "run")).code()).isZero();
+        List<Path> a = archives(cache);
+        assertThat(a).hasSize(1);
+        Run models = run(launcher, cache, List.of("models"), "JAVA_TOOL_OPTIONS", "-Xlog:cds=info:file=" + dir.resolve("cds.log"));
+        assertThat(models.out()).isEqualTo("hey models\n");
+        assertThat(Files.readString(dir.resolve("cds.log"))).contains(a.get(0).getFileName().toString());
     }
 }
