@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's class-data archive (./advisor, short commands): written once per jar at the exit of
- * the first successful run that loads the rule engine (recommend --profile, explain, rules; not a
- * --help, a `models` or a failed run, whose archive would leave the engine's classes out), mapped by
- * every short command after it, replaced when the jar changes, never mixed into stdout, and off with
- * ADVISOR_CDS=0. Runs the real launcher script on a one-class jar in a copied installation.
+ * the first successful `recommend --profile` (not a --help, another short command or a failed run,
+ * whose archive would leave classes out that recommend loads), mapped by every short command after
+ * it, replaced when the jar changes, never mixed into stdout, and off with ADVISOR_CDS=0. Runs the
+ * real launcher script on a one-class jar in a copied installation.
  */
 class LauncherCdsTest {
     record Run(int code, String out, String err) {}
@@ -122,22 +122,23 @@ class LauncherCdsTest {
     }
 
     @Test
-    void onlyASuccessfulRunOfTheRuleEngineWritesTheArchiveAndEveryShortCommandMapsIt(@TempDir Path dir) throws Exception {
+    void onlyASuccessfulRecommendWritesTheArchiveAndEveryShortCommandMapsIt(@TempDir Path dir) throws Exception {
         Path launcher = install(dir.resolve("home"), "hey");
         Path cache = dir.resolve("cache");
-        // a short command that never loads the engine, a --help and a failed explain: each runs, none writes
+        // other short commands, a --help and a failed recommend: each runs, none writes
         assertThat(run(launcher, cache, List.of("models")).out()).isEqualTo("hey models\n");
-        assertThat(run(launcher, cache, List.of("recommend", "--profile", "p.json", "--help")).code()).isZero();
-        Run failed = run(launcher, cache, List.of("explain", "run", "--fail"));
-        assertThat(failed.code()).isEqualTo(3);
-        assertThat(failed.out()).isEqualTo("hey explain,run,--fail\n");
-        assertThat(archives(cache)).isEmpty();
-        // the first successful explain writes it; `models` then maps it
         assertThat(run(launcher, cache, List.of("explain", "run")).code()).isZero();
+        assertThat(run(launcher, cache, List.of("recommend", "--profile", "p.json", "--help")).code()).isZero();
+        Run failed = run(launcher, cache, List.of("recommend", "--profile", "p.json", "--fail"));
+        assertThat(failed.code()).isEqualTo(3);
+        assertThat(failed.out()).isEqualTo("hey recommend,--profile,p.json,--fail\n");
+        assertThat(archives(cache)).isEmpty();
+        // the first successful recommend writes it; explain then maps it
+        assertThat(run(launcher, cache, List.of("recommend", "--profile", "p.json")).code()).isZero();
         List<Path> a = archives(cache);
         assertThat(a).hasSize(1);
-        Run models = run(launcher, cache, List.of("models"), "JAVA_TOOL_OPTIONS", "-Xlog:cds=info:file=" + dir.resolve("cds.log"));
-        assertThat(models.out()).isEqualTo("hey models\n");
+        Run explain = run(launcher, cache, List.of("explain", "run"), "JAVA_TOOL_OPTIONS", "-Xlog:cds=info:file=" + dir.resolve("cds.log"));
+        assertThat(explain.out()).isEqualTo("hey explain,run\n");
         assertThat(Files.readString(dir.resolve("cds.log"))).contains(a.get(0).getFileName().toString());
     }
 }
