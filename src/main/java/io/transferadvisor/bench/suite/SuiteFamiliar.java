@@ -97,7 +97,7 @@ public final class SuiteFamiliar {
         double bestRegret = Double.POSITIVE_INFINITY;
         for (double t : THRESHOLDS) {
             double r = score(analyses, cuts, size, SuiteSpec.CALIBRATION, t, false, kinds).mean();
-            if (r < bestRegret - SuiteReport.TIE_POINTS || (Math.abs(r - bestRegret) <= SuiteReport.TIE_POINTS && t < best)) {
+            if (SuiteReport.beats(r, t, bestRegret, best)) {
                 bestRegret = Math.min(r, bestRegret);
                 best = t;
             }

@@ -75,6 +75,11 @@ public final class SuiteModelChoice {
             return ENSEMBLE.equals(choice) ? wholeEnsemble : advised.getOrDefault(choice, Double.NaN);
         }
 
+        /** Whether what the whole-plan scores read is trained: each model's advised plan and the ensemble of every model's whole plan. */
+        boolean wholePlansTrained() {
+            return !Double.isNaN(wholePlanRegret(ENSEMBLE)) && advised.values().stream().noneMatch(v -> Double.isNaN(v));
+        }
+
         /** The ensemble of every model's whole advised plan, always. */
         double wholeEnsembleRegret() {
             return regretOf(wholeEnsemble);
@@ -500,8 +505,7 @@ public final class SuiteModelChoice {
                 .append("zero; held-out is shown, never used.\n\n")
                 .append("| models.similarityLead | calibration: whole plan | calibration: model choice (tasks within 1 pt) | calibration: ensembles ")
                 .append("| held-out: whole plan | held-out: model choice (tasks within 1 pt) | held-out: ensembles |\n|---|---:|---:|---:|---:|---:|---:|\n");
-        List<Pair> scored = pairs.stream().filter(p -> !Double.isNaN(p.wholePlanRegret(ENSEMBLE))
-                && p.advised().values().stream().noneMatch(v -> Double.isNaN(v))).toList();
+        List<Pair> scored = pairs.stream().filter(Pair::wholePlansTrained).toList();
         double chosen = Double.NaN;
         double chosenRegret = Double.POSITIVE_INFINITY;
         long chosenEnsembles = Long.MAX_VALUE;
@@ -514,13 +518,11 @@ public final class SuiteModelChoice {
                 java.util.function.ToDoubleFunction<Pair> whole = p -> p.wholePlanRegret(leadChoice(p, rulesGap, lead));
                 java.util.function.ToDoubleFunction<Pair> choice = p -> p.regret(leadChoice(p, rulesGap, lead));
                 double reg = meanOverTasks(byTask, whole);
-                double worst = byTask.values().stream().mapToDouble(l -> mean(l, whole)).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
                 long within = byTask.values().stream().filter(l -> mean(l, choice) <= 1.0 + 1e-9).count();
                 long ens = ps.stream().filter(p -> ENSEMBLE.equals(leadChoice(p, rulesGap, lead))).count();
-                row.append(String.format(Locale.ROOT, " %s (%s) | %s (%d of %d) | %d of %d |", fmt(reg), Double.isNaN(worst) ? "-" : String.format(Locale.ROOT, "%.1f", worst),
+                row.append(' ').append(withWorst(byTask, whole)).append(String.format(Locale.ROOT, " | %s (%d of %d) | %d of %d |",
                         fmt(meanOverTasks(byTask, choice)), within, byTask.size(), ens, ps.size()));
-                boolean better = reg < chosenRegret - SuiteReport.TIE_POINTS || (Math.abs(reg - chosenRegret) <= SuiteReport.TIE_POINTS && ens < chosenEnsembles);
-                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && better) {
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && SuiteReport.beats(reg, ens, chosenRegret, chosenEnsembles)) {
                     chosenRegret = reg;
                     chosenEnsembles = ens;
                     chosen = lead;
@@ -536,22 +538,33 @@ public final class SuiteModelChoice {
         double taken = chosen;
         if (!Double.isNaN(chosen)) {
             double c0 = chosen;
-            Map<String, List<Pair>> cal = byTask(scored.stream().filter(Pair::calibration).toList());
-            double[] gain = cal.values().stream().mapToDouble(l -> mean(l, p -> p.wholePlanRegret(leadChoice(p, rulesGap, Double.NaN)) - p.wholePlanRegret(leadChoice(p, rulesGap, c0))))
-                    .filter(v -> !Double.isNaN(v)).toArray();
-            double[] ci = SuiteAnalysis.bootstrap(gain, 2000, 12345);
-            boolean enough = ci[0] > 0;
-            md.append(String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points); its gain over never, paired by task, %+.2f [%+.2f, %+.2f] points: %s.",
-                    SuiteReport.trim(chosen), chosenRegret, SuiteAnalysis.mean(gain), ci[0], ci[1],
-                    enough ? "above zero, taken" : "the interval reaches zero, so the searched threshold does not earn a rule"));
-            if (!enough) {
+            if (!earnsRule(md, scored.stream().filter(Pair::calibration).toList(),
+                    p -> p.wholePlanRegret(leadChoice(p, rulesGap, Double.NaN)) - p.wholePlanRegret(leadChoice(p, rulesGap, c0)),
+                    SuiteReport.trim(chosen), chosenRegret, "the searched threshold does not earn a rule")) {
                 taken = Double.NaN;
             }
         }
-        String c = Double.isNaN(taken) ? "never" : SuiteReport.trim(taken);
-        String r = Double.isNaN(rulesLead) ? "never" : SuiteReport.trim(rulesLead);
-        return md.append(String.format(Locale.ROOT, "%nChosen on calibration: %s. The rules: %s%s.%n", c, r,
-                c.equals(r) ? " (the same)" : ": they differ, so the rules were not set from this table")).toString();
+        return md.append(chosenLine(Double.isNaN(taken) ? "never" : SuiteReport.trim(taken), Double.isNaN(rulesLead) ? "never" : SuiteReport.trim(rulesLead))).toString();
+    }
+
+    /**
+     * The interval test of a threshold searched on the same runs: appends "Lowest on calibration: ..." with the candidate's gain over
+     * never, per run {@code gain}, averaged per task over the calibration runs, and its 95% bootstrap interval; whether it lies above zero.
+     */
+    private static boolean earnsRule(StringBuilder md, List<Pair> calibration, java.util.function.ToDoubleFunction<Pair> gain, String chosen,
+                                     double chosenRegret, String refused) {
+        double[] perTask = byTask(calibration).values().stream().mapToDouble(l -> mean(l, gain)).filter(v -> !Double.isNaN(v)).toArray();
+        double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
+        boolean enough = ci[0] > 0;
+        md.append(String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points); its gain over never, paired by task, %+.2f [%+.2f, %+.2f] points: %s.",
+                chosen, chosenRegret, SuiteAnalysis.mean(perTask), ci[0], ci[1], enough ? "above zero, taken" : "the interval reaches zero, so " + refused));
+        return enough;
+    }
+
+    /** The closing line of a threshold sweep: what calibration chose against what the rules hold. */
+    private static String chosenLine(String taken, String rules) {
+        return String.format(Locale.ROOT, "%nChosen on calibration: %s. The rules: %s%s.%n", taken, rules,
+                taken.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table");
     }
 
     /**
@@ -590,8 +603,7 @@ public final class SuiteModelChoice {
         for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
             List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
             choiceRuns.put(split, ps.stream().filter(p -> !Double.isNaN(p.ensemble())).toList());
-            wholeRuns.put(split, ps.stream().filter(p -> !Double.isNaN(p.wholePlanRegret(ENSEMBLE))
-                    && !p.advised().isEmpty() && p.advised().values().stream().noneMatch(v -> Double.isNaN(v))).toList());
+            wholeRuns.put(split, ps.stream().filter(Pair::wholePlansTrained).toList());
         }
         for (Map.Entry<String, java.util.function.Predicate<Pair>> c : candidates.entrySet()) {
             java.util.function.Predicate<Pair> ens = c.getValue();
@@ -606,9 +618,7 @@ public final class SuiteModelChoice {
                 long n = counted.stream().filter(ens).count();
                 row.append(' ').append(withWorst(wholeByTask, whole)).append(" | ").append(withWorst(choiceByTask, choice))
                         .append(String.format(Locale.ROOT, " | %d of %d |", n, counted.size()));
-                boolean better = reg < chosenRegret - SuiteReport.TIE_POINTS
-                        || (Math.abs(reg - chosenRegret) <= SuiteReport.TIE_POINTS && n < chosenEnsembles);
-                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && better) {
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && SuiteReport.beats(reg, n, chosenRegret, chosenEnsembles)) {
                     chosenRegret = reg;
                     chosenEnsembles = n;
                     chosen = c.getKey();
@@ -622,20 +632,12 @@ public final class SuiteModelChoice {
         String taken = chosen;
         if (!chosen.equals(NEVER_GAP)) {
             java.util.function.Predicate<Pair> ens = candidates.get(chosen);
-            double[] gain = byTask(wholeRuns.get(SuiteSpec.CALIBRATION)).values().stream()
-                    .mapToDouble(l -> mean(l, p -> p.wholePlanRegret(p.top()) - p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.top())))
-                    .filter(v -> !Double.isNaN(v)).toArray();
-            double[] ci = SuiteAnalysis.bootstrap(gain, 2000, 12345);
-            boolean enough = ci[0] > 0;
-            md.append(String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points); its gain over never, paired by task, %+.2f [%+.2f, %+.2f] points: %s.",
-                    chosen, chosenRegret, SuiteAnalysis.mean(gain), ci[0], ci[1],
-                    enough ? "above zero, taken" : "the interval reaches zero, so the models are not ensembled"));
-            if (!enough) {
+            if (!earnsRule(md, wholeRuns.get(SuiteSpec.CALIBRATION), p -> p.wholePlanRegret(p.top()) - p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.top()),
+                    chosen, chosenRegret, "the models are not ensembled")) {
                 taken = NEVER_GAP;
             }
         }
-        return md.append(String.format(Locale.ROOT, "%nChosen on calibration: %s. The rules: %s%s.%n", taken, rules,
-                taken.equals(rules) ? " (the same)" : ": they differ, so the rules were not set from this table")).toString();
+        return md.append(chosenLine(taken, rules)).toString();
     }
 
     /** The row name of the candidate that never ensembles. */

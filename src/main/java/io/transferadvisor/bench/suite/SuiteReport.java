@@ -272,6 +272,14 @@ public final class SuiteReport {
     /** Points within which two calibration regrets count as a tie in the report's threshold sweeps (similarity.familiar, ensemble.maxProbeGap). */
     static final double TIE_POINTS = 0.005;
 
+    /**
+     * Whether a candidate of a threshold sweep replaces the best so far: a lower regret by more than {@link #TIE_POINTS}, or a tie
+     * within it at a lower cost (fewer ensembles, or a lower threshold, which trains fewer networks).
+     */
+    static boolean beats(double regret, double cost, double bestRegret, double bestCost) {
+        return regret < bestRegret - TIE_POINTS || (Math.abs(regret - bestRegret) <= TIE_POINTS && cost < bestCost);
+    }
+
     /** A threshold as its table prints it: whole numbers without a decimal point. */
     static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
