@@ -54,6 +54,9 @@ class SuiteFamiliarTest {
         assertThat(SuiteFamiliar.score(a, cuts, medium, SuiteSpec.CALIBRATION, 0.9, true, THREE_MEMBERS).single()).isEqualTo(2);
         String md = SuiteFamiliar.markdown(a, cuts, tiny, 0.9, THREE_MEMBERS);
         assertThat(md).contains("| 0.9 | 0.00 (0.0) | 0.00 | 2 of 4 |", "| never (2) | 10.00 (20.0) | 10.00 | 0 of 4 |",
-                "Chosen on calibration: 0.85. The rules: 0.9 (differs).");
+                "Chosen on calibration: 0.85. The rules: 0.9 (differs).",
+                // never taking the single plan gains -20 on cal-small and 0 on cal-large (both sides train the ensemble there)
+                "Lowest on calibration: 0.85 (0.00 points). The single plan trains fewer networks, so never taking it (the ensemble of plans) would "
+                        + "have to gain over it, paired by model and task, beyond its 95% interval: -10.00 [-20.00, +0.00] points, so the single plan is taken.");
     }
 }

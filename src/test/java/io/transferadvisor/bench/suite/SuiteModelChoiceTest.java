@@ -83,7 +83,7 @@ class SuiteModelChoiceTest {
         assertThat(md).contains("| never (-1) | 4.50 (10.0) |").contains("| 2 | 2.50 (5.0) |").contains("| 5 | 1.50 (4.0) |")
                 .contains("| 8 | 1.50 (4.0) |").contains("| 12 | 3.75 (10.0) |").contains("| 12 | 3.75 (10.0) | 5.00 (5.0) | 4 of 4 | 0.00 (0.0) | 5.00 (5.0) | 1 of 1 |");
         // 5 and 8 tie with as many ensembles: the first stays; its gain over never, by task: +2, +4, 0, +6
-        assertThat(md).contains("Lowest on calibration: 5 (1.50 points); its gain over never, paired by task, +3.00")
+        assertThat(md).contains("Lowest on calibration: 5 (1.50 points); the gain of ensembling at 5 (more networks) over never, paired by task, +3.00")
                 .contains("above zero, taken").contains("Chosen on calibration: 5. The rules: 5 (the same).");
         // a gain that is +4 on one task and -3 on the other: the interval reaches zero, so never ensembling stays
         List<SuiteModelChoice.Pair> split = List.of(gapRun("x", true, 1, 0.85, 0.89), gapRun("y", true, 1, 0.89, 0.86));
@@ -211,17 +211,23 @@ class SuiteModelChoiceTest {
                 .contains("| 0.05 | 0.33 (1.0) | 0.67 (2 of 3) | 1 of 3 | 30.00 (30.0) | 20.00 (0 of 1) | 0 of 1 |")
                 .contains("| 0.1 | 0.33 (1.0) |")
                 .contains("| 0.15 | 2.00 (5.0) |")
-                // 0.08 and 0.1 tie with 0.05 at as many ensembles: the first stays; but its gain per task is 5, 0 and 0, and a third of
-                // the resamples draw no c1: the interval reaches zero and the searched threshold adds no rule
-                .contains("Lowest on calibration: 0.05 (0.33 points); its gain over never, paired by task, +1.67 [+0.00, ")
-                .contains("the interval reaches zero, so the searched threshold does not earn a rule.")
-                .contains("Chosen on calibration: never. The rules: never (the same).");
-        assertThat(SuiteModelChoice.similarityLead(pairs, 8, 0.05)).contains("The rules: 0.05: they differ");
-        // a gain on every calibration task: taken
+                // 0.08 and 0.1 tie with 0.05 at as many ensembles: the first stays. The lead saves networks, so (since stop 34) it needs
+                // only the lowest regret: ensembling would have to gain over it, and per task it gains -5, 0 and 0 (a third of the
+                // resamples draw no c1); until stop 34 the lead had to gain over never beyond its interval and this one did not
+                .contains("Lowest on calibration: 0.05 (0.33 points); the gain of never (the ensemble of models) (more networks) over the lead at 0.05, "
+                        + "paired by task, -1.67 [-5.00, +0.00] points: the interval reaches zero, so the lead, which saves networks, is taken.")
+                .contains("Chosen on calibration: 0.05. The rules: never: they differ");
+        assertThat(SuiteModelChoice.similarityLead(pairs, 8, 0.05)).contains("The rules: 0.05 (the same)");
+        // a gain on every calibration task: taken just the same
         List<SuiteModelChoice.Pair> clear = List.of(pairs.get(0), lead("c4", true, 0.80, 0.70, 0.76, 0.80, 0.60, 0.75, 0.90, 0.80, 1));
         assertThat(SuiteModelChoice.similarityLead(clear, 8, 0.02))
-                .contains("Lowest on calibration: 0.02 (0.00 points); its gain over never, paired by task, +5.00 [+5.00, +5.00] points: above zero, taken.")
+                .contains("Lowest on calibration: 0.02 (0.00 points); the gain of never (the ensemble of models) (more networks) over the lead at 0.02, "
+                        + "paired by task, -5.00 [-5.00, -5.00] points: the interval reaches zero, so the lead, which saves networks, is taken.")
                 .contains("Chosen on calibration: 0.02. The rules: 0.02 (the same).");
+        // where no threshold beats never on calibration, never stays and no line is printed
+        List<SuiteModelChoice.Pair> worse = List.of(lead("c5", true, 0.70, 0.72, 0.70, 0.70, 0.62, 0.71, 0.85, 0.88, 1));
+        assertThat(SuiteModelChoice.similarityLead(worse, 8, Double.NaN)).doesNotContain("Lowest on calibration")
+                .contains("Chosen on calibration: never. The rules: never (the same).");
         assertThat(SuiteModelChoice.similarityLead(pairs.subList(3, 4), 8, Double.NaN)).contains("No calibration run has its advised plans and ensembles trained yet.");
     }
 
