@@ -206,6 +206,14 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
                         + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time ["
                         + threshold(f) + "]";
             }
+            if (f.rule().equals("models-similarity-lead")) {
+                List<String> others = a.selection().stream().filter(x -> x.rule().equals("models-reject-less-similar"))
+                        .map(x -> x.evidence().get("$model") + "'s " + num(x.evidence().get("$sim"))).toList();
+                return e.get("$leader") + " alone: the models' probe accuracies are within ensemble.maxProbeGap (" + num(e.get("$maxGap"))
+                        + ") points, so the probe cannot tell them apart, but " + e.get("$leader") + "'s overall similarity " + num(e.get("$sim"))
+                        + " leads " + (others.isEmpty() ? "every other's" : String.join(", ", others)) + " by models.similarityLead ("
+                        + num(e.get("$lead")) + ") or more; one model's plan instead of every model's [" + threshold(f) + "]";
+            }
             if (f.rule().equals("models-pick-best")) {
                 return e.get("$best") + " alone: its probe accuracy " + num(e.get("$bestScore")) + " is more than ensemble.maxProbeGap ("
                         + num(e.get("$maxGap")) + ") points above the runner-up " + e.get("$second") + "'s " + num(e.get("$secondScore"))

@@ -218,8 +218,8 @@ public final class Recommender {
 
     /**
      * The keys whose probe accuracy is within {@code gap} points of the best one's, in the map's order: the models rule
-     * models-ensemble would ensemble at ensemble.maxProbeGap = {@code gap}. The suite's similarity-lead sweep (over recorded
-     * scores) reads it, and ModelsRulesTest ties it to the rule, so the sweep does not write the filter again.
+     * models-ensemble would ensemble at ensemble.maxProbeGap = {@code gap}, and the only ones models-similarity-lead weighs.
+     * Counterfactuals (over profiles) and the suite's sweep (over recorded scores) both read it, so neither writes the filter again.
      */
     public static <K> List<K> withinProbeGap(Map<K, Double> probe, double gap) {
         double top = probe.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);

@@ -126,6 +126,7 @@ class EnsemblePlansRulesTest {
         var big = decide(profile().parameters((long) threshold("ensemble.maxParameters") + 1).perClass(5).similarity(familiar + 0.03).build());
         assertThat(fired(big)).doesNotContain("familiar-domain").contains("cutoff-tiny-first-cut");
         // an ensemble of two models, one familiar: it brings its one plan, the other its five (TINY data); explain counts each
+        // (their similarities closer than models.similarityLead, which would otherwise take model-a alone)
         List<DatasetProfile> mixed = List.of(profile().model("model-a").perClass(5).similarity(familiar + 0.005).build(),
                 profile().model("model-b").perClass(5).similarity(familiar - 0.005).build());
         var rec = RuleTesting.recommender().recommend(mixed, Recommender.Request.defaults("d"));

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class ExplanationNumTest {
     @Test
     void thresholdsPrintAsTheTableWritesThem() {
-        // thresholds such as similarity.familiar: the exact binary value of 0.05 printed "0.0500" before
+        // models.similarityLead and similarity.familiar: the exact binary value of 0.05 printed "0.0500" before
         assertThat(Explanation.num(0.05)).isEqualTo("0.05");
         assertThat(Explanation.num(0.9)).isEqualTo("0.9");
         assertThat(Explanation.num(8.0)).isEqualTo("8");

@@ -37,7 +37,7 @@ class ModelsRulesTest {
         java.util.Map<String, Double> probe = new java.util.LinkedHashMap<>();
         profiles.forEach(p -> probe.put(p.model(), Recommender.bestScore(p)[0]));
         var d = decide(profiles.toArray(io.transferadvisor.probe.DatasetProfile[]::new));
-        // what the suite's similarity-lead sweep filters by is what models-ensemble took
+        // what Counterfactuals and the suite's similarity-lead sweep filter by is what models-ensemble took
         assertThat(Recommender.withinProbeGap(probe, gap)).containsExactly("a", "b").containsExactlyInAnyOrderElementsOf(d.plan().models());
         assertThat(Recommender.withinProbeGap(probe, gap + 2)).containsExactly("a", "b", "c");
         assertThat(Recommender.withinProbeGap(java.util.Map.<String, Double>of(), gap)).isEmpty();
@@ -84,33 +84,55 @@ class ModelsRulesTest {
 
     @Test
     void theDomainCounterfactualMovesAndQuotesTheChosenModelsSimilarity() {
-        double gap = EnsemblePlansRulesTest.threshold("ensemble.maxProbeGap");
+        double lead = EnsemblePlansRulesTest.threshold("models.similarityLead");
         double familiar = EnsemblePlansRulesTest.threshold("similarity.familiar");
-        // b comes first, a is taken alone on its probe lead: explain quotes a's similarity, so the domain counterfactual
+        // b comes first, a is taken alone on its similarity lead: explain quotes a's similarity, so the domain counterfactual
         // must too (it once moved the first profile, and said "similarity >= 0.82, now 0.70" about b beside a's 0.80)
-        var d = RuleTesting.recommender().recommend(List.of(profile().model("b").perClass(100).similarity(0.70).accuracyOffset(-(gap + 5) / 100).build(),
-                profile().model("a").perClass(100).similarity(0.80).build()), Recommender.Request.defaults("d.yaml"));
+        var d = RuleTesting.recommender().recommend(List.of(profile().model("b").perClass(100).similarity(0.70).accuracyOffset(-0.01).build(),
+                profile().model("a").perClass(100).similarity(0.70 + 2 * lead).build()), Recommender.Request.defaults("d.yaml"));
         assertThat(d.plan().models()).containsExactly("a");
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity") && c.text().contains("more similar"))
                 .singleElement().satisfies(c -> {
-                    assertThat(c.from()).isEqualTo(Counterfactuals.fmt2(0.80));
+                    assertThat(c.from()).isEqualTo(Counterfactuals.fmt2(0.70 + 2 * lead));
                     assertThat(c.to()).isEqualTo(Counterfactuals.fmt2(familiar));
                     assertThat(c.text()).startsWith("if the domain were more similar (a's similarity >= " + Counterfactuals.fmt2(familiar) + ", now "
-                            + Counterfactuals.fmt2(0.80) + "; every model's moved by as much)");
+                            + Counterfactuals.fmt2(0.70 + 2 * lead) + "; every model's moved by as much)");
                 });
     }
 
     @Test
-    void withinTheProbeGapTheModelsAreEnsembledWhateverTheirSimilarity() {
-        // models-similarity-lead took a model alone here until 2026-12-01, when it lost its interval test on 31 calibration
-        // tasks: a similarity lead of 0.3 no longer decides, the probe gap does
-        var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.95).build(),
-                profile().model("b").perClass(100).similarity(0.65).accuracyOffset(-0.01).build()), Recommender.Request.defaults("d.yaml"));
-        assertThat(d.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
-        assertThat(d.plan().models()).containsExactly("a", "b");
-        assertThat(d.audit().selection()).extracting(f -> f.rule()).containsOnly("models-ensemble", "models-ensemble-member");
-        assertThat(Explanation.of(d.audit()).reasons().get(0)).startsWith("ENSEMBLE: no clear winner: runner-up b's probe accuracy");
-        assertThat(d.audit().counterfactuals()).extracting(c -> c.change()).doesNotContain("similarity lead");
+    void withinTheProbeGapTheModelWhoseSimilarityLeadsIsTakenAloneAndTheExplanationSaysSo() {
+        double lead = EnsemblePlansRulesTest.threshold("models.similarityLead");
+        // a and b tie on the probe; a leads b's similarity by twice the threshold; c reads the domain closest but is outscored
+        var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.80 + 2 * lead).build(),
+                profile().model("b").perClass(100).similarity(0.80).accuracyOffset(-0.01).build(),
+                profile().model("c").perClass(100).similarity(0.99).accuracyOffset(-0.2).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(d.plan().models()).containsExactly("a");
+        assertThat(d.audit().selection()).extracting(f -> f.rule()).contains("models-similarity-lead", "models-reject-less-similar", "models-reject-outscored")
+                .doesNotContain("models-ensemble");
+        assertThat(Explanation.of(d.audit()).reasons().get(0)).startsWith("a alone: the models' probe accuracies are within ensemble.maxProbeGap (")
+                .contains("a's overall similarity " + Explanation.num(0.80 + 2 * lead) + " leads b's " + Explanation.num(0.80) + " by models.similarityLead (" + Explanation.num(lead) + ") or more");
+        assertThat(Explanation.of(d.audit()).alternatives()).anySatisfy(x -> assertThat(x).startsWith("model b: model not used: its overall similarity 0.800 is at least"));
+        // what would change it: b's similarity within the lead gives the ensemble back, by a real rule evaluation
+        assertThat(d.audit().counterfactuals()).anySatisfy(c -> {
+            assertThat(c.change()).isEqualTo("similarity lead");
+            assertThat(c.becomes()).isEqualTo("ENSEMBLE of a, b");
+            assertThat(c.text()).startsWith("if b's overall similarity were " + Counterfactuals.fmt2(0.80 + lead + 0.01) + " or higher (now 0.80; within");
+        });
+        // moving the domain moves every model's similarity by as much, so the lead, and with it the choice of a, stays (setting every
+        // model to one similarity, as the search once did, erased the lead and read as "more similar: the ensemble")
+        assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
+                .allSatisfy(c -> assertThat(c.text()).contains("every model's moved by as much"))
+                .noneSatisfy(c -> assertThat(c.becomes()).startsWith("ENSEMBLE of a, b"));
+        // a lead below the threshold: the ensemble stays, and the counterfactual names the similarity that would end it
+        var close = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.80 + lead / 2).build(),
+                profile().model("b").perClass(100).similarity(0.80).accuracyOffset(-0.01).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(close.plan().models()).containsExactly("a", "b");
+        assertThat(close.audit().counterfactuals()).anySatisfy(c -> {
+            assertThat(c.change()).isEqualTo("similarity lead");
+            assertThat(c.becomes()).endsWith(" on a");
+            assertThat(c.text()).startsWith("if b's overall similarity were " + Counterfactuals.fmt2(0.80 + lead / 2 - lead) + " or lower");
+        });
     }
 
     @Test

@@ -342,6 +342,10 @@ public final class SuiteModelChoice {
             String fk = fixedKey;
             policies.put("best fixed on calibration: " + fm + " " + TrialKey.parse(fk).label(), p -> p.trialAccuracy(fm, fk));
         }
+        // what any rule over model choice alone could reach with these plans: the better option on each run, seen after the fact
+        policies.put("*reference: the best of the rules' options on each run (either model with its plan, or their ensemble), picked after the fact*",
+                p -> java.util.stream.DoubleStream.concat(p.advised().values().stream().mapToDouble(Double::doubleValue),
+                        java.util.stream.DoubleStream.of(p.wholeEnsemble())).max().orElse(Double.NaN));
         md.append(policyTable(scored, policies, (l, f) -> mean(l, p -> p.regretOf(f.applyAsDouble(p)))));
         md.append("\nAgainst the oracle per task, as issue 8 defines it (the trial of any model with the best test accuracy averaged over the ")
                 .append("task's seeds, against the policy's accuracy averaged over the same seeds, floored at 0): none of the per-run oracle's ")
@@ -458,7 +462,7 @@ public final class SuiteModelChoice {
     /**
      * The choice with ensemble.maxProbeGap = {@code gap} and models.similarityLead = {@code lead} (NaN: no such rule): within the
      * probe gap, the model whose overall similarity leads every other model within the gap by at least the lead, else the ensemble;
-     * outside it, the probe's top model. As the retired rule models-similarity-lead read it: a model past the probe gap is neither a leader nor a
+     * outside it, the probe's top model. As models-similarity-lead reads it: a model past the probe gap is neither a leader nor a
      * rival. Computed from the probe gap, not from the rules' pick, so the sweep's "never" is the rules without the similarity lead
      * whatever the rules hold now.
      */
@@ -485,7 +489,7 @@ public final class SuiteModelChoice {
                 second = Math.max(second, e.getValue());
             }
         }
-        return second <= best - lead ? leader : ENSEMBLE; // as the retired models-similarity-lead compared
+        return second <= best - lead ? leader : ENSEMBLE; // as models-similarity-lead compares
     }
 
     /**

@@ -124,7 +124,10 @@ class SuiteModelChoiceTest {
                 .contains("| always the ensemble of the advised plans | 3.00 (5.0) | 1.00-5.00 | 1 of 2 |")
                 .contains("| the probe's top model, the rules' plan for it | 11.00 (20.0) |")
                 // b's FINETUNE_ALL held out: w1 .80 -> 10, w2 .80 -> 0
-                .contains("| best fixed on calibration: b FINETUNE_ALL | 5.00 (10.0) | 0.00-10.00 | 1 of 2 | 0.00 (0.0) |");
+                .contains("| best fixed on calibration: b FINETUNE_ALL | 5.00 (10.0) | 0.00-10.00 | 1 of 2 | 0.00 (0.0) |")
+                // the better of a's plan, b's plan and their ensemble, per run: w1 a's .88 (the ensemble .89 is better: 1), w2 .79: 1
+                .contains("| *reference: the best of the rules' options on each run (either model with its plan, or their ensemble), picked after the fact* "
+                        + "| 1.00 (1.0) | 1.00-1.00 | 2 of 2 |");
     }
 
     @Test
