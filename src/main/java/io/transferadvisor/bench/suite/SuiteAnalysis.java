@@ -227,6 +227,11 @@ public final class SuiteAnalysis {
         return v.length == 0 ? Double.NaN : s / v.length;
     }
 
+    /** {@code a}'s value minus {@code b}'s for every key both hold, in {@code a}'s order: a paired per-task gain or loss. */
+    static double[] pairedDifferences(Map<String, Double> a, Map<String, Double> b) {
+        return a.keySet().stream().filter(b::containsKey).mapToDouble(k -> a.get(k) - b.get(k)).toArray();
+    }
+
     /** 2.5% and 97.5% percentiles of the mean over resampled tasks. */
     static double[] bootstrap(double[] v, int resamples, long seed) {
         if (v.length == 0) {

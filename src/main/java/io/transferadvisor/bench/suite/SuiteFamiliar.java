@@ -35,7 +35,28 @@ public final class SuiteFamiliar {
     }
 
     /** One policy's result on one split: mean and worst over (model, task), each model's mean, and how many runs took the single plan. */
-    record Row(double mean, double worst, String worstTask, Map<String, Double> byModel, int single, int runs, Map<String, Double> perTask) {}
+    record Row(Map<String, Double> byModel, int single, int runs, Map<String, Double> perTask) {
+        /** The mean over (model, task), NaN without any. */
+        double mean() {
+            return perTask.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+
+        /** The first (model, task) with the highest regret, "-" without any. */
+        String worstTask() {
+            String w = "-";
+            for (Map.Entry<String, Double> e : perTask.entrySet()) {
+                if (w.equals("-") || e.getValue() > perTask.get(w)) {
+                    w = e.getKey();
+                }
+            }
+            return w;
+        }
+
+        /** The highest regret of a (model, task), NaN without any. */
+        double worst() {
+            return perTask.isEmpty() ? Double.NaN : perTask.get(worstTask());
+        }
+    }
 
     /**
      * @param analyses each model's analysis, in the suite's model order
@@ -46,8 +67,7 @@ public final class SuiteFamiliar {
      */
     static Row score(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, String split,
                      double threshold, boolean medium, Map<String, Integer> kinds) {
-        List<Double> perTask = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        Map<String, Double> perTask = new LinkedHashMap<>();
         Map<String, Double> byModel = new LinkedHashMap<>();
         int single = 0;
         int runs = 0;
@@ -75,24 +95,12 @@ public final class SuiteFamiliar {
             double modelSum = 0;
             for (var t : sums.entrySet()) {
                 double m = t.getValue()[0] / t.getValue()[1];
-                perTask.add(m);
-                ids.add(e.getKey() + " " + t.getKey());
+                perTask.put(e.getKey() + " " + t.getKey(), m);
                 modelSum += m;
             }
             byModel.put(e.getKey(), sums.isEmpty() ? Double.NaN : modelSum / sums.size());
         }
-        double mean = perTask.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        int w = 0;
-        for (int i = 1; i < perTask.size(); i++) {
-            if (perTask.get(i) > perTask.get(w)) {
-                w = i;
-            }
-        }
-        Map<String, Double> byId = new LinkedHashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            byId.put(ids.get(i), perTask.get(i));
-        }
-        return new Row(mean, perTask.isEmpty() ? Double.NaN : perTask.get(w), perTask.isEmpty() ? "-" : ids.get(w), byModel, single, runs, byId);
+        return new Row(byModel, single, runs, perTask);
     }
 
     /**
@@ -111,8 +119,11 @@ public final class SuiteFamiliar {
     static Choice choice(Map<String, SuiteAnalysis> analyses, Map<String, List<String>> cuts, Function<Run, String> size, Map<String, Integer> kinds) {
         double best = Double.NaN;
         double bestRegret = Double.POSITIVE_INFINITY;
+        Map<Double, Row> rows = new LinkedHashMap<>();
         for (double t : THRESHOLDS) {
-            double r = score(analyses, cuts, size, SuiteSpec.CALIBRATION, t, false, kinds).mean();
+            Row row = score(analyses, cuts, size, SuiteSpec.CALIBRATION, t, false, kinds);
+            rows.put(t, row);
+            double r = row.mean();
             if (SuiteReport.beats(r, t, bestRegret, best)) {
                 bestRegret = Math.min(r, bestRegret);
                 best = t;
@@ -121,10 +132,7 @@ public final class SuiteFamiliar {
         if (Double.isNaN(best) || best >= NEVER) {
             return new Choice(best, "");
         }
-        Map<String, Double> at = score(analyses, cuts, size, SuiteSpec.CALIBRATION, best, false, kinds).perTask();
-        Map<String, Double> never = score(analyses, cuts, size, SuiteSpec.CALIBRATION, NEVER, false, kinds).perTask();
-        double[] gain = at.entrySet().stream().filter(e -> never.containsKey(e.getKey()))
-                .mapToDouble(e -> e.getValue() - never.get(e.getKey())).toArray();
+        double[] gain = SuiteAnalysis.pairedDifferences(rows.get(best).perTask(), rows.get(NEVER).perTask());
         double[] ci = SuiteAnalysis.bootstrap(gain, 2000, 12345);
         String line = String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points). The single plan trains fewer networks, so never taking it "
                         + "(the ensemble of plans) would have to gain over it, paired by model and task, beyond its 95%% interval: %+.2f [%+.2f, %+.2f] "

@@ -116,7 +116,7 @@ public final class SuitePlanEnsembles {
             }
             Map<String, Double> a = tasks.get(current);
             Map<String, Double> b = tasks.get(k);
-            double[] d = a.keySet().stream().filter(b::containsKey).mapToDouble(x -> a.get(x) - b.get(x)).toArray();
+            double[] d = SuiteAnalysis.pairedDifferences(a, b);
             double[] ci = SuiteAnalysis.bootstrap(d, 2000, 12345);
             boolean taken = d.length > 0 && ci[0] > 0;
             out.add(new Step(current, k, java.util.Arrays.stream(d).average().orElse(Double.NaN), ci[0], ci[1], taken));
