@@ -109,9 +109,11 @@ final class AuditBuilder {
             rejected.add(new Audit.Rejection(x.model(), null, selBy.getOrDefault(x, "?"), "model not used: " + x.reason()));
         }
         if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
-            rejected.removeIf(x -> x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE);
+            // the model's own ENSEMBLE rejections are overruled by the plan; the selection's (model null) is about ensembling models
+            rejected.removeIf(x -> x.model() != null && x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE);
             // a strategy that runs as a member of the ensemble is not an alternative the plan rejected
-            rejected.removeIf(x -> plan.ensembleMembers().stream().anyMatch(m -> m.strategy() == x.strategy()));
+            rejected.removeIf(x -> x.strategy() != io.transferadvisor.plan.Strategy.ENSEMBLE
+                    && plan.ensembleMembers().stream().anyMatch(m -> m.strategy() == x.strategy()));
         }
         // the same rejection from the per-model stage and the selection stage (ENSEMBLE with one model) is listed once
         List<Audit.Rejection> unique = new ArrayList<>();

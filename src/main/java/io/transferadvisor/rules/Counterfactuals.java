@@ -4,11 +4,8 @@ import io.transferadvisor.plan.Plan;
 import io.transferadvisor.plan.Strategy;
 import io.transferadvisor.probe.DatasetProfile;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -47,7 +44,6 @@ public final class Counterfactuals {
                             unl == 0 ? "with " + fmt(tryUnl) + " unlabelled images" : "without the unlabelled images");
                 },
                 () -> models(r, profiles, req, base),
-                () -> similarityLead(r, profiles, req, base),
                 () -> {
                     double imb = first.size().imbalance();
                     double tryImb = imb < 3.0 ? 5.0 : 1.0;
@@ -102,14 +98,12 @@ public final class Counterfactuals {
     }
 
     /**
-     * Several models: how far the runner-up's probe accuracy (at its best layer) would have to move
-     * for the model choice to flip, across ensemble.maxProbeGap: down past the gap when the rules
-     * ensemble, up to the gap when they take the top model alone. A real rule evaluation of the
-     * moved profile; nothing when the rules have no such threshold or the decision does not change.
+     * Several models: the runner-up's probe accuracy (at its best layer) at which the model choice would
+     * flip, one hundredth above the top model's (models.drl takes the model with the best probe accuracy).
+     * A real rule evaluation of the moved profile; nothing when it is out of range or the decision does not change.
      */
     private static List<Audit.Counterfactual> models(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
-        double gap = r.rules().thresholdOr("ensemble.maxProbeGap", Double.NaN);
-        if (profiles.size() < 2 || Double.isNaN(gap)) {
+        if (profiles.size() < 2) {
             return List.of();
         }
         List<DatasetProfile> ranked = profiles.stream()
@@ -118,68 +112,23 @@ public final class Counterfactuals {
         DatasetProfile second = ranked.get(1);
         double ts = Recommender.bestScore(top)[0];
         double ss = Recommender.bestScore(second)[0];
-        boolean ensembled = Recommender.ofSeveralModels(base);
-        // one point past the threshold when moving apart; exactly at it (within counts) when moving closer
-        double target = ensembled ? ts - (gap + 1) / 100 : ts - gap / 100;
-        if (target < 0 || target > 1) {
+        double target = ts + 0.01;
+        if (target > 1) {
             return List.of();
         }
-        double delta = target - ss;
-        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withProbeShift(p, delta) : p), req).plan();
+        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withProbeShift(p, target - ss) : p), req).plan();
         String becomes = choice(other);
-        String was = choice(base);
-        if (becomes.equals(was)) {
+        if (becomes.equals(choice(base))) {
             return List.of();
         }
-        return List.of(new Audit.Counterfactual("probe gap", fmt2((ts - ss) * 100), fmt2((ts - target) * 100), becomes,
-                "if " + second.model() + "'s probe accuracy were " + fmt2(target) + (ensembled ? " or lower" : " or higher") + " (now " + fmt2(ss)
-                        + (ensembled ? "; more than " + fmt2(gap) + " points below " : "; within " + fmt2(gap) + " points of ") + top.model() + "'s " + fmt2(ts)
-                        + ", ensemble.maxProbeGap) this becomes " + becomes));
-    }
-
-    /**
-     * Several models within ensemble.maxProbeGap: how far the less similar one's overall similarity would
-     * have to move for the choice to flip across models.similarityLead: up to within the lead when the
-     * rules took the leading model alone, down to the lead when they ensemble. A real rule evaluation of
-     * the moved profile; nothing when the rules have no such threshold or the decision does not change.
-     */
-    private static List<Audit.Counterfactual> similarityLead(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
-        double lead = r.rules().thresholdOr("models.similarityLead", Double.NaN);
-        double gap = r.rules().thresholdOr("ensemble.maxProbeGap", Double.NaN);
-        if (profiles.size() < 2 || Double.isNaN(lead) || Double.isNaN(gap)) {
-            return List.of();
-        }
-        Map<String, Double> probe = new LinkedHashMap<>();
-        profiles.forEach(p -> probe.put(p.model(), Recommender.bestScore(p)[0]));
-        Set<String> near = Set.copyOf(Recommender.withinProbeGap(probe, gap));
-        List<DatasetProfile> within = profiles.stream().filter(p -> near.contains(p.model()))
-                .sorted(java.util.Comparator.comparingDouble((DatasetProfile p) -> -p.similarity())).toList();
-        if (within.size() < 2) {
-            return List.of();
-        }
-        DatasetProfile leader = within.get(0);
-        DatasetProfile second = within.get(1);
-        boolean ensembled = Recommender.ofSeveralModels(base);
-        // exactly at the lead counts as leading; moving closer, one hundredth inside it
-        double target = ensembled ? leader.similarity() - lead : leader.similarity() - lead + 0.01;
-        if (target < 0 || target > 1) {
-            return List.of();
-        }
-        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withSimilarity(p, target) : p), req).plan();
-        String becomes = choice(other);
-        String was = choice(base);
-        if (becomes.equals(was)) {
-            return List.of();
-        }
-        return List.of(new Audit.Counterfactual("similarity lead", fmt2(leader.similarity() - second.similarity()), fmt2(leader.similarity() - target), becomes,
-                "if " + second.model() + "'s overall similarity were " + fmt2(target) + (ensembled ? " or lower" : " or higher") + " (now " + fmt2(second.similarity())
-                        + (ensembled ? "; models.similarityLead (" + fmt2(lead) + ") below " : "; within models.similarityLead (" + fmt2(lead) + ") of ")
-                        + leader.model() + "'s " + fmt2(leader.similarity()) + ") this becomes " + becomes));
+        return List.of(new Audit.Counterfactual("probe accuracy", fmt2((ts - ss) * 100), fmt2((ts - target) * 100), becomes,
+                "if " + second.model() + "'s probe accuracy were " + fmt2(target) + " or higher (now " + fmt2(ss) + "; above "
+                        + top.model() + "'s " + fmt2(ts) + ") this becomes " + becomes));
     }
 
     /**
      * The profiles with model {@code anchor}'s overall similarity at {@code to}, every other model's moved by as much (clamped to
-     * [0, 1]): the domain moves, and what tells the models apart (models.similarityLead) stays.
+     * [0, 1]): the domain moves, and the models' order by similarity stays.
      */
     static List<DatasetProfile> moved(List<DatasetProfile> ps, String anchor, double from, double to) {
         return map(ps, p -> ProfileEdits.withSimilarity(p, p.model().equals(anchor) ? to : Math.max(0, Math.min(1, p.similarity() + (to - from)))));

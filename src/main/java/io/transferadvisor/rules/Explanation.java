@@ -174,49 +174,13 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         return out;
     }
 
-    /**
-     * How many plans each model of an ENSEMBLE of models brings (an ENSEMBLE of a model's plans adds
-     * all of them): ", each model with all 3 of its plans" when they bring the same number, else each
-     * model's count (", model-a with 1 plan, model-b with 3"); empty when each brings one.
-     */
-    static String plansPerModel(Plan plan) {
-        Map<String, Integer> count = new java.util.LinkedHashMap<>();
-        plan.models().forEach(m -> count.put(m, 0));
-        plan.ensembleMembers().forEach(m -> count.merge(m.models().get(0), 1, Integer::sum));
-        java.util.Set<Integer> distinct = new java.util.HashSet<>(count.values());
-        if (distinct.size() == 1) {
-            int each = distinct.iterator().next();
-            return each > 1 ? ", each model with all " + each + " of its plans" : "";
-        }
-        List<String> parts = new java.util.ArrayList<>();
-        count.forEach((m, c) -> parts.add(m + " with " + c + (parts.isEmpty() ? (c == 1 ? " plan" : " plans") : "")));
-        return ", " + String.join(", ", parts);
-    }
-
-    /** Several models: the ensemble or the clear winner, with the probe scores that decided it. */
+    /** Several models: the one taken, with the probe scores that decided it. */
     private static String selectionReason(Audit a) {
         for (Audit.Firing f : a.selection()) {
             Map<String, Object> e = f.evidence();
-            if (f.rule().equals("models-ensemble")) {
-                int n = Math.max(a.plan().models().size(), a.plan().ensembleMembers().size());
-                return "ENSEMBLE: no clear winner: runner-up " + e.get("$second") + "'s probe accuracy " + num(e.get("$secondScore"))
-                        + " is within ensemble.maxProbeGap (" + num(e.get("$maxGap")) + ") points of " + e.get("$best") + "'s "
-                        + num(e.get("$bestScore")) + "; the probabilities of "
-                        + String.join(", ", a.plan().models()) + " are averaged" + plansPerModel(a.plan())
-                        + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time ["
-                        + threshold(f) + "]";
-            }
-            if (f.rule().equals("models-similarity-lead")) {
-                List<String> others = a.selection().stream().filter(x -> x.rule().equals("models-reject-less-similar"))
-                        .map(x -> x.evidence().get("$model") + "'s " + num(x.evidence().get("$sim"))).toList();
-                return e.get("$leader") + " alone: the models' probe accuracies are within ensemble.maxProbeGap (" + num(e.get("$maxGap"))
-                        + ") points, so the probe cannot tell them apart, but " + e.get("$leader") + "'s overall similarity " + num(e.get("$sim"))
-                        + " leads " + (others.isEmpty() ? "every other's" : String.join(", ", others)) + " by models.similarityLead ("
-                        + num(e.get("$lead")) + ") or more; one model's plan instead of every model's [" + threshold(f) + "]";
-            }
             if (f.rule().equals("models-pick-best")) {
-                return e.get("$best") + " alone: its probe accuracy " + num(e.get("$bestScore")) + " is more than ensemble.maxProbeGap ("
-                        + num(e.get("$maxGap")) + ") points above the runner-up " + e.get("$second") + "'s " + num(e.get("$secondScore"))
+                return e.get("$best") + " alone: its probe accuracy " + num(e.get("$bestScore")) + " is the best of the " + e.get("$n")
+                        + " models (runner-up " + e.get("$second") + ": " + num(e.get("$secondScore")) + ")"
                         + " [" + threshold(f) + "]";
             }
         }
@@ -364,7 +328,8 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
     static List<String> alternatives(Audit a) {
         Map<String, Audit.Rejection> chosen = new LinkedHashMap<>();
         for (Audit.Rejection r : a.rejected()) {
-            String key = r.strategy() == null ? "model " + r.model() : r.strategy().name();
+            // the model-selection stage rejects strategies for no one model: ENSEMBLE there is the ensemble of the models
+            String key = r.strategy() == null ? "model " + r.model() : r.model() == null ? r.strategy().name() + " of models" : r.strategy().name();
             Audit.Rejection old = chosen.get(key);
             if (old == null || (generic(old.rule()) && !generic(r.rule()))) {
                 chosen.put(key, r);

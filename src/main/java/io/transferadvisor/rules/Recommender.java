@@ -14,8 +14,6 @@ import io.transferadvisor.rules.facts.BatchSize;
 import io.transferadvisor.rules.facts.ClassWeights;
 import io.transferadvisor.rules.facts.CollectMoreAdvice;
 import io.transferadvisor.rules.facts.Cutoff;
-import io.transferadvisor.rules.facts.EnsembleChoice;
-import io.transferadvisor.rules.facts.EnsembleMember;
 import io.transferadvisor.rules.facts.LearningRates;
 import io.transferadvisor.rules.facts.MemberPlan;
 import io.transferadvisor.rules.facts.MemberRequest;
@@ -136,23 +134,9 @@ public final class Recommender {
      * The chosen single-model plan, or, where its evaluation asked for more members of the same
      * model (MemberPlan facts, in the order the rules inserted them), an ENSEMBLE of it and those
      * members. Each member is the plan the rules give when evaluated again with a MemberRequest
-     * for it: its cut and hyperparameters come from the rules as for a plan of its own. In an
-     * ENSEMBLE of several models (models.drl) each model's plan is expanded the same way, so each
-     * model brings all its plans (the suite measured it: docs/design/suite.md).
+     * for it: its cut and hyperparameters come from the rules as for a plan of its own.
      */
     private Plan withMembers(Plan plan, List<ModelRun> runs, Request request, List<ModelRun> out) {
-        if (plan.strategy() == Strategy.ENSEMBLE) {
-            List<Plan> all = new ArrayList<>();
-            for (Plan m : plan.ensembleMembers()) {
-                Plan e = withMembers(m, runs, request, out);
-                all.addAll(e.strategy() == Strategy.ENSEMBLE ? e.ensembleMembers() : List.of(e));
-            }
-            if (all.size() == plan.ensembleMembers().size()) {
-                return plan;
-            }
-            return new Plan(Plan.SCHEMA_VERSION, plan.dataset(), plan.models(), Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0,
-                    plan.hyperparameters(), plan.collectMore(), all, plan.seed(), plan.budgetMinutes(), plan.overrides());
-        }
         ModelRun run = runs.stream().filter(r -> r.profile().model().equals(plan.models().get(0))).findFirst().orElseThrow();
         List<MemberPlan> asks = new ArrayList<>();
         for (RuleBase.RawFiring f : run.evaluation().firings()) {
@@ -216,43 +200,15 @@ public final class Recommender {
         return best[0] == Double.NEGATIVE_INFINITY ? new double[] {0, 0, 0} : best;
     }
 
-    /**
-     * The keys whose probe accuracy is within {@code gap} points of the best one's, in the map's order: the models rule
-     * models-ensemble would ensemble at ensemble.maxProbeGap = {@code gap}, and the only ones models-similarity-lead weighs.
-     * Counterfactuals (over profiles) and the suite's sweep (over recorded scores) both read it, so neither writes the filter again.
-     */
-    public static <K> List<K> withinProbeGap(Map<K, Double> probe, double gap) {
-        double top = probe.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-        return probe.entrySet().stream().filter(e -> (top - e.getValue()) * 100 <= gap).map(Map.Entry::getKey).toList();
-    }
-
     Assembly select(List<ModelRun> runs, Evaluation selection, Request request) {
         List<String> problems = new ArrayList<>();
         List<ModelPick> picks = selection.all(ModelPick.class);
-        List<EnsembleChoice> ensembles = selection.all(EnsembleChoice.class);
-        if (picks.size() + ensembles.size() != 1) {
-            problems.add("chose " + picks.size() + " model(s) and " + ensembles.size() + " ensemble(s); expected exactly one decision");
+        if (picks.size() != 1) {
+            problems.add("chose " + picks.size() + " model(s); expected exactly one");
             return new Assembly(null, problems);
         }
-        if (!picks.isEmpty()) {
-            String m = picks.get(0).model();
-            return new Assembly(runs.stream().filter(r -> r.profile().model().equals(m)).findFirst().orElseThrow().plan(), problems);
-        }
-        List<EnsembleMember> members = new ArrayList<>(selection.all(EnsembleMember.class));
-        members.sort(Comparator.comparingDouble((EnsembleMember m) -> -m.score()).thenComparing(EnsembleMember::model));
-        if (members.size() < 2) {
-            problems.add("ensemble chosen with " + members.size() + " member(s); needs at least 2");
-            return new Assembly(null, problems);
-        }
-        List<Plan> memberPlans = new ArrayList<>();
-        for (EnsembleMember m : members) {
-            memberPlans.add(runs.stream().filter(r -> r.profile().model().equals(m.model())).findFirst().orElseThrow().plan());
-        }
-        Plan best = memberPlans.get(0);
-        Plan ensemble = new Plan(Plan.SCHEMA_VERSION, request.dataset(), memberPlans.stream().map(p -> p.models().get(0)).toList(),
-                Strategy.ENSEMBLE, null, HeadType.SOFTMAX, 0, best.hyperparameters(), best.collectMore(), memberPlans,
-                request.seed(), request.budgetMinutes(), List.of());
-        return new Assembly(ensemble, problems);
+        String m = picks.get(0).model();
+        return new Assembly(runs.stream().filter(r -> r.profile().model().equals(m)).findFirst().orElseThrow().plan(), problems);
     }
 
     /** Builds one model's plan from the decision facts; reports gaps (none) and conflicts (several). */

@@ -22,8 +22,8 @@ class FamiliarDomainCliTest {
         assertThat(p.ensembleMembers()).isEmpty();
         var e = CliTestSupport.run("explain", plan.toString());
         assertThat(e.exitCode()).as(e.err()).isZero();
-        assertThat(e.out()).contains("a familiar domain: similarity 0.9", "[familiar-domain: similarity >= 0.92, TINY or SMALL data]",
-                "[reject-ensemble-plans-familiar]", "if the domain were less similar (similarity <= 0.91")
+        assertThat(e.out()).contains("a familiar domain: similarity 0.9", "[familiar-domain: similarity >= 0.9, TINY or SMALL data]",
+                "[reject-ensemble-plans-familiar]", "if the domain were less similar (similarity <= 0.89")
                 .doesNotContain("outranked by FINETUNE_ABOVE");
     }
 }

@@ -74,7 +74,7 @@ class RulesCliTest {
     }
 
     @Test
-    void severalProfilesAreComparedAndEnsembledWhenClose(@TempDir Path dir) throws Exception {
+    void severalProfilesAreComparedAndTheTopOneIsTakenEvenWhenClose(@TempDir Path dir) throws Exception {
         // a second model's profile: the same measurements under another name (so the scores tie)
         Path other = dir.resolve("other.profile.json");
         Files.writeString(other, Files.readString(Path.of(PROFILE)).replace("\"model\" : \"fmnist-cnn\"", "\"model\" : \"fmnist-twin\""));
@@ -83,11 +83,17 @@ class RulesCliTest {
         var r = recommend(plan, "--profile", other.toString(), "--models", "fmnist-cnn,fmnist-twin");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("warning: profile " + other, "model 'fmnist-twin' cannot be resolved here");
-        assertThat(r.out()).startsWith("plan: ENSEMBLE of fmnist-cnn, fmnist-twin").contains("1. ENSEMBLE: no clear winner", "[models-ensemble", "each model with all 3 of its plans; cost: 6 networks to train and to run on every image, about 6x one plan's time");
+        // a tie on the probe goes to the first name; the ensemble of both is rejected, its cost stated
+        assertThat(r.out()).startsWith("plan: ENSEMBLE of FINETUNE_ABOVE").contains("member:  fmnist-cnn: FINETUNE_ABOVE", "1. fmnist-cnn alone: its probe accuracy ",
+                "is the best of the 2 models (runner-up fmnist-twin: ", "[models-pick-best").doesNotContain("member:  fmnist-twin");
+        var x = CliTestSupport.run("explain", plan.toString());
+        assertThat(x.exitCode()).as(x.err()).isZero();
+        assertThat(x.out()).contains("ENSEMBLE of models: ensembling the 2 models is not recommended: it trains every model's plans",
+                "model fmnist-twin: model not used: probe accuracy ");
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(dir.resolve("plan.profile-fmnist-twin.json")).exists();
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000");
         assertThat(w.exitCode()).as(w.err()).isZero();
-        assertThat(w.out()).contains("now:  ENSEMBLE of fmnist-cnn, fmnist-twin");
+        assertThat(w.out()).contains("now:  ENSEMBLE of FINETUNE_ABOVE", "member:  fmnist-cnn: FINETUNE_ABOVE").doesNotContain("member:  fmnist-twin");
     }
 }

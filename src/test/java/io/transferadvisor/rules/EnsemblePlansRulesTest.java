@@ -125,15 +125,17 @@ class EnsemblePlansRulesTest {
         // a model above ensemble.maxParameters keeps the single-plan matrix
         var big = decide(profile().parameters((long) threshold("ensemble.maxParameters") + 1).perClass(5).similarity(familiar + 0.03).build());
         assertThat(fired(big)).doesNotContain("familiar-domain").contains("cutoff-tiny-first-cut");
-        // an ensemble of two models, one familiar: it brings its one plan, the other its five (TINY data); explain counts each
-        // (their similarities closer than models.similarityLead, which would otherwise take model-a alone)
+        // two models, one familiar: the probe's top model alone (models.drl), with its own plan only; the other's five never train
         List<DatasetProfile> mixed = List.of(profile().model("model-a").perClass(5).similarity(familiar + 0.005).build(),
-                profile().model("model-b").perClass(5).similarity(familiar - 0.005).build());
+                profile().model("model-b").perClass(5).similarity(familiar - 0.005).accuracyOffset(-0.01).build());
         var rec = RuleTesting.recommender().recommend(mixed, Recommender.Request.defaults("d"));
-        assertThat(rec.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.FINETUNE_ABOVE,
-                Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW);
-        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("model-a with 1 plan", "model-b with 5", "cost: 6 networks to train")
-                .doesNotContain("each model with all");
+        assertThat(rec.plan().models()).containsExactly("model-a");
+        assertThat(rec.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
+        assertThat(rec.plan().ensembleMembers()).isEmpty();
+        var other = RuleTesting.recommender().recommend(List.of(mixed.get(0), profile().model("model-b").perClass(5).similarity(familiar - 0.005)
+                .accuracyOffset(+0.01).build()), Recommender.Request.defaults("d"));
+        assertThat(other.plan().models()).containsExactly("model-b");
+        assertThat(other.plan().ensembleMembers()).hasSize(5).extracting(p -> p.models().get(0)).containsOnly("model-b");
     }
 
     @Test
@@ -159,29 +161,18 @@ class EnsemblePlansRulesTest {
     }
 
     @Test
-    void withSeveralModelsAPickedModelIsExpandedAndInAnEnsembleOfModelsEachBringsAllItsPlans() {
-        List<DatasetProfile> clear = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
-                profile().model("model-b").perClass(5).similarity(0.85).accuracyOffset(-0.3).build());
-        var picked = RuleTesting.recommender().decide(clear, Recommender.Request.defaults("d"));
-        assertThat(picked.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
-        assertThat(picked.plan().models()).containsOnly("model-a");
-        assertThat(picked.plan().ensembleMembers()).hasSize(5);
-        List<DatasetProfile> close = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
-                profile().model("model-b").perClass(5).similarity(0.85).build());
-        var both = RuleTesting.recommender().decide(close, Recommender.Request.defaults("d"));
-        assertThat(both.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
-        assertThat(both.plan().models()).containsExactly("model-a", "model-b");
-        assertThat(both.plan().ensembleMembers()).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW,
-                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW,
-                Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW);
-        assertThat(both.plan().ensembleMembers()).extracting(x -> x.models().get(0))
-                .containsExactly("model-a", "model-a", "model-a", "model-a", "model-a", "model-b", "model-b", "model-b", "model-b", "model-b");
-        assertThat(Recommender.ofOneModel(both.plan())).isFalse();
-        assertThat(both.members()).hasSize(8);
-        // the audit numbers each member's trace by its place in the plan
-        var rec = RuleTesting.recommender().recommend(close, Recommender.Request.defaults("d"));
-        assertThat(rec.audit().traces()).extracting(Audit.ModelTrace::model).anySatisfy(m -> assertThat(m).startsWith("model-b (ensemble member 7: TRUNCATE_GROW"));
-        assertThat(Explanation.of(rec.audit()).reasons().get(0)).contains("each model with all 5 of its plans", "cost: 10 networks to train");
+    void withSeveralModelsThePickedModelIsExpandedWithItsOwnPlansOnly() {
+        for (double offset : new double[] {-0.3, 0.0}) {
+            // far apart or tied on the probe: model-a alone (a tie goes to the name), its five plans, none of model-b's
+            List<DatasetProfile> two = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
+                    profile().model("model-b").perClass(5).similarity(0.85).accuracyOffset(offset).build());
+            var picked = RuleTesting.recommender().decide(two, Recommender.Request.defaults("d"));
+            assertThat(picked.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+            assertThat(picked.plan().models()).containsOnly("model-a");
+            assertThat(picked.plan().ensembleMembers()).hasSize(5).extracting(x -> x.models().get(0)).containsOnly("model-a");
+            assertThat(Recommender.ofOneModel(picked.plan())).isTrue();
+            assertThat(picked.members()).hasSize(4);
+        }
     }
 
     @Test

@@ -255,9 +255,10 @@ public final class SuiteModelChoice {
         boolean byGap = !Double.isNaN(rulesGap);
         md.append("\n### Does the ensemble beat the single model?\n\n")
                 .append("Gain = the ensemble's accuracy minus the probe's top model's oracle, in points (mean over seeds per task, then over tasks; ")
-                .append("95% bootstrap interval over tasks), split by the evidence rule models-ensemble reads: ")
-                .append(byGap ? "the top model's probe accuracy minus the runner-up's (the probe gap), against the rules' ensemble.maxProbeGap = "
-                        + SuiteReport.trim(rulesGap) + " points.\n\n" : "whether the runner-up's probe interval reaches the top model's lower bound.\n\n")
+                .append("95% bootstrap interval over tasks), split by ")
+                .append(byGap ? "the evidence rule models-ensemble reads: the top model's probe accuracy minus the runner-up's (the probe gap), against the rules' ensemble.maxProbeGap = "
+                        + SuiteReport.trim(rulesGap) + " points.\n\n" : "whether the runner-up's probe interval reaches the top model's lower bound "
+                        + "(the rules hold no ensemble.maxProbeGap: they never ensemble the models).\n\n")
                 .append("| split | ").append(byGap ? "probe gap" : "probe intervals").append(" | runs | tasks | gain over the top model (pts) | 95% interval | ensemble ahead (runs) |\n")
                 .append("|---|---|---:|---:|---:|---|---:|\n");
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
@@ -275,7 +276,7 @@ public final class SuiteModelChoice {
                         ps.size(), byTask.size(), SuiteAnalysis.mean(perTask), ci[0], ci[1], ps.stream().filter(p -> p.ensembleGain() > 0).count()));
             }
         }
-        md.append("\n### Setting ensemble.maxProbeGap on the calibration runs\n\n").append(gapSweep(pairs, byGap ? SuiteReport.trim(rulesGap) : OVERLAP));
+        md.append("\n### Setting ensemble.maxProbeGap on the calibration runs\n\n").append(gapSweep(pairs, byGap ? SuiteReport.trim(rulesGap) : NEVER_GAP));
         md.append("\n### The whole plan with several models in play\n\n").append(wholePlan(pairs, models));
         md.append("\n### Taking the model whose domain similarity leads, instead of the ensemble\n\n").append(similarityLead(pairs, rulesGap, rulesLead));
         md.append("\n| task | split |");
@@ -460,6 +461,15 @@ public final class SuiteModelChoice {
     static final double[] LEADS = {Double.NaN, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2};
 
     /**
+     * The keys whose probe accuracy is within {@code gap} points of the best one's, in the map's order: the models an ensemble at
+     * ensemble.maxProbeGap = {@code gap} would take, and the only ones a similarity lead weighs.
+     */
+    static <K> List<K> withinProbeGap(Map<K, Double> probe, double gap) {
+        double top = probe.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return probe.entrySet().stream().filter(e -> (top - e.getValue()) * 100 <= gap).map(Map.Entry::getKey).toList();
+    }
+
+    /**
      * The choice with ensemble.maxProbeGap = {@code gap} and models.similarityLead = {@code lead} (NaN: no such rule): within the
      * probe gap, the model whose overall similarity leads every other model within the gap by at least the lead, else the ensemble;
      * outside it, the probe's top model. As models-similarity-lead reads it: a model past the probe gap is neither a leader nor a
@@ -473,7 +483,7 @@ public final class SuiteModelChoice {
         if (Double.isNaN(lead) || p.similarity().isEmpty()) {
             return ENSEMBLE;
         }
-        Set<String> near = Set.copyOf(Recommender.withinProbeGap(p.probe(), gap));
+        Set<String> near = Set.copyOf(withinProbeGap(p.probe(), gap));
         String leader = null;
         double best = Double.NEGATIVE_INFINITY;
         double second = Double.NEGATIVE_INFINITY;
@@ -499,6 +509,11 @@ public final class SuiteModelChoice {
      * gets), a tie within {@link SuiteReport#TIE_POINTS} going to fewer ensembles; held-out is shown, never used.
      */
     static String similarityLead(List<Pair> pairs, double rulesGap, double rulesLead) {
+        if (Double.isNaN(rulesGap)) {
+            return "The rules hold no ensemble.maxProbeGap: they never ensemble the models, so there is no ensemble for a similarity lead to "
+                    + "replace, and models.similarityLead is not swept (its last sweep, on 35 calibration tasks while the rules still "
+                    + "ensembled, is in docs/design/suite.md).\n";
+        }
         StringBuilder md = new StringBuilder("Where the probe gap is within ensemble.maxProbeGap (the rules' ensemble of models without this rule), take instead the model whose overall similarity (its profile's ")
                 .append("source-domain similarity) leads the other's by at least the threshold, alone with the rules' plan for it. Whole plan: regret ")
                 .append("against the best trial of any model (as in the table above); model choice: against the better model's oracle (as in the ")

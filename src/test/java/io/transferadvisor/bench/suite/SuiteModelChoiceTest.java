@@ -62,6 +62,12 @@ class SuiteModelChoiceTest {
         assertThat(md).contains("No calibration run has its advised plans and ensembles trained yet.");
         String overlapRules = SuiteModelChoice.markdown(PAIRS, List.of("a", "b"), Double.NaN);
         assertThat(overlapRules).contains("| held-out | overlap | 2 | 2 | +5.00 |").contains("| held-out | apart | 1 | 1 | -2.00 |");
+        // rules without ensemble.maxProbeGap never ensemble the models: the sweep names them "never (-1)", and the similarity lead,
+        // which only replaces an ensemble of models, has nothing to sweep
+        assertThat(overlapRules).contains("(the rules hold no ensemble.maxProbeGap: they never ensemble the models)")
+                .contains("The rules hold no ensemble.maxProbeGap: they never ensemble the models, so there is no ensemble for a similarity lead to replace")
+                .doesNotContain("| models.similarityLead |");
+        assertThat(SuiteModelChoice.similarityLead(PAIRS, Double.NaN, Double.NaN)).doesNotContain("Chosen on calibration");
     }
 
     /** A run of models a (oracle .90) and b (.80): the probe ranks {@code top} first by {@code gap} points. */
