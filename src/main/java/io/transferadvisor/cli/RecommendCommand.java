@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  advisor recommend examples/default.yaml -o plan.yaml",
             "  advisor recommend examples/default.yaml --profile profile.json -o plan.yaml --force",
-            "  advisor recommend examples/glyphs.yaml --models fmnist-cnn,zoo:lenet   # compare, pick or ensemble",
+            "  advisor recommend examples/glyphs.yaml --models fmnist-cnn,zoo:lenet   # compare, take the best on the probe",
             "  advisor recommend examples/default.yaml -o plan.yaml --execute          # and train it"})
 public final class RecommendCommand implements Callable<Integer> {
     @CommandLine.Mixin
@@ -62,7 +62,7 @@ public final class RecommendCommand implements Callable<Integer> {
     Path planFile;
 
     @Option(names = "--models", split = ",", paramLabel = "MODEL",
-            description = "Pretrained models to compare (default: those in DATASET.yaml); several may be ensembled.")
+            description = "Pretrained models to compare (default: those in DATASET.yaml); the one whose frozen features score best on the probe is taken.")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--rules", paramLabel = "DIR", description = "Rule base folder (default: the installation's rules/).")

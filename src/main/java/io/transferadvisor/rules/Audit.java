@@ -14,7 +14,7 @@ import java.util.Map;
  * @param inputs          everything that determines the decision (same inputs + same rules = same plan)
  * @param run             when / where it ran (excluded from diffs and golden files)
  * @param traces          per pretrained model: observed facts, derived facts, decisions, firings
- * @param selection       firings of the model-selection stage (pick one model or ensemble)
+ * @param selection       firings of the model-selection stage (pick one model)
  * @param plan            the decision
  * @param rejected        alternatives not taken, each with the rule that rejected it
  * @param notes           advice that does not change the plan
