@@ -46,4 +46,43 @@ class SymmetricEigenTest {
             assertThat(mine[i]).isCloseTo(lapack[i], within(1e-8));
         }
     }
+
+    /** A decomposition whose eigenvectors are wrong (as OpenBLAS's AVX-512 kernels returned them) is refused; the right one passes. */
+    @Test
+    void theResidualCheckRefusesEigenvectorsThatDoNotReproduceTheMatrix() {
+        int d = 30;
+        Random r = new Random(5);
+        double[] a = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = r.nextGaussian();
+                a[i * d + j] = v;
+                a[j * d + i] = v;
+            }
+        }
+        SymmetricEigen.Result good = SymmetricEigen.jacobi(a, d);
+        assertThat(SymmetricEigen.reproduces(a, d, good)).isTrue();
+        double[][] swapped = new double[d][];
+        for (int i = 0; i < d; i++) {
+            swapped[i] = good.vectors()[i].clone();
+            double t = swapped[i][0];
+            swapped[i][0] = swapped[i][1]; // two eigenvectors exchanged: still orthonormal, eigenvalues right, A not reproduced
+            swapped[i][1] = t;
+        }
+        assertThat(SymmetricEigen.reproduces(a, d, new SymmetricEigen.Result(good.values(), swapped))).isFalse();
+        double[] nan = good.values().clone();
+        nan[3] = Double.NaN;
+        assertThat(SymmetricEigen.reproduces(a, d, new SymmetricEigen.Result(nan, good.vectors()))).isFalse();
+        // above JACOBI_MAX the LAPACK routes are checked too: whatever this CPU's OpenBLAS does, the result reproduces A
+        int big = SymmetricEigen.DIVIDE_AND_CONQUER_MIN + 24;
+        double[] b = new double[big * big];
+        for (int i = 0; i < big; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = r.nextGaussian();
+                b[i * big + j] = v;
+                b[j * big + i] = v;
+            }
+        }
+        assertThat(SymmetricEigen.reproduces(b, big, SymmetricEigen.of(b, big))).isTrue();
+    }
 }
