@@ -98,32 +98,29 @@ public final class Counterfactuals {
     }
 
     /**
-     * Several models: the runner-up's probe accuracy (at its best layer) at which the model choice would
-     * flip, one hundredth above the top model's (models.drl takes the model with the best probe accuracy).
-     * A real rule evaluation of the moved profile; nothing when it is out of range or the decision does not change.
+     * Several models: the runner-up's overall similarity at which the model choice would flip, one hundredth above the chosen
+     * model's (models.drl takes the model the target reads as closest to its source domain). A real rule evaluation of the moved
+     * profile; nothing when it is out of range or the decision does not change.
      */
     private static List<Audit.Counterfactual> models(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
         if (profiles.size() < 2) {
             return List.of();
         }
-        List<DatasetProfile> ranked = profiles.stream()
-                .sorted(java.util.Comparator.comparingDouble((DatasetProfile p) -> -Recommender.bestScore(p)[0])).toList();
-        DatasetProfile top = ranked.get(0);
-        DatasetProfile second = ranked.get(1);
-        double ts = Recommender.bestScore(top)[0];
-        double ss = Recommender.bestScore(second)[0];
-        double target = ts + 0.01;
+        DatasetProfile chosen = anchor(profiles, base);
+        DatasetProfile second = profiles.stream().filter(p -> p != chosen)
+                .max(java.util.Comparator.comparingDouble(DatasetProfile::similarity)).orElseThrow();
+        double target = chosen.similarity() + 0.01;
         if (target > 1) {
             return List.of();
         }
-        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withProbeShift(p, target - ss) : p), req).plan();
+        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withSimilarity(p, target) : p), req).plan();
         String becomes = choice(other);
         if (becomes.equals(choice(base))) {
             return List.of();
         }
-        return List.of(new Audit.Counterfactual("probe accuracy", fmt2((ts - ss) * 100), fmt2((ts - target) * 100), becomes,
-                "if " + second.model() + "'s probe accuracy were " + fmt2(target) + " or higher (now " + fmt2(ss) + "; above "
-                        + top.model() + "'s " + fmt2(ts) + ") this becomes " + becomes));
+        return List.of(new Audit.Counterfactual("model similarity", fmt2(second.similarity()), fmt2(target), becomes,
+                "if " + second.model() + "'s overall similarity were " + fmt2(target) + " or higher (now " + fmt2(second.similarity()) + "; above "
+                        + chosen.model() + "'s " + fmt2(chosen.similarity()) + ") this becomes " + becomes));
     }
 
     /**

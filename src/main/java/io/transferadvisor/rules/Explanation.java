@@ -178,10 +178,13 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
     private static String selectionReason(Audit a) {
         for (Audit.Firing f : a.selection()) {
             Map<String, Object> e = f.evidence();
-            if (f.rule().equals("models-pick-best")) {
-                return e.get("$best") + " alone: its probe accuracy " + num(e.get("$bestScore")) + " is the best of the " + e.get("$n")
-                        + " models (runner-up " + e.get("$second") + ": " + num(e.get("$secondScore")) + ")"
-                        + " [" + threshold(f) + "]";
+            if (f.rule().equals("models-pick-most-similar")) {
+                List<String> others = a.selection().stream().filter(x -> x.rule().equals("models-reject-less-similar"))
+                        .map(x -> x.evidence().get("$model") + "'s " + num(x.evidence().get("$sim")) + " (probe " + num(x.evidence().get("$score")) + ")")
+                        .toList();
+                return e.get("$best") + " alone: the target reads as closest to its source domain, overall similarity " + num(e.get("$sim"))
+                        + " (probe " + num(e.get("$score")) + ")" + (others.isEmpty() ? "" : " against " + String.join(", ", others))
+                        + "; on the suite's calibration tasks the most similar model lost less than the best probe accuracy [" + threshold(f) + "]";
             }
         }
         return null;

@@ -125,15 +125,15 @@ class EnsemblePlansRulesTest {
         // a model above ensemble.maxParameters keeps the single-plan matrix
         var big = decide(profile().parameters((long) threshold("ensemble.maxParameters") + 1).perClass(5).similarity(familiar + 0.03).build());
         assertThat(fired(big)).doesNotContain("familiar-domain").contains("cutoff-tiny-first-cut");
-        // two models, one familiar: the probe's top model alone (models.drl), with its own plan only; the other's five never train
+        // two models, one familiar: the more similar alone (models.drl), with its own plan only; the other's five never train
         List<DatasetProfile> mixed = List.of(profile().model("model-a").perClass(5).similarity(familiar + 0.005).build(),
                 profile().model("model-b").perClass(5).similarity(familiar - 0.005).accuracyOffset(-0.01).build());
         var rec = RuleTesting.recommender().recommend(mixed, Recommender.Request.defaults("d"));
         assertThat(rec.plan().models()).containsExactly("model-a");
         assertThat(rec.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
         assertThat(rec.plan().ensembleMembers()).isEmpty();
-        var other = RuleTesting.recommender().recommend(List.of(mixed.get(0), profile().model("model-b").perClass(5).similarity(familiar - 0.005)
-                .accuracyOffset(+0.01).build()), Recommender.Request.defaults("d"));
+        var other = RuleTesting.recommender().recommend(List.of(profile().model("model-a").perClass(5).similarity(familiar - 0.01).build(),
+                profile().model("model-b").perClass(5).similarity(familiar - 0.005).accuracyOffset(-0.01).build()), Recommender.Request.defaults("d"));
         assertThat(other.plan().models()).containsExactly("model-b");
         assertThat(other.plan().ensembleMembers()).hasSize(5).extracting(p -> p.models().get(0)).containsOnly("model-b");
     }
@@ -163,7 +163,7 @@ class EnsemblePlansRulesTest {
     @Test
     void withSeveralModelsThePickedModelIsExpandedWithItsOwnPlansOnly() {
         for (double offset : new double[] {-0.3, 0.0}) {
-            // far apart or tied on the probe: model-a alone (a tie goes to the name), its five plans, none of model-b's
+            // far apart or tied on the probe, equally similar: model-a alone (the better or first probe), its five plans, none of model-b's
             List<DatasetProfile> two = List.of(profile().model("model-a").perClass(5).similarity(0.85).build(),
                     profile().model("model-b").perClass(5).similarity(0.85).accuracyOffset(offset).build());
             var picked = RuleTesting.recommender().decide(two, Recommender.Request.defaults("d"));

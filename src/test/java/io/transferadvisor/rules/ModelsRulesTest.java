@@ -12,65 +12,68 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * models.drl: with several models the one with the best probe accuracy is taken alone, however close the others are
- * and whichever reads the domain as more similar; the ensemble of models is rejected with its cost stated.
+ * models.drl: with several models the one the target reads as closest to its source domain (highest overall similarity) is taken
+ * alone, whatever the probe says; a tie goes to the better probe accuracy; the ensemble of models is rejected with its cost stated.
  */
 class ModelsRulesTest {
 
     @Test
-    void closeScoresStillTakeTheTopModelAloneAndTheEnsembleIsRejected() {
-        var d = decide(profile().model("a").perClass(100).similarity(0.85).build(),
-                profile().model("b").perClass(100).similarity(0.85).accuracyOffset(-0.01).build(),
-                profile().model("c").perClass(100).similarity(0.85).accuracyOffset(-0.2).build());
-        assertThat(d.plan().models()).containsExactly("a");
+    void theMostSimilarModelIsTakenAloneEvenWhenAnotherProbesBetter() {
+        var d = decide(profile().model("a").perClass(100).similarity(0.80).build(),
+                profile().model("b").perClass(100).similarity(0.88).accuracyOffset(-0.1).build(),
+                profile().model("c").perClass(100).similarity(0.60).accuracyOffset(+0.05).build());
+        assertThat(d.plan().models()).containsExactly("b");
         // the picked model alone, with its own plan: the ENSEMBLE of its plans (ensemble-plans), not of models
         assertThat(Recommender.ofOneModel(d.plan())).isTrue();
-        assertThat(d.plan().ensembleMembers()).extracting(p -> p.models().get(0)).containsOnly("a");
-        assertThat(fired(d)).contains("models-pick-best", "models-reject-outscored").doesNotContain("models-single");
-        assertThat(d.selection().all(RejectedModel.class)).extracting(RejectedModel::model).containsExactlyInAnyOrder("b", "c");
+        assertThat(d.plan().ensembleMembers()).extracting(p -> p.models().get(0)).containsOnly("b");
+        assertThat(fired(d)).contains("models-pick-most-similar", "models-reject-less-similar").doesNotContain("models-single");
+        assertThat(d.selection().all(RejectedModel.class)).extracting(RejectedModel::model).containsExactlyInAnyOrder("a", "c");
         assertThat(d.selection().all(Rejected.class)).filteredOn(r -> r.reason().startsWith("ensembling")).singleElement().satisfies(r -> {
             assertThat(r.strategy()).isEqualTo(Strategy.ENSEMBLE);
-            assertThat(r.reason()).startsWith("ensembling the 3 models is not recommended: it trains every model's plans")
-                    .contains("runner-up b's probe accuracy");
+            assertThat(r.reason()).startsWith("ensembling the 3 models is not recommended: it trains every model's plans");
         });
     }
 
     @Test
-    void aMoreSimilarModelDoesNotOutrankTheProbe() {
-        // b reads the domain as far closer to its source, a scores a point higher on the probe: a (the similarity lead is gone)
-        var d = decide(profile().model("a").perClass(100).similarity(0.70).build(),
-                profile().model("b").perClass(100).similarity(0.95).accuracyOffset(-0.01).build());
-        assertThat(d.plan().models()).containsExactly("a");
-        assertThat(fired(d)).contains("models-pick-best");
+    void aTieInSimilarityGoesToTheBetterProbe() {
+        var d = decide(profile().model("a").perClass(100).similarity(0.85).accuracyOffset(-0.02).build(),
+                profile().model("b").perClass(100).similarity(0.85).build());
+        assertThat(d.plan().models()).containsExactly("b");
+        var tied = decide(profile().model("b").perClass(100).similarity(0.85).build(), profile().model("a").perClass(100).similarity(0.85).build());
+        assertThat(tied.plan().models()).containsExactly("a"); // everything equal: the first name, as the probe ranks ties
     }
 
     @Test
     void theExplanationSaysWhyAOverBAndWhatWouldFlipIt() {
-        var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.85).build(),
-                profile().model("b").perClass(100).similarity(0.85).accuracyOffset(-0.05).build()), Recommender.Request.defaults("d.yaml"));
+        var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.90).build(),
+                profile().model("b").perClass(100).similarity(0.75).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
         assertThat(d.plan().models()).containsExactly("a");
         double a = Recommender.bestScore(d.profiles().get(0))[0];
         double b = Recommender.bestScore(d.profiles().get(1))[0];
-        assertThat(Explanation.of(d.audit()).reasons().get(0)).startsWith("a alone: its probe accuracy " + Explanation.num(a)
-                + " is the best of the 2 models (runner-up b: " + Explanation.num(b) + ")");
+        assertThat(Explanation.of(d.audit()).reasons().get(0)).startsWith("a alone: the target reads as closest to its source domain, overall similarity "
+                + Explanation.num(0.90) + " (probe " + Explanation.num(a) + ") against b's " + Explanation.num(0.75) + " (probe " + Explanation.num(b) + ")")
+                .contains("[models-pick-most-similar");
         assertThat(Explanation.of(d.audit()).alternatives()).anySatisfy(x -> assertThat(x).startsWith("ENSEMBLE of models: ensembling the 2 models is not recommended"));
-        assertThat(Explanation.of(d.audit()).alternatives()).anySatisfy(x -> assertThat(x).startsWith("model b: model not used: probe accuracy"));
-        // what would change it: b's probe accuracy just above a's, found by a real rule evaluation, takes b with its own plan
+        assertThat(Explanation.of(d.audit()).alternatives()).anySatisfy(x -> assertThat(x).startsWith("model b: model not used: overall similarity 0.750, below a's 0.900"));
+        // what would change it: b's similarity just above a's, found by a real rule evaluation, takes b
         assertThat(d.audit().counterfactuals()).anySatisfy(c -> {
-            assertThat(c.change()).isEqualTo("probe accuracy");
+            assertThat(c.change()).isEqualTo("model similarity");
             assertThat(c.becomes()).endsWith(" on b");
-            assertThat(c.text()).isEqualTo("if b's probe accuracy were " + Counterfactuals.fmt2(a + 0.01) + " or higher (now " + Counterfactuals.fmt2(b)
-                    + "; above a's " + Counterfactuals.fmt2(a) + ") this becomes " + c.becomes());
+            assertThat(c.text()).isEqualTo("if b's overall similarity were 0.91 or higher (now 0.75; above a's 0.90) this becomes " + c.becomes());
         });
+        // moving the domain moves every model's similarity by as much: the choice of a stays
+        assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
+                .allSatisfy(c -> assertThat(c.text()).contains("every model's moved by as much"))
+                .noneSatisfy(c -> assertThat(c.becomes()).endsWith(" on b"));
     }
 
     @Test
     void theDomainCounterfactualMovesAndQuotesTheChosenModelsSimilarity() {
         double familiar = EnsemblePlansRulesTest.threshold("similarity.familiar");
-        // b comes first, a is taken on its probe accuracy: explain quotes a's similarity, so the domain counterfactual
+        // b comes first, a is taken on its similarity: explain quotes a's similarity, so the domain counterfactual
         // must too (it once moved the first profile, and said "similarity >= 0.82, now 0.70" about b beside a's 0.80)
-        var d = RuleTesting.recommender().recommend(List.of(profile().model("b").perClass(100).similarity(0.70).accuracyOffset(-0.01).build(),
-                profile().model("a").perClass(100).similarity(0.80).build()), Recommender.Request.defaults("d.yaml"));
+        var d = RuleTesting.recommender().recommend(List.of(profile().model("b").perClass(100).similarity(0.70).build(),
+                profile().model("a").perClass(100).similarity(0.80).accuracyOffset(-0.01).build()), Recommender.Request.defaults("d.yaml"));
         assertThat(d.plan().models()).containsExactly("a");
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity") && c.text().contains("more similar"))
                 .singleElement().satisfies(c -> {
@@ -85,7 +88,7 @@ class ModelsRulesTest {
     void oneModelIsTheModel() {
         var d = decide(profile().model("solo").build());
         assertThat(d.plan().models()).containsExactly("solo");
-        assertThat(fired(d)).contains("models-single").doesNotContain("models-pick-best");
+        assertThat(fired(d)).contains("models-single").doesNotContain("models-pick-most-similar", "models-reject-less-similar");
         assertThat(d.selection().all(Rejected.class)).extracting(Rejected::reason).noneMatch(r -> r.startsWith("ensembling"));
     }
 }

@@ -40,11 +40,27 @@ public final class SuiteModelChoice {
      * @param similarity      each model's overall source-domain similarity from its profile (what the similarity-lead sweep reads)
      * @param probe           each model's probe accuracy at its best layer (what ensemble.maxProbeGap reads); empty: every model
      *                        counts as within the gap
+     * @param probeLow        each model's probe accuracy's lower 95% bound at that layer (a model-choice candidate); empty: unknown
+     * @param logme           each model's highest LogME over its candidate layers (a model-choice candidate); empty: unknown
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                        double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
                        Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
-                       Map<String, Double> probe) {
+                       Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme) {
+        /** A run without the probe's lower bounds and LogME (the model-choice candidates that read them are not scored on it). */
+        public Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
+                    double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
+                    Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
+                    Map<String, Double> probe) {
+            this(task, seed, calibration, oracle, ensemble, top, probeGap, overlap, pick, seconds, trials, advised, advisedEnsemble,
+                    wholeEnsemble, similarity, probe, Map.of(), Map.of());
+        }
+
+        /** Whether each model's advised plan is trained: what a choice of one model alone is scored on. */
+        boolean advisedTrained() {
+            return !advised.isEmpty() && advised.values().stream().noneMatch(v -> Double.isNaN(v));
+        }
+
         /** Points the whole plan loses to the best trial of any model: {@code model}'s advised plan, or the advised ensemble. */
         double planRegret(String model) {
             return regretOf(planAccuracy(model));
@@ -150,6 +166,8 @@ public final class SuiteModelChoice {
             Map<String, Double> oracle = new LinkedHashMap<>();
             Map<String, Double> similarity = new LinkedHashMap<>();
             Map<String, Double> probe = new LinkedHashMap<>();
+            Map<String, Double> probeLow = new LinkedHashMap<>();
+            Map<String, Double> logme = new LinkedHashMap<>();
             List<DatasetProfile> profiles = new ArrayList<>();
             Map<String, double[]> scores = new LinkedHashMap<>();
             String top = null;
@@ -160,6 +178,8 @@ public final class SuiteModelChoice {
                 similarity.put(m, p.similarity());
                 scores.put(m, Recommender.bestScore(p));
                 probe.put(m, scores.get(m)[0]);
+                probeLow.put(m, scores.get(m)[1]);
+                logme.put(m, p.layers().stream().filter(l -> l.logme() != null).mapToDouble(l -> l.logme().value()).max().orElse(Double.NaN));
                 if (top == null || scores.get(m)[0] > scores.get(top)[0]) {
                     top = m;
                 }
@@ -199,7 +219,7 @@ public final class SuiteModelChoice {
             var whole = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
             out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
                     adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN), whole.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN),
-                    similarity, probe));
+                    similarity, probe, probeLow, logme));
         }
         return out;
     }
@@ -279,6 +299,7 @@ public final class SuiteModelChoice {
         md.append("\n### Setting ensemble.maxProbeGap on the calibration runs\n\n").append(gapSweep(pairs, byGap ? SuiteReport.trim(rulesGap) : NEVER_GAP));
         md.append("\n### The whole plan with several models in play\n\n").append(wholePlan(pairs, models));
         md.append("\n### Taking the model whose domain similarity leads, instead of the ensemble\n\n").append(similarityLead(pairs, rulesGap, rulesLead));
+        md.append("\n### Choosing between the models, one model alone\n\n").append(singleChoiceSweep(pairs));
         md.append("\n| task | split |");
         for (String m : models) {
             md.append(" oracle ").append(m).append(" |");
@@ -660,6 +681,118 @@ public final class SuiteModelChoice {
             }
         }
         return md.append(chosenLine(taken, rules)).toString();
+    }
+
+    /** The row name of the model-choice candidate the rules took before any other was measured: the probe's top model. */
+    static final String PROBE_TOP = "the probe's top model";
+
+    /** The model with the highest value of {@code by} (a tie to the first in the suite's model order); null when a value is missing. */
+    private static String highest(Map<String, Double> by, Pair p) {
+        String best = null;
+        for (String m : p.oracle().keySet()) {
+            Double v = by.get(m);
+            if (v == null || Double.isNaN(v)) {
+                return null;
+            }
+            if (best == null || v > by.get(best)) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The candidates for choosing one model alone (docs/design/suite.md, "Choosing between the models without an ensemble", written
+     * before they were read on the whole plan): the probe's top model, the highest overall similarity, the highest LogME, the highest
+     * probe lower bound, and within a probe gap of g points the model whose similarity leads by L, else the probe's top.
+     */
+    static Map<String, java.util.function.Function<Pair, String>> singleChoiceCandidates() {
+        Map<String, java.util.function.Function<Pair, String>> c = new LinkedHashMap<>();
+        c.put(PROBE_TOP, Pair::top);
+        c.put("the highest overall similarity", p -> highest(p.similarity(), p));
+        c.put("the highest LogME (best layer)", p -> highest(p.logme(), p));
+        c.put("the highest probe lower bound", p -> highest(p.probeLow(), p));
+        for (double g : new double[] {1, 2, 3, 5, 8, 12}) {
+            for (double lead : new double[] {0.02, 0.05, 0.1}) {
+                c.put("similarity lead " + SuiteReport.trim(lead) + " within a probe gap of " + SuiteReport.trim(g), p -> {
+                    String leader = p.probeGap() <= g ? leadChoice(p, g, lead) : p.top();
+                    return ENSEMBLE.equals(leader) ? p.top() : leader;
+                });
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The sweep of the choice between single models (stop 35): each candidate takes one model alone with the rules' plan for it, so
+     * every candidate trains the same networks. Scored on the runs whose advised plans are trained: whole-plan regret per task
+     * (against the best trial of any model) and model-choice regret (against the better model's oracle). The calibration split
+     * chooses the lowest whole-plan regret, a tie within {@link SuiteReport#TIE_POINTS} keeping the probe's top model; a candidate
+     * replaces the probe's top model only where its gain over it, paired by task, has a 95% bootstrap interval above zero. The rules'
+     * row is the candidate whose choice equals the rules' pick on every run. Held-out is shown, never used.
+     */
+    static String singleChoiceSweep(List<Pair> pairs) {
+        StringBuilder md = new StringBuilder("Each candidate takes one model alone, with the rules' plan for it, so each trains the same networks. ")
+                .append("Whole plan: regret against the best trial of any model; model choice: against the better model's oracle. Points, mean ")
+                .append("over seeds per task, then over tasks, worst task in brackets; tasks within 1 point of the better model's oracle. ")
+                .append("The calibration split chooses: the lowest whole-plan regret, a tie (within ").append(SuiteReport.trim(SuiteReport.TIE_POINTS))
+                .append(" points) keeping the probe's top model, and a candidate replaces it only where its gain over it, paired by task, has ")
+                .append("a 95% bootstrap interval above zero (written before these rows were read: docs/design/suite.md). Held-out is shown, never used.\n\n")
+                .append("| candidate | calibration: whole plan | calibration: model choice (tasks within 1 pt) | held-out: whole plan ")
+                .append("| held-out: model choice (tasks within 1 pt) |\n|---|---:|---:|---:|---:|\n");
+        List<Pair> scored = pairs.stream().filter(Pair::advisedTrained).toList();
+        Map<String, java.util.function.Function<Pair, String>> candidates = singleChoiceCandidates();
+        String rules = null;
+        String chosen = null;
+        double chosenRegret = Double.POSITIVE_INFINITY;
+        for (Map.Entry<String, java.util.function.Function<Pair, String>> c : candidates.entrySet()) {
+            java.util.function.Function<Pair, String> f = c.getValue();
+            if (rules == null && !scored.isEmpty() && scored.stream().allMatch(p -> p.pick().equals(f.apply(p)))) {
+                rules = c.getKey();
+            }
+            StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
+            for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+                List<Pair> ps = scored.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList();
+                Map<String, List<Pair>> byTask = byTask(ps);
+                java.util.function.ToDoubleFunction<Pair> whole = p -> {
+                    String m = f.apply(p);
+                    return m == null ? Double.NaN : p.wholePlanRegret(m);
+                };
+                java.util.function.ToDoubleFunction<Pair> choice = p -> {
+                    String m = f.apply(p);
+                    return m == null ? Double.NaN : p.regret(m);
+                };
+                double reg = meanOverTasks(byTask, whole);
+                long within = byTask.values().stream().filter(l -> mean(l, choice) <= 1.0 + 1e-9).count();
+                row.append(' ').append(withWorst(byTask, whole)).append(String.format(Locale.ROOT, " | %s (%d of %d) |",
+                        fmt(meanOverTasks(byTask, choice)), within, byTask.size()));
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg)
+                        && (chosen == null ? true : reg < chosenRegret - SuiteReport.TIE_POINTS)) {
+                    chosenRegret = reg;
+                    chosen = c.getKey();
+                }
+            }
+            md.append(row).append('\n');
+        }
+        if (chosen == null) {
+            return md.append("\nNo calibration run has its advised plans trained yet.\n").toString();
+        }
+        String taken = chosen;
+        if (!chosen.equals(PROBE_TOP)) {
+            java.util.function.Function<Pair, String> f = candidates.get(chosen);
+            double[] perTask = byTask(scored.stream().filter(Pair::calibration).toList()).values().stream()
+                    .mapToDouble(l -> mean(l, p -> f.apply(p) == null ? Double.NaN : p.wholePlanRegret(p.top()) - p.wholePlanRegret(f.apply(p))))
+                    .filter(v -> !Double.isNaN(v)).toArray();
+            double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
+            boolean enough = ci[0] > 0;
+            md.append(String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points); its gain over the probe's top model, paired by task, %+.2f [%+.2f, %+.2f] points: %s.",
+                    chosen, chosenRegret, SuiteAnalysis.mean(perTask), ci[0], ci[1],
+                    enough ? "above zero, taken" : "the interval reaches zero, so the probe's top model stays"));
+            if (!enough) {
+                taken = PROBE_TOP;
+            }
+        }
+        return md.append(chosenLine(taken, rules == null ? "none of these" : rules)).toString();
     }
 
     /** The row name of the candidate that never ensembles. */
