@@ -38,6 +38,12 @@ class GoldenAuditTest {
             Files.createDirectories(GOLDEN);
             Files.writeString(file, actual);
         }
+        if (!actual.equals(Files.readString(file))) {
+            // the whole actual text, for a diff: the assertion's message is cut short by surefire
+            Path dump = Path.of("target/golden-actual").resolve(name);
+            Files.createDirectories(dump.getParent());
+            Files.writeString(dump, actual);
+        }
         assertThat(actual).as("golden " + file + " (regenerate with -Dgolden.update=true after an intended change)")
                 .isEqualTo(Files.readString(file));
     }

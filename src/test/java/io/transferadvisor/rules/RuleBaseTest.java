@@ -42,6 +42,31 @@ class RuleBaseTest {
     }
 
     @Test
+    void factsComeBackInTheOrderTheyCameInNotTheSessionsHashOrder(@TempDir Path dir) throws Exception {
+        // the audit lists rejections in the order of Evaluation#facts: the session's own store iterates by identity hash, which
+        // swapped two models' rejections from run to run; 40 facts in a hash order would almost never keep their insertion order
+        Files.writeString(dir.resolve("r.drl"), """
+                package t;
+                import io.transferadvisor.rules.facts.*;
+                rule "r" @id("r") @rationale("x")
+                when DataFacts($n: trainPerClass < 100, model == "m")
+                then insert(new SizeClass(SizeLevel.TINY, $n, 0.0));
+                end
+                """);
+        List<DataFacts> in = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            in.add(new DataFacts("m", 60, 50, 5, 10, (i * 37) % 40, 1.0, 1000, 50, true, "28x28x1", "28x28x1", 0));
+        }
+        RuleBase.Evaluation e = RuleBase.load(dir).evaluate(in);
+        assertThat(e.all(DataFacts.class)).containsExactlyElementsOf(in);
+        List<Object> byFiring = e.firings().stream().flatMap(f -> f.inserted().stream()).toList();
+        assertThat(byFiring).hasSize(40);
+        assertThat(e.all(SizeClass.class)).containsExactlyElementsOf(byFiring.stream().map(SizeClass.class::cast).toList());
+        // the caller's facts come before what the rules inserted
+        assertThat(e.facts().indexOf(in.get(39))).isLessThan(e.facts().indexOf(byFiring.get(0)));
+    }
+
+    @Test
     void repositoryRulesLoadWithIdsRationalesAndTheDecisionTable() throws Exception {
         assertThat(base.files()).contains("derive.drl", "matrix.drl.csv", "cutoff.drl", "hyperparameters.drl", "guards.drl",
                 "alternatives.drl", "models.drl");
