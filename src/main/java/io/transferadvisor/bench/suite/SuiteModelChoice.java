@@ -56,6 +56,14 @@ public final class SuiteModelChoice {
                     wholeEnsemble, similarity, probe, Map.of(), Map.of());
         }
 
+        /**
+         * The model the rules take alone on this run: their pick, or the probe's top model where they ensemble (what the rules
+         * took within the probe gap before stop 35). What an ensemble of models is measured against.
+         */
+        String single() {
+            return ENSEMBLE.equals(pick) ? top : pick;
+        }
+
         /** Whether each model's advised plan is trained: what a choice of one model alone is scored on. */
         boolean advisedTrained() {
             return !advised.isEmpty() && advised.values().stream().noneMatch(v -> Double.isNaN(v));
@@ -611,8 +619,8 @@ public final class SuiteModelChoice {
     }
 
     /**
-     * The sweep of ensemble.maxProbeGap: ensemble the models when the probe gap is at most the threshold, else the probe's top model
-     * alone (and the threshold-free interval overlap beside it). Each candidate is scored on model choice (against the better model's
+     * The sweep of ensemble.maxProbeGap: ensemble the models when the probe gap is at most the threshold, else the model the rules take
+     * alone ({@link Pair#single()}) (and the threshold-free interval overlap beside it). Each candidate is scored on model choice (against the better model's
      * oracle, runs whose best-trial ensemble is trained) and on the whole plan (against the best trial of any model, each model's
      * rules' plan or the ensemble of every model's whole plan, runs where those are trained). Since 2026-12-01 the calibration split
      * chooses on the whole plan, what a user gets: the lowest regret, a tie within {@link SuiteReport#TIE_POINTS} going to fewer
@@ -622,9 +630,10 @@ public final class SuiteModelChoice {
      * @param rules the rules' candidate, as its row is named
      */
     static String gapSweep(List<Pair> pairs, String rules) {
-        StringBuilder md = new StringBuilder("Ensemble when the probe gap is at most the threshold, else the top model alone; the last row ensembles on interval ")
+        StringBuilder md = new StringBuilder("Ensemble when the probe gap is at most the threshold, else the model the rules take alone (the one with the ")
+                .append("highest overall similarity since stop 35; the probe's top model before); the last row ensembles on interval ")
                 .append("overlap instead (no threshold). Model choice: regret against the better model's oracle, on the runs whose ensemble of best ")
-                .append("trials is trained. Whole plan: regret against the best trial of any model, of the top model's rules' plan or the ensemble ")
+                .append("trials is trained. Whole plan: regret against the best trial of any model, of that model's rules' plan or the ensemble ")
                 .append("of every model's whole plan, on the runs where those are trained. Points, mean over tasks, worst task in brackets, and how ")
                 .append("many runs ensemble. The calibration split chooses on the whole plan (on the model choice until 2026-12-01): the lowest ")
                 .append("regret, a tie (within " + SuiteReport.trim(SuiteReport.TIE_POINTS) + " points) going to fewer ensembles (fewer networks ")
@@ -650,8 +659,8 @@ public final class SuiteModelChoice {
         }
         for (Map.Entry<String, java.util.function.Predicate<Pair>> c : candidates.entrySet()) {
             java.util.function.Predicate<Pair> ens = c.getValue();
-            java.util.function.ToDoubleFunction<Pair> choice = p -> p.regret(ens.test(p) ? ENSEMBLE : p.top());
-            java.util.function.ToDoubleFunction<Pair> whole = p -> p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.top());
+            java.util.function.ToDoubleFunction<Pair> choice = p -> p.regret(ens.test(p) ? ENSEMBLE : p.single());
+            java.util.function.ToDoubleFunction<Pair> whole = p -> p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.single());
             StringBuilder row = new StringBuilder("| " + c.getKey() + " |");
             for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
                 Map<String, List<Pair>> wholeByTask = byTask(wholeRuns.get(split));
@@ -675,7 +684,7 @@ public final class SuiteModelChoice {
         String taken = chosen;
         if (!chosen.equals(NEVER_GAP)) {
             java.util.function.Predicate<Pair> ens = candidates.get(chosen);
-            if (!earnsRule(md, wholeRuns.get(SuiteSpec.CALIBRATION), p -> p.wholePlanRegret(p.top()) - p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.top()),
+            if (!earnsRule(md, wholeRuns.get(SuiteSpec.CALIBRATION), p -> p.wholePlanRegret(p.single()) - p.wholePlanRegret(ens.test(p) ? ENSEMBLE : p.single()),
                     chosen, chosenRegret, "ensembling at " + chosen, "never", "taken", "the models are not ensembled")) {
                 taken = NEVER_GAP;
             }

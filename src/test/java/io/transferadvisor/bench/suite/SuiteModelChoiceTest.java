@@ -100,6 +100,23 @@ class SuiteModelChoiceTest {
         assertThat(SuiteModelChoice.gapSweep(runs.subList(4, 5), "5")).contains("No calibration run has its advised plans and ensembles trained yet.");
     }
 
+    @Test
+    void ensemblingIsMeasuredAgainstTheModelTheRulesTakeAloneNotTheProbesTop() {
+        // the probe ranks a first, the rules take b alone (its similarity leads): never ensembling scores b's plan (.89: 1 point),
+        // not a's (.80: 10), and the ensemble of the whole plans (.86: 4) loses 3 to it, not gains 6
+        SuiteModelChoice.Pair run = new SuiteModelChoice.Pair(task("s1"), 1, true, ab(0.90, 0.80), 0.85, "a", 1, true, "b", 0.01, Map.of(),
+                ab(0.80, 0.89), Double.NaN, 0.86, Map.of(), Map.of());
+        assertThat(run.single()).isEqualTo("b");
+        String md = SuiteModelChoice.gapSweep(List.of(run, gapRun("s2", true, 5, 0.85, 0.88)), SuiteModelChoice.NEVER_GAP);
+        // never: (1 + 5) / 2; at 1 s1 ensembles: (4 + 5) / 2
+        assertThat(md).contains("| never (-1) | 3.00 (5.0) |").contains("| 1 | 4.50 (5.0) |").contains("Chosen on calibration: never (-1). The rules: never (-1) (the same).");
+        // where the rules ensemble, the single model is the probe's top
+        assertThat(gapRun("s3", true, 1, 0.85, 0.88).single()).isEqualTo("a");
+        SuiteModelChoice.Pair ens = new SuiteModelChoice.Pair(task("s4"), 1, true, ab(0.90, 0.80), 0.85, "b", 1, true, SuiteModelChoice.ENSEMBLE,
+                0.01, Map.of(), ab(0.80, 0.89), Double.NaN, 0.86, Map.of(), Map.of());
+        assertThat(ens.single()).isEqualTo("b");
+    }
+
     static final String K1 = "FINETUNE_ALL|-|0|SOFTMAX";
     static final String K2 = "FROM_SCRATCH|-|0|SOFTMAX";
 
