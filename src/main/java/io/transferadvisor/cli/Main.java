@@ -21,6 +21,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // logging is set up here, on one thread, before the rule compiler's and evaluator's threads ask for loggers: when they
+        // raced its initialization (as they did whenever the launcher's class-data archive made class loading fast), SLF4J
+        // printed three lines about "logging calls during the initialization phase ... being replayed" on every recommend
+        org.slf4j.LoggerFactory.getILoggerFactory();
         // before anything touches ND4J: which libnd4j build to load (pretrain keeps the generic one)
         String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
         io.transferadvisor.model.NativeBuild.select(command.equals("pretrain"));
