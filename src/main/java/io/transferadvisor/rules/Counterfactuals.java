@@ -80,9 +80,11 @@ public final class Counterfactuals {
         double b = boundary;
         String becomes = sig(r, moved(profiles, anchor, sim, b), req);
         String whose = profiles.size() > 1 ? anchor + "'s similarity" : "similarity";
-        return List.of(new Audit.Counterfactual("similarity", fmt2(sim), fmt2(b), becomes,
+        // 0.897 against a boundary of 0.90 read ">= 0.90, now 0.90": where two decimals cannot tell them apart, the value has three
+        String now = fmt2(sim).equals(fmt2(b)) ? fmt3(sim) : fmt2(sim);
+        return List.of(new Audit.Counterfactual("similarity", now, fmt2(b), becomes,
                 (dir > 0 ? "if the domain were more similar (" + whose + " >= " : "if the domain were less similar (" + whose + " <= ")
-                        + fmt2(b) + ", now " + fmt2(sim) + (profiles.size() > 1 ? "; every model's moved by as much" : "") + ") this becomes " + becomes));
+                        + fmt2(b) + ", now " + now + (profiles.size() > 1 ? "; every model's moved by as much" : "") + ") this becomes " + becomes));
     }
 
     private static List<Audit.Counterfactual> whole(Recommender r, List<DatasetProfile> profiles, Recommender.Request req,
@@ -98,8 +100,9 @@ public final class Counterfactuals {
     }
 
     /**
-     * Several models: the runner-up's overall similarity at which the model choice would flip, one hundredth above the chosen
-     * model's (models.drl takes the model the target reads as closest to its source domain). A real rule evaluation of the moved
+     * Several models: the runner-up's overall similarity at which the model choice would flip, the next thousandth above the chosen
+     * model's (models.drl takes the model the target reads as closest to its source domain; similarities of two models are often
+     * within a hundredth, so a hundredth's step overstated the change that flips the choice). A real rule evaluation of the moved
      * profile; nothing when it is out of range or the decision does not change.
      */
     private static List<Audit.Counterfactual> models(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
@@ -109,7 +112,7 @@ public final class Counterfactuals {
         DatasetProfile chosen = anchor(profiles, base);
         DatasetProfile second = profiles.stream().filter(p -> p != chosen)
                 .max(java.util.Comparator.comparingDouble(DatasetProfile::similarity)).orElseThrow();
-        double target = chosen.similarity() + 0.01;
+        double target = (Math.floor(chosen.similarity() * 1000 + 1e-9) + 1) / 1000;
         if (target > 1) {
             return List.of();
         }
@@ -118,9 +121,9 @@ public final class Counterfactuals {
         if (becomes.equals(choice(base))) {
             return List.of();
         }
-        return List.of(new Audit.Counterfactual("model similarity", fmt2(second.similarity()), fmt2(target), becomes,
-                "if " + second.model() + "'s overall similarity were " + fmt2(target) + " or higher (now " + fmt2(second.similarity()) + "; above "
-                        + chosen.model() + "'s " + fmt2(chosen.similarity()) + ") this becomes " + becomes));
+        return List.of(new Audit.Counterfactual("model similarity", fmt3(second.similarity()), fmt3(target), becomes,
+                "if " + second.model() + "'s overall similarity were " + fmt3(target) + " or higher (now " + fmt3(second.similarity()) + "; above "
+                        + chosen.model() + "'s " + fmt3(chosen.similarity()) + ") this becomes " + becomes));
     }
 
     /**
@@ -232,5 +235,9 @@ public final class Counterfactuals {
 
     static String fmt2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String fmt3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 }

@@ -44,6 +44,27 @@ class ModelsRulesTest {
     }
 
     @Test
+    void twoModelsWithinAHundredthFlipAtTheNextThousandthAndSayItInThreeDecimals() {
+        // examples/default.yaml's two saved profiles read 0.897 (glyphs-cnn) and 0.890 (fmnist-cnn): a hundredth's step said
+        // "0.91 or higher (now 0.89; above 0.90)", which hides that 0.898 already flips the choice
+        var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.8973).build(),
+                profile().model("b").perClass(100).similarity(0.8904).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(d.plan().models()).containsExactly("a");
+        assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("model similarity")).singleElement().satisfies(c -> {
+            assertThat(c.to()).isEqualTo("0.898");
+            assertThat(c.text()).startsWith("if b's overall similarity were 0.898 or higher (now 0.890; above a's 0.897) this becomes ")
+                    .endsWith(" on b");
+        });
+        // the domain's own counterfactual: similarity.familiar (0.9) is two decimals away from 0.897, which two decimals show as 0.90
+        assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
+                .anySatisfy(c -> assertThat(c.text()).contains("(a's similarity >= 0.90, now 0.897; every model's moved by as much)"));
+        // and the profile moved to it really is decided the other way
+        var flipped = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.8973).build(),
+                profile().model("b").perClass(100).similarity(0.898).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(flipped.plan().models()).containsExactly("b");
+    }
+
+    @Test
     void theExplanationSaysWhyAOverBAndWhatWouldFlipIt() {
         var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.90).build(),
                 profile().model("b").perClass(100).similarity(0.75).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
@@ -59,7 +80,7 @@ class ModelsRulesTest {
         assertThat(d.audit().counterfactuals()).anySatisfy(c -> {
             assertThat(c.change()).isEqualTo("model similarity");
             assertThat(c.becomes()).endsWith(" on b");
-            assertThat(c.text()).isEqualTo("if b's overall similarity were 0.91 or higher (now 0.75; above a's 0.90) this becomes " + c.becomes());
+            assertThat(c.text()).isEqualTo("if b's overall similarity were 0.901 or higher (now 0.750; above a's 0.900) this becomes " + c.becomes());
         });
         // moving the domain moves every model's similarity by as much: the choice of a stays
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
