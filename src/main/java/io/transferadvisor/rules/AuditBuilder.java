@@ -108,6 +108,9 @@ final class AuditBuilder {
         for (RejectedModel x : d.selection().all(RejectedModel.class)) {
             rejected.add(new Audit.Rejection(x.model(), null, selBy.getOrDefault(x, "?"), "model not used: " + x.reason()));
         }
+        for (Note n : d.selection().all(Note.class)) {
+            notes.add(n.topic() + ": " + n.text() + " [" + selBy.getOrDefault(n, "?") + "]");
+        }
         if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
             // the model's own ENSEMBLE rejections are overruled by the plan; the selection's (model null) is about ensembling models
             rejected.removeIf(x -> x.model() != null && x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE);

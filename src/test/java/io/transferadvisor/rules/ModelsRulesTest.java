@@ -58,6 +58,10 @@ class ModelsRulesTest {
         // the domain's own counterfactual: similarity.familiar (0.9) is two decimals away from 0.897, which two decimals show as 0.90
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
                 .anySatisfy(c -> assertThat(c.text()).contains("(a's similarity >= 0.90, now 0.897; every model's moved by as much)"));
+        // a lead of 0.007 is a close call: explain says so, with what such calls cost on the suite, and the decision stays
+        assertThat(d.audit().notes()).singleElement().satisfies(n -> assertThat(n)
+                .startsWith("model-choice: a close call: a's overall similarity leads b's by 0.007 (0.897 against 0.890), under models.closeCall 0.05;")
+                .contains("train the plan with each model (--models a, then --models b)").endsWith("[models-close-call]"));
         // and the profile moved to it really is decided the other way
         var flipped = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.8973).build(),
                 profile().model("b").perClass(100).similarity(0.898).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
@@ -82,6 +86,8 @@ class ModelsRulesTest {
             assertThat(c.becomes()).endsWith(" on b");
             assertThat(c.text()).isEqualTo("if b's overall similarity were 0.901 or higher (now 0.750; above a's 0.900) this becomes " + c.becomes());
         });
+        // a lead of 0.15 is no close call
+        assertThat(d.audit().notes()).noneMatch(n -> n.contains("close call"));
         // moving the domain moves every model's similarity by as much: the choice of a stays
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
                 .allSatisfy(c -> assertThat(c.text()).contains("every model's moved by as much"))

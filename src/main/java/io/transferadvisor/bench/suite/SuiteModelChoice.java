@@ -325,6 +325,7 @@ public final class SuiteModelChoice {
             md.append(" ").append(Double.isNaN(ens) ? "n/a" : String.format(Locale.ROOT, "%.4f", ens)).append(" | ").append(String.join(", ", picks))
                     .append(" | ").append(Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.1f", r)).append(" |\n");
         }
+        md.append("\n### Close calls: how far the chosen model's similarity leads\n\n").append(closeCalls(pairs));
         return md.toString();
     }
 
@@ -730,6 +731,46 @@ public final class SuiteModelChoice {
             }
         }
         return c;
+    }
+
+    /** The leads of the close-call table (overall similarity, chosen model minus the runner-up); the last row holds the rest. */
+    static final double[] CLOSE_LEADS = {0.01, 0.02, 0.05};
+
+    /**
+     * Model-choice regret per run by how far the chosen model's overall similarity leads the runner-up's, for the rules' choice and
+     * the probe's top model: where the lead is small, how often the choice errs, and whether the probe would have done better. What
+     * explain says on a close call (models.drl models-close-call, threshold models.closeCall) is read from the calibration rows.
+     */
+    static String closeCalls(List<Pair> pairs) {
+        StringBuilder md = new StringBuilder("Runs by how far the chosen model's overall similarity leads the runner-up's (the rules take the ")
+                .append("most similar model alone). Model-choice regret per run (the better model's oracle minus the chosen model's, in points), ")
+                .append("mean over runs, for the rules' choice and for the probe's top model. The note `explain` gives on a close call ")
+                .append("(models-close-call, below models.closeCall) quotes the calibration rows.\n\n")
+                .append("| split | similarity lead | runs | tasks | the rules' choice | the probe's top model |\n|---|---|---:|---:|---:|---:|\n");
+        for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
+            List<Pair> ps = pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split) && !ENSEMBLE.equals(p.pick())
+                    && p.similarity().keySet().containsAll(p.oracle().keySet()) && p.oracle().size() >= 2).toList();
+            double lower = 0;
+            for (int k = 0; k <= CLOSE_LEADS.length; k++) {
+                double lo = lower;
+                double hi = k < CLOSE_LEADS.length ? CLOSE_LEADS[k] : Double.POSITIVE_INFINITY;
+                List<Pair> in = ps.stream().filter(p -> lead(p) >= lo && lead(p) < hi).toList();
+                String label = k < CLOSE_LEADS.length ? (lo == 0 ? "under " : SuiteReport.trim(lo) + " to under ") + SuiteReport.trim(hi)
+                        : SuiteReport.trim(lo) + " or more";
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s |%n", split, label, in.size(), byTask(in).size(),
+                        fmt(in.stream().mapToDouble(p -> p.regret(p.pick())).average().orElse(Double.NaN)),
+                        fmt(in.stream().mapToDouble(p -> p.regret(p.top())).average().orElse(Double.NaN))));
+                lower = hi;
+            }
+        }
+        return md.toString();
+    }
+
+    /** How far the chosen model's overall similarity leads the most similar other model's. */
+    static double lead(Pair p) {
+        double other = p.similarity().entrySet().stream().filter(e -> !e.getKey().equals(p.pick())).mapToDouble(Map.Entry::getValue).max()
+                .orElse(Double.NaN);
+        return p.similarity().get(p.pick()) - other;
     }
 
     /**
