@@ -164,6 +164,7 @@ public final class RecommendCommand implements Callable<Integer> {
             json.put("plan", rec.plan());
             json.put("reasons", rec.audit().reasons());
             json.put("counterfactuals", rec.audit().counterfactuals());
+            json.put("notes", rec.audit().notes());
             json.put("files", List.of(plan.toString(), audit.toString(), profileOut.toString()));
             out.println(Json.json().valueToTree(json).toPrettyString());
         } else if (output.quiet()) {
@@ -178,6 +179,8 @@ public final class RecommendCommand implements Callable<Integer> {
             if (!rec.audit().counterfactuals().isEmpty()) {
                 out.println("would change: " + rec.audit().counterfactuals().get(0).text());
             }
+            // advice that does not change the plan (a close call between models, label overlap, geometry): explain has it too
+            rec.audit().notes().forEach(n -> out.println("note: " + n));
             out.println("wrote " + plan + " (+ " + audit.getFileName() + ", " + profileOut.getFileName() + ")");
             out.println("next: advisor explain " + planFile + "   |   advisor run " + planFile);
         }

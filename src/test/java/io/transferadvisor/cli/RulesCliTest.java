@@ -87,10 +87,12 @@ class RulesCliTest {
         assertThat(r.out()).startsWith("plan: ENSEMBLE of FINETUNE_ABOVE").contains("member:  fmnist-cnn: FINETUNE_ABOVE",
                 "1. fmnist-cnn alone: the target reads as closest to its source domain, overall similarity ", "against fmnist-twin's ",
                 "[models-pick-most-similar").doesNotContain("member:  fmnist-twin");
+        // a tie is the closest of close calls: recommend says so on a line of its own, explain as well
+        assertThat(r.out()).contains("note: model-choice: a close call: fmnist-cnn's overall similarity leads fmnist-twin's by 0.000");
         var x = CliTestSupport.run("explain", plan.toString());
         assertThat(x.exitCode()).as(x.err()).isZero();
         assertThat(x.out()).contains("ENSEMBLE of models: ensembling the 2 models is not recommended: it trains every model's plans",
-                "model fmnist-twin: model not used: overall similarity ");
+                "model fmnist-twin: model not used: overall similarity ", "note: model-choice: a close call");
         assertThat(dir.resolve("plan.profile.json")).exists();
         assertThat(dir.resolve("plan.profile-fmnist-twin.json")).exists();
         var w = CliTestSupport.run("explain", plan.toString(), "--what-if", "images=20000");
