@@ -88,7 +88,7 @@ final class AuditBuilder {
                     rejected.add(new Audit.Rejection(r.profile().model(), x.strategy(), by.getOrDefault(x, "?"), x.reason()));
                 }
                 for (Note n : e.all(Note.class)) {
-                    notes.add(n.topic() + ": " + n.text() + " [" + by.getOrDefault(n, "?") + "]");
+                    notes.add(noteLine(n, by));
                 }
             }
         }
@@ -109,7 +109,7 @@ final class AuditBuilder {
             rejected.add(new Audit.Rejection(x.model(), null, selBy.getOrDefault(x, "?"), "model not used: " + x.reason()));
         }
         for (Note n : d.selection().all(Note.class)) {
-            notes.add(n.topic() + ": " + n.text() + " [" + selBy.getOrDefault(n, "?") + "]");
+            notes.add(noteLine(n, selBy));
         }
         if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
             // the model's own ENSEMBLE rejections are overruled by the plan; the selection's (model null) is about ensembling models
@@ -144,6 +144,11 @@ final class AuditBuilder {
         List<Rejected> all = new ArrayList<>(e.all(Rejected.class));
         all.sort(java.util.Comparator.comparing((Rejected x) -> x.strategy().ordinal()).thenComparing(Rejected::reason));
         return all;
+    }
+
+    /** A note as the audit lists it: topic, text and the rule that inserted it. */
+    private static String noteLine(Note n, Map<Object, String> insertedBy) {
+        return n.topic() + ": " + n.text() + " [" + insertedBy.getOrDefault(n, "?") + "]";
     }
 
     /** The id of the rule that inserted each fact. */

@@ -290,9 +290,7 @@ public final class RuleBase {
      */
     KieSession newSession() {
         KieSession session = kieBase.newKieSession();
-        for (Thresholds.Row t : thresholds) {
-            session.insert(t.fact()); // part of the rule base, like in evaluate()
-        }
+        thresholdFacts().forEach(session::insert); // part of the rule base, like in evaluate()
         return session;
     }
 
@@ -346,10 +344,7 @@ public final class RuleBase {
                     pending.clear();
                 }
             });
-            List<Object> inputs = new ArrayList<>();
-            for (Thresholds.Row t : thresholds) {
-                inputs.add(t.fact());
-            }
+            List<Object> inputs = new ArrayList<>(thresholdFacts());
             inputs.addAll(facts);
             for (Object f : inputs) {
                 session.insert(f);
@@ -391,6 +386,11 @@ public final class RuleBase {
         firings.forEach(f -> f.inserted().forEach(take));
         held.forEach(take);
         return List.copyOf(out);
+    }
+
+    /** rules/thresholds.csv as facts, inserted into every session before anything else. */
+    private List<Object> thresholdFacts() {
+        return thresholds.stream().<Object>map(Thresholds.Row::fact).toList();
     }
 
     /** Waits for the sandbox check and rethrows its refusal. */

@@ -22,18 +22,23 @@ class RuleBaseTest {
         base = RuleBase.load(RULES);
     }
 
-    @Test
-    void drools10MvelReadsRecordComponentsByFieldName(@TempDir Path dir) throws Exception {
-        // Early check asked for by the style guide: `trainPerClass < 20` on a record, no getters.
-        Files.writeString(dir.resolve("r.drl"), """
+    /** Rules of one rule in {@code dir}: a TINY SizeClass for every DataFacts of model "m" under {@code perClass} images per class. */
+    static RuleBase tinyBelow(Path dir, int perClass) throws Exception {
+        Files.writeString(dir.resolve("r.drl"), String.format(java.util.Locale.ROOT, """
                 package t;
                 import io.transferadvisor.rules.facts.*;
                 rule "r" @id("r") @rationale("x")
-                when DataFacts($n: trainPerClass < 20, model == "m")
+                when DataFacts($n: trainPerClass < %d, model == "m")
                 then insert(new SizeClass(SizeLevel.TINY, $n, 0.0));
                 end
-                """);
-        RuleBase rb = RuleBase.load(dir);
+                """, perClass));
+        return RuleBase.load(dir);
+    }
+
+    @Test
+    void drools10MvelReadsRecordComponentsByFieldName(@TempDir Path dir) throws Exception {
+        // Early check asked for by the style guide: `trainPerClass < 20` on a record, no getters.
+        RuleBase rb = tinyBelow(dir, 20);
         RuleBase.Evaluation e = rb.evaluate(List.of(new DataFacts("m", 60, 50, 5, 10, 10.0, 1.0, 1000, 50, true, "28x28x1", "28x28x1", 0)));
         assertThat(e.all(SizeClass.class)).containsExactly(new SizeClass(SizeLevel.TINY, 10.0, 0.0));
         assertThat(e.firings()).hasSize(1);
@@ -45,19 +50,11 @@ class RuleBaseTest {
     void factsComeBackInTheOrderTheyCameInNotTheSessionsHashOrder(@TempDir Path dir) throws Exception {
         // the audit lists rejections in the order of Evaluation#facts: the session's own store iterates by identity hash, which
         // swapped two models' rejections from run to run; 40 facts in a hash order would almost never keep their insertion order
-        Files.writeString(dir.resolve("r.drl"), """
-                package t;
-                import io.transferadvisor.rules.facts.*;
-                rule "r" @id("r") @rationale("x")
-                when DataFacts($n: trainPerClass < 100, model == "m")
-                then insert(new SizeClass(SizeLevel.TINY, $n, 0.0));
-                end
-                """);
         List<DataFacts> in = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
             in.add(new DataFacts("m", 60, 50, 5, 10, (i * 37) % 40, 1.0, 1000, 50, true, "28x28x1", "28x28x1", 0));
         }
-        RuleBase.Evaluation e = RuleBase.load(dir).evaluate(in);
+        RuleBase.Evaluation e = tinyBelow(dir, 100).evaluate(in);
         assertThat(e.all(DataFacts.class)).containsExactlyElementsOf(in);
         List<Object> byFiring = e.firings().stream().flatMap(f -> f.inserted().stream()).toList();
         assertThat(byFiring).hasSize(40);

@@ -754,7 +754,10 @@ public final class SuiteModelChoice {
             for (int k = 0; k <= CLOSE_LEADS.length; k++) {
                 double lo = lower;
                 double hi = k < CLOSE_LEADS.length ? CLOSE_LEADS[k] : Double.POSITIVE_INFINITY;
-                List<Pair> in = ps.stream().filter(p -> lead(p) >= lo && lead(p) < hi).toList();
+                List<Pair> in = ps.stream().filter(p -> {
+                    double lead = lead(p);
+                    return lead >= lo && lead < hi;
+                }).toList();
                 String label = k < CLOSE_LEADS.length ? (lo == 0 ? "under " : SuiteReport.trim(lo) + " to under ") + SuiteReport.trim(hi)
                         : SuiteReport.trim(lo) + " or more";
                 md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s |%n", split, label, in.size(), byTask(in).size(),
