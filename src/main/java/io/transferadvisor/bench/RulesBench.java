@@ -91,6 +91,9 @@ public final class RulesBench {
                     labels.add("two models, class-data archive off (`ADVISOR_CDS=0`: the launcher before it)");
                     cmds.add(two);
                     envs.add(Map.of("ADVISOR_CDS", "0"));
+                    labels.add("two models, the rule base compiled every run (`ADVISOR_RULES_CACHE=0`: the tool before it)");
+                    cmds.add(two);
+                    envs.add(Map.of("ADVISOR_RULES_CACHE", "0"));
                 }
                 for (int c = 0; c < cmds.size(); c++) {
                     runOnce(cmds.get(c), tmp, envs.get(c)); // warm-up: the launcher may build, and writes its class-data archive; not timed
@@ -105,9 +108,11 @@ public final class RulesBench {
                 for (int c = 0; c < cmds.size(); c++) {
                     rows.add(c, row(labels.get(c), o.runs(), pct(wall[c], 50), pct(wall[c], 95), max(wall[c]), "< 3000 ms"));
                 }
-                if (cmds.size() == 3) {
-                    rows.add(3, String.format(Locale.ROOT, "| two models: archive on / off, p50 ratio | %d | %.2f | | | - |", o.runs(),
+                if (cmds.size() == 4) {
+                    rows.add(4, String.format(Locale.ROOT, "| two models: archive on / off, p50 ratio | %d | %.2f | | | - |", o.runs(),
                             pct(wall[1], 50) / pct(wall[2], 50)));
+                    rows.add(5, String.format(Locale.ROOT, "| two models: rule base read back / compiled, p50 ratio | %d | %.2f | | | - |", o.runs(),
+                            pct(wall[1], 50) / pct(wall[3], 50)));
                 }
             } finally {
                 io.transferadvisor.util.Trees.deleteTree(tmp);
@@ -134,6 +139,7 @@ public final class RulesBench {
                 .redirectOutput(dir.resolve("out.txt").toFile());
         pb.environment().remove("ADVISOR_JAVA_OPTS");
         pb.environment().remove("ADVISOR_CDS");
+        pb.environment().remove("ADVISOR_RULES_CACHE");
         pb.environment().putAll(env);
         Process proc = pb.start();
         if (!proc.waitFor(10, TimeUnit.MINUTES)) {

@@ -132,7 +132,7 @@ public final class ExplainCommand implements Callable<Integer> {
             }
         }
         Path rules = rulesDir != null ? rulesDir : Home.rules();
-        RuleBase base = RuleBase.load(rules);
+        RuleBase base = RuleBase.load(rules, Home.cache());
         Map<String, String> options = new LinkedHashMap<>(audit.inputs().options());
         options.put("what-if", String.join(" ", whatIf));
         Map<String, String> shas = new LinkedHashMap<>();

@@ -78,7 +78,8 @@ public final class RecommendCommand implements Callable<Integer> {
     Path runDir;
 
     @Option(names = "--cache", paramLabel = "DIR",
-            description = "Feature cache folder for probing and --execute (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
+            description = "Feature cache folder for probing and --execute, and where the compiled rule base is kept between runs "
+                    + "(default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
     Path cacheDir;
 
 
@@ -102,7 +103,7 @@ public final class RecommendCommand implements Callable<Integer> {
         Path rules = rulesDir != null ? rulesDir : Home.rules();
         // Compiling the rule base is the slowest step of a recommendation from a saved profile (~1-2 s cold):
         // start it now and read the spec and profiles meanwhile.
-        CompletableFuture<RuleBase> loading = CompletableFuture.supplyAsync(() -> RuleBase.load(rules));
+        CompletableFuture<RuleBase> loading = CompletableFuture.supplyAsync(() -> RuleBase.load(rules, cacheDir != null ? cacheDir : Home.cache()));
         DatasetSpec spec = SpecReader.read(dataset);
 
         List<DatasetProfile> measured = new ArrayList<>();
@@ -154,8 +155,9 @@ public final class RecommendCommand implements Callable<Integer> {
         files.write(rec.plan(), rec.audit(), profileFiles);
         if (output.verbose()) {
             long tWrite = System.nanoTime();
-            err.printf(java.util.Locale.ROOT, "timing: inputs %.0f ms, waiting for the rule compile %.0f ms, rules + counterfactuals %.0f ms, "
-                    + "writes %.0f ms (JVM uptime at start of command %d ms)%n", (tInputs - t0) / 1e6, (tRules - tInputs) / 1e6,
+            err.printf(java.util.Locale.ROOT, "timing: inputs %.0f ms, waiting for the rules (%s) %.0f ms, rules + counterfactuals %.0f ms, "
+                    + "writes %.0f ms (JVM uptime at start of command %d ms)%n", (tInputs - t0) / 1e6,
+                    ruleBase.readBack() ? "read back compiled" : "compiled", (tRules - tInputs) / 1e6,
                     (tRecommend - tRules) / 1e6, (tWrite - tRecommend) / 1e6,
                     java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (tWrite - t0) / 1_000_000);
         }

@@ -161,7 +161,7 @@ public final class Advisor {
     /** The loaded rule base (compiled once per Advisor). */
     public synchronized RuleBase rules() {
         if (rules == null) {
-            rules = RuleBase.load(settings.rules());
+            rules = RuleBase.load(settings.rules(), settings.cache());
         }
         return rules;
     }

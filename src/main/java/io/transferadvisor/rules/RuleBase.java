@@ -82,9 +82,11 @@ public final class RuleBase {
     private final Duration timeout;
     /** rules/thresholds.csv, inserted into every session before the caller's facts. */
     private final List<Thresholds.Row> thresholds;
+    /** Read back from the compiled rule bases under the cache (CompiledRules) rather than compiled by this load. */
+    private final boolean readBack;
 
     private RuleBase(Path dir, KieBase kieBase, String hash, List<String> files, Map<String, RuleInfo> byName, Duration timeout,
-                     List<Thresholds.Row> thresholds) {
+                     List<Thresholds.Row> thresholds, boolean readBack) {
         this.dir = dir;
         this.kieBase = kieBase;
         this.hash = hash;
@@ -92,11 +94,12 @@ public final class RuleBase {
         this.byName = byName;
         this.timeout = timeout;
         this.thresholds = thresholds;
+        this.readBack = readBack;
     }
 
     /** The same rules with another evaluation time limit (tests). */
     RuleBase withTimeout(Duration limit) {
-        return new RuleBase(dir, kieBase, hash, files, byName, limit, thresholds);
+        return new RuleBase(dir, kieBase, hash, files, byName, limit, thresholds, readBack);
     }
 
     /** The named thresholds the rules compare against (rules/thresholds.csv), in file order. */
@@ -113,6 +116,11 @@ public final class RuleBase {
     /** The value of a named threshold, or {@code fallback} when these rules have none (a rule base being judged may predate it). */
     public double thresholdOr(String name, double fallback) {
         return thresholds.stream().filter(t -> t.name().equals(name)).mapToDouble(Thresholds.Row::value).findFirst().orElse(fallback);
+    }
+
+    /** Whether this rule base was read back from the cache of compiled rule bases instead of compiled. */
+    public boolean readBack() {
+        return readBack;
     }
 
     public Path dir() {
@@ -141,19 +149,37 @@ public final class RuleBase {
      *     compiled), or for a missing folder, a mis-named decision table, a rule without @id or @rationale
      */
     public static RuleBase load(Path dir) {
-        return load(dir, true);
+        return load(dir, true, null);
+    }
+
+    /**
+     * As {@link #load(Path)}, through the compiled rule bases kept under {@code cache} (CompiledRules): a folder whose
+     * files, this tool and Drools are unchanged since a load that passed every check is read back instead of compiled
+     * (the ~1.5 s compile of a cold `recommend` becomes ~0.4 s), and a compile is stored for the next run. A null cache, or
+     * ADVISOR_RULES_CACHE=0 in the environment, compiles.
+     */
+    public static RuleBase load(Path dir, Path cache) {
+        return load(dir, true, "0".equals(System.getenv("ADVISOR_RULES_CACHE")) ? null : cache);
     }
 
     /** Without the sandbox check: only for tests of what the other safeguards (the time limit) catch. */
     static RuleBase loadUnchecked(Path dir) {
-        return load(dir, false);
+        return load(dir, false, null);
     }
 
-    private static RuleBase load(Path dir, boolean sandbox) {
+    private static RuleBase load(Path dir, boolean sandbox, Path cache) {
         Duration timeout = RuleTimer.configured();
         Path abs = dir.toAbsolutePath().normalize();
         List<Path> listing = RuleFiles.listing(abs);
         List<RuleFiles.RuleFile> ruleFiles = RuleFiles.read(abs, listing);
+        String thresholdsText = Thresholds.text(abs);
+        List<Thresholds.Row> thresholds = thresholdsText == null ? List.of() : Thresholds.parse(thresholdsText, Thresholds.FILE);
+        checkThresholdUse(ruleFiles, thresholds);
+        String cacheKey = cache == null || !sandbox ? null : CompiledRules.key(listing);
+        KieBase cached = cacheKey == null ? null : CompiledRules.read(cache, cacheKey);
+        if (cached != null) {
+            return described(abs, cached, ruleFiles, thresholdsText, thresholds, timeout, true); // these bytes passed every check below when stored
+        }
         // Spreadsheet twins of a CSV table are compared cell by cell on another worker (POI's start-up
         // took ~0.45 s of a cold `recommend` on the critical path); a difference is reported below.
         java.util.Set<Path> twins = DecisionTables.twins(listing);
@@ -161,10 +187,6 @@ public final class RuleBase {
             DecisionTables.verify(twins);
             return null;
         });
-        List<String> names = ruleFiles.stream().map(RuleFiles.RuleFile::name).toList();
-        String thresholdsText = Thresholds.text(abs);
-        List<Thresholds.Row> thresholds = thresholdsText == null ? List.of() : Thresholds.parse(thresholdsText, Thresholds.FILE);
-        checkThresholdUse(ruleFiles, thresholds);
         // The sandbox runs before anything is compiled (compiling evaluates annotations), on a worker
         // thread while Drools starts up and the decision tables are generated: its parser warm-up is
         // then off the critical path of a cold `recommend`.
@@ -229,6 +251,17 @@ public final class RuleBase {
         } catch (RuntimeException e) {
             throw new RulesException("rules in " + abs + " do not build: " + oneLine(e.getMessage()), e);
         }
+        RuleBase loaded = described(abs, kb, ruleFiles, thresholdsText, thresholds, timeout, false);
+        if (cacheKey != null) {
+            CompiledRules.write(cache, cacheKey, kb);
+        }
+        return loaded;
+    }
+
+    /** The rule base around a compiled (or read back) KieBase: every rule's id, rationale, file and conditions, checked. */
+    private static RuleBase described(Path abs, KieBase kb, List<RuleFiles.RuleFile> ruleFiles, String thresholdsText,
+                                      List<Thresholds.Row> thresholds, Duration timeout, boolean readBack) {
+        List<String> names = ruleFiles.stream().map(RuleFiles.RuleFile::name).toList();
         Map<String, RuleInfo> infos = new LinkedHashMap<>();
         Map<String, String> idToName = new LinkedHashMap<>();
         List<Rule> all = new ArrayList<>();
@@ -255,7 +288,7 @@ public final class RuleBase {
         infos.values().stream()
                 .sorted(java.util.Comparator.comparingInt((RuleInfo i) -> names.indexOf(i.file())).thenComparing(RuleInfo::id))
                 .forEach(i -> ordered.put(i.name(), i));
-        return new RuleBase(abs, kb, RuleFiles.hash(withTable(thresholdsText, ruleFiles)), names, Collections.unmodifiableMap(ordered), timeout, thresholds);
+        return new RuleBase(abs, kb, RuleFiles.hash(withTable(thresholdsText, ruleFiles)), names, Collections.unmodifiableMap(ordered), timeout, thresholds, readBack);
     }
 
     /** The rule files plus the thresholds table, for the rules hash: changing a threshold changes the rules. */

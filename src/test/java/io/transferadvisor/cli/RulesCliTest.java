@@ -37,6 +37,24 @@ class RulesCliTest {
     }
 
     @Test
+    void theSecondRecommendReadsTheCompiledRulesBackAndSaysTheSame(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        var first = recommend(dir.resolve("a/plan.yaml"), "--cache", cache.toString(), "-v");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.err()).contains("waiting for the rules (compiled)");
+        try (var s = Files.list(cache.resolve("rules"))) {
+            assertThat(s.filter(p -> p.toString().endsWith(".kbase")).count()).isEqualTo(1);
+        }
+        var second = recommend(dir.resolve("b/plan.yaml"), "--cache", cache.toString(), "-v");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.err()).contains("waiting for the rules (read back compiled)");
+        assertThat(second.out()).isEqualTo(first.out().replace(dir.resolve("a").toString(), dir.resolve("b").toString()));
+        // the plans differ only in the hash of their audits, whose run details (time, elapsed) differ
+        java.util.function.Function<String, String> body = t -> t.substring(t.indexOf("\nschemaVersion:"));
+        assertThat(body.apply(Files.readString(dir.resolve("b/plan.yaml")))).isEqualTo(body.apply(Files.readString(dir.resolve("a/plan.yaml"))));
+    }
+
+    @Test
     void brokenRulesDirectoryExitsFiveWithFileAndLine(@TempDir Path dir) throws Exception {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         Files.writeString(rules.resolve("bad.drl"), "package t;\n\nrule \"x\" @id(\"x\") @rationale(\"y\")\nwhen\n  Nope(a > 1)\nthen\nend\n");
