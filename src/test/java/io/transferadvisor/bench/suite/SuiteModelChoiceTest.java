@@ -241,47 +241,49 @@ class SuiteModelChoiceTest {
     }
 
     /**
-     * A run where the probe ranks a first by {@code gap} points: oracles .90 (a) and .80 (b), advised plans {@code advA} and {@code advB},
-     * similarities {@code simA} and {@code simB}, LogME and the probe's lower bound as given; the rules picked {@code pick}.
+     * A run with a probe gap of 1 point: oracles .90 (a) and .80 (b), advised plans {@code advA} and {@code advB}, similarities
+     * {@code simA} and {@code simB}, LogME as given; the probe's top model is {@code top}, the rules picked {@code pick}.
      */
-    static SuiteModelChoice.Pair single(String id, boolean calibration, double advA, double advB, double simA, double simB, double gap,
-                                        double logA, double logB, String pick) {
-        return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(0.90, 0.80), Double.NaN, "a", gap, false, pick, 0.01, Map.of(),
-                ab(advA, advB), Double.NaN, Double.NaN, ab(simA, simB), ab(0.70, 0.70 - gap / 100), ab(0.6, 0.6 - gap / 100), ab(logA, logB));
+    static SuiteModelChoice.Pair single(String id, boolean calibration, double advA, double advB, double simA, double simB,
+                                        double logA, double logB, String top, String pick) {
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(0.90, 0.80), Double.NaN, top, 1, false, pick, 0.01, Map.of(),
+                ab(advA, advB), Double.NaN, Double.NaN, ab(simA, simB), ab(0.70, 0.69), ab(0.6, 0.59), ab(logA, logB));
     }
 
     @Test
-    void theChoiceBetweenSingleModelsIsReadOnCalibrationAndReplacesTheProbesTopOnlyBeyondItsInterval() {
+    void theChoiceBetweenSingleModelsIsReadOnCalibrationAndReplacesTheIncumbentOnlyBeyondItsInterval() {
         List<SuiteModelChoice.Pair> runs = List.of(
-                // b reads as more similar on c1-c3 and its plan wins there (by 5, 3, 4 points); on c4 a is both, its plan wins
-                single("c1", true, 0.80, 0.85, 0.70, 0.90, 4, -1, -2, "a"),
-                single("c2", true, 0.82, 0.85, 0.60, 0.65, 2, -1, -2, "a"),
-                single("c3", true, 0.81, 0.85, 0.70, 0.72, 20, -2, -1, "a"),
-                single("c4", true, 0.90, 0.70, 0.90, 0.80, 1, -1, -2, "a"),
-                // held-out: b more similar and far worse: it cannot move the choice
-                single("h1", false, 0.90, 0.60, 0.50, 0.90, 1, -1, -2, "a"));
+                // close calls (b leads by 0.02-0.04), LogME prefers a, and a's plan wins (by 5, 8, 4 points); the probe prefers b
+                single("c1", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b"),
+                single("c2", true, 0.88, 0.80, 0.60, 0.63, -1, -2, "b", "b"),
+                single("c3", true, 0.86, 0.82, 0.70, 0.74, -1, -2, "b", "b"),
+                // a leads by 0.10, no close call; LogME alone would take b, whose plan loses 20
+                single("c4", true, 0.90, 0.70, 0.90, 0.80, -2, -1, "a", "a"),
+                // held-out: a close call where a (LogME's) is far worse: it cannot move the choice
+                single("h1", false, 0.60, 0.90, 0.70, 0.72, -1, -2, "b", "b"));
         String md = SuiteModelChoice.singleChoiceSweep(runs);
-        // whole plan (best trial .90): the probe's top model (a) 10, 8, 9, 0 -> 6.75; the most similar (b, b, b, a) 5, 5, 5, 0 -> 3.75
-        assertThat(md).contains("| the probe's top model | 6.75 (10.0) | 0.00 (4 of 4) | 0.00 (0.0) | 0.00 (1 of 1) |")
-                .contains("| the highest overall similarity | 3.75 (5.0) | 7.50 (1 of 4) | 30.00 (30.0) | 10.00 (0 of 1) |")
-                // LogME prefers b only on c3
-                .contains("| the highest LogME (best layer) | 5.75 (10.0) |")
-                // a lead of 0.05 within a probe gap of 3: only c2 (gap 2, lead 0.05) moves to b
-                .contains("| similarity lead 0.05 within a probe gap of 3 | 6.00 (10.0) |")
-                // gains by task +5, +3, +4, 0: above zero, taken; the rules (a on every run) are the probe's top model
-                .contains("Lowest on calibration: the highest overall similarity (3.75 points); its gain over the probe's top model, paired by task, +3.00")
+        // whole plan (best trial .90): the most similar (b, b, b, a) 10, 10, 8, 0 -> 7.00, as the probe's top
+        assertThat(md).contains("| the highest overall similarity | 7.00 (10.0) |")
+                .contains("| the probe's top model | 7.00 (10.0) |")
+                // LogME alone: a, a, a, b -> 5, 2, 4, 20 -> 7.75
+                .contains("| the highest LogME (best layer) | 7.75 (20.0) |")
+                // similarity, LogME on a close call: a, a, a, a -> 5, 2, 4, 0 -> 2.75; held-out a: 30
+                .contains("| " + SuiteModelChoice.CLOSE_CALL_LOGME + " | 2.75 (5.0) | 0.00 (4 of 4) | 30.00 (30.0) |")
+                // gains by task +5, +8, +4, 0 over the incumbent: above zero, taken
+                .contains("Lowest on calibration: " + SuiteModelChoice.CLOSE_CALL_LOGME + " (2.75 points); its gain over the highest overall "
+                        + "similarity, paired by task, +4.25")
                 .contains("above zero, taken")
-                .contains("Chosen on calibration: the highest overall similarity. The rules: the probe's top model: they differ");
-        // the rules' row is found by their picks: b where b is more similar
-        List<SuiteModelChoice.Pair> bySimilarity = runs.stream().map(p -> single(p.task().id(), p.calibration(), p.advised().get("a"), p.advised().get("b"),
-                p.similarity().get("a"), p.similarity().get("b"), p.probeGap(), p.logme().get("a"), p.logme().get("b"),
-                p.similarity().get("b") > p.similarity().get("a") ? "b" : "a")).toList();
-        assertThat(SuiteModelChoice.singleChoiceSweep(bySimilarity)).contains("The rules: the highest overall similarity (the same).");
-        // a gain on one task and a loss on another: the interval reaches zero, the probe's top model stays
-        List<SuiteModelChoice.Pair> mixed = List.of(single("x", true, 0.80, 0.85, 0.70, 0.90, 4, -1, -2, "a"),
-                single("y", true, 0.90, 0.86, 0.70, 0.90, 4, -1, -2, "a"));
-        assertThat(SuiteModelChoice.singleChoiceSweep(mixed)).contains("the interval reaches zero, so the probe's top model stays")
-                .contains("Chosen on calibration: the probe's top model. The rules: the probe's top model (the same).");
+                .contains("Chosen on calibration: " + SuiteModelChoice.CLOSE_CALL_LOGME + ". The rules: the highest overall similarity: they differ");
+        // the rules' row is found by their picks: a on the close calls
+        List<SuiteModelChoice.Pair> byLogme = runs.stream().map(p -> single(p.task().id(), p.calibration(), p.advised().get("a"), p.advised().get("b"),
+                p.similarity().get("a"), p.similarity().get("b"), p.logme().get("a"), p.logme().get("b"), p.top(),
+                "a")).toList();
+        assertThat(SuiteModelChoice.singleChoiceSweep(byLogme)).contains("The rules: " + SuiteModelChoice.CLOSE_CALL_LOGME + " (the same).");
+        // a gain on one task and a loss on another: the interval reaches zero, the incumbent stays
+        List<SuiteModelChoice.Pair> mixed = List.of(single("x", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b"),
+                single("y", true, 0.82, 0.86, 0.70, 0.72, -1, -2, "b", "b"));
+        assertThat(SuiteModelChoice.singleChoiceSweep(mixed)).contains("the interval reaches zero, so the highest overall similarity stays")
+                .contains("Chosen on calibration: the highest overall similarity. The rules: the highest overall similarity (the same).");
         // held-out alone chooses nothing
         assertThat(SuiteModelChoice.singleChoiceSweep(runs.subList(4, 5))).contains("No calibration run has its advised plans trained yet.");
     }
