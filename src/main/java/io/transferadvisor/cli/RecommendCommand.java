@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
             "Examples:",
             "  advisor recommend examples/default.yaml -o plan.yaml",
             "  advisor recommend examples/default.yaml --profile profile.json -o plan.yaml --force",
-            "  advisor recommend examples/glyphs.yaml --models fmnist-cnn,zoo:lenet   # compare, take the best on the probe",
+            "  advisor recommend examples/glyphs.yaml --models fmnist-cnn,zoo:lenet   # compare; the rules take the closest domain",
             "  advisor recommend examples/default.yaml -o plan.yaml --execute          # and train it"})
 public final class RecommendCommand implements Callable<Integer> {
     @CommandLine.Mixin
@@ -62,7 +62,7 @@ public final class RecommendCommand implements Callable<Integer> {
     Path planFile;
 
     @Option(names = "--models", split = ",", paramLabel = "MODEL",
-            description = "Pretrained models to compare (default: those in DATASET.yaml); the one whose frozen features score best on the probe is taken.")
+            description = "Pretrained models to compare (default: those in DATASET.yaml); the rules take the one whose overall similarity (the target read as closest to its source domain) is highest, and say so in explain.")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--rules", paramLabel = "DIR", description = "Rule base folder (default: the installation's rules/).")

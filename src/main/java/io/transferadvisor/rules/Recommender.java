@@ -183,10 +183,15 @@ public final class Recommender {
         for (int i = 0; i < ranked.size(); i++) {
             ModelRun r = ranked.get(i);
             double[] s = bestScore(r.profile());
-            facts.add(new ModelCandidate(r.profile().model(), r.plan().strategy(), s[0], s[1], s[2], i, r.profile().similarity()));
+            facts.add(new ModelCandidate(r.profile().model(), r.plan().strategy(), s[0], s[1], s[2], i, r.profile().similarity(), bestLogme(r.profile())));
         }
         facts.add(new Preferences(runs.size(), request.budgetMinutes()));
         return facts;
+    }
+
+    /** The highest LogME per sample over the profile's layers; NaN when it has none. */
+    static double bestLogme(DatasetProfile p) {
+        return p.layers().stream().filter(l -> l.logme() != null).mapToDouble(l -> l.logme().value()).max().orElse(Double.NaN);
     }
 
     /** The best layer's probe accuracy [value, low, high]. */

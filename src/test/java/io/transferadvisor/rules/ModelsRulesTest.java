@@ -59,9 +59,21 @@ class ModelsRulesTest {
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
                 .anySatisfy(c -> assertThat(c.text()).contains("(a's similarity >= 0.90, now 0.897; every model's moved by as much)"));
         // a lead of 0.007 is a close call: explain says so, with what such calls cost on the suite, and the decision stays
-        assertThat(d.audit().notes()).singleElement().satisfies(n -> assertThat(n)
-                .startsWith("model-choice: a close call: a's overall similarity leads b's by 0.007 (0.897 against 0.890), under models.closeCall 0.05;")
-                .contains("train the plan with each model (--models a, then --models b)").endsWith("[models-close-call]"));
+        assertThat(d.audit().notes()).hasSize(2);
+        assertThat(d.audit().notes().get(0)).startsWith("model-choice: a close call: a's overall similarity leads b's by 0.007 (0.897 against 0.890), under models.closeCall 0.05;")
+                .contains("train the plan with each model (--models a, then --models b)").endsWith("[models-close-call]");
+        // b's probe (and so its LogME, in these synthetic profiles) is the higher: the note says LogME prefers b, and what following it measured
+        double logA = Recommender.bestLogme(d.profiles().get(0));
+        double logB = Recommender.bestLogme(d.profiles().get(1));
+        assertThat(logB).isGreaterThan(logA);
+        assertThat(d.audit().notes().get(1)).startsWith(String.format(java.util.Locale.ROOT,
+                        "model-choice: LogME, at each model's best layer, prefers b (%.3f against a's %.3f); ", logB, logA))
+                .contains("+0.16 points per task", "[-0.24, +0.54]", "so the rules keep a").endsWith("[models-close-call-logme]");
+        // where LogME agrees with similarity, only the close call is noted
+        var agrees = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.8973).build(),
+                profile().model("b").perClass(100).similarity(0.8904).accuracyOffset(-0.05).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(agrees.plan().models()).containsExactly("a");
+        assertThat(agrees.audit().notes()).singleElement().satisfies(n -> assertThat(n).endsWith("[models-close-call]"));
         // and the profile moved to it really is decided the other way
         var flipped = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.8973).build(),
                 profile().model("b").perClass(100).similarity(0.898).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
@@ -86,8 +98,8 @@ class ModelsRulesTest {
             assertThat(c.becomes()).endsWith(" on b");
             assertThat(c.text()).isEqualTo("if b's overall similarity were 0.901 or higher (now 0.750; above a's 0.900) this becomes " + c.becomes());
         });
-        // a lead of 0.15 is no close call
-        assertThat(d.audit().notes()).noneMatch(n -> n.contains("close call"));
+        // a lead of 0.15 is no close call, whatever LogME prefers (b's is the higher here)
+        assertThat(d.audit().notes()).noneMatch(n -> n.contains("close call") || n.contains("LogME"));
         // moving the domain moves every model's similarity by as much: the choice of a stays
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
                 .allSatisfy(c -> assertThat(c.text()).contains("every model's moved by as much"))
