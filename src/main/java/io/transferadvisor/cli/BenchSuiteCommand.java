@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
             "Results are appended as they are made: rerun to resume."},
         footer = {"", "Examples:", "  advisor bench suite                 # the full suite (about an hour on 2 cores), docs/benchmarks/suite.md",
             "  advisor bench suite --quick -o /tmp/quick.md   # a few tasks: checks the harness, not the targets",
+            "  advisor bench suite --model-trials  # add each run's short trial of every model (model-choice candidates)",
             "  advisor bench suite --report-only   # re-score the recorded results with the current rules, no training"})
 public final class BenchSuiteCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -47,6 +48,9 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Feature cache (default $ADVISOR_CACHE or ~/.cache/transfer-advisor).")
     Path cache;
 
+    @Option(names = "--model-trials", description = "Also make each run's short trial of every model (3-fold cross-validation of fine-tuning above its first cut over the run's training images; docs/design/suite.md), where the results do not hold it.")
+    boolean modelTrials;
+
     @Option(names = "-o", paramLabel = "FILE", description = "Markdown report (default docs/benchmarks/suite.md; its heat map beside it as suite-heatmap.png).")
     Path out;
 
@@ -55,7 +59,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         SuiteBench.Result r;
         try {
-            r = SuiteBench.run(new SuiteBench.Options(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out), w);
+            r = SuiteBench.run(new SuiteBench.Options(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out, modelTrials), w);
         } catch (io.transferadvisor.UsageException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

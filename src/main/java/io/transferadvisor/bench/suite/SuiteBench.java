@@ -38,9 +38,16 @@ public final class SuiteBench {
      * @param rulesDir    rule folder to judge (null: the installation's)
      * @param cache       feature cache (null: the default)
      * @param out         Markdown report (null: docs/benchmarks/suite.md, none with quick)
+     * @param modelTrials also make each run's short trial of every model (SuiteRunner#foldTrial) where the results lack it
      */
     public record Options(Path suiteFile, boolean quick, List<String> taskIds, List<Long> seeds, Path resultsFile, boolean reportOnly,
-                          Path rulesDir, Path cache, Path out) {}
+                          Path rulesDir, Path cache, Path out, boolean modelTrials) {
+        /** Without the short trials. */
+        public Options(Path suiteFile, boolean quick, List<String> taskIds, List<Long> seeds, Path resultsFile, boolean reportOnly,
+                       Path rulesDir, Path cache, Path out) {
+            this(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out, false);
+        }
+    }
 
     /** The report's Markdown and where it belongs (null: print only). */
     public record Result(String markdown, Path report) {}
@@ -54,8 +61,10 @@ public final class SuiteBench {
     private final Path rulesDir;
     private final Path cache;
     private final Path out;
+    private final boolean modelTrials;
 
     private SuiteBench(Options o) {
+        modelTrials = o.modelTrials();
         suiteFile = o.suiteFile();
         quick = o.quick();
         taskIds = o.taskIds();
@@ -106,8 +115,8 @@ public final class SuiteBench {
         Path cacheDir = cache != null ? cache : Home.cache();
         Map<String, SuiteRunner> runners = new LinkedHashMap<>(); // each model's trials, made only when training
         if (!reportOnly) {
-            runners.put(run.model(), new SuiteRunner(run, file, model, store, work.resolve("runs"), cacheDir, advisorKey));
-            others.forEach((m, sm) -> runners.put(m, new SuiteRunner(run.withModel(m), file, sm, store, work.resolve("runs"), cacheDir, null)));
+            runners.put(run.model(), new SuiteRunner(run, file, model, store, work.resolve("runs"), cacheDir, advisorKey, modelTrials));
+            others.forEach((m, sm) -> runners.put(m, new SuiteRunner(run.withModel(m), file, sm, store, work.resolve("runs"), cacheDir, null, modelTrials)));
             for (SuiteSpec.Task t : tasks) {
                 for (long seed : useSeeds) {
                     for (SuiteRunner r : runners.values()) {

@@ -29,8 +29,8 @@ import java.util.Optional;
 public final class SuiteResults {
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
     @JsonSubTypes({@JsonSubTypes.Type(value = TaskRun.class, name = "task"), @JsonSubTypes.Type(value = Trial.class, name = "trial"),
-            @JsonSubTypes.Type(value = EnsembleTrial.class, name = "ensemble")})
-    public sealed interface Entry permits TaskRun, Trial, EnsembleTrial {}
+            @JsonSubTypes.Type(value = EnsembleTrial.class, name = "ensemble"), @JsonSubTypes.Type(value = FoldTrial.class, name = "foldtrial")})
+    public sealed interface Entry permits TaskRun, Trial, EnsembleTrial, FoldTrial {}
 
     /**
      * A task drawn at one seed and probed.
@@ -66,6 +66,19 @@ public final class SuiteResults {
         }
     }
 
+    /**
+     * A short trial of one model on a task at one seed (stop 38, docs/design/suite.md "A short trial of each model"): one plan
+     * trained on k-1 of k class-stratified folds of the run's training images and scored on the held fold, every fold in turn.
+     *
+     * @param key        {@link TrialKey#id()} of the plan trained on each fold
+     * @param images     training images scored out of fold (every one, once)
+     * @param oofCorrect those classified correctly
+     * @param logLoss    mean natural-log loss of the true class over them, probabilities floored at {@link SuiteRunner#LOSS_FLOOR}
+     * @param seconds    the folds' wall time, summed
+     */
+    public record FoldTrial(String task, long seed, String taskHash, String key, int folds, int images, int oofCorrect, double oofAccuracy,
+                            double logLoss, double seconds) implements Entry {}
+
     static String ensembleId(String task, long seed, List<String> taskHashes, List<String> keys) {
         return task + "|" + seed + "|" + String.join("+", taskHashes) + "|" + String.join("+", keys);
     }
@@ -79,6 +92,7 @@ public final class SuiteResults {
     private final Map<String, TaskRun> tasks = new LinkedHashMap<>();
     private final Map<String, Trial> trials = new LinkedHashMap<>();
     private final Map<String, EnsembleTrial> ensembles = new LinkedHashMap<>();
+    private final Map<String, FoldTrial> foldTrials = new LinkedHashMap<>();
 
     private SuiteResults(Path file) {
         this.file = file;
@@ -135,6 +149,8 @@ public final class SuiteResults {
             trials.put(id(t.task(), t.seed(), t.taskHash()) + "|" + t.key(), t);
         } else if (e instanceof EnsembleTrial t) {
             ensembles.put(t.id(), t);
+        } else if (e instanceof FoldTrial t) {
+            foldTrials.put(id(t.task(), t.seed(), t.taskHash()), t);
         }
     }
 
@@ -158,6 +174,11 @@ public final class SuiteResults {
 
     public Optional<Trial> trial(String task, long seed, String hash, String key) {
         return Optional.ofNullable(trials.get(id(task, seed, hash) + "|" + key));
+    }
+
+    /** The short trial of a task run (its task hash names the model), if it was made. */
+    public Optional<FoldTrial> foldTrial(String task, long seed, String hash) {
+        return Optional.ofNullable(foldTrials.get(id(task, seed, hash)));
     }
 
     /** The ensemble of these members' trials on a task at a seed, if it was trained. */

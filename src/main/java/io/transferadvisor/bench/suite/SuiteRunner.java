@@ -48,8 +48,16 @@ public final class SuiteRunner {
     private final Path workDir;
     private final Path cacheDir;
     private final Advisor advisor;
+    private final boolean modelTrials;
 
     public SuiteRunner(SuiteSpec suite, Path suiteFile, SourceModel model, SuiteResults results, Path workDir, Path cacheDir, Advisor advisor) {
+        this(suite, suiteFile, model, results, workDir, cacheDir, advisor, false);
+    }
+
+    /** @param modelTrials also make each run's short trial of this model ({@link #foldTrial}), where the results do not hold it */
+    public SuiteRunner(SuiteSpec suite, Path suiteFile, SourceModel model, SuiteResults results, Path workDir, Path cacheDir, Advisor advisor,
+                       boolean modelTrials) {
+        this.modelTrials = modelTrials;
         this.suite = suite;
         this.suiteFile = suiteFile;
         this.model = model;
@@ -99,6 +107,7 @@ public final class SuiteRunner {
             }
         }
         if (todo.isEmpty()) {
+            foldTrial(task, seed, h, data, log);
             return;
         }
         if (data == null) {
@@ -143,6 +152,110 @@ public final class SuiteRunner {
                     test.accuracy(), r.metrics().epochsRun(), secs, k.equals(advised) ? "  (advised)" : "", System.getenv("SUITE_PHASES") != null ? r.metrics().phases() : "");
             log.flush();
         }
+        foldTrial(task, seed, h, data, log);
+    }
+
+    /** Probabilities below this count as this in the short trial's log loss (a sure wrong answer costs ln 1e7 = 16.1, not infinity). */
+    public static final double LOSS_FLOOR = 1e-7;
+    /** Folds of the short trial. */
+    public static final int FOLDS = 3;
+
+    /** The plan of the short trial: fine-tuning above the model's first candidate cut (a member of every ensemble the rules train). */
+    static TrialKey foldTrialKey(List<String> cuts) {
+        return new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(0), 0, HeadType.SOFTMAX);
+    }
+
+    /**
+     * The run's short trial of this model (docs/design/suite.md, "A short trial of each model"), unless recorded or not asked for:
+     * {@link #FOLDS}-fold cross-validation of {@link #foldTrialKey} over the run's training images, the validation images kept for
+     * early stopping, each held fold scored by the network trained on the others.
+     */
+    private void foldTrial(SuiteSpec.Task task, long seed, String h, LoadedDataset loaded, PrintWriter log) {
+        if (!modelTrials || results.foldTrial(task.id(), seed, h).isPresent()) {
+            return;
+        }
+        LoadedDataset data = loaded != null ? loaded : SuiteTasks.build(suite, task, seed, suiteFile);
+        TrialKey k = foldTrialKey(model.profile().candidateCuts());
+        int[][] folds = folds(data.train(), FOLDS, seed);
+        int n = data.train().size();
+        float[][] oof = new float[n][];
+        long t0 = System.nanoTime();
+        for (int fi = 0; fi < folds.length; fi++) {
+            final int f = fi;
+            int[] held = folds[f];
+            int[] rest = java.util.stream.IntStream.range(0, folds.length).filter(g -> g != f).flatMap(g -> java.util.Arrays.stream(folds[g])).sorted().toArray();
+            LoadedDataset fold = new LoadedDataset(data.spec(), data.train().subset(rest), data.validation(), data.train().subset(held),
+                    java.util.Optional.empty(), data.contentHash() + "|fold" + f + "of" + folds.length, List.of());
+            RunInputs in = new RunInputs(fold, m -> model, suiteFile.toAbsolutePath().normalize(), null, null);
+            Path dir = workDir.resolve(task.id() + "-s" + seed + "-fold" + f);
+            float[][][] got = new float[1][][];
+            Executor.run(plan(task, seed, k), in, ExecuteOptions.defaults().withOutput(dir).withForce(true).withCacheDir(cacheDir)
+                    .withCheckpoints(false).withTestScores(sc -> got[0] = sc), new PrintWriter(Writer.nullWriter()));
+            io.transferadvisor.util.Trees.deleteTree(dir);
+            for (int i = 0; i < held.length; i++) {
+                oof[held[i]] = got[0][i];
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = data.train().label(i);
+        }
+        double[] score = outOfFold(oof, labels);
+        int correct = (int) Math.round(score[0] * n);
+        results.append(new SuiteResults.FoldTrial(task.id(), seed, h, k.id(), folds.length, n, correct, score[0], score[1], secs));
+        log.printf(Locale.ROOT, "[%s s%d] short trial %s, %d folds: out-of-fold accuracy %.4f, log loss %.4f  %5.1f s%n", task.id() + label(), seed,
+                k.label(), folds.length, score[0], score[1], secs);
+        log.flush();
+    }
+
+    /**
+     * {@code k} folds of a labelled set, stratified: each class's images shuffled with {@code seed} and dealt to the folds in turn, so
+     * every fold holds each class as evenly as its count allows (and every image is in exactly one fold). Fewer folds when the set has
+     * fewer images than {@code k}. Each fold's indices ascending.
+     */
+    static int[][] folds(io.transferadvisor.dataset.ImageSet set, int k, long seed) {
+        int folds = Math.max(1, Math.min(k, set.size()));
+        List<List<Integer>> out = new ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+            out.add(new ArrayList<>());
+        }
+        java.util.Random rnd = new java.util.Random(seed);
+        int next = 0;
+        for (int c = 0; c < set.classNames().size(); c++) {
+            List<Integer> members = new ArrayList<>();
+            for (int i = 0; i < set.size(); i++) {
+                if (set.label(i) == c) {
+                    members.add(i);
+                }
+            }
+            java.util.Collections.shuffle(members, rnd);
+            for (int i : members) {
+                out.get(next).add(i); // continuing the deal across classes keeps the folds' sizes within one of each other
+                next = (next + 1) % folds;
+            }
+        }
+        return out.stream().map(l -> l.stream().mapToInt(Integer::intValue).sorted().toArray()).toArray(int[][]::new);
+    }
+
+    /** [accuracy, mean log loss of the true class (probabilities floored at LOSS_FLOOR)] of out-of-fold class probabilities. */
+    static double[] outOfFold(float[][] probabilities, int[] labels) {
+        int correct = 0;
+        double loss = 0;
+        for (int i = 0; i < labels.length; i++) {
+            float[] p = probabilities[i];
+            int arg = 0;
+            for (int c = 1; c < p.length; c++) {
+                if (p[c] > p[arg]) {
+                    arg = c;
+                }
+            }
+            if (arg == labels[i]) {
+                correct++;
+            }
+            loss -= Math.log(Math.max(LOSS_FLOOR, p[labels[i]]));
+        }
+        return new double[] {(double) correct / labels.length, loss / labels.length};
     }
 
     /**
