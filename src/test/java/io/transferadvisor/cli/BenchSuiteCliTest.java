@@ -117,6 +117,25 @@ class BenchSuiteCliTest {
         }
         assertThat(after).isEqualTo(before);
         assertThat(Files.readAllLines(results)).hasSize((int) lines);
+
+        // --model-trials adds each run's short trial of every model (3 runs x 2 models), trains nothing else, and scores the
+        // pre-registered candidates that read it; a second call finds them recorded
+        CliTestSupport.Result trials = CliTestSupport.run("bench", "suite", "--quick", "--model-trials", "--results", results.toString(), "-o",
+                md.toString(), "--cache", dir.resolve("cache").toString());
+        assertThat(trials.exitCode()).as(trials.err()).isEqualTo(0);
+        assertThat(trials.out()).doesNotContain(" epochs ").doesNotContain("probed in")
+                .containsPattern("\\[digits-4 s42\\] short trial FINETUNE_ABOVE b1_pool, 3 folds: out-of-fold accuracy [01]\\.\\d{4}, log loss \\d+\\.\\d{4}")
+                .containsPattern("\\[digits-4 on glyphs-cnn s42\\] short trial FINETUNE_ABOVE b1_pool, 3 folds");
+        assertThat(Files.readAllLines(results).stream().filter(l -> l.startsWith("{\"kind\":\"foldtrial\"")).count()).isEqualTo(6);
+        assertThat(Files.readAllLines(results)).hasSize((int) lines + 6);
+        String withTrials = Files.readString(md);
+        assertThat(withTrials).contains("The short trial's cost (3 runs with every model's trial)")
+                .containsPattern("\\| the lower short-trial log loss \\| [0-9]+\\.[0-9]{2} \\(");
+        CliTestSupport.Result resumed = CliTestSupport.run("bench", "suite", "--quick", "--model-trials", "--results", results.toString(), "-o",
+                md.toString(), "--cache", dir.resolve("cache").toString());
+        assertThat(resumed.exitCode()).isEqualTo(0);
+        assertThat(resumed.out()).doesNotContain("short trial");
+        assertThat(Files.readAllLines(results)).hasSize((int) lines + 6);
     }
 
     @Test

@@ -42,11 +42,24 @@ public final class SuiteModelChoice {
      *                        counts as within the gap
      * @param probeLow        each model's probe accuracy's lower 95% bound at that layer (a model-choice candidate); empty: unknown
      * @param logme           each model's highest LogME over its candidate layers (a model-choice candidate); empty: unknown
+     * @param trialLoss       each model's short-trial out-of-fold log loss (SuiteResults.FoldTrial, stop 38); empty: not made
+     * @param trialSeconds    the short trials' wall time summed over the models, NaN unless every model's was made
+     * @param probeSeconds    the probes' wall time summed over the models (the advising cost the short trial adds to)
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                        double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
                        Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
-                       Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme) {
+                       Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme, Map<String, Double> trialLoss,
+                       double trialSeconds, double probeSeconds) {
+        /** A run without short trials. */
+        public Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
+                    double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
+                    Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
+                    Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme) {
+            this(task, seed, calibration, oracle, ensemble, top, probeGap, overlap, pick, seconds, trials, advised, advisedEnsemble,
+                    wholeEnsemble, similarity, probe, probeLow, logme, Map.of(), Double.NaN, Double.NaN);
+        }
+
         /** A run without the probe's lower bounds and LogME (the model-choice candidates that read them are not scored on it). */
         public Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                     double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
@@ -176,6 +189,9 @@ public final class SuiteModelChoice {
             Map<String, Double> probe = new LinkedHashMap<>();
             Map<String, Double> probeLow = new LinkedHashMap<>();
             Map<String, Double> logme = new LinkedHashMap<>();
+            Map<String, Double> trialLoss = new LinkedHashMap<>();
+            double trialSeconds = 0;
+            double probeSeconds = 0;
             List<DatasetProfile> profiles = new ArrayList<>();
             Map<String, double[]> scores = new LinkedHashMap<>();
             String top = null;
@@ -188,6 +204,13 @@ public final class SuiteModelChoice {
                 probe.put(m, scores.get(m)[0]);
                 probeLow.put(m, scores.get(m)[1]);
                 logme.put(m, p.layers().stream().filter(l -> l.logme() != null).mapToDouble(l -> l.logme().value()).max().orElse(Double.NaN));
+                SuiteResults.TaskRun tr = runs.get(m).taskRun();
+                probeSeconds += tr.probeSeconds();
+                var ft = store.foldTrial(tr.task(), tr.seed(), tr.taskHash());
+                if (ft.isPresent()) {
+                    trialLoss.put(m, ft.get().logLoss());
+                    trialSeconds += ft.get().seconds();
+                }
                 if (top == null || scores.get(m)[0] > scores.get(top)[0]) {
                     top = m;
                 }
@@ -227,7 +250,7 @@ public final class SuiteModelChoice {
             var whole = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
             out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
                     adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN), whole.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN),
-                    similarity, probe, probeLow, logme));
+                    similarity, probe, probeLow, logme, trialLoss, trialLoss.size() == models.size() ? trialSeconds : Double.NaN, probeSeconds));
         }
         return out;
     }
@@ -701,6 +724,21 @@ public final class SuiteModelChoice {
     static final double CLOSE_CALL = 0.05;
     static final String CLOSE_CALL_LOGME = "the highest overall similarity; on a close call (lead under 0.05) the highest LogME";
 
+    static final String SHORT_TRIAL = "the lower short-trial log loss";
+    /** The similarity leads under which the pre-registered candidates ask the short trial. */
+    static final double[] SHORT_TRIAL_LEADS = {0.05, 0.1, 0.2};
+
+    static String shortTrialUnder(double lead) {
+        return "the highest overall similarity; on a lead under " + SuiteReport.trim(lead) + " the lower short-trial log loss";
+    }
+
+    /** The model with the lowest value of {@code by} (a tie to the first in the suite's model order); null when a value is missing. */
+    private static String lowest(Map<String, Double> by, Pair p) {
+        Map<String, Double> negated = new LinkedHashMap<>();
+        by.forEach((m, v) -> negated.put(m, -v));
+        return highest(negated, p);
+    }
+
     /** The model with the highest value of {@code by} (a tie to the first in the suite's model order); null when a value is missing. */
     private static String highest(Map<String, Double> by, Pair p) {
         String best = null;
@@ -736,6 +774,20 @@ public final class SuiteModelChoice {
             return p.similarity().get(s) - other < CLOSE_CALL ? highest(p.logme(), p) : s;
         });
         c.put("the highest probe lower bound", p -> highest(p.probeLow(), p));
+        // stop 38's pre-registered short trial (docs/design/suite.md, "A short trial of each model"): lower out-of-fold log loss
+        c.put(SHORT_TRIAL, p -> lowest(p.trialLoss(), p));
+        for (double lead : SHORT_TRIAL_LEADS) {
+            c.put(shortTrialUnder(lead), p -> {
+                String s = highest(p.similarity(), p);
+                String t = lowest(p.trialLoss(), p);
+                if (s == null || t == null) {
+                    return null; // undefined where the trial was not made, whatever the lead: every run or none
+                }
+                double other = p.similarity().entrySet().stream().filter(e -> !e.getKey().equals(s)).mapToDouble(Map.Entry::getValue).max()
+                        .orElse(Double.NEGATIVE_INFINITY);
+                return p.similarity().get(s) - other < lead ? t : s;
+            });
+        }
         for (double g : new double[] {1, 2, 3, 5, 8, 12}) {
             for (double lead : new double[] {0.02, 0.05, 0.1}) {
                 c.put("similarity lead " + SuiteReport.trim(lead) + " within a probe gap of " + SuiteReport.trim(g), p -> {
@@ -835,13 +887,23 @@ public final class SuiteModelChoice {
                 long within = byTask.values().stream().filter(l -> mean(l, choice) <= 1.0 + 1e-9).count();
                 row.append(' ').append(withWorst(byTask, whole)).append(String.format(Locale.ROOT, " | %s (%d of %d) |",
                         fmt(meanOverTasks(byTask, choice)), within, byTask.size()));
-                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg)
+                // only a candidate defined on every calibration run can be chosen: one scored on fewer runs is not comparable
+                boolean everyRun = ps.stream().allMatch(p -> f.apply(p) != null);
+                if (split.equals(SuiteSpec.CALIBRATION) && !Double.isNaN(reg) && everyRun
                         && (chosen == null ? true : reg < chosenRegret - SuiteReport.TIE_POINTS)) {
                     chosenRegret = reg;
                     chosen = c.getKey();
                 }
             }
             md.append(row).append('\n');
+        }
+        List<Pair> tried = scored.stream().filter(p -> !Double.isNaN(p.trialSeconds())).toList();
+        if (!tried.isEmpty()) {
+            double trial = tried.stream().mapToDouble(Pair::trialSeconds).average().orElse(Double.NaN);
+            double probe = tried.stream().mapToDouble(Pair::probeSeconds).average().orElse(Double.NaN);
+            md.append(String.format(Locale.ROOT, "%nThe short trial's cost (%d runs with every model's trial): %.1f s per run for every model's %d folds, "
+                    + "against %.1f s for their probes (%.1fx); a candidate asks it only under its lead.%n", tried.size(), trial, SuiteRunner.FOLDS,
+                    probe, trial / probe));
         }
         if (chosen == null) {
             return md.append("\nNo calibration run has its advised plans trained yet.\n").toString();

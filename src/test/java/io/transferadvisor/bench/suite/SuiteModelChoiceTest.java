@@ -288,6 +288,47 @@ class SuiteModelChoiceTest {
         assertThat(SuiteModelChoice.singleChoiceSweep(runs.subList(4, 5))).contains("No calibration run has its advised plans trained yet.");
     }
 
+    /** A run whose short trials were made: each model's out-of-fold log loss, 12 s of trials against 4 s of probes. */
+    static SuiteModelChoice.Pair tried(String id, boolean calibration, double advA, double advB, double simA, double simB, double lossA, double lossB) {
+        // the probe, its lower bound and LogME all prefer b, far apart (a probe gap of 50 points), so no other candidate takes a
+        return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(0.90, 0.80), Double.NaN, "b", 50, false, simA >= simB ? "a" : "b", 0.01,
+                Map.of(), ab(advA, advB), Double.NaN, Double.NaN, ab(simA, simB), ab(0.20, 0.70), ab(0.1, 0.6), ab(-2, -1), ab(lossA, lossB),
+                12.0, 4.0);
+    }
+
+    @Test
+    void theShortTrialIsAskedUnderEachLeadAndScoredLikeEveryCandidateWithItsCost() {
+        List<SuiteModelChoice.Pair> runs = List.of(
+                // b leads by 0.03, the trial prefers a, whose plan wins by 5
+                tried("c1", true, 0.85, 0.80, 0.70, 0.73, 0.5, 0.9),
+                // b leads by 0.15, the trial prefers a, whose plan wins by 8
+                tried("c2", true, 0.88, 0.80, 0.60, 0.75, 0.4, 0.8),
+                // a leads by 0.30, the trial prefers b, whose plan loses by 20
+                tried("c3", true, 0.90, 0.70, 0.90, 0.60, 0.9, 0.6),
+                // b leads by 0.08, the trial prefers a, whose plan wins by 3
+                tried("c4", true, 0.83, 0.80, 0.62, 0.70, 0.5, 0.7),
+                // held-out: b leads by 0.01 and the trial prefers a, whose plan loses by 30: it cannot move the choice
+                tried("h1", false, 0.60, 0.90, 0.70, 0.71, 0.5, 0.9));
+        String md = SuiteModelChoice.singleChoiceSweep(runs);
+        // whole plan against .90: similarity takes b, b, a, b -> 10, 10, 0, 10 = 7.50
+        assertThat(md).contains("| the highest overall similarity | 7.50 (10.0) |")
+                // the trial always: a, a, b, a -> 5, 2, 20, 7 = 8.50
+                .contains("| " + SuiteModelChoice.SHORT_TRIAL + " | 8.50 (20.0) |")
+                // under 0.05 only c1 asks it: 5, 10, 0, 10 = 6.25; under 0.1 c1 and c4: 5, 10, 0, 7 = 5.50; under 0.2 also c2: 5, 2, 0, 7 = 3.50
+                .contains("| " + SuiteModelChoice.shortTrialUnder(0.05) + " | 6.25 (10.0) |")
+                .contains("| " + SuiteModelChoice.shortTrialUnder(0.1) + " | 5.50 (10.0) |")
+                .contains("| " + SuiteModelChoice.shortTrialUnder(0.2) + " | 3.50 (7.0) |")
+                // held-out, set nothing: every lead asks the trial on h1, which takes a: 30 points
+                .contains("| " + SuiteModelChoice.shortTrialUnder(0.05) + " | 6.25 (10.0) | 5.00 (2 of 4) | 30.00 (30.0) | 0.00 (1 of 1) |")
+                .contains("The short trial's cost (5 runs with every model's trial): 12.0 s per run for every model's 3 folds, against 4.0 s for their probes (3.0x)")
+                .contains("Lowest on calibration: " + SuiteModelChoice.shortTrialUnder(0.2) + " (3.50 points); its gain over the highest overall similarity, "
+                        + "paired by task, +4.00");
+        // runs without trials leave the trial's rows unscored, and the cost unsaid
+        List<SuiteModelChoice.Pair> none = List.of(single("x", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b"));
+        assertThat(SuiteModelChoice.singleChoiceSweep(none)).contains("| " + SuiteModelChoice.SHORT_TRIAL + " | n/a (-) | n/a (0 of 1) |")
+                .doesNotContain("short trial's cost");
+    }
+
     @Test
     void theSimilarityLeadIsSweptOnCalibrationByTheWholePlanAndTouchesOnlyTheRunsTheRulesEnsemble() {
         List<SuiteModelChoice.Pair> pairs = List.of(

@@ -43,6 +43,22 @@ class SuiteResultsTest {
     }
 
     @Test
+    void aShortTrialIsFoundUnderItsOwnTaskHashAndSeed(@TempDir Path dir) {
+        Path f = dir.resolve("r.jsonl");
+        SuiteResults.open(f).append(new SuiteResults.FoldTrial("t1", 42, "ha", "FINETUNE_ABOVE|b1_pool|0|SOFTMAX", 3, 15, 11, 11 / 15.0, 0.73, 9.5));
+        SuiteResults r = SuiteResults.open(f);
+        assertThat(r.foldTrial("t1", 42, "ha")).get().satisfies(t -> {
+            assertThat(t.logLoss()).isEqualTo(0.73);
+            assertThat(t.oofCorrect()).isEqualTo(11);
+            assertThat(t.folds()).isEqualTo(3);
+        });
+        assertThat(r.foldTrial("t1", 42, "hb")).as("another model's (or task definition's) hash").isEmpty();
+        assertThat(r.foldTrial("t1", 43, "ha")).isEmpty();
+        // and it is no oracle trial
+        assertThat(r.trials("t1", 42, "ha")).isEmpty();
+    }
+
+    @Test
     void aRecordTornByAKillIsCutAndTheNextAppendStaysReadable(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("r.jsonl");
         SuiteResults.open(f).append(trial("t1", 42, "h", "FROM_SCRATCH|-|0|SOFTMAX", 0.5));
