@@ -11,6 +11,9 @@ chooser that takes one model per task (the model with the better oracle averaged
 Read after every held-out record had been seen: it sets nothing. A selector found here may only earn a rule
 through the suite's procedure (written before its rows are read, chosen on calibration, checked on new tasks).
 
+Once every run holds the short trial of every model (`advisor bench suite --model-trials`, stop 38), its out-of-fold log
+loss is scored as one more piece of evidence (new evidence, not the profile's; its own pre-registered reading is in suite.md).
+
 Usage: scripts/model-choice-ceiling.py [ADVISOR_HOME]  (needs python3 and PyYAML); writes markdown to stdout.
 """
 import collections
@@ -33,6 +36,11 @@ for r in records:
         m = r["profile"]["model"]
         profiles[(r["task"], r["seed"])][m] = r["profile"]
         model_of_hash[(r["taskHash"], r["seed"])] = (r["task"], m)
+trial_loss = {}  # (task, seed, model) -> the short trial's out-of-fold log loss (bench suite --model-trials, stop 38)
+for r in records:
+    if r["kind"] == "foldtrial" and (r["taskHash"], r["seed"]) in model_of_hash:
+        t, m = model_of_hash[(r["taskHash"], r["seed"])]
+        trial_loss[(t, r["seed"], m)] = r["logLoss"]
 for r in records:
     if r["kind"] == "trial" and (r["taskHash"], r["seed"]) in model_of_hash:
         t, m = model_of_hash[(r["taskHash"], r["seed"])]
@@ -58,6 +66,10 @@ for (t, s), by_model in sorted(profiles.items()):
         continue
     runs.append({"task": t, "split": split[t], "oracle": {m: oracle[(t, s, m)] for m in by_model},
                  "f": {m: evidence(p) for m, p in by_model.items()}})
+    if all((t, s, m) in trial_loss for m in by_model):
+        for m in by_model:
+            runs[-1]["f"][m]["low short-trial log loss"] = -trial_loss[(t, s, m)]
+trials_everywhere = all("low short-trial log loss" in f for r in runs for f in r["f"].values())
 
 
 def highest(key):
@@ -90,6 +102,8 @@ for r in runs:
 best_per_task = {t: max(sorted(rs[0]["oracle"]), key=lambda m: sum(r["oracle"][m] for r in rs)) for t, rs in by_task.items()}
 
 keys = list(runs[0]["f"][sorted(runs[0]["f"])[0]].keys())
+if not trials_everywhere:  # the short trial is scored only once every run has it (bench suite --model-trials)
+    keys = [k for k in keys if k != "low short-trial log loss"]
 rows = [("the highest overall similarity (the rules)", rules)]
 rows += [(f"the highest {k}", highest(k)) for k in keys if k != "similarity"]
 for lead in (0.02, 0.05, 0.1):
