@@ -105,9 +105,13 @@ keys = list(runs[0]["f"][sorted(runs[0]["f"])[0]].keys())
 if not trials_everywhere:  # the short trial is scored only once every run has it (bench suite --model-trials)
     keys = [k for k in keys if k != "low short-trial log loss"]
 rows = [("the highest overall similarity (the rules)", rules)]
-rows += [(f"the highest {k}", highest(k)) for k in keys if k != "similarity"]
+def phrase(k):
+    return "the lowest " + k[4:] if k.startswith("low ") else "the highest " + k
+
+
+rows += [(phrase(k), highest(k)) for k in keys if k != "similarity"]
 for lead in (0.02, 0.05, 0.1):
-    rows += [(f"similarity; on a lead under {lead} the highest {k}", close_call(k, lead)) for k in keys if k != "similarity"]
+    rows += [(f"similarity; on a lead under {lead} {phrase(k)}", close_call(k, lead)) for k in keys if k != "similarity"]
 rows.append(("*ceiling: one model per task, the better on average over its seeds (picked after the fact)*",
              lambda r: best_per_task[r["task"]]))
 
