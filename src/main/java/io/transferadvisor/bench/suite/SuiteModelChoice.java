@@ -724,6 +724,20 @@ public final class SuiteModelChoice {
     static final double CLOSE_CALL = 0.05;
     static final String CLOSE_CALL_LOGME = "the highest overall similarity; on a close call (lead under 0.05) the highest LogME";
 
+    /**
+     * The most similar model, except where its overall similarity leads the runner-up's by under {@code lead}: then {@code breaker}
+     * (null when the similarity or the breaker is missing).
+     */
+    private static String closeCallBrokenBy(Pair p, double lead, String breaker) {
+        String s = highest(p.similarity(), p);
+        if (s == null || breaker == null) {
+            return null;
+        }
+        double other = p.similarity().entrySet().stream().filter(e -> !e.getKey().equals(s)).mapToDouble(Map.Entry::getValue).max()
+                .orElse(Double.NEGATIVE_INFINITY);
+        return p.similarity().get(s) - other < lead ? breaker : s;
+    }
+
     static final String SHORT_TRIAL = "the lower short-trial log loss";
     /** The similarity leads under which the pre-registered candidates ask the short trial. */
     static final double[] SHORT_TRIAL_LEADS = {0.05, 0.1, 0.2};
@@ -764,29 +778,13 @@ public final class SuiteModelChoice {
         c.put(INCUMBENT, p -> highest(p.similarity(), p));
         c.put(PROBE_TOP, Pair::top);
         c.put("the highest LogME (best layer)", p -> highest(p.logme(), p));
-        c.put(CLOSE_CALL_LOGME, p -> {
-            String s = highest(p.similarity(), p);
-            if (s == null) {
-                return null;
-            }
-            double other = p.similarity().entrySet().stream().filter(e -> !e.getKey().equals(s)).mapToDouble(Map.Entry::getValue).max()
-                    .orElse(Double.NEGATIVE_INFINITY);
-            return p.similarity().get(s) - other < CLOSE_CALL ? highest(p.logme(), p) : s;
-        });
+        c.put(CLOSE_CALL_LOGME, p -> closeCallBrokenBy(p, CLOSE_CALL, highest(p.logme(), p)));
         c.put("the highest probe lower bound", p -> highest(p.probeLow(), p));
         // stop 38's pre-registered short trial (docs/design/suite.md, "A short trial of each model"): lower out-of-fold log loss
         c.put(SHORT_TRIAL, p -> lowest(p.trialLoss(), p));
         for (double lead : SHORT_TRIAL_LEADS) {
-            c.put(shortTrialUnder(lead), p -> {
-                String s = highest(p.similarity(), p);
-                String t = lowest(p.trialLoss(), p);
-                if (s == null || t == null) {
-                    return null; // undefined where the trial was not made, whatever the lead: every run or none
-                }
-                double other = p.similarity().entrySet().stream().filter(e -> !e.getKey().equals(s)).mapToDouble(Map.Entry::getValue).max()
-                        .orElse(Double.NEGATIVE_INFINITY);
-                return p.similarity().get(s) - other < lead ? t : s;
-            });
+            // undefined where the trial was not made, whatever the lead: scored on every run or on none
+            c.put(shortTrialUnder(lead), p -> lowest(p.trialLoss(), p) == null ? null : closeCallBrokenBy(p, lead, lowest(p.trialLoss(), p)));
         }
         for (double g : new double[] {1, 2, 3, 5, 8, 12}) {
             for (double lead : new double[] {0.02, 0.05, 0.1}) {
