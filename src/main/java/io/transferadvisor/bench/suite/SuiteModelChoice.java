@@ -45,19 +45,31 @@ public final class SuiteModelChoice {
      * @param trialLoss       each model's short-trial out-of-fold log loss (SuiteResults.FoldTrial, stop 38); empty: not made
      * @param trialSeconds    the short trials' wall time summed over the models, NaN unless every model's was made
      * @param probeSeconds    the probes' wall time summed over the models (the advising cost the short trial adds to)
+     * @param confidence      each model's source classifier's mean maximum probability on the target (its profile's sourceView);
+     *                        empty: unknown
      */
     public record Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                        double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
                        Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
                        Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme, Map<String, Double> trialLoss,
-                       double trialSeconds, double probeSeconds) {
+                       double trialSeconds, double probeSeconds, Map<String, Double> confidence) {
+        /** A run without the source classifier's confidence. */
+        public Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
+                    double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
+                    Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
+                    Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme, Map<String, Double> trialLoss,
+                    double trialSeconds, double probeSeconds) {
+            this(task, seed, calibration, oracle, ensemble, top, probeGap, overlap, pick, seconds, trials, advised, advisedEnsemble,
+                    wholeEnsemble, similarity, probe, probeLow, logme, trialLoss, trialSeconds, probeSeconds, Map.of());
+        }
+
         /** A run without short trials. */
         public Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                     double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
                     Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
                     Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme) {
             this(task, seed, calibration, oracle, ensemble, top, probeGap, overlap, pick, seconds, trials, advised, advisedEnsemble,
-                    wholeEnsemble, similarity, probe, probeLow, logme, Map.of(), Double.NaN, Double.NaN);
+                    wholeEnsemble, similarity, probe, probeLow, logme, Map.of(), Double.NaN, Double.NaN, Map.of());
         }
 
         /** A run without the probe's lower bounds and LogME (the model-choice candidates that read them are not scored on it). */
@@ -190,6 +202,7 @@ public final class SuiteModelChoice {
             Map<String, Double> probeLow = new LinkedHashMap<>();
             Map<String, Double> logme = new LinkedHashMap<>();
             Map<String, Double> trialLoss = new LinkedHashMap<>();
+            Map<String, Double> confidence = new LinkedHashMap<>();
             double trialSeconds = 0;
             double probeSeconds = 0;
             List<DatasetProfile> profiles = new ArrayList<>();
@@ -204,6 +217,9 @@ public final class SuiteModelChoice {
                 probe.put(m, scores.get(m)[0]);
                 probeLow.put(m, scores.get(m)[1]);
                 logme.put(m, p.layers().stream().filter(l -> l.logme() != null).mapToDouble(l -> l.logme().value()).max().orElse(Double.NaN));
+                if (p.sourceView() != null) {
+                    confidence.put(m, p.sourceView().meanMaxSoftmax());
+                }
                 SuiteResults.TaskRun tr = runs.get(m).taskRun();
                 probeSeconds += tr.probeSeconds();
                 var ft = store.foldTrial(tr.task(), tr.seed(), tr.taskHash());
@@ -250,7 +266,7 @@ public final class SuiteModelChoice {
             var whole = store.ensemble(first.task().id(), first.taskRun().seed(), SuiteEnsembles.hashes(runs), SuiteEnsembles.keys(runs, advisedKeys));
             out.add(new Pair(first.task(), first.taskRun().seed(), first.calibration(), oracle, ens, top, gap, overlap, pick, secs, trials, advised,
                     adv.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN), whole.map(SuiteResults.EnsembleTrial::testAccuracy).orElse(Double.NaN),
-                    similarity, probe, probeLow, logme, trialLoss, trialLoss.size() == models.size() ? trialSeconds : Double.NaN, probeSeconds));
+                    similarity, probe, probeLow, logme, trialLoss, trialLoss.size() == models.size() ? trialSeconds : Double.NaN, probeSeconds, confidence));
         }
         return out;
     }
@@ -738,6 +754,7 @@ public final class SuiteModelChoice {
         return p.similarity().get(s) - other < lead ? breaker : s;
     }
 
+    static final String CLOSE_CALL_CONFIDENCE = "the highest overall similarity; on a close call (lead under 0.05) the source classifier's highest confidence";
     static final String SHORT_TRIAL = "the lower short-trial log loss";
     /** The similarity leads under which the pre-registered candidates ask the short trial. */
     static final double[] SHORT_TRIAL_LEADS = {0.05, 0.1, 0.2};
@@ -780,6 +797,8 @@ public final class SuiteModelChoice {
         c.put("the highest LogME (best layer)", p -> highest(p.logme(), p));
         c.put(CLOSE_CALL_LOGME, p -> closeCallBrokenBy(p, CLOSE_CALL, highest(p.logme(), p)));
         c.put("the highest probe lower bound", p -> highest(p.probeLow(), p));
+        // stop 38's second pre-registration (docs/design/suite.md): the source classifier's confidence breaks a close call
+        c.put(CLOSE_CALL_CONFIDENCE, p -> closeCallBrokenBy(p, CLOSE_CALL, highest(p.confidence(), p)));
         // stop 38's pre-registered short trial (docs/design/suite.md, "A short trial of each model"): lower out-of-fold log loss
         c.put(SHORT_TRIAL, p -> lowest(p.trialLoss(), p));
         for (double lead : SHORT_TRIAL_LEADS) {

@@ -330,6 +330,27 @@ class SuiteModelChoiceTest {
     }
 
     @Test
+    void theSourceClassifiersConfidenceBreaksOnlyACloseCall() {
+        java.util.function.Function<double[], SuiteModelChoice.Pair> run = v -> new SuiteModelChoice.Pair(task("t" + (int) v[0]), 1, v[1] > 0,
+                ab(0.90, 0.80), Double.NaN, "b", 50, false, v[4] >= v[5] ? "a" : "b", 0.01, Map.of(), ab(v[2], v[3]), Double.NaN, Double.NaN,
+                ab(v[4], v[5]), ab(0.20, 0.70), ab(0.1, 0.6), ab(-2, -1), Map.of(), Double.NaN, 1.0, ab(v[6], v[7]));
+        String md = SuiteModelChoice.singleChoiceSweep(List.of(
+                // b leads by 0.03, a's classifier is the more confident and a's plan wins by 5: taken
+                run.apply(new double[] {1, 1, 0.85, 0.80, 0.70, 0.73, 0.9, 0.6}),
+                // a leads by 0.30: no close call, whatever the confidence says
+                run.apply(new double[] {2, 1, 0.90, 0.70, 0.90, 0.60, 0.5, 0.9}),
+                // held-out: b leads by 0.01, a is the more confident and its plan loses by 30
+                run.apply(new double[] {3, 0, 0.60, 0.90, 0.70, 0.71, 0.9, 0.6})));
+        // whole plan against .90: a, a -> 5, 0 = 2.50; model choice a, a against a's better oracle: 0; held-out a: 30 and 0
+        assertThat(md).contains("| " + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + " | 2.50 (5.0) | 0.00 (2 of 2) | 30.00 (30.0) | 0.00 (1 of 1) |")
+                // similarity: b, a -> 10, 0
+                .contains("| the highest overall similarity | 5.00 (10.0) |");
+        // without the confidence the candidate is not scored
+        assertThat(SuiteModelChoice.singleChoiceSweep(List.of(single("x", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b"))))
+                .contains("| " + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + " | n/a (-) |");
+    }
+
+    @Test
     void theSimilarityLeadIsSweptOnCalibrationByTheWholePlanAndTouchesOnlyTheRunsTheRulesEnsemble() {
         List<SuiteModelChoice.Pair> pairs = List.of(
                 // a leads by 0.10: alone 0 points, the ensemble of whole plans 5 (model choice: the best trials' ensemble 4)
