@@ -62,7 +62,7 @@ public final class RecommendCommand implements Callable<Integer> {
     Path planFile;
 
     @Option(names = "--models", split = ",", paramLabel = "MODEL",
-            description = "Pretrained models to compare (default: those in DATASET.yaml); the rules take the one whose overall similarity (the target read as closest to its source domain) is highest, and say so in explain.")
+            description = "Pretrained models to compare (default: those in DATASET.yaml); the rules take the one whose overall similarity (the target read as closest to its source domain) is highest, or on a close call (within models.closeCall) the one whose own classifier is the more confident on the target, and say why in explain.")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--rules", paramLabel = "DIR", description = "Rule base folder (default: the installation's rules/).")

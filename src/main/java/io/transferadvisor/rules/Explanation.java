@@ -186,6 +186,12 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
                         + " (probe " + num(e.get("$score")) + ")" + (others.isEmpty() ? "" : " against " + String.join(", ", others))
                         + "; on the suite's calibration tasks the most similar model lost less than the best probe accuracy [" + threshold(f) + "]";
             }
+            if (f.rule().equals("models-pick-confident-close-call")) {
+                return e.get("$best") + " alone: a close call on overall similarity (" + num(e.get("$sim")) + " against " + e.get("$lead") + "'s "
+                        + num(e.get("$leadSim")) + ", within models.closeCall " + num(e.get("$close")) + "), broken by the source classifier, which is the more confident on "
+                        + e.get("$best") + "'s side (" + num(e.get("$conf")) + " against " + num(e.get("$leadConf")) + "); on the suite's calibration tasks this lost "
+                        + "less than similarity alone on close calls [" + threshold(f) + "]";
+            }
         }
         return null;
     }

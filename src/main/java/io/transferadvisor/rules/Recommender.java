@@ -183,7 +183,8 @@ public final class Recommender {
         for (int i = 0; i < ranked.size(); i++) {
             ModelRun r = ranked.get(i);
             double[] s = bestScore(r.profile());
-            facts.add(new ModelCandidate(r.profile().model(), r.plan().strategy(), s[0], s[1], s[2], i, r.profile().similarity(), bestLogme(r.profile())));
+            facts.add(new ModelCandidate(r.profile().model(), r.plan().strategy(), s[0], s[1], s[2], i, r.profile().similarity(), bestLogme(r.profile()),
+                    r.profile().sourceView() == null ? Double.NaN : r.profile().sourceView().meanMaxSoftmax()));
         }
         facts.add(new Preferences(runs.size(), request.budgetMinutes()));
         return facts;

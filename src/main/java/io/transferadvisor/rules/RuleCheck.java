@@ -291,6 +291,9 @@ public final class RuleCheck {
                 // two models the probe cannot tell apart, one reading the domain as far closer to its source
                 points.add(new Point(at + " models=2 similarity-apart", List.of(base(layers, parameters).model("model-a").perClass(pc).similarity(sim).build(),
                         base(layers, parameters).model("model-b").perClass(pc).similarity(Math.max(0, sim - 0.2)).accuracyOffset(-0.01).build())));
+                // a close call on similarity where the runner-up's own classifier is the more confident: it takes the runner-up
+                points.add(new Point(at + " models=2 close-call confidence-apart", List.of(base(layers, parameters).model("model-a").perClass(pc).similarity(sim).build(),
+                        base(layers, parameters).model("model-b").perClass(pc).similarity(Math.max(0, sim - 0.01)).confidence(0.9).build())));
                 // a close call on similarity where the runner-up's probe (and LogME) is the higher
                 points.add(new Point(at + " models=2 close-call logme-apart", List.of(base(layers, parameters).model("model-a").perClass(pc).similarity(sim).build(),
                         base(layers, parameters).model("model-b").perClass(pc).similarity(Math.max(0, sim - 0.01)).accuracyOffset(0.05).build())));

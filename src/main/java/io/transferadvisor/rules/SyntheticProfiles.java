@@ -32,6 +32,7 @@ public final class SyntheticProfiles {
     long parameters = 400_000;
     Curve curve = Curve.RISING;
     double accuracyOffset = 0.0;
+    double confidence = 0.6;
     double interval = 0.02;
     double gain2x = 0.01;
     List<String> layers = GENERIC_LAYERS;
@@ -54,6 +55,9 @@ public final class SyntheticProfiles {
     public SyntheticProfiles curve(Curve v) { curve = v; return this; }
     public SyntheticProfiles model(String v) { model = v; return this; }
     public SyntheticProfiles accuracyOffset(double v) { accuracyOffset = v; return this; }
+
+    /** The source classifier's mean maximum probability on the target (default 0.6). */
+    public SyntheticProfiles confidence(double v) { confidence = v; return this; }
     public SyntheticProfiles interval(double v) { interval = v; return this; }
     public SyntheticProfiles gain2x(double v) { gain2x = v; return this; }
     public SyntheticProfiles layers(List<String> v) { layers = List.copyOf(v); return this; }
@@ -105,7 +109,7 @@ public final class SyntheticProfiles {
                 counts.get(counts.size() / 2), max, (double) max / min,
                 List.of(geometryMatches ? 28 : 32, geometryMatches ? 28 : 32), List.of(geometryMatches ? 28 : 32, geometryMatches ? 28 : 32),
                 List.of(geometryMatches ? 1 : 3), "28x28x1", geometryMatches, parameters);
-        DatasetProfile.SourceView view = new DatasetProfile.SourceView(0.6, 0.9, 0.55,
+        DatasetProfile.SourceView view = new DatasetProfile.SourceView(confidence, 0.9, 0.55,
                 List.of(new DatasetProfile.ClassMapping("class0", "t-shirt", 0.7)), overlap);
         return new DatasetProfile(DatasetProfile.SCHEMA_VERSION, "test-data", "sha256:test-" + images, model, size, probes,
                 similarity, view, suf, unlabelled, new DatasetProfile.Sampling(Math.min(images, 2000), 2000, 42L, 200, 1.5), List.of());

@@ -81,6 +81,31 @@ class ModelsRulesTest {
     }
 
     @Test
+    void aCloseCallGoesToTheModelWhoseClassifierIsTheMoreConfident() {
+        // b trails a by 0.007 in similarity (a close call, under models.closeCall 0.05) and b's classifier is the more confident: b
+        var a = profile().model("a").perClass(100).similarity(0.8973).confidence(0.55).build();
+        var b = profile().model("b").perClass(100).similarity(0.8904).confidence(0.72).build();
+        var d = RuleTesting.recommender().recommend(List.of(a, b), Recommender.Request.defaults("d.yaml"));
+        assertThat(d.plan().models()).containsExactly("b");
+        assertThat(fired(decide(a, b))).contains("models-pick-confident-close-call").doesNotContain("models-pick-most-similar", "models-reject-less-similar",
+                "models-close-call", "models-close-call-logme");
+        assertThat(Explanation.of(d.audit()).reasons().get(0)).startsWith("b alone: a close call on overall similarity (0.890 against a's 0.897, within models.closeCall 0.05), "
+                + "broken by the source classifier, which is the more confident on b's side (0.72 against 0.55)").contains("[models-pick-confident-close-call");
+        assertThat(Explanation.of(d.audit()).alternatives()).anySatisfy(x -> assertThat(x).startsWith(
+                "model a: model not used: overall similarity 0.897 leads b's 0.890 by under models.closeCall 0.05, a close call, and its classifier is the less confident on the target (0.550 against 0.720)"));
+        // the same confidences past the close call: similarity decides, and a is taken
+        var apart = decide(profile().model("a").perClass(100).similarity(0.95).confidence(0.55).build(),
+                profile().model("b").perClass(100).similarity(0.8904).confidence(0.72).build());
+        assertThat(apart.plan().models()).containsExactly("a");
+        assertThat(fired(apart)).contains("models-pick-most-similar").doesNotContain("models-pick-confident-close-call");
+        // a close call where the leader is the more confident: the leader, with the close-call note
+        var leader = decide(profile().model("a").perClass(100).similarity(0.8973).confidence(0.72).build(),
+                profile().model("b").perClass(100).similarity(0.8904).confidence(0.55).build());
+        assertThat(leader.plan().models()).containsExactly("a");
+        assertThat(fired(leader)).contains("models-pick-most-similar", "models-close-call").doesNotContain("models-pick-confident-close-call");
+    }
+
+    @Test
     void theExplanationSaysWhyAOverBAndWhatWouldFlipIt() {
         var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.90).build(),
                 profile().model("b").perClass(100).similarity(0.75).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
