@@ -184,15 +184,20 @@ public final class Recommender {
             ModelRun r = ranked.get(i);
             double[] s = bestScore(r.profile());
             facts.add(new ModelCandidate(r.profile().model(), r.plan().strategy(), s[0], s[1], s[2], i, r.profile().similarity(), bestLogme(r.profile()),
-                    r.profile().sourceView() == null ? Double.NaN : r.profile().sourceView().meanMaxSoftmax()));
+                    sourceConfidence(r.profile())));
         }
         facts.add(new Preferences(runs.size(), request.budgetMinutes()));
         return facts;
     }
 
     /** The highest LogME per sample over the profile's layers; NaN when it has none. */
-    static double bestLogme(DatasetProfile p) {
+    public static double bestLogme(DatasetProfile p) {
         return p.layers().stream().filter(l -> l.logme() != null).mapToDouble(l -> l.logme().value()).max().orElse(Double.NaN);
+    }
+
+    /** The source classifier's mean maximum probability on the target; NaN when the profile has no source view. */
+    public static double sourceConfidence(DatasetProfile p) {
+        return p.sourceView() == null ? Double.NaN : p.sourceView().meanMaxSoftmax();
     }
 
     /** The best layer's probe accuracy [value, low, high]. */

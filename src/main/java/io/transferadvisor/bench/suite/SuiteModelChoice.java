@@ -53,16 +53,6 @@ public final class SuiteModelChoice {
                        Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
                        Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme, Map<String, Double> trialLoss,
                        double trialSeconds, double probeSeconds, Map<String, Double> confidence) {
-        /** A run without the source classifier's confidence. */
-        public Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
-                    double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
-                    Map<String, Double> advised, double advisedEnsemble, double wholeEnsemble, Map<String, Double> similarity,
-                    Map<String, Double> probe, Map<String, Double> probeLow, Map<String, Double> logme, Map<String, Double> trialLoss,
-                    double trialSeconds, double probeSeconds) {
-            this(task, seed, calibration, oracle, ensemble, top, probeGap, overlap, pick, seconds, trials, advised, advisedEnsemble,
-                    wholeEnsemble, similarity, probe, probeLow, logme, trialLoss, trialSeconds, probeSeconds, Map.of());
-        }
-
         /** A run without short trials. */
         public Pair(SuiteSpec.Task task, long seed, boolean calibration, Map<String, Double> oracle, double ensemble, String top,
                     double probeGap, boolean overlap, String pick, double seconds, Map<String, Map<String, Double>> trials,
@@ -216,10 +206,8 @@ public final class SuiteModelChoice {
                 scores.put(m, Recommender.bestScore(p));
                 probe.put(m, scores.get(m)[0]);
                 probeLow.put(m, scores.get(m)[1]);
-                logme.put(m, p.layers().stream().filter(l -> l.logme() != null).mapToDouble(l -> l.logme().value()).max().orElse(Double.NaN));
-                if (p.sourceView() != null) {
-                    confidence.put(m, p.sourceView().meanMaxSoftmax());
-                }
+                logme.put(m, Recommender.bestLogme(p));
+                confidence.put(m, Recommender.sourceConfidence(p)); // NaN, like a missing value, leaves the candidate unscored
                 SuiteResults.TaskRun tr = runs.get(m).taskRun();
                 probeSeconds += tr.probeSeconds();
                 var ft = store.foldTrial(tr.task(), tr.seed(), tr.taskHash());
@@ -803,7 +791,7 @@ public final class SuiteModelChoice {
         c.put(SHORT_TRIAL, p -> lowest(p.trialLoss(), p));
         for (double lead : SHORT_TRIAL_LEADS) {
             // undefined where the trial was not made, whatever the lead: scored on every run or on none
-            c.put(shortTrialUnder(lead), p -> lowest(p.trialLoss(), p) == null ? null : closeCallBrokenBy(p, lead, lowest(p.trialLoss(), p)));
+            c.put(shortTrialUnder(lead), p -> closeCallBrokenBy(p, lead, lowest(p.trialLoss(), p)));
         }
         for (double g : new double[] {1, 2, 3, 5, 8, 12}) {
             for (double lead : new double[] {0.02, 0.05, 0.1}) {

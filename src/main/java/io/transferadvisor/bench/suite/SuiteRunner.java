@@ -244,13 +244,7 @@ public final class SuiteRunner {
         double loss = 0;
         for (int i = 0; i < labels.length; i++) {
             float[] p = probabilities[i];
-            int arg = 0;
-            for (int c = 1; c < p.length; c++) {
-                if (p[c] > p[arg]) {
-                    arg = c;
-                }
-            }
-            if (arg == labels[i]) {
+            if (ClassificationMetrics.argMax(p) == labels[i]) {
                 correct++;
             }
             loss -= Math.log(Math.max(LOSS_FLOOR, p[labels[i]]));

@@ -293,7 +293,7 @@ class SuiteModelChoiceTest {
         // the probe, its lower bound and LogME all prefer b, far apart (a probe gap of 50 points), so no other candidate takes a
         return new SuiteModelChoice.Pair(task(id), 1, calibration, ab(0.90, 0.80), Double.NaN, "b", 50, false, simA >= simB ? "a" : "b", 0.01,
                 Map.of(), ab(advA, advB), Double.NaN, Double.NaN, ab(simA, simB), ab(0.20, 0.70), ab(0.1, 0.6), ab(-2, -1), ab(lossA, lossB),
-                12.0, 4.0);
+                12.0, 4.0, Map.of());
     }
 
     @Test
