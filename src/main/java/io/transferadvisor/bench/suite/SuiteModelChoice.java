@@ -307,6 +307,20 @@ public final class SuiteModelChoice {
             long unscored = ps.stream().filter(p -> Double.isNaN(p.regret(p.pick()))).count();
             md.append(String.format(Locale.ROOT, " **%s** | %d of %d | %d | %d |%n", fmt(rules), within, byTask.size(), ensembles, unscored));
         }
+        md.append("\nAgainst each model's oracle per task, as issue 8 defines the oracle (the model's trial with the best test accuracy ")
+                .append("averaged over the task's seeds; the rules' model at each seed scored by its own per-task oracle trial at that seed; ")
+                .append("regret = the better model's per-task oracle minus that mean, floored at 0), without the per-run oracle's luck of the ")
+                .append("best trial at each seed, the rules' choice:");
+        for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
+            Map<String, List<Pair>> byTask = byTask(pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList());
+            double[] perTask = byTask.values().stream().mapToDouble(l -> taskChoiceRegret(l, Pair::pick)).filter(v -> !Double.isNaN(v)).toArray();
+            if (perTask.length > 0) {
+                md.append(String.format(Locale.ROOT, " %s %.2f points, %d of %d tasks within 1 pt;", split, SuiteAnalysis.mean(perTask),
+                        java.util.Arrays.stream(perTask).filter(v -> v <= 1.0 + 1e-9).count(), perTask.length));
+            }
+        }
+        md.setLength(md.length() - 1);
+        md.append(" (per run, above: the table's column).\n");
         boolean byGap = !Double.isNaN(rulesGap);
         md.append("\n### Does the ensemble beat the single model?\n\n")
                 .append("Gain = the ensemble's accuracy minus the probe's top model's oracle, in points (mean over seeds per task, then over tasks; ")
@@ -418,6 +432,44 @@ public final class SuiteModelChoice {
         md.append('\n').append(wholePlanEnsembleGain(scored));
         md.append('\n').append(wholePlanPerTask(scored));
         return md.toString();
+    }
+
+    /**
+     * Model-choice regret on one task against each model's oracle per task (issue 8's definition): each model's trial with the best
+     * test accuracy averaged over the task's seeds (among the trials recorded at every seed, a tie to the first recorded); the
+     * choice at each seed is scored by its model's per-task oracle trial at that seed. The better model's per-task oracle minus the
+     * mean of those, in points, floored at 0; NaN where a model has no trial at every seed or a choice is not one model.
+     */
+    static double taskChoiceRegret(List<Pair> task, java.util.function.Function<Pair, String> choice) {
+        Map<String, String> bestKey = new LinkedHashMap<>();
+        double better = Double.NEGATIVE_INFINITY;
+        for (String m : task.get(0).oracle().keySet()) {
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>(task.get(0).trials().getOrDefault(m, Map.of()).keySet());
+            task.forEach(p -> keys.retainAll(p.trials().getOrDefault(m, Map.of()).keySet()));
+            String best = null;
+            double bestMean = Double.NEGATIVE_INFINITY;
+            for (String k : keys) {
+                double v = task.stream().mapToDouble(p -> p.trials().get(m).get(k)).average().orElseThrow();
+                if (v > bestMean) {
+                    bestMean = v;
+                    best = k;
+                }
+            }
+            if (best == null) {
+                return Double.NaN;
+            }
+            bestKey.put(m, best);
+            better = Math.max(better, bestMean);
+        }
+        double sum = 0;
+        for (Pair p : task) {
+            String m = choice.apply(p);
+            if (m == null || !bestKey.containsKey(m)) {
+                return Double.NaN;
+            }
+            sum += p.trials().get(m).get(bestKey.get(m));
+        }
+        return Math.max(0, (better - sum / task.size()) * 100);
     }
 
     /**
@@ -722,8 +774,8 @@ public final class SuiteModelChoice {
 
     /** The row name of the model-choice candidate the rules took before any other was measured: the probe's top model. */
     static final String PROBE_TOP = "the probe's top model";
-    /** The rules' choice since stop 35, the incumbent a candidate must beat (docs/design/suite.md, stop 37). */
-    static final String INCUMBENT = "the highest overall similarity";
+    /** The rules' choice from stop 35 to stop 38, the incumbent a candidate had to beat until stop 39. */
+    static final String SIMILARITY = "the highest overall similarity";
     /** models.closeCall as stop 36 set it (rules/thresholds.csv), the lead under which the stop-37 candidate asks LogME. */
     static final double CLOSE_CALL = 0.05;
     static final String CLOSE_CALL_LOGME = "the highest overall similarity; on a close call (lead under 0.05) the highest LogME";
@@ -742,7 +794,17 @@ public final class SuiteModelChoice {
         return p.similarity().get(s) - other < lead ? breaker : s;
     }
 
-    static final String CLOSE_CALL_CONFIDENCE = "the highest overall similarity; on a close call (lead under 0.05) the source classifier's highest confidence";
+    /** The candidate that takes the source classifier's more confident model under a similarity lead of {@code lead}. */
+    static String confidenceUnder(double lead) {
+        return "the highest overall similarity; on a close call (lead under " + SuiteReport.trim(lead) + ") the source classifier's highest confidence";
+    }
+
+    /** The rules' choice since stop 38 (models-pick-confident-close-call under models.closeCall = 0.05). */
+    static final String CLOSE_CALL_CONFIDENCE = confidenceUnder(CLOSE_CALL);
+    /** The incumbent a candidate must beat since stop 39: the rules' choice (docs/design/suite.md, stop 39). */
+    static final String INCUMBENT = CLOSE_CALL_CONFIDENCE;
+    /** The other leads under which the confidence breaks a close call, swept in stop 39 (docs/design/suite.md). */
+    static final double[] CONFIDENCE_LEADS = {0.03, 0.04, 0.06, 0.07, 0.08, 0.1};
     static final String SHORT_TRIAL = "the lower short-trial log loss";
     /** The similarity leads under which the pre-registered candidates ask the short trial. */
     static final double[] SHORT_TRIAL_LEADS = {0.05, 0.1, 0.2};
@@ -780,13 +842,17 @@ public final class SuiteModelChoice {
      */
     static Map<String, java.util.function.Function<Pair, String>> singleChoiceCandidates() {
         Map<String, java.util.function.Function<Pair, String>> c = new LinkedHashMap<>();
-        c.put(INCUMBENT, p -> highest(p.similarity(), p));
+        c.put(SIMILARITY, p -> highest(p.similarity(), p));
         c.put(PROBE_TOP, Pair::top);
         c.put("the highest LogME (best layer)", p -> highest(p.logme(), p));
         c.put(CLOSE_CALL_LOGME, p -> closeCallBrokenBy(p, CLOSE_CALL, highest(p.logme(), p)));
         c.put("the highest probe lower bound", p -> highest(p.probeLow(), p));
         // stop 38's second pre-registration (docs/design/suite.md): the source classifier's confidence breaks a close call
         c.put(CLOSE_CALL_CONFIDENCE, p -> closeCallBrokenBy(p, CLOSE_CALL, highest(p.confidence(), p)));
+        // stop 39's pre-registered sweep of the lead under which the confidence breaks the call
+        for (double lead : CONFIDENCE_LEADS) {
+            c.put(confidenceUnder(lead), p -> closeCallBrokenBy(p, lead, highest(p.confidence(), p)));
+        }
         // stop 38's pre-registered short trial (docs/design/suite.md, "A short trial of each model"): lower out-of-fold log loss
         c.put(SHORT_TRIAL, p -> lowest(p.trialLoss(), p));
         for (double lead : SHORT_TRIAL_LEADS) {
@@ -852,22 +918,31 @@ public final class SuiteModelChoice {
      * every candidate trains the same networks. Scored on the runs whose advised plans are trained: whole-plan regret per task
      * (against the best trial of any model) and model-choice regret (against the better model's oracle). The calibration split
      * chooses the lowest whole-plan regret, a tie within {@link SuiteReport#TIE_POINTS} keeping the incumbent ({@link #INCUMBENT}, the
-     * rules' choice since stop 35); a candidate replaces it only where its gain over it, paired by task, has a 95% bootstrap interval
+     * rules' choice, since stop 39); a candidate replaces it only where its gain over it, paired by task, has a 95% bootstrap interval
      * above zero. The rules'
      * row is the candidate whose choice equals the rules' pick on every run. Held-out is shown, never used.
      */
     static String singleChoiceSweep(List<Pair> pairs) {
+        return singleChoiceSweep(pairs, INCUMBENT);
+    }
+
+    /** @param incumbent the candidate the others must beat (a tie keeps it); it is scored first */
+    static String singleChoiceSweep(List<Pair> pairs, String incumbent) {
         StringBuilder md = new StringBuilder("Each candidate takes one model alone, with the rules' plan for it, so each trains the same networks. ")
                 .append("Whole plan: regret against the best trial of any model; model choice: against the better model's oracle. Points, mean ")
                 .append("over seeds per task, then over tasks, worst task in brackets; tasks within 1 point of the better model's oracle. ")
                 .append("The calibration split chooses: the lowest whole-plan regret, a tie (within ").append(SuiteReport.trim(SuiteReport.TIE_POINTS))
                 .append(" points) keeping the incumbent, and a candidate replaces the incumbent only where its gain over it, paired by task, has ")
                 .append("a 95% bootstrap interval above zero (written before these rows were read: docs/design/suite.md). The incumbent was the probe's ")
-                .append("top model until stop 35 took the highest overall similarity, which has been the incumbent since (stop 37). Held-out is shown, never used.\n\n")
+                .append("top model until stop 35 took the highest overall similarity, the incumbent from stop 37; since stop 39 the incumbent is the rules' ")
+                .append("choice, ").append(incumbent).append(". Held-out is shown, never used.\n\n")
                 .append("| candidate | calibration: whole plan | calibration: model choice (tasks within 1 pt) | held-out: whole plan ")
                 .append("| held-out: model choice (tasks within 1 pt) |\n|---|---:|---:|---:|---:|\n");
         List<Pair> scored = pairs.stream().filter(Pair::advisedTrained).toList();
-        Map<String, java.util.function.Function<Pair, String>> candidates = singleChoiceCandidates();
+        Map<String, java.util.function.Function<Pair, String>> candidates = new LinkedHashMap<>();
+        Map<String, java.util.function.Function<Pair, String>> all = singleChoiceCandidates();
+        candidates.put(incumbent, all.get(incumbent));
+        candidates.putAll(all);
         String rules = null;
         String chosen = null;
         double chosenRegret = Double.POSITIVE_INFINITY;
@@ -914,19 +989,20 @@ public final class SuiteModelChoice {
             return md.append("\nNo calibration run has its advised plans trained yet.\n").toString();
         }
         String taken = chosen;
-        if (!chosen.equals(INCUMBENT)) {
+        if (!chosen.equals(incumbent)) {
             java.util.function.Function<Pair, String> f = candidates.get(chosen);
+            java.util.function.Function<Pair, String> inc = candidates.get(incumbent);
             double[] perTask = byTask(scored.stream().filter(Pair::calibration).toList()).values().stream()
-                    .mapToDouble(l -> mean(l, p -> f.apply(p) == null || highest(p.similarity(), p) == null ? Double.NaN
-                            : p.wholePlanRegret(highest(p.similarity(), p)) - p.wholePlanRegret(f.apply(p))))
+                    .mapToDouble(l -> mean(l, p -> f.apply(p) == null || inc.apply(p) == null ? Double.NaN
+                            : p.wholePlanRegret(inc.apply(p)) - p.wholePlanRegret(f.apply(p))))
                     .filter(v -> !Double.isNaN(v)).toArray();
             double[] ci = SuiteAnalysis.bootstrap(perTask, 2000, 12345);
             boolean enough = ci[0] > 0;
             md.append(String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points); its gain over %s, paired by task, %+.2f [%+.2f, %+.2f] points: %s.",
-                    chosen, chosenRegret, INCUMBENT, SuiteAnalysis.mean(perTask), ci[0], ci[1],
-                    enough ? "above zero, taken" : "the interval reaches zero, so " + INCUMBENT + " stays"));
+                    chosen, chosenRegret, incumbent, SuiteAnalysis.mean(perTask), ci[0], ci[1],
+                    enough ? "above zero, taken" : "the interval reaches zero, so " + incumbent + " stays"));
             if (!enough) {
-                taken = INCUMBENT;
+                taken = incumbent;
             }
         }
         return md.append(chosenLine(taken, rules == null ? "none of these" : rules)).toString();

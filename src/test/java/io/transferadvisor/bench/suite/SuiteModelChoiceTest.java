@@ -1,6 +1,7 @@
 package io.transferadvisor.bench.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -261,7 +262,7 @@ class SuiteModelChoiceTest {
                 single("c4", true, 0.90, 0.70, 0.90, 0.80, -2, -1, "a", "a"),
                 // held-out: a close call where a (LogME's) is far worse: it cannot move the choice
                 single("h1", false, 0.60, 0.90, 0.70, 0.72, -1, -2, "b", "b"));
-        String md = SuiteModelChoice.singleChoiceSweep(runs);
+        String md = SuiteModelChoice.singleChoiceSweep(runs, SuiteModelChoice.SIMILARITY);
         // whole plan (best trial .90): the most similar (b, b, b, a) 10, 10, 8, 0 -> 7.00, as the probe's top
         assertThat(md).contains("| the highest overall similarity | 7.00 (10.0) |")
                 .contains("| the probe's top model | 7.00 (10.0) |")
@@ -278,14 +279,14 @@ class SuiteModelChoiceTest {
         List<SuiteModelChoice.Pair> byLogme = runs.stream().map(p -> single(p.task().id(), p.calibration(), p.advised().get("a"), p.advised().get("b"),
                 p.similarity().get("a"), p.similarity().get("b"), p.logme().get("a"), p.logme().get("b"), p.top(),
                 "a")).toList();
-        assertThat(SuiteModelChoice.singleChoiceSweep(byLogme)).contains("The rules: " + SuiteModelChoice.CLOSE_CALL_LOGME + " (the same).");
+        assertThat(SuiteModelChoice.singleChoiceSweep(byLogme, SuiteModelChoice.SIMILARITY)).contains("The rules: " + SuiteModelChoice.CLOSE_CALL_LOGME + " (the same).");
         // a gain on one task and a loss on another: the interval reaches zero, the incumbent stays
         List<SuiteModelChoice.Pair> mixed = List.of(single("x", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b"),
                 single("y", true, 0.82, 0.86, 0.70, 0.72, -1, -2, "b", "b"));
-        assertThat(SuiteModelChoice.singleChoiceSweep(mixed)).contains("the interval reaches zero, so the highest overall similarity stays")
+        assertThat(SuiteModelChoice.singleChoiceSweep(mixed, SuiteModelChoice.SIMILARITY)).contains("the interval reaches zero, so the highest overall similarity stays")
                 .contains("Chosen on calibration: the highest overall similarity. The rules: the highest overall similarity (the same).");
         // held-out alone chooses nothing
-        assertThat(SuiteModelChoice.singleChoiceSweep(runs.subList(4, 5))).contains("No calibration run has its advised plans trained yet.");
+        assertThat(SuiteModelChoice.singleChoiceSweep(runs.subList(4, 5), SuiteModelChoice.SIMILARITY)).contains("No calibration run has its advised plans trained yet.");
     }
 
     /** A run whose short trials were made: each model's out-of-fold log loss, 12 s of trials against 4 s of probes. */
@@ -309,7 +310,7 @@ class SuiteModelChoiceTest {
                 tried("c4", true, 0.83, 0.80, 0.62, 0.70, 0.5, 0.7),
                 // held-out: b leads by 0.01 and the trial prefers a, whose plan loses by 30: it cannot move the choice
                 tried("h1", false, 0.60, 0.90, 0.70, 0.71, 0.5, 0.9));
-        String md = SuiteModelChoice.singleChoiceSweep(runs);
+        String md = SuiteModelChoice.singleChoiceSweep(runs, SuiteModelChoice.SIMILARITY);
         // whole plan against .90: similarity takes b, b, a, b -> 10, 10, 0, 10 = 7.50
         assertThat(md).contains("| the highest overall similarity | 7.50 (10.0) |")
                 // the trial always: a, a, b, a -> 5, 2, 20, 7 = 8.50
@@ -325,7 +326,7 @@ class SuiteModelChoiceTest {
                         + "paired by task, +4.00");
         // runs without trials leave the trial's rows unscored, and the cost unsaid
         List<SuiteModelChoice.Pair> none = List.of(single("x", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b"));
-        assertThat(SuiteModelChoice.singleChoiceSweep(none)).contains("| " + SuiteModelChoice.SHORT_TRIAL + " | n/a (-) | n/a (0 of 1) |")
+        assertThat(SuiteModelChoice.singleChoiceSweep(none, SuiteModelChoice.SIMILARITY)).contains("| " + SuiteModelChoice.SHORT_TRIAL + " | n/a (-) | n/a (0 of 1) |")
                 .doesNotContain("short trial's cost");
     }
 
@@ -340,13 +341,13 @@ class SuiteModelChoiceTest {
                 // a leads by 0.30: no close call, whatever the confidence says
                 run.apply(new double[] {2, 1, 0.90, 0.70, 0.90, 0.60, 0.5, 0.9}),
                 // held-out: b leads by 0.01, a is the more confident and its plan loses by 30
-                run.apply(new double[] {3, 0, 0.60, 0.90, 0.70, 0.71, 0.9, 0.6})));
+                run.apply(new double[] {3, 0, 0.60, 0.90, 0.70, 0.71, 0.9, 0.6})), SuiteModelChoice.SIMILARITY);
         // whole plan against .90: a, a -> 5, 0 = 2.50; model choice a, a against a's better oracle: 0; held-out a: 30 and 0
         assertThat(md).contains("| " + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + " | 2.50 (5.0) | 0.00 (2 of 2) | 30.00 (30.0) | 0.00 (1 of 1) |")
                 // similarity: b, a -> 10, 0
                 .contains("| the highest overall similarity | 5.00 (10.0) |");
         // without the confidence the candidate is not scored
-        assertThat(SuiteModelChoice.singleChoiceSweep(List.of(single("x", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b"))))
+        assertThat(SuiteModelChoice.singleChoiceSweep(List.of(single("x", true, 0.85, 0.80, 0.70, 0.72, -1, -2, "b", "b")), SuiteModelChoice.SIMILARITY))
                 .contains("| " + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + " | n/a (-) |");
     }
 
@@ -414,5 +415,56 @@ class SuiteModelChoiceTest {
                 lead("s1", true, 0.80, 0.70, 0.76, 0.78, 0.60, 0.75, 0.90, 0.80, 20));
         assertThat(SuiteModelChoice.wholePlanPerTask(pairs)).contains("| e1 | held-out | ENSEMBLE | 5.0 | 4.0 | 1.0 |")
                 .contains("| s1 | calibration | a | 2.0 | 0.0 | 2.0 |");
+    }
+
+    @Test
+    void theLeadUnderWhichTheConfidenceBreaksACloseCallIsSweptAgainstTheRulesChoice() {
+        // b's similarity leads by 0.065 (past the rules' 0.05, under 0.07), a's classifier is the more confident and a's plan wins by 5
+        java.util.function.BiFunction<String, Boolean, SuiteModelChoice.Pair> run = (id, cal) -> new SuiteModelChoice.Pair(task(id), 1, cal,
+                ab(0.90, 0.80), Double.NaN, "b", 50, false, "b", 0.01, Map.of(), ab(0.85, 0.80), Double.NaN, Double.NaN,
+                ab(0.700, 0.765), ab(0.20, 0.70), ab(0.1, 0.6), ab(-2, -1), Map.of(), Double.NaN, 1.0, ab(0.9, 0.6));
+        String md = SuiteModelChoice.singleChoiceSweep(List.of(run.apply("c1", true), run.apply("c2", true), run.apply("c3", true),
+                run.apply("h1", false)));
+        // the rules (0.05) and 0.06 keep b: 10 points; 0.07, 0.08 and 0.1 take a: 5 points, the first of them chosen (a tie keeps it)
+        assertThat(md).contains("| " + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + " | 10.00 (10.0) |")
+                .contains("| " + SuiteModelChoice.confidenceUnder(0.06) + " | 10.00 (10.0) |")
+                .contains("| " + SuiteModelChoice.confidenceUnder(0.07) + " | 5.00 (5.0) |")
+                .contains("| " + SuiteModelChoice.confidenceUnder(0.1) + " | 5.00 (5.0) |")
+                .contains("since stop 39 the incumbent is the rules' choice, " + SuiteModelChoice.CLOSE_CALL_CONFIDENCE)
+                .contains("Lowest on calibration: " + SuiteModelChoice.confidenceUnder(0.07) + " (5.00 points); its gain over "
+                        + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + ", paired by task, +5.00 [+5.00, +5.00] points: above zero, taken.")
+                .contains("Chosen on calibration: " + SuiteModelChoice.confidenceUnder(0.07) + ". The rules: "
+                        + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + ": they differ");
+        // the incumbent is scored first, so it names the rules' row even where other candidates choose alike
+        assertThat(md.indexOf("| " + SuiteModelChoice.CLOSE_CALL_CONFIDENCE + " |")).isLessThan(md.indexOf("| the highest overall similarity |"));
+    }
+
+    /** A run of models a and b at {@code seed} with two trials each (k1, k2), the rules picking {@code pick}. */
+    static SuiteModelChoice.Pair seeded(String id, long seed, String pick, double a1, double a2, double b1, double b2) {
+        Map<String, Map<String, Double>> trials = new LinkedHashMap<>();
+        trials.put("a", new LinkedHashMap<>(Map.of("k1", a1, "k2", a2)));
+        trials.put("b", new LinkedHashMap<>(Map.of("k1", b1, "k2", b2)));
+        return new SuiteModelChoice.Pair(task(id), seed, false, ab(Math.max(a1, a2), Math.max(b1, b2)), Double.NaN, "a", 1, false, pick, 0.01,
+                trials, ab(a1, b1), Double.NaN, Double.NaN, ab(0.8, 0.7), ab(0.7, 0.6));
+    }
+
+    @Test
+    void modelChoiceAgainstEachModelsOraclePerTaskHasNoBestTrialLuckAtEachSeed() {
+        // a: k1 .90/.80 (mean .85), k2 .85/.86 (.855, a's per-task oracle); b: k1 .87/.89 (.88, b's), k2 .70/.70
+        List<SuiteModelChoice.Pair> aThenB = List.of(seeded("t", 1, "a", 0.90, 0.85, 0.87, 0.70), seeded("t", 2, "b", 0.80, 0.86, 0.89, 0.70));
+        // per run the rules lose nothing (a's .90 is seed 1's best, b's .89 seed 2's); per task: .88 - (.85 + .89) / 2 = 1.0 point
+        assertThat(aThenB.stream().mapToDouble(p -> p.regret(p.pick())).max().orElseThrow()).isZero();
+        assertThat(SuiteModelChoice.taskChoiceRegret(aThenB, SuiteModelChoice.Pair::pick)).isCloseTo(1.0, within(1e-9));
+        // always a: .88 - .855 = 2.5 points; always b: none
+        assertThat(SuiteModelChoice.taskChoiceRegret(aThenB, p -> "a")).isCloseTo(2.5, within(1e-9));
+        assertThat(SuiteModelChoice.taskChoiceRegret(aThenB, p -> "b")).isZero();
+        // a trial missing at one seed is not an oracle candidate; no choice, or an ensemble, is not scored
+        SuiteModelChoice.Pair lacking = seeded("t", 2, "b", 0.80, 0.86, 0.89, 0.70);
+        lacking.trials().get("a").remove("k2");
+        assertThat(SuiteModelChoice.taskChoiceRegret(List.of(aThenB.get(0), lacking), p -> "a")).isCloseTo(3.0, within(1e-9));
+        assertThat(SuiteModelChoice.taskChoiceRegret(aThenB, p -> SuiteModelChoice.ENSEMBLE)).isNaN();
+        // the report states it per split beside the per-run column
+        assertThat(SuiteModelChoice.markdown(aThenB, List.of("a", "b"), Double.NaN))
+                .contains("the rules' choice: held-out 1.00 points, 1 of 1 tasks within 1 pt (per run, above: the table's column).");
     }
 }
