@@ -55,9 +55,14 @@ class ModelsRulesTest {
             assertThat(c.text()).startsWith("if b's overall similarity were 0.898 or higher (now 0.890; above a's 0.897) this becomes ")
                     .endsWith(" on b");
         });
-        // the domain's own counterfactual: similarity.familiar (0.9) is two decimals away from 0.897, which two decimals show as 0.90
+        // the domain's own counterfactual: similarity.familiar (0.92 since stop 39) two decimals away from 0.897
         assertThat(d.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
-                .anySatisfy(c -> assertThat(c.text()).contains("(a's similarity >= 0.90, now 0.897; every model's moved by as much)"));
+                .anySatisfy(c -> assertThat(c.text()).contains("(a's similarity >= 0.92, now 0.90; every model's moved by as much)"));
+        // where two decimals would show the similarity as the threshold itself (0.9173 as 0.92), it says three
+        var near = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.9173).build(),
+                profile().model("b").perClass(100).similarity(0.9104).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(near.audit().counterfactuals()).filteredOn(c -> c.change().equals("similarity"))
+                .anySatisfy(c -> assertThat(c.text()).contains("(a's similarity >= 0.92, now 0.917; every model's moved by as much)"));
         // a lead of 0.007 is a close call: explain says so, with what such calls cost on the suite, and the decision stays
         assertThat(d.audit().notes()).hasSize(2);
         assertThat(d.audit().notes().get(0)).startsWith("model-choice: a close call: a's overall similarity leads b's by 0.007 (0.897 against 0.890), under models.closeCall 0.05;")

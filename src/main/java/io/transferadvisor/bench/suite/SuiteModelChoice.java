@@ -879,8 +879,9 @@ public final class SuiteModelChoice {
      * explain says on a close call (models.drl models-close-call, threshold models.closeCall) is read from the calibration rows.
      */
     static String closeCalls(List<Pair> pairs) {
-        StringBuilder md = new StringBuilder("Runs by how far the chosen model's overall similarity leads the runner-up's (the rules take the ")
-                .append("most similar model alone). Model-choice regret per run (the better model's oracle minus the chosen model's, in points), ")
+        StringBuilder md = new StringBuilder("Runs by how far the most similar model's overall similarity leads the runner-up's (the rules take the ")
+                .append("most similar model alone, except on a close call under models.closeCall, where they take the model whose own classifier is the more ")
+                .append("confident on the target). Model-choice regret per run (the better model's oracle minus the chosen model's, in points), ")
                 .append("mean over runs, for the rules' choice and for the probe's top model. The note `explain` gives on a close call ")
                 .append("(models-close-call, below models.closeCall) quotes the calibration rows.\n\n")
                 .append("| split | similarity lead | runs | tasks | the rules' choice | the probe's top model |\n|---|---|---:|---:|---:|---:|\n");
@@ -906,11 +907,13 @@ public final class SuiteModelChoice {
         return md.toString();
     }
 
-    /** How far the chosen model's overall similarity leads the most similar other model's. */
+    /**
+     * How far the most similar model's overall similarity leads the runner-up's, whichever model the rules took: since stop 38 a
+     * close call may go to the runner-up, and measuring from the pick left those runs out of every row (a negative lead).
+     */
     static double lead(Pair p) {
-        double other = p.similarity().entrySet().stream().filter(e -> !e.getKey().equals(p.pick())).mapToDouble(Map.Entry::getValue).max()
-                .orElse(Double.NaN);
-        return p.similarity().get(p.pick()) - other;
+        double[] sims = p.similarity().values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sims.length < 2 ? Double.NaN : sims[sims.length - 1] - sims[sims.length - 2];
     }
 
     /**

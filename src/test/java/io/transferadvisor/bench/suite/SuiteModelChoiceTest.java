@@ -112,12 +112,15 @@ class SuiteModelChoiceTest {
                 simRun("c1", true, 0.90, 0.80, "b", "a", 0.895, 0.890),   // lead 0.005: the rules right, the probe's top 10 points off
                 simRun("c2", true, 0.80, 0.90, "a", "a", 0.93, 0.90),     // lead 0.03: both 10 off
                 simRun("c3", true, 0.80, 0.90, "a", "b", 0.70, 0.90),     // lead 0.2 for b: the rules right
-                simRun("h1", false, 0.80, 0.90, "b", "a", 0.915, 0.90));  // held-out, lead 0.015: the rules 10 off
+                simRun("h1", false, 0.80, 0.90, "b", "a", 0.915, 0.90),   // held-out, lead 0.015: the rules 10 off
+                simRun("c4", true, 0.80, 0.90, "a", "b", 0.93, 0.90));    // lead 0.03 for a, the rules took b (a close call): right
         assertThat(SuiteModelChoice.lead(runs.get(2))).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        // the lead is the most similar model's, whichever the rules took
+        assertThat(SuiteModelChoice.lead(runs.get(4))).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-9));
         String md = SuiteModelChoice.closeCalls(runs);
         assertThat(md).contains("| calibration | under 0.01 | 1 | 1 | 0.00 | 10.00 |")
                 .contains("| calibration | 0.01 to under 0.02 | 0 | 0 | n/a | n/a |")
-                .contains("| calibration | 0.02 to under 0.05 | 1 | 1 | 10.00 | 10.00 |")
+                .contains("| calibration | 0.02 to under 0.05 | 2 | 2 | 5.00 | 10.00 |")
                 .contains("| calibration | 0.05 or more | 1 | 1 | 0.00 | 10.00 |")
                 .contains("| held-out | 0.01 to under 0.02 | 1 | 1 | 10.00 | 0.00 |");
     }
