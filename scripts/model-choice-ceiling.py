@@ -104,7 +104,7 @@ best_per_task = {t: max(sorted(rs[0]["oracle"]), key=lambda m: sum(r["oracle"][m
 keys = list(runs[0]["f"][sorted(runs[0]["f"])[0]].keys())
 if not trials_everywhere:  # the short trial is scored only once every run has it (bench suite --model-trials)
     keys = [k for k in keys if k != "low short-trial log loss"]
-rows = [("the highest overall similarity (the rules)", rules)]
+rows = [("the highest overall similarity (the rules until stop 38)", rules)]
 def phrase(k):
     return "the lowest " + k[4:] if k.startswith("low ") else "the highest " + k
 
