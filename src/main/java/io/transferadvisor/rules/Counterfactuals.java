@@ -44,6 +44,7 @@ public final class Counterfactuals {
                             unl == 0 ? "with " + fmt(tryUnl) + " unlabelled images" : "without the unlabelled images");
                 },
                 () -> models(r, profiles, req, base),
+                () -> confidence(r, profiles, req, base),
                 () -> {
                     double imb = first.size().imbalance();
                     double tryImb = imb < 3.0 ? 5.0 : 1.0;
@@ -124,6 +125,35 @@ public final class Counterfactuals {
         return List.of(new Audit.Counterfactual("model similarity", fmt3(second.similarity()), fmt3(target), becomes,
                 "if " + second.model() + "'s overall similarity were " + fmt3(target) + " or higher (now " + fmt3(second.similarity()) + "; above "
                         + chosen.model() + "'s " + fmt3(chosen.similarity()) + ") this becomes " + becomes));
+    }
+
+    /**
+     * Several models: the confidence of another model's source classifier on the target (its mean maximum probability) at which
+     * the model choice would flip, the next thousandth above the chosen model's. On a close call models.drl takes the model whose
+     * classifier is the more confident (models-pick-confident-close-call), so this names what would flip such a call; past a close
+     * call the confidence moves nothing and nothing is said. Asked of the most similar model the plan does not use; a real rule
+     * evaluation of the edited profile.
+     */
+    private static List<Audit.Counterfactual> confidence(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base) {
+        if (profiles.size() < 2 || profiles.stream().anyMatch(p -> p.sourceView() == null)) {
+            return List.of();
+        }
+        DatasetProfile chosen = anchor(profiles, base);
+        DatasetProfile other = profiles.stream().filter(p -> p != chosen)
+                .max(java.util.Comparator.comparingDouble(DatasetProfile::similarity)).orElseThrow();
+        double now = other.sourceView().meanMaxSoftmax();
+        double target = (Math.floor(chosen.sourceView().meanMaxSoftmax() * 1000 + 1e-9) + 1) / 1000;
+        if (target > 1 || target <= now) {
+            return List.of();
+        }
+        Plan flipped = r.decide(map(profiles, p -> p == other ? ProfileEdits.withConfidence(p, target) : p), req).plan();
+        String becomes = choice(flipped);
+        if (becomes.equals(choice(base))) {
+            return List.of();
+        }
+        return List.of(new Audit.Counterfactual("model confidence", fmt3(now), fmt3(target), becomes,
+                "if " + other.model() + "'s source classifier were as confident on the target as " + fmt3(target) + " or more (mean top probability, now "
+                        + fmt3(now) + "; above " + chosen.model() + "'s " + fmt3(chosen.sourceView().meanMaxSoftmax()) + ") this becomes " + becomes));
     }
 
     /**

@@ -111,6 +111,29 @@ class ModelsRulesTest {
     }
 
     @Test
+    void theConfidenceThatWouldFlipACloseCallIsNamedAndNothingPastIt() {
+        java.util.function.Function<Recommender.Recommendation, List<Audit.Counterfactual>> byConfidence =
+                d -> d.audit().counterfactuals().stream().filter(c -> c.change().equals("model confidence")).toList();
+        // the runner-up taken on its confidence (0.72 against 0.55): the leader's classifier at 0.721 would take it back
+        var taken = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.8973).confidence(0.55).build(),
+                profile().model("b").perClass(100).similarity(0.8904).confidence(0.72).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(byConfidence.apply(taken)).singleElement().satisfies(c -> {
+            assertThat(c.from()).isEqualTo("0.550");
+            assertThat(c.to()).isEqualTo("0.721");
+            assertThat(c.text()).startsWith("if a's source classifier were as confident on the target as 0.721 or more (mean top probability, now 0.550; "
+                    + "above b's 0.720) this becomes ").endsWith(" on a");
+        });
+        // the leader kept (0.72 against 0.55): the runner-up at 0.721 would take the call
+        var kept = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.8973).confidence(0.72).build(),
+                profile().model("b").perClass(100).similarity(0.8904).confidence(0.55).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(byConfidence.apply(kept)).singleElement().satisfies(c -> assertThat(c.text()).startsWith("if b's source classifier").endsWith(" on b"));
+        // past the close call no confidence flips the choice: nothing is said
+        var apart = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.95).confidence(0.55).build(),
+                profile().model("b").perClass(100).similarity(0.8904).confidence(0.72).build()), Recommender.Request.defaults("d.yaml"));
+        assertThat(byConfidence.apply(apart)).isEmpty();
+    }
+
+    @Test
     void theExplanationSaysWhyAOverBAndWhatWouldFlipIt() {
         var d = RuleTesting.recommender().recommend(List.of(profile().model("a").perClass(100).similarity(0.90).build(),
                 profile().model("b").perClass(100).similarity(0.75).accuracyOffset(+0.05).build()), Recommender.Request.defaults("d.yaml"));
