@@ -152,7 +152,7 @@ public final class Counterfactuals {
             return List.of();
         }
         return List.of(new Audit.Counterfactual("model confidence", fmt3(now), fmt3(target), becomes,
-                "if " + other.model() + "'s source classifier were as confident on the target as " + fmt3(target) + " or more (mean top probability, now "
+                "if " + other.model() + "'s source classifier were more confident on the target (mean top probability " + fmt3(target) + " or higher, now "
                         + fmt3(now) + "; above " + chosen.model() + "'s " + fmt3(chosen.sourceView().meanMaxSoftmax()) + ") this becomes " + becomes));
     }
 

@@ -120,7 +120,7 @@ class ModelsRulesTest {
         assertThat(byConfidence.apply(taken)).singleElement().satisfies(c -> {
             assertThat(c.from()).isEqualTo("0.550");
             assertThat(c.to()).isEqualTo("0.721");
-            assertThat(c.text()).startsWith("if a's source classifier were as confident on the target as 0.721 or more (mean top probability, now 0.550; "
+            assertThat(c.text()).startsWith("if a's source classifier were more confident on the target (mean top probability 0.721 or higher, now 0.550; "
                     + "above b's 0.720) this becomes ").endsWith(" on a");
         });
         // the leader kept (0.72 against 0.55): the runner-up at 0.721 would take the call
