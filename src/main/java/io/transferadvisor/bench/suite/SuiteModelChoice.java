@@ -307,20 +307,22 @@ public final class SuiteModelChoice {
             long unscored = ps.stream().filter(p -> Double.isNaN(p.regret(p.pick()))).count();
             md.append(String.format(Locale.ROOT, " **%s** | %d of %d | %d | %d |%n", fmt(rules), within, byTask.size(), ensembles, unscored));
         }
-        md.append("\nAgainst each model's oracle per task, as issue 8 defines the oracle (the model's trial with the best test accuracy ")
-                .append("averaged over the task's seeds; the rules' model at each seed scored by its own per-task oracle trial at that seed; ")
-                .append("regret = the better model's per-task oracle minus that mean, floored at 0), without the per-run oracle's luck of the ")
-                .append("best trial at each seed, the rules' choice:");
+        List<String> perTaskReadings = new ArrayList<>();
         for (String split : List.of(SuiteSpec.HELD_OUT, SuiteSpec.CALIBRATION)) {
             Map<String, List<Pair>> byTask = byTask(pairs.stream().filter(p -> p.calibration() == SuiteSpec.CALIBRATION.equals(split)).toList());
             double[] perTask = byTask.values().stream().mapToDouble(l -> taskChoiceRegret(l, Pair::pick)).filter(v -> !Double.isNaN(v)).toArray();
             if (perTask.length > 0) {
-                md.append(String.format(Locale.ROOT, " %s %.2f points, %d of %d tasks within 1 pt;", split, SuiteAnalysis.mean(perTask),
+                perTaskReadings.add(String.format(Locale.ROOT, "%s %.2f points, %d of %d tasks within 1 pt", split, SuiteAnalysis.mean(perTask),
                         java.util.Arrays.stream(perTask).filter(v -> v <= 1.0 + 1e-9).count(), perTask.length));
             }
         }
-        md.setLength(md.length() - 1);
-        md.append(" (per run, above: the table's column).\n");
+        if (!perTaskReadings.isEmpty()) { // said only where some task holds every model's trials at every seed
+            md.append("\nAgainst each model's oracle per task, as issue 8 defines the oracle (the model's trial with the best test accuracy ")
+                    .append("averaged over the task's seeds; the rules' model at each seed scored by its own per-task oracle trial at that seed; ")
+                    .append("regret = the better model's per-task oracle minus that mean, floored at 0), without the per-run oracle's luck of the ")
+                    .append("best trial at each seed, the rules' choice: ").append(String.join("; ", perTaskReadings))
+                    .append(" (per run, above: the table's column).\n");
+        }
         boolean byGap = !Double.isNaN(rulesGap);
         md.append("\n### Does the ensemble beat the single model?\n\n")
                 .append("Gain = the ensemble's accuracy minus the probe's top model's oracle, in points (mean over seeds per task, then over tasks; ")

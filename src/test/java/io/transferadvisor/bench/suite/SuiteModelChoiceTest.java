@@ -469,5 +469,10 @@ class SuiteModelChoiceTest {
         // the report states it per split beside the per-run column
         assertThat(SuiteModelChoice.markdown(aThenB, List.of("a", "b"), Double.NaN))
                 .contains("the rules' choice: held-out 1.00 points, 1 of 1 tasks within 1 pt (per run, above: the table's column).");
+        // without every model's trials at every seed there is no per-task reading to give, and none is said
+        SuiteModelChoice.Pair none = seeded("u", 1, "a", 0.90, 0.85, 0.87, 0.70);
+        none.trials().get("a").clear();
+        assertThat(SuiteModelChoice.markdown(List.of(none), List.of("a", "b"), Double.NaN)).contains("| held-out | 1 | 1 |")
+                .doesNotContain("Against each model's oracle per task");
     }
 }
