@@ -294,6 +294,10 @@ public final class RuleCheck {
                 // a close call on similarity where the runner-up's own classifier is the more confident: it takes the runner-up
                 points.add(new Point(at + " models=2 close-call confidence-apart", List.of(base(layers, parameters).model("model-a").perClass(pc).similarity(sim).build(),
                         base(layers, parameters).model("model-b").perClass(pc).similarity(Math.max(0, sim - 0.01)).confidence(0.9).build())));
+                // three models in a close call, the third the most confident: only the runner-up may take the call, so the leader stays
+                points.add(new Point(at + " models=3 close-call third-confident", List.of(base(layers, parameters).model("model-a").perClass(pc).similarity(sim).build(),
+                        base(layers, parameters).model("model-b").perClass(pc).similarity(Math.max(0, sim - 0.01)).confidence(0.5).build(),
+                        base(layers, parameters).model("model-c").perClass(pc).similarity(Math.max(0, sim - 0.02)).confidence(0.9).build())));
                 // a close call on similarity where the runner-up's probe (and LogME) is the higher
                 points.add(new Point(at + " models=2 close-call logme-apart", List.of(base(layers, parameters).model("model-a").perClass(pc).similarity(sim).build(),
                         base(layers, parameters).model("model-b").perClass(pc).similarity(Math.max(0, sim - 0.01)).accuracyOffset(0.05).build())));

@@ -111,6 +111,20 @@ class ModelsRulesTest {
     }
 
     @Test
+    void withThreeModelsOnlyTheRunnerUpCanTakeACloseCall() {
+        // c is within the close call and the most confident, but b is the runner-up and less confident than a: a, not no model at all
+        var a = profile().model("a").perClass(100).similarity(0.90).confidence(0.5).build();
+        var c = profile().model("c").perClass(100).similarity(0.88).confidence(0.9).build();
+        var keep = decide(a, profile().model("b").perClass(100).similarity(0.89).confidence(0.4).build(), c);
+        assertThat(keep.plan().models()).containsExactly("a");
+        assertThat(fired(keep)).contains("models-pick-most-similar").doesNotContain("models-pick-confident-close-call");
+        // the runner-up more confident than the leader takes it, whatever the third says
+        var take = decide(a, profile().model("b").perClass(100).similarity(0.89).confidence(0.7).build(), c);
+        assertThat(take.plan().models()).containsExactly("b");
+        assertThat(fired(take)).contains("models-pick-confident-close-call").doesNotContain("models-pick-most-similar");
+    }
+
+    @Test
     void theConfidenceThatWouldFlipACloseCallIsNamedAndNothingPastIt() {
         java.util.function.Function<Recommender.Recommendation, List<Audit.Counterfactual>> byConfidence =
                 d -> d.audit().counterfactuals().stream().filter(c -> c.change().equals("model confidence")).toList();
