@@ -111,15 +111,10 @@ public final class Counterfactuals {
             return List.of();
         }
         DatasetProfile chosen = anchor(profiles, base);
-        DatasetProfile second = profiles.stream().filter(p -> p != chosen)
-                .max(java.util.Comparator.comparingDouble(DatasetProfile::similarity)).orElseThrow();
-        double target = (Math.floor(chosen.similarity() * 1000 + 1e-9) + 1) / 1000;
-        if (target > 1) {
-            return List.of();
-        }
-        Plan other = r.decide(map(profiles, p -> p == second ? ProfileEdits.withSimilarity(p, target) : p), req).plan();
-        String becomes = choice(other);
-        if (becomes.equals(choice(base))) {
+        DatasetProfile second = runnerUp(profiles, chosen);
+        double target = nextThousandth(chosen.similarity());
+        String becomes = target > 1 ? null : flipped(r, profiles, req, base, second, ProfileEdits.withSimilarity(second, target));
+        if (becomes == null) {
             return List.of();
         }
         return List.of(new Audit.Counterfactual("model similarity", fmt3(second.similarity()), fmt3(target), becomes,
@@ -139,21 +134,33 @@ public final class Counterfactuals {
             return List.of();
         }
         DatasetProfile chosen = anchor(profiles, base);
-        DatasetProfile other = profiles.stream().filter(p -> p != chosen)
-                .max(java.util.Comparator.comparingDouble(DatasetProfile::similarity)).orElseThrow();
+        DatasetProfile other = runnerUp(profiles, chosen);
         double now = other.sourceView().meanMaxSoftmax();
-        double target = (Math.floor(chosen.sourceView().meanMaxSoftmax() * 1000 + 1e-9) + 1) / 1000;
-        if (target > 1 || target <= now) {
-            return List.of();
-        }
-        Plan flipped = r.decide(map(profiles, p -> p == other ? ProfileEdits.withConfidence(p, target) : p), req).plan();
-        String becomes = choice(flipped);
-        if (becomes.equals(choice(base))) {
+        double target = nextThousandth(chosen.sourceView().meanMaxSoftmax());
+        String becomes = target > 1 || target <= now ? null : flipped(r, profiles, req, base, other, ProfileEdits.withConfidence(other, target));
+        if (becomes == null) {
             return List.of();
         }
         return List.of(new Audit.Counterfactual("model confidence", fmt3(now), fmt3(target), becomes,
                 "if " + other.model() + "'s source classifier were more confident on the target (mean top probability " + fmt3(target) + " or higher, now "
                         + fmt3(now) + "; above " + chosen.model() + "'s " + fmt3(chosen.sourceView().meanMaxSoftmax()) + ") this becomes " + becomes));
+    }
+
+    /** The most similar model other than {@code chosen}: the one whose evidence would have to move to flip the model choice. */
+    private static DatasetProfile runnerUp(List<DatasetProfile> profiles, DatasetProfile chosen) {
+        return profiles.stream().filter(p -> p != chosen).max(java.util.Comparator.comparingDouble(DatasetProfile::similarity)).orElseThrow();
+    }
+
+    /** The next thousandth above {@code v} (0.8973 -> 0.898, 0.690 -> 0.691): the smallest step three decimals can show. */
+    private static double nextThousandth(double v) {
+        return (Math.floor(v * 1000 + 1e-9) + 1) / 1000;
+    }
+
+    /** The model choice with {@code edited} in place of {@code original}, a real rule evaluation; null where it stays as it is. */
+    private static String flipped(Recommender r, List<DatasetProfile> profiles, Recommender.Request req, Plan base, DatasetProfile original,
+                                  DatasetProfile edited) {
+        String becomes = choice(r.decide(map(profiles, p -> p == original ? edited : p), req).plan());
+        return becomes.equals(choice(base)) ? null : becomes;
     }
 
     /**

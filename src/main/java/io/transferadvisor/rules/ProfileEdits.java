@@ -182,19 +182,18 @@ public final class ProfileEdits {
     /** Sets the source classifier's mean maximum probability on the target (what models.drl breaks a close call with); nothing else. */
     public static DatasetProfile withConfidence(DatasetProfile p, double confidence) {
         DatasetProfile.SourceView v = p.sourceView();
-        DatasetProfile.SourceView nv = v == null
-                ? new DatasetProfile.SourceView(confidence, 0, 0, List.of(), 0)
-                : new DatasetProfile.SourceView(confidence, v.meanEntropy(), v.normalizedEntropy(), v.classMapping(), v.labelOverlap());
-        return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
-                nv, p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
+        return withSourceView(p, v == null ? new DatasetProfile.SourceView(confidence, 0, 0, List.of(), 0)
+                : new DatasetProfile.SourceView(confidence, v.meanEntropy(), v.normalizedEntropy(), v.classMapping(), v.labelOverlap()));
     }
 
     public static DatasetProfile withLabelOverlap(DatasetProfile p, double overlap) {
         DatasetProfile.SourceView v = p.sourceView();
-        DatasetProfile.SourceView nv = v == null
-                ? new DatasetProfile.SourceView(0, 0, 0, List.of(), overlap)
-                : new DatasetProfile.SourceView(v.meanMaxSoftmax(), v.meanEntropy(), v.normalizedEntropy(), v.classMapping(), overlap);
+        return withSourceView(p, v == null ? new DatasetProfile.SourceView(0, 0, 0, List.of(), overlap)
+                : new DatasetProfile.SourceView(v.meanMaxSoftmax(), v.meanEntropy(), v.normalizedEntropy(), v.classMapping(), overlap));
+    }
+
+    private static DatasetProfile withSourceView(DatasetProfile p, DatasetProfile.SourceView view) {
         return new DatasetProfile(p.schemaVersion(), p.dataset(), p.datasetHash(), p.model(), p.size(), p.layers(), p.similarity(),
-                nv, p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
+                view, p.sufficiency(), p.unlabelledImages(), p.sampling(), p.trials());
     }
 }

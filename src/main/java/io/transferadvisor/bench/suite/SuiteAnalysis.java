@@ -204,9 +204,28 @@ public final class SuiteAnalysis {
      * trials per seed, by key); empty when no trial was recorded at all of them. The whole-plan table of several models reads it too.
      */
     static <T> java.util.OptionalDouble bestSeedMean(List<Map<String, T>> seeds, java.util.function.ToDoubleFunction<T> accuracy) {
+        return bestSeedKey(seeds, accuracy).map(k -> java.util.OptionalDouble.of(seedMean(seeds, k, accuracy))).orElse(java.util.OptionalDouble.empty());
+    }
+
+    /** The key of {@link #bestSeedMean}'s trial (a tie to the first in the first seed's order); empty when none is at every seed. */
+    static <T> java.util.Optional<String> bestSeedKey(List<Map<String, T>> seeds, java.util.function.ToDoubleFunction<T> accuracy) {
         java.util.Set<String> keys = new java.util.LinkedHashSet<>(seeds.get(0).keySet());
         seeds.forEach(s -> keys.retainAll(s.keySet()));
-        return keys.stream().mapToDouble(k -> seeds.stream().mapToDouble(s -> accuracy.applyAsDouble(s.get(k))).average().orElseThrow()).max();
+        String best = null;
+        double bestMean = Double.NEGATIVE_INFINITY;
+        for (String k : keys) {
+            double v = seedMean(seeds, k, accuracy);
+            if (best == null || v > bestMean) {
+                best = k;
+                bestMean = v;
+            }
+        }
+        return java.util.Optional.ofNullable(best);
+    }
+
+    /** Trial {@code key}'s accuracy averaged over the seeds (it must be recorded at every one). */
+    static <T> double seedMean(List<Map<String, T>> seeds, String key, java.util.function.ToDoubleFunction<T> accuracy) {
+        return seeds.stream().mapToDouble(s -> accuracy.applyAsDouble(s.get(key))).average().orElseThrow();
     }
 
     /**

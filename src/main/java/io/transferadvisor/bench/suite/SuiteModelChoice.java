@@ -446,22 +446,13 @@ public final class SuiteModelChoice {
         Map<String, String> bestKey = new LinkedHashMap<>();
         double better = Double.NEGATIVE_INFINITY;
         for (String m : task.get(0).oracle().keySet()) {
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>(task.get(0).trials().getOrDefault(m, Map.of()).keySet());
-            task.forEach(p -> keys.retainAll(p.trials().getOrDefault(m, Map.of()).keySet()));
-            String best = null;
-            double bestMean = Double.NEGATIVE_INFINITY;
-            for (String k : keys) {
-                double v = task.stream().mapToDouble(p -> p.trials().get(m).get(k)).average().orElseThrow();
-                if (v > bestMean) {
-                    bestMean = v;
-                    best = k;
-                }
-            }
-            if (best == null) {
+            List<Map<String, Double>> seeds = task.stream().map(p -> p.trials().getOrDefault(m, Map.<String, Double>of())).toList();
+            java.util.Optional<String> best = SuiteAnalysis.bestSeedKey(seeds, Double::doubleValue);
+            if (best.isEmpty()) {
                 return Double.NaN;
             }
-            bestKey.put(m, best);
-            better = Math.max(better, bestMean);
+            bestKey.put(m, best.get());
+            better = Math.max(better, SuiteAnalysis.seedMean(seeds, best.get(), Double::doubleValue));
         }
         double sum = 0;
         for (Pair p : task) {
