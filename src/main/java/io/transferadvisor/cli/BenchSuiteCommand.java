@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  advisor bench suite                 # the full suite (about an hour on 2 cores), docs/benchmarks/suite.md",
             "  advisor bench suite --quick -o /tmp/quick.md   # a few tasks: checks the harness, not the targets",
             "  advisor bench suite --model-trials  # add each run's short trial of every model (model-choice candidates)",
-            "  advisor bench suite --report-only   # re-score the recorded results with the current rules, no training"})
+            "  advisor bench suite --report-only   # re-score the recorded results with the current rules, no training",
+            "  advisor bench suite --report-only --rules /tmp/rules2 --decisions /tmp/d.jsonl -o /tmp/s.md   # another rule base, its decisions per run"})
 public final class BenchSuiteCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,6 +52,9 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--model-trials", description = "Also make each run's short trial of every model (3-fold cross-validation of fine-tuning above its first cut over the run's training images; docs/design/suite.md), where the results do not hold it.")
     boolean modelTrials;
 
+    @Option(names = "--decisions", paramLabel = "FILE", description = "Also write each scored run's decision as JSON lines: the model the rules take and, per model, its oracle, the rules' plan for it and that plan's accuracy (scripts/sweep-thresholds.py reads it).")
+    Path decisions;
+
     @Option(names = "-o", paramLabel = "FILE", description = "Markdown report (default docs/benchmarks/suite.md; its heat map beside it as suite-heatmap.png).")
     Path out;
 
@@ -59,7 +63,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         SuiteBench.Result r;
         try {
-            r = SuiteBench.run(new SuiteBench.Options(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out, modelTrials), w);
+            r = SuiteBench.run(new SuiteBench.Options(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out, modelTrials, decisions), w);
         } catch (io.transferadvisor.UsageException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

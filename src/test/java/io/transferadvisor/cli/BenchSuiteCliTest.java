@@ -136,6 +136,31 @@ class BenchSuiteCliTest {
         assertThat(resumed.exitCode()).isEqualTo(0);
         assertThat(resumed.out()).doesNotContain("] short trial");
         assertThat(Files.readAllLines(results)).hasSize((int) lines + 6);
+
+        // --decisions: each complete run's decision, one JSON line, the rules' plan accuracy read from its own trial record
+        Path decisions = dir.resolve("decisions.jsonl");
+        CliTestSupport.Result dec = CliTestSupport.run("bench", "suite", "--quick", "--report-only", "--results", results.toString(), "-o",
+                md.toString(), "--decisions", decisions.toString());
+        assertThat(dec.exitCode()).as(dec.err()).isEqualTo(0);
+        List<String> decided = Files.readAllLines(decisions);
+        assertThat(decided).hasSize(3);
+        var json = io.transferadvisor.util.Json.json();
+        List<String> records = Files.readAllLines(results);
+        for (String l : decided) {
+            var d = json.readTree(l);
+            assertThat(d.get("split").asText()).isIn("calibration", "held-out");
+            assertThat(d.get("pick").asText()).isIn("fmnist-cnn", "glyphs-cnn");
+            for (String model : List.of("fmnist-cnn", "glyphs-cnn")) {
+                double oracle = d.get("oracle").get(model).asDouble();
+                double advised = d.get("advised").get(model).asDouble();
+                String key = d.get("advisedKey").get(model).asText();
+                assertThat(advised).as(l).isBetween(0.0, oracle);
+                // the very trial the key names, on this task and seed, with this model's task hash
+                assertThat(records.stream().filter(rec -> rec.startsWith("{\"kind\":\"trial\"") && rec.contains("\"task\":\"" + d.get("task").asText() + "\"")
+                        && rec.contains("\"seed\":" + d.get("seed").asLong() + ",") && rec.contains("\"key\":\"" + key + "\"")
+                        && rec.contains("\"testAccuracy\":" + advised + ","))).as(key).isNotEmpty();
+            }
+        }
     }
 
     @Test

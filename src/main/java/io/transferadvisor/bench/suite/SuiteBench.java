@@ -39,13 +39,20 @@ public final class SuiteBench {
      * @param cache       feature cache (null: the default)
      * @param out         Markdown report (null: docs/benchmarks/suite.md, none with quick)
      * @param modelTrials also make each run's short trial of every model (SuiteRunner#foldTrial) where the results lack it
+     * @param decisions   also write each scored run's decision as JSON lines (null: none): for a sweep of the rules outside the report
      */
     public record Options(Path suiteFile, boolean quick, List<String> taskIds, List<Long> seeds, Path resultsFile, boolean reportOnly,
-                          Path rulesDir, Path cache, Path out, boolean modelTrials) {
+                          Path rulesDir, Path cache, Path out, boolean modelTrials, Path decisions) {
+        /** Without a decisions file. */
+        public Options(Path suiteFile, boolean quick, List<String> taskIds, List<Long> seeds, Path resultsFile, boolean reportOnly,
+                       Path rulesDir, Path cache, Path out, boolean modelTrials) {
+            this(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out, modelTrials, null);
+        }
+
         /** Without the short trials. */
         public Options(Path suiteFile, boolean quick, List<String> taskIds, List<Long> seeds, Path resultsFile, boolean reportOnly,
                        Path rulesDir, Path cache, Path out) {
-            this(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out, false);
+            this(suiteFile, quick, taskIds, seeds, resultsFile, reportOnly, rulesDir, cache, out, false, null);
         }
     }
 
@@ -62,8 +69,10 @@ public final class SuiteBench {
     private final Path cache;
     private final Path out;
     private final boolean modelTrials;
+    private final Path decisionsFile;
 
     private SuiteBench(Options o) {
+        decisionsFile = o.decisions();
         modelTrials = o.modelTrials();
         suiteFile = o.suiteFile();
         quick = o.quick();
@@ -149,12 +158,50 @@ public final class SuiteBench {
                 rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
         md += "\n## Which ensemble of one model's plans (every model)\n\n" + SuitePlanEnsembles.markdown(analyses, cutsByModel, sizeOf,
                 rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
+        if (decisionsFile != null) {
+            writeDecisions(decisionsFile, SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), analyses, decisions);
+        }
         if (!others.isEmpty()) {
             md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
                     SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), run.allModels(),
                     rules.thresholdOr("ensemble.maxProbeGap", Double.NaN), rules.thresholdOr("models.similarityLead", Double.NaN));
         }
         return new Result(md, report);
+    }
+
+    /**
+     * Each run every model has complete, one JSON line: the task, seed and split, the model the rules take ({@code pick},
+     * "ENSEMBLE" for an ensemble of models), and per model its oracle (best trial), the rules' plan for it alone ({@code advisedKey})
+     * and that plan's accuracy (null while it is not a recorded trial). Written whole or not at all.
+     */
+    private static void writeDecisions(Path file, List<SuiteModelChoice.Pair> pairs, Map<String, SuiteAnalysis> analyses, Decisions decisions) {
+        var json = io.transferadvisor.util.Json.json().copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        StringBuilder sb = new StringBuilder();
+        Map<String, Map<String, String>> keys = new HashMap<>();
+        for (Map<String, SuiteAnalysis.Run> runs : SuiteModelChoice.complete(analyses)) {
+            Map<String, String> k = new LinkedHashMap<>();
+            runs.forEach((m, r) -> k.put(m, decisions.of(r.taskRun().profile()).key().id()));
+            SuiteAnalysis.Run first = runs.values().iterator().next();
+            keys.put(first.task().id() + "|" + first.taskRun().seed(), k);
+        }
+        for (SuiteModelChoice.Pair p : pairs) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("task", p.task().id());
+            line.put("seed", p.seed());
+            line.put("split", p.calibration() ? SuiteSpec.CALIBRATION : SuiteSpec.HELD_OUT);
+            line.put("pick", p.pick());
+            line.put("oracle", p.oracle());
+            line.put("advisedKey", keys.get(p.task().id() + "|" + p.seed()));
+            Map<String, Double> advised = new LinkedHashMap<>();
+            p.advised().forEach((m, v) -> advised.put(m, Double.isNaN(v) ? null : v));
+            line.put("advised", advised);
+            try {
+                sb.append(json.writeValueAsString(line)).append('\n');
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        io.transferadvisor.util.AtomicFiles.writeString(file, sb.toString());
     }
 
     /**
