@@ -88,7 +88,7 @@ def main():
     lines.append('')
     lines.append('Lowest calibration whole plan (a later point replaces an earlier one only below it by more than 0.005): **' + best[0] + '**.')
     hdr = ('Command: `scripts/sweep-thresholds.py ' + ' '.join(sys.argv[1:]) + '`  \nDate: ' + time.strftime('%Y-%m-%dT%H:%M')
-           + '; %.1f min; each point rescored by `advisor bench suite --report-only --rules DIR` (no training).\n\n' % ((time.time() - t0) / 60))
+           + '; %.1f min; each point rescored by `advisor bench suite --report-only --rules DIR --decisions FILE` (no training).\n\n' % ((time.time() - t0) / 60))
     open(out, 'w').write(hdr + '\n'.join(lines) + '\n')
     print(hdr + '\n'.join(lines))
 

@@ -158,12 +158,14 @@ public final class SuiteBench {
                 rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
         md += "\n## Which ensemble of one model's plans (every model)\n\n" + SuitePlanEnsembles.markdown(analyses, cutsByModel, sizeOf,
                 rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
+        // each run's model choice, made once (a rule evaluation with every model's profile per run) for the decisions file and the report
+        List<SuiteModelChoice.Pair> pairs = decisionsFile != null || !others.isEmpty()
+                ? SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)) : List.of();
         if (decisionsFile != null) {
-            writeDecisions(decisionsFile, SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), analyses, decisions);
+            writeDecisions(decisionsFile, pairs, analyses, decisions);
         }
         if (!others.isEmpty()) {
-            md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(
-                    SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)), run.allModels(),
+            md += "\n## Model choice and ensembles (issue 9)\n\n" + SuiteModelChoice.markdown(pairs, run.allModels(),
                     rules.thresholdOr("ensemble.maxProbeGap", Double.NaN), rules.thresholdOr("models.similarityLead", Double.NaN));
         }
         return new Result(md, report);
