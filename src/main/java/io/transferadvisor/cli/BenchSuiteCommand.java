@@ -34,7 +34,7 @@ public final class BenchSuiteCommand implements Callable<Integer> {
     @Option(names = "--tasks", split = ",", paramLabel = "ID,ID", description = "Only these tasks.")
     List<String> taskIds;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "S,S", description = "Only these of the suite's seeds.")
+    @Option(names = "--seeds", split = ",", paramLabel = "S,S", description = "Only these of the suite's seeds; with --results FILE, also seeds the suite does not list (fresh seeds, to check the oracle's noise: docs/design/suite.md).")
     List<Long> seeds;
 
     @Option(names = "--results", paramLabel = "FILE", description = "Results file, appended and resumed (default docs/benchmarks/suite-results.jsonl).")

@@ -113,7 +113,7 @@ public final class RecipeBench {
             variants.add(0, VARIANTS.get(0)); // every comparison is against the rules' own plan
         }
         List<Long> seeds = o.seeds() != null ? o.seeds() : suite.seeds();
-        suite.requireSeeds(seeds);
+        suite.requireSeeds(seeds, false);
         List<SuiteSpec.Task> tasks = new ArrayList<>();
         for (SuiteSpec.Task t : suite.tasks()) {
             String tsplit = suite.families().get(t.family()).split();

@@ -32,7 +32,7 @@ public final class SuiteBench {
      * @param suiteFile   suite file (null: examples/suite.yaml under the home)
      * @param quick       only the suite's quick tasks and first seed
      * @param taskIds     only these tasks (null: all)
-     * @param seeds       only these of the suite's seeds (null: all)
+     * @param seeds       only these seeds (null: the suite's); seeds outside the suite's only with a results file of their own
      * @param resultsFile results, appended and resumed (null: docs/benchmarks/suite-results.jsonl, or a temporary file with quick)
      * @param reportOnly  train nothing, score what the results hold
      * @param rulesDir    rule folder to judge (null: the installation's)
@@ -101,7 +101,9 @@ public final class SuiteBench {
         }
         suite.requireTasks(taskIds, file);
         List<Long> useSeeds = seeds != null ? seeds : quick ? List.of(suite.seeds().get(0)) : suite.seeds();
-        suite.requireSeeds(useSeeds);
+        // fresh seeds (not the suite's) only into a results file of their own, so the suite's records stay on its seeds
+        suite.requireSeeds(useSeeds, resultsFile != null && !resultsFile.toAbsolutePath().normalize()
+                .equals(Home.dir().resolve("docs/benchmarks/suite-results.jsonl").toAbsolutePath().normalize()));
         SuiteSpec run = suite.withSeeds(useSeeds);
         // a scratch folder only when something is trained or --quick keeps its results there
         Path work = !reportOnly || (quick && resultsFile == null) ? Files.createTempDirectory("bench-suite") : null;

@@ -52,10 +52,11 @@ public record SuiteSpec(int version, String model, List<Long> seeds, @JsonProper
     }
 
     /** Refuses a --seeds value that is not one of this suite's seeds. */
-    void requireSeeds(List<Long> chosen) {
+    void requireSeeds(List<Long> chosen, boolean ownResults) {
         for (long s : chosen == null ? List.<Long>of() : chosen) {
-            if (!seeds().contains(s)) {
-                throw new io.transferadvisor.UsageException("--seeds " + s + ": not one of the suite's seeds " + seeds());
+            if (!seeds().contains(s) && !ownResults) {
+                throw new io.transferadvisor.UsageException("--seeds " + s + ": not one of the suite's seeds " + seeds()
+                        + "; fresh seeds need a --results FILE of their own");
             }
         }
     }
