@@ -168,9 +168,15 @@ class BenchSuiteCliTest {
         CliTestSupport.Result task = CliTestSupport.run("bench", "suite", "--tasks", "new-5cls-5", "--report-only", "--results", dir.resolve("r").toString());
         assertThat(task.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(task.err()).contains("--tasks new-5cls-5").contains("new-5cls-4");
-        CliTestSupport.Result seed = CliTestSupport.run("bench", "suite", "--seeds", "7", "--report-only", "--results", dir.resolve("r").toString());
+        // a seed the suite does not list would mix into the suite's records: only into a results file of its own
+        CliTestSupport.Result seed = CliTestSupport.run("bench", "suite", "--seeds", "7", "--report-only", "-o", dir.resolve("s.md").toString());
         assertThat(seed.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(seed.err()).contains("--seeds 7");
+        assertThat(seed.err()).contains("--seeds 7").contains("--results");
+        assertThat(dir.resolve("s.md")).doesNotExist();
+        CliTestSupport.Result fresh = CliTestSupport.run("bench", "suite", "--seeds", "7", "--tasks", "new-5cls-4", "--report-only",
+                "--results", dir.resolve("fresh.jsonl").toString(), "-o", dir.resolve("fresh.md").toString());
+        assertThat(fresh.exitCode()).as(fresh.err()).isEqualTo(ExitCodes.OK);
+        assertThat(Files.readString(dir.resolve("fresh.md"))).contains("1 tasks x 1 seeds");
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "version: 1\nmodel: fmnist-cnn\n");
         CliTestSupport.Result suite = CliTestSupport.run("bench", "suite", "--suite", bad.toString(), "--report-only", "--results", dir.resolve("r").toString());

@@ -223,6 +223,75 @@ public final class SuiteAnalysis {
         return java.util.Optional.ofNullable(best);
     }
 
+    /**
+     * The seed-noise floor of the oracle per task, in accuracy units: how far the best of the trials' seed means is expected to sit
+     * above the best plan's own mean, from the noise each seed leaves in each trial (docs/design/suite.md, stop 41). The effect a
+     * seed has on every trial alike (its mean deviation over the trials) is removed; each trial's residual variance is
+     * {@code sum r^2 / ((n - 1)(1 - 1/K))} over n seeds and K trials; each trial's mean is redrawn with that variance over n, and
+     * the floor is the mean over draws of the best redrawn mean less the best measured one: the regret against the measured
+     * oracle of a chooser that always trained the truly best plan, taking the measured means as the true ones. 0 with one seed
+     * or one trial (nothing to estimate from).
+     */
+    static <T> double seedNoise(List<Map<String, T>> seeds, java.util.function.ToDoubleFunction<T> accuracy, int draws, Random rnd) {
+        java.util.Set<String> common = new java.util.LinkedHashSet<>(seeds.get(0).keySet());
+        seeds.forEach(s -> common.retainAll(s.keySet()));
+        int n = seeds.size();
+        int k = common.size();
+        if (n < 2 || k < 2) {
+            return 0;
+        }
+        double[][] acc = new double[k][n];
+        int i = 0;
+        for (String key : common) {
+            for (int s = 0; s < n; s++) {
+                acc[i][s] = accuracy.applyAsDouble(seeds.get(s).get(key));
+            }
+            i++;
+        }
+        double[] mean = new double[k];
+        for (int t = 0; t < k; t++) {
+            mean[t] = java.util.Arrays.stream(acc[t]).average().orElseThrow();
+        }
+        double[] seedEffect = new double[n];
+        for (int s = 0; s < n; s++) {
+            for (int t = 0; t < k; t++) {
+                seedEffect[s] += (acc[t][s] - mean[t]) / k;
+            }
+        }
+        double[] sd = new double[k];
+        double best = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < k; t++) {
+            double ss = 0;
+            for (int s = 0; s < n; s++) {
+                double r = acc[t][s] - mean[t] - seedEffect[s];
+                ss += r * r;
+            }
+            sd[t] = Math.sqrt(ss / ((n - 1) * (1 - 1.0 / k)) / n);
+            best = Math.max(best, mean[t]);
+        }
+        double sum = 0;
+        for (int b = 0; b < draws; b++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int t = 0; t < k; t++) {
+                max = Math.max(max, mean[t] + sd[t] * rnd.nextGaussian());
+            }
+            sum += max - best;
+        }
+        return sum / draws;
+    }
+
+    /** {@link #seedNoise} of this model's oracle per task, in points, mean over the split's tasks. */
+    public double seedNoiseFloor(String split, int draws, long seed) {
+        Map<String, List<Run>> byTask = new LinkedHashMap<>();
+        for (Run r : runs(split)) {
+            byTask.computeIfAbsent(r.task().id(), t -> new ArrayList<>()).add(r);
+        }
+        Random rnd = new Random(seed);
+        double[] perTask = byTask.values().stream()
+                .mapToDouble(rs -> 100 * seedNoise(rs.stream().map(Run::trials).toList(), Trial::testAccuracy, draws, rnd)).toArray();
+        return mean(perTask);
+    }
+
     /** Trial {@code key}'s accuracy averaged over the seeds (it must be recorded at every one). */
     static <T> double seedMean(List<Map<String, T>> seeds, String key, java.util.function.ToDoubleFunction<T> accuracy) {
         return seeds.stream().mapToDouble(s -> accuracy.applyAsDouble(s.get(key))).average().orElseThrow();
