@@ -431,13 +431,6 @@ public final class SuiteModelChoice {
             double oracle = oracles.get(l.get(0).task().id());
             return Double.isNaN(acc) || Double.isNaN(oracle) ? Double.NaN : Math.max(0, (oracle - acc) * 100);
         }));
-        md.append(String.format(Locale.ROOT, "%nSeed-noise floor of this oracle: %.2f points per task held-out, %.2f calibration. Each trial's "
-                + "seed-to-seed noise (the effect a seed has on every trial alike removed) redrawn %d times: what a chooser that always "
-                + "trained the truly best plan of any model would score against the best of every model's seed means (docs/design/suite.md, "
-                + "stop 41). The more trials the oracle takes the best of, the higher it sits: one model's oracle has the floor given under "
-                + "the first tables.%n",
-                taskOracleSeedNoise(scored, false, SuiteReport.NOISE_DRAWS, 20261202L), taskOracleSeedNoise(scored, true, SuiteReport.NOISE_DRAWS, 20261202L),
-                SuiteReport.NOISE_DRAWS));
         md.append('\n').append(wholePlanEnsembleGain(scored));
         md.append('\n').append(wholePlanPerTask(scored));
         return md.toString();
@@ -477,26 +470,13 @@ public final class SuiteModelChoice {
      * (NaN when no trial was recorded on all of them).
      */
     static double taskOracle(List<Pair> task) {
-        return SuiteAnalysis.bestSeedMean(taskSeeds(task), Double::doubleValue).orElse(Double.NaN);
-    }
-
-    /** Each run's trials of every model, keyed by model and trial: the seeds {@link #taskOracle} takes the best of. */
-    private static List<Map<String, Double>> taskSeeds(List<Pair> task) {
-        return task.stream().map(p -> {
+        // SuiteAnalysis#bestSeedMean over each run's trials of every model, keyed by model and trial
+        List<Map<String, Double>> seeds = task.stream().map(p -> {
             Map<String, Double> byKey = new LinkedHashMap<>();
             p.trials().forEach((model, accs) -> accs.forEach((key, acc) -> byKey.put(model + '\t' + key, acc)));
             return byKey;
         }).toList();
-    }
-
-    /**
-     * The seed-noise floor (SuiteAnalysis#seedNoise) of the oracle per task over every model's trials, in points, mean over the
-     * split's tasks: what a chooser that always trained the truly best plan of any model would score against that oracle.
-     */
-    static double taskOracleSeedNoise(List<Pair> scored, boolean calibration, int draws, long seed) {
-        java.util.Random rnd = new java.util.Random(seed);
-        return byTask(scored.stream().filter(p -> p.calibration() == calibration).toList()).values().stream()
-                .mapToDouble(l -> 100 * SuiteAnalysis.seedNoise(taskSeeds(l), Double::doubleValue, draws, rnd)).average().orElse(Double.NaN);
+        return SuiteAnalysis.bestSeedMean(seeds, Double::doubleValue).orElse(Double.NaN);
     }
 
     /** One row per policy, per split: mean regret over tasks (worst task), its 95% bootstrap interval and the tasks within 1 point. */

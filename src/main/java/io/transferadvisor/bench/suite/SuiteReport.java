@@ -77,11 +77,7 @@ public final class SuiteReport {
         SuiteAnalysis.TestNoiseFloor f = a.testNoiseFloor(split, NOISE_DRAWS, 20261130L);
         return String.format(Locale.ROOT, "Test-set noise floor: a chooser that always picked the best plan would still score %.2f points "
                 + "against the per-run oracle and %.2f against the oracle per task, from the test sets' sampling alone "
-                + "(each trial's correct count redrawn from its binomial, %d draws; training-seed noise comes on top). "
-                + "Seed-noise floor of the oracle per task: %.2f points, from each trial's seed-to-seed noise (training images, "
-                + "initialization and test set drawn per seed; the effect a seed has on every trial alike removed; %d draws): what a chooser "
-                + "that always trained the truly best plan would score against the oracle per task (docs/design/suite.md, stop 41).",
-                f.perRun(), f.perTask(), f.draws(), a.seedNoiseFloor(split, NOISE_DRAWS, 20261202L), NOISE_DRAWS);
+                + "(each trial's correct count redrawn from its binomial, %d draws; training-seed noise comes on top).", f.perRun(), f.perTask(), f.draws());
     }
 
     /** Parametric bootstrap draws of the noise floor: its value moves by about 0.01 points between seeds at this count. */

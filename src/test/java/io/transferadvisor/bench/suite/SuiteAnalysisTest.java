@@ -276,44 +276,4 @@ class SuiteAnalysisTest {
         assertThat(p.ensembleMembers().get(0)).isEqualTo(runner.plan(s.task("cal-small"), 1, pair.members().get(0)));
         assertThat(p.hyperparameters()).isEqualTo(p.ensembleMembers().get(0).hyperparameters());
     }
-    /** Two trials as seeds x accuracies: each list is one trial's accuracy at each seed. */
-    private static List<Map<String, Double>> seeds(double[]... trials) {
-        List<Map<String, Double>> out = new java.util.ArrayList<>();
-        for (int s = 0; s < trials[0].length; s++) {
-            Map<String, Double> m = new java.util.LinkedHashMap<>();
-            for (int t = 0; t < trials.length; t++) {
-                m.put("t" + t, trials[t][s]);
-            }
-            out.add(m);
-        }
-        return out;
-    }
-
-    @Test
-    void theSeedNoiseFloorIsTheExpectedBestOfEqualPlansAndVanishesForOneFarAheadOrNoiseSharedByEveryTrial() {
-        double d = 0.06;
-        // two plans with equal means; residuals +-d, 0 (no shared seed effect): variance 2d^2 each, so each mean's sd is sqrt(2d^2/3),
-        // and the best of two such draws sits tau/sqrt(pi) above their common mean
-        double tau = Math.sqrt(2 * d * d / 3);
-        double tied = SuiteAnalysis.seedNoise(seeds(new double[] {0.5 + d, 0.5 - d, 0.5}, new double[] {0.5 - d, 0.5 + d, 0.5}),
-                Double::doubleValue, 20000, new java.util.Random(3));
-        assertThat(tied).isCloseTo(tau / Math.sqrt(Math.PI), org.assertj.core.data.Offset.offset(0.001));
-        // the same noise, one plan 40 points ahead: the best redrawn mean is that plan's, whose draw averages to 0
-        double ahead = SuiteAnalysis.seedNoise(seeds(new double[] {0.9 + d, 0.9 - d, 0.9}, new double[] {0.5 - d, 0.5 + d, 0.5}),
-                Double::doubleValue, 20000, new java.util.Random(3));
-        assertThat(Math.abs(ahead)).isLessThan(0.001);
-        // an easy and a hard seed move every plan alike: no noise left between the plans
-        double shared = SuiteAnalysis.seedNoise(seeds(new double[] {0.5, 0.6, 0.7}, new double[] {0.45, 0.55, 0.65}),
-                Double::doubleValue, 2000, new java.util.Random(3));
-        assertThat(shared).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-12));
-        // the best of ten noisy equal plans sits higher than the best of two
-        double[][] ten = new double[10][];
-        for (int t = 0; t < 10; t++) {
-            int sgn = t % 2 == 0 ? 1 : -1;
-            ten[t] = new double[] {0.5 + sgn * d, 0.5 - sgn * d, 0.5};
-        }
-        assertThat(SuiteAnalysis.seedNoise(seeds(ten), Double::doubleValue, 20000, new java.util.Random(3))).isGreaterThan(tied + 0.01);
-        // one seed: nothing to estimate from
-        assertThat(SuiteAnalysis.seedNoise(seeds(new double[] {0.5}, new double[] {0.6}), Double::doubleValue, 100, new java.util.Random(3))).isZero();
-    }
 }
