@@ -35,6 +35,28 @@ class ModelsRulesTest {
     }
 
     @Test
+    void theDerivedLeaderAndRunnersUpNameTheMostSimilarModelAndEachModelsMostSimilarOther() {
+        var d = decide(profile().model("a").perClass(100).similarity(0.80).build(),
+                profile().model("b").perClass(100).similarity(0.88).accuracyOffset(-0.1).build(),
+                profile().model("c").perClass(100).similarity(0.60).accuracyOffset(+0.05).build());
+        assertThat(d.selection().all(io.transferadvisor.rules.facts.SimilarityLeader.class)).extracting(io.transferadvisor.rules.facts.SimilarityLeader::model)
+                .containsExactly("b");
+        assertThat(d.selection().all(io.transferadvisor.rules.facts.RunnerUp.class)).containsExactlyInAnyOrder(
+                new io.transferadvisor.rules.facts.RunnerUp("a", "b"), new io.transferadvisor.rules.facts.RunnerUp("b", "a"),
+                new io.transferadvisor.rules.facts.RunnerUp("c", "b"));
+        // equal similarities: the better probe rank leads, and is the other's runner-up
+        var tied = decide(profile().model("a").perClass(100).similarity(0.85).accuracyOffset(-0.02).build(),
+                profile().model("b").perClass(100).similarity(0.85).build(), profile().model("c").perClass(100).similarity(0.85).accuracyOffset(-0.04).build());
+        assertThat(tied.selection().all(io.transferadvisor.rules.facts.SimilarityLeader.class)).extracting(io.transferadvisor.rules.facts.SimilarityLeader::model)
+                .containsExactly("b");
+        assertThat(tied.selection().all(io.transferadvisor.rules.facts.RunnerUp.class)).contains(
+                new io.transferadvisor.rules.facts.RunnerUp("b", "a"), new io.transferadvisor.rules.facts.RunnerUp("c", "b"));
+        // one model: nothing to lead or trail
+        var one = decide(profile().model("a").perClass(100).similarity(0.85).build());
+        assertThat(fired(one)).doesNotContain("models-similarity-leader", "models-runner-up");
+    }
+
+    @Test
     void aTieInSimilarityGoesToTheBetterProbe() {
         var d = decide(profile().model("a").perClass(100).similarity(0.85).accuracyOffset(-0.02).build(),
                 profile().model("b").perClass(100).similarity(0.85).build());
