@@ -113,7 +113,9 @@ final class AuditBuilder {
         }
         if (plan.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE) {
             // the model's own ENSEMBLE rejections are overruled by the plan; the selection's (model null) is about ensembling models
-            rejected.removeIf(x -> x.model() != null && x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE);
+            // (but a familiar domain's pair is itself an ENSEMBLE of the model's plans, and its rule rejects the larger one: kept)
+            rejected.removeIf(x -> x.model() != null && x.strategy() == io.transferadvisor.plan.Strategy.ENSEMBLE
+                    && !x.rule().equals(LARGER_ENSEMBLE_REJECTED));
             // a strategy that runs as a member of the ensemble is not an alternative the plan rejected
             rejected.removeIf(x -> x.strategy() != io.transferadvisor.plan.Strategy.ENSEMBLE
                     && plan.ensembleMembers().stream().anyMatch(m -> m.strategy() == x.strategy()));
@@ -139,6 +141,9 @@ final class AuditBuilder {
             throw new IllegalStateException("profile not serialisable", e);
         }
     }
+
+    /** The rule (alternatives.drl) that rejects the larger ENSEMBLE of a model's plans where a familiar domain trains two. */
+    static final String LARGER_ENSEMBLE_REJECTED = "reject-ensemble-plans-familiar";
 
     private static List<Rejected> sortedRejections(Evaluation e) {
         List<Rejected> all = new ArrayList<>(e.all(Rejected.class));

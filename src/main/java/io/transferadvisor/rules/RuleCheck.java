@@ -63,6 +63,7 @@ public final class RuleCheck {
         Set<String> fired = new TreeSet<>();
         List<String> failures = new ArrayList<>();
         Map<Strategy, Integer> counts = new EnumMap<>(Strategy.class);
+        Map<Strategy, Integer> own = new EnumMap<>(Strategy.class);
         Map<Strategy, Set<String>> rejectedBy = new EnumMap<>(Strategy.class);
         // the rules branch on the model's size (ensemble.maxParameters): the grid runs on the model and on one
         // LARGE_MODEL times larger, so the single-plan rules below LARGE data are checked too
@@ -97,6 +98,9 @@ public final class RuleCheck {
             }
             Plan plan = d.plan();
             counts.merge(plan.strategy(), 1, Integer::sum);
+            // the strategy the rules chose as the plan itself: an ENSEMBLE of one model's plans is led by its first member, the
+            // others were asked for (MemberPlan) with their cut
+            own.merge(Recommender.ofOneModel(plan) ? plan.ensembleMembers().get(0).strategy() : plan.strategy(), 1, Integer::sum);
             if (Recommender.ofOneModel(plan)) {
                 // a member of an ENSEMBLE of one model's plans is a chosen strategy too
                 plan.ensembleMembers().forEach(m -> counts.merge(m.strategy(), 1, Integer::sum));
@@ -127,6 +131,15 @@ public final class RuleCheck {
                 notes.add("strategy " + s + " is never chosen on the grid; rejected with a reason by " + String.join(", ", why));
             }
         }
+        for (Strategy s : Strategy.values()) {
+            Set<String> why = rejectedBy.getOrDefault(s, Set.of());
+            if (counts.containsKey(s) && s != Strategy.ENSEMBLE && !own.containsKey(s) && !why.isEmpty()) {
+                // since stop 42 LINEAR_FROZEN joins a familiar domain's fine-tuning as a member at the top cut, never chosen alone
+                retired.add(s);
+                notes.add("strategy " + s + " is chosen on the grid only as a member of an ENSEMBLE of one model's plans, at the cut the member asks for;"
+                        + " on its own rejected with a reason by " + String.join(", ", why));
+            }
+        }
         List<String> never = new ArrayList<>();
         for (RuleBase.RuleInfo r : rules.rules()) {
             if (fired.contains(r.id())) {
@@ -134,7 +147,7 @@ public final class RuleCheck {
             }
             Strategy only = onlyFor(r, retired);
             if (only != null) {
-                notes.add("rule " + r.id() + " (" + r.file() + ") serves only " + only + ", which the grid never chooses; kept for a matrix that does");
+                notes.add("rule " + r.id() + " (" + r.file() + ") serves only " + only + ", which the grid never chooses on its own; kept for a matrix that does");
             } else {
                 never.add(r.id() + " (" + r.file() + ")");
             }

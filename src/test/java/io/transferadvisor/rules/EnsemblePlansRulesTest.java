@@ -98,22 +98,29 @@ class EnsemblePlansRulesTest {
     }
 
     @Test
-    void aFamiliarDomainOnTinyOrSmallDataFineTunesAboveTheCutBelowTheTopAlone() {
+    void aFamiliarDomainOnTinyOrSmallDataAveragesFineTuningAboveTheCutBelowTheTopWithALinearHeadOnTheTop() {
         double familiar = threshold("similarity.familiar");
         for (int perClass : new int[] {5, 50}) {
             var d = decide(profile().perClass(perClass).similarity(familiar + 0.03).build());
-            assertThat(d.plan().strategy()).as(perClass + " per class").isEqualTo(Strategy.FINETUNE_ABOVE);
-            assertThat(d.plan().cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() - 2));
-            assertThat(d.members()).isEmpty();
+            assertThat(d.plan().strategy()).as(perClass + " per class").isEqualTo(Strategy.ENSEMBLE);
+            assertThat(Recommender.ofOneModel(d.plan())).isTrue();
+            // the pair the suite measured (TrialKey#familiarPair), in that order
+            assertThat(d.plan().ensembleMembers()).extracting(Recommender::signature).containsExactly(
+                    "FINETUNE_ABOVE " + FMNIST_CUTS.get(FMNIST_CUTS.size() - 2), "LINEAR_FROZEN " + FMNIST_CUTS.get(FMNIST_CUTS.size() - 1));
+            assertThat(io.transferadvisor.bench.suite.TrialKey.of(d.plan()))
+                    .isEqualTo(io.transferadvisor.bench.suite.TrialKey.familiarPair(FMNIST_CUTS));
+            assertThat(d.members()).hasSize(1);
             assertThat(fired(d)).contains("familiar-domain", "cutoff-familiar-below-top")
-                    .doesNotContain("ensemble-plans", "cutoff-tiny-first-cut", "cutoff-new-labels-below-competitive", "cutoff-latest-low-shift");
+                    .doesNotContain("ensemble-plans", "cutoff-ensemble-first-cut", "cutoff-tiny-first-cut", "cutoff-new-labels-below-competitive", "cutoff-latest-low-shift");
         }
         // explain states the evidence and the ensemble it passed over, and the matrix's FINETUNE_ABOVE is not an alternative rejected
         var one = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(familiar + 0.03).build()), Recommender.Request.defaults("d"));
         Explanation ex = Explanation.of(one.audit());
         assertThat(ex.reasons()).anySatisfy(r -> assertThat(r).startsWith("a familiar domain: similarity " + Explanation.num(familiar + 0.03))
                 .contains("[familiar-domain: similarity >= " + Explanation.num(familiar) + ", TINY or SMALL data]"));
-        assertThat(ex.alternatives()).anySatisfy(a -> assertThat(a).startsWith("ENSEMBLE: the ENSEMBLE of this model's plans").endsWith("[reject-ensemble-plans-familiar]"))
+        assertThat(ex.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans: ")
+                .contains("on a familiar domain the average lost less", "cost: 2 networks"));
+        assertThat(ex.alternatives()).anySatisfy(a -> assertThat(a).startsWith("ENSEMBLE: the larger ENSEMBLE of this model's plans").endsWith("[reject-ensemble-plans-familiar]"))
                 .noneSatisfy(a -> assertThat(a).contains("outranked by FINETUNE_ABOVE"));
         // just below the threshold, the ensemble as before
         var below = decide(profile().perClass(5).similarity(familiar - 0.01).build());
@@ -125,13 +132,13 @@ class EnsemblePlansRulesTest {
         // a model above ensemble.maxParameters keeps the single-plan matrix
         var big = decide(profile().parameters((long) threshold("ensemble.maxParameters") + 1).perClass(5).similarity(familiar + 0.03).build());
         assertThat(fired(big)).doesNotContain("familiar-domain").contains("cutoff-tiny-first-cut");
-        // two models, one familiar: the more similar alone (models.drl), with its own plan only; the other's five never train
+        // two models, one familiar: the more similar alone (models.drl), with its own pair only; the other's five never train
         List<DatasetProfile> mixed = List.of(profile().model("model-a").perClass(5).similarity(familiar + 0.005).build(),
                 profile().model("model-b").perClass(5).similarity(familiar - 0.005).accuracyOffset(-0.01).build());
         var rec = RuleTesting.recommender().recommend(mixed, Recommender.Request.defaults("d"));
         assertThat(rec.plan().models()).containsExactly("model-a");
-        assertThat(rec.plan().strategy()).isEqualTo(Strategy.FINETUNE_ABOVE);
-        assertThat(rec.plan().ensembleMembers()).isEmpty();
+        assertThat(rec.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
+        assertThat(rec.plan().ensembleMembers()).hasSize(2).extracting(p -> p.models().get(0)).containsOnly("model-a");
         var other = RuleTesting.recommender().recommend(List.of(profile().model("model-a").perClass(5).similarity(familiar - 0.01).build(),
                 profile().model("model-b").perClass(5).similarity(familiar - 0.005).accuracyOffset(-0.01).build()), Recommender.Request.defaults("d"));
         assertThat(other.plan().models()).containsExactly("model-b");

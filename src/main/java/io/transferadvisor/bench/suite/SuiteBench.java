@@ -156,7 +156,7 @@ public final class SuiteBench {
         others.forEach((m, sm) -> cutsByModel.put(m, sm.profile().candidateCuts()));
         java.util.function.Function<SuiteAnalysis.Run, String> sizeOf = r -> decisions.of(r.taskRun().profile()).cell().split(" x ")[0];
         Map<String, Integer> kinds = rulesEnsembleKinds(analyses, cutsByModel, sizeOf, decisions);
-        md += "\n## A familiar domain: one plan instead of the ensemble\n\n" + SuiteFamiliar.markdown(analyses, cutsByModel, sizeOf,
+        md += "\n## A familiar domain: two plans instead of the ensemble\n\n" + SuiteFamiliar.markdown(analyses, cutsByModel, sizeOf,
                 rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
         md += "\n## Which ensemble of one model's plans (every model)\n\n" + SuitePlanEnsembles.markdown(analyses, cutsByModel, sizeOf,
                 rules.thresholdOr("similarity.familiar", Double.NaN), kinds);

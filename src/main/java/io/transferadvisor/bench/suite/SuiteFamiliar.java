@@ -1,8 +1,6 @@
 package io.transferadvisor.bench.suite;
 
 import io.transferadvisor.bench.suite.SuiteAnalysis.Run;
-import io.transferadvisor.plan.HeadType;
-import io.transferadvisor.plan.Strategy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +10,9 @@ import java.util.function.Function;
 
 /**
  * Setting similarity.familiar (guards.drl familiar-domain) on the calibration runs of every model:
- * on TINY and SMALL data whose overall similarity reaches the threshold, fine-tune above the cut
- * just below the top alone; below it, the ENSEMBLE of the model's plans that ensemble-plans trains.
+ * on TINY and SMALL data whose overall similarity reaches the threshold, the familiar plan (since stop 42 the pair of
+ * TrialKey#familiarPair: fine-tuning above the cut just below the top averaged with a softmax head on the frozen top cut;
+ * until then the fine-tuning alone); below it, the ENSEMBLE of the model's plans that ensemble-plans trains.
  * Regret per run against that model's oracle (its single plans and its plan ensembles), averaged
  * over seeds per task, then over every (model, task).
  */
@@ -23,9 +22,9 @@ public final class SuiteFamiliar {
     /** The thresholds tried: 2 never takes the single plan, 0 always does (below MEDIUM data). */
     static final double[] THRESHOLDS = {2, 0.97, 0.95, 0.93, 0.92, 0.91, 0.9, 0.89, 0.88, 0.85, 0.8, 0};
 
-    /** The single plan a familiar domain trains: fine-tuning above the candidate cut just below the top. */
+    /** The plan a familiar domain trains (TrialKey#familiarPair). */
     static TrialKey single(List<String> cuts) {
-        return new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX);
+        return TrialKey.familiarPair(cuts);
     }
 
     /** The ensemble the rules train for a run of this size class: {@code kinds} by SuitePlanEnsembles' size groups. */
@@ -134,9 +133,9 @@ public final class SuiteFamiliar {
         }
         double[] gain = SuiteAnalysis.pairedDifferences(rows.get(best).perTask(), rows.get(NEVER).perTask());
         double[] ci = SuiteAnalysis.bootstrap(gain, 2000, 12345);
-        String line = String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points). The single plan trains fewer networks, so never taking it "
+        String line = String.format(Locale.ROOT, "%nLowest on calibration: %s (%.2f points). The familiar plan trains fewer networks, so never taking it "
                         + "(the ensemble of plans) would have to gain over it, paired by model and task, beyond its 95%% interval: %+.2f [%+.2f, %+.2f] "
-                        + "points, so the single plan is taken.", label(best), bestRegret, SuiteAnalysis.mean(gain), ci[0], ci[1]);
+                        + "points, so the familiar plan is taken.", label(best), bestRegret, SuiteAnalysis.mean(gain), ci[0], ci[1]);
         return new Choice(best, line);
     }
 
@@ -148,13 +147,13 @@ public final class SuiteFamiliar {
                                   Map<String, Integer> kinds) {
         List<String> models = new ArrayList<>(analyses.keySet());
         StringBuilder md = new StringBuilder();
-        md.append("On TINY and SMALL data whose overall similarity reaches the threshold, the model fine-tunes above the cut just below the top, ")
-                .append("alone; below it, it trains the ENSEMBLE of its plans that the rules train for its size (next section). Every model of the suite, each against its own ")
+        md.append("On TINY and SMALL data whose overall similarity reaches the threshold, the model trains the familiar plan: fine-tuning above the cut ")
+                .append("just below the top averaged with a softmax head on the frozen top cut (two networks); below it, it trains the ENSEMBLE of its plans that the rules train for its size (next section). Every model of the suite, each against its own ")
                 .append("oracle (its single plans and its plan ensembles): regret in points, mean over seeds per task, then over every model and ")
-                .append("task (worst in brackets), each model's mean, and how many runs take the single plan. The calibration split chooses: the ")
-                .append("lowest regret, a tie (within 0.005) going to the lower threshold, which trains fewer networks, and the single plan saves networks, so it ")
+                .append("task (worst in brackets), each model's mean, and how many runs take the familiar plan. The calibration split chooses: the ")
+                .append("lowest regret, a tie (within 0.005) going to the lower threshold, which trains fewer networks, and the familiar plan saves networks, so it ")
                 .append("is refused only where never taking it gains over it beyond a 95% interval (docs/design/suite.md); held-out is shown, never ")
-                .append("used. The last row lets MEDIUM data take the single plan too at the rules' threshold: no calibration run of MEDIUM data ")
+                .append("used. The last row lets MEDIUM data take the familiar plan too at the rules' threshold: no calibration run of MEDIUM data ")
                 .append("was that similar, so calibration cannot tell it apart and the rule stays below MEDIUM.\n\n");
         StringBuilder head = new StringBuilder("| similarity.familiar | calibration regret |");
         StringBuilder sep = new StringBuilder("|---|---:|");
@@ -162,13 +161,13 @@ public final class SuiteFamiliar {
             head.append(' ').append(m).append(" |");
             sep.append("---:|");
         }
-        head.append(" single plans | held-out regret |");
+        head.append(" familiar plans | held-out regret |");
         sep.append("---:|---:|");
         for (String m : models) {
             head.append(' ').append(m).append(" |");
             sep.append("---:|");
         }
-        head.append(" single plans |");
+        head.append(" familiar plans |");
         sep.append("---:|");
         md.append(head).append('\n').append(sep).append('\n');
         for (double t : THRESHOLDS) {

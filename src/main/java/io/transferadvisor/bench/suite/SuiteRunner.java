@@ -99,6 +99,7 @@ public final class SuiteRunner {
         }
         if (planEnsembles()) {
             keys.addAll(TrialKey.planEnsembles(model.profile().candidateCuts()));
+            keys.add(TrialKey.familiarPair(model.profile().candidateCuts()));
         }
         List<TrialKey> todo = new ArrayList<>();
         for (TrialKey k : keys) {

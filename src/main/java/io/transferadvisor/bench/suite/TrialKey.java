@@ -128,4 +128,14 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * The plan of a familiar domain (guards.drl familiar-domain, since stop 42): fine-tuning above the cut just below the top
+     * averaged with a softmax head on the frozen top cut, in the order the rules train them. Kept out of {@link #planEnsembles},
+     * whose list SuitePlanEnsembles chooses the ensemble of plans from; the suite trains it on every run beside them.
+     */
+    public static TrialKey familiarPair(List<String> cuts) {
+        return ensemble(List.of(new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.LINEAR_FROZEN, cuts.get(cuts.size() - 1), 0, HeadType.SOFTMAX)));
+    }
 }

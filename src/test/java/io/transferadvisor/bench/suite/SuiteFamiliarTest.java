@@ -26,7 +26,7 @@ class SuiteFamiliarTest {
         SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
         TrialKey one = SuiteFamiliar.single(CUTS);
         TrialKey ens = TrialKey.planEnsembles(CUTS).get(THREE_MEMBERS.get("TINY"));
-        assertThat(one.cut()).isEqualTo("b4_relu");
+        assertThat(one.members()).extracting(TrialKey::label).containsExactly("FINETUNE_ABOVE b4_relu", "LINEAR_FROZEN fc1_relu");
         // cal-small reads 0.95: the single plan wins by 20 points; cal-large reads 0.80: the ensemble wins by 20
         for (long seed : new long[] {1, 2}) {
             SuiteAnalysisTest.record(r, s, "cal-small", seed, 0.60, 0.60, 0.60, 0.95);
@@ -56,7 +56,7 @@ class SuiteFamiliarTest {
         assertThat(md).contains("| 0.9 | 0.00 (0.0) | 0.00 | 2 of 4 |", "| never (2) | 10.00 (20.0) | 10.00 | 0 of 4 |",
                 "Chosen on calibration: 0.85. The rules: 0.9 (differs).",
                 // never taking the single plan gains -20 on cal-small and 0 on cal-large (both sides train the ensemble there)
-                "Lowest on calibration: 0.85 (0.00 points). The single plan trains fewer networks, so never taking it (the ensemble of plans) would "
-                        + "have to gain over it, paired by model and task, beyond its 95% interval: -10.00 [-20.00, +0.00] points, so the single plan is taken.");
+                "Lowest on calibration: 0.85 (0.00 points). The familiar plan trains fewer networks, so never taking it (the ensemble of plans) would "
+                        + "have to gain over it, paired by model and task, beyond its 95% interval: -10.00 [-20.00, +0.00] points, so the familiar plan is taken.");
     }
 }
