@@ -47,7 +47,8 @@ class BenchSuiteCliTest {
         // (the advisor's pick is one of the ensembles, or a single plan of the oracle)
         assertThat(lines).isGreaterThanOrEqualTo(162);
         assertThat(Files.readAllLines(results).stream().filter(l -> l.contains("\"key\":\"ENSEMBLE|")).count())
-                .isEqualTo(3 * 2 * io.transferadvisor.bench.suite.TrialKey.planEnsembles(java.util.List.of("a", "b", "c", "d", "e")).size());
+                // the plan ensembles and, since stop 42, the familiar pair (TrialKey#familiarPair) on every run of each model
+                .isEqualTo(3 * 2 * (io.transferadvisor.bench.suite.TrialKey.planEnsembles(java.util.List.of("a", "b", "c", "d", "e")).size() + 1));
         assertThat(r.out()).contains("[digits-4 on glyphs-cnn s42] probed in");
         // the model choice is scored on every run both models finished: 2 calibration tasks, 1 held-out
         assertThat(report).contains("## Model choice and ensembles (issue 9)").contains("### The whole plan with several models in play")
@@ -101,7 +102,7 @@ class BenchSuiteCliTest {
                 kept.add(l);
             }
         }
-        assertThat(before).hasSize(2 * io.transferadvisor.bench.suite.TrialKey.planEnsembles(java.util.List.of("a", "b", "c", "d", "e")).size());
+        assertThat(before).hasSize(2 * (io.transferadvisor.bench.suite.TrialKey.planEnsembles(java.util.List.of("a", "b", "c", "d", "e")).size() + 1));
         Files.write(results, kept);
         CliTestSupport.Result added = CliTestSupport.run("bench", "suite", "--quick", "--results", results.toString(), "-o", md.toString(),
                 "--cache", dir.resolve("cache").toString());
