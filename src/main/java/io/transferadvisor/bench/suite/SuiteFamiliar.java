@@ -22,11 +22,6 @@ public final class SuiteFamiliar {
     /** The thresholds tried: 2 never takes the single plan, 0 always does (below MEDIUM data). */
     static final double[] THRESHOLDS = {2, 0.97, 0.95, 0.93, 0.92, 0.91, 0.9, 0.89, 0.88, 0.85, 0.8, 0};
 
-    /** The plan a familiar domain trains (TrialKey#familiarPair). */
-    static TrialKey single(List<String> cuts) {
-        return TrialKey.familiarPair(cuts);
-    }
-
     /** The ensemble the rules train for a run of this size class: {@code kinds} by SuitePlanEnsembles' size groups. */
     static TrialKey ensemble(List<String> cuts, String size, Map<String, Integer> kinds) {
         Integer k = kinds.get(SuitePlanEnsembles.group(size));
@@ -75,7 +70,7 @@ public final class SuiteFamiliar {
             if (c.size() < 3) {
                 continue;
             }
-            TrialKey one = single(c);
+            TrialKey one = TrialKey.familiarPair(c);
             Map<String, double[]> sums = new LinkedHashMap<>();
             for (Run r : e.getValue().runs(split)) {
                 String s = size.apply(r);

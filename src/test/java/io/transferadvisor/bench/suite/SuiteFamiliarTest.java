@@ -24,7 +24,7 @@ class SuiteFamiliarTest {
     void theSweepScoresEachThresholdAgainstTheOracleAndCalibrationPicksTheLowestTyingToTheLowerThreshold(@TempDir Path dir) {
         SuiteSpec s = SuiteAnalysisTest.suite();
         SuiteResults r = SuiteResults.open(dir.resolve("r.jsonl"));
-        TrialKey one = SuiteFamiliar.single(CUTS);
+        TrialKey one = TrialKey.familiarPair(CUTS);
         TrialKey ens = TrialKey.planEnsembles(CUTS).get(THREE_MEMBERS.get("TINY"));
         assertThat(one.members()).extracting(TrialKey::label).containsExactly("FINETUNE_ABOVE b4_relu", "LINEAR_FROZEN fc1_relu");
         // cal-small reads 0.95: the single plan wins by 20 points; cal-large reads 0.80: the ensemble wins by 20
