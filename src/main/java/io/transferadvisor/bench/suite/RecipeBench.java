@@ -149,7 +149,7 @@ public final class RecipeBench {
                     List<Variant> order = new ArrayList<>(variants);
                     java.util.Collections.rotate(order, -(runIndex++ % order.size()));
                     for (Variant v : order) {
-                        Plan plan = base.withHyperparameters(v.edit().apply(base.hyperparameters(), task));
+                        Plan plan = withRecipe(base, v, task);
                         String planHash = Hashing.sha256(LINE.writeValueAsString(plan.withOverrides(List.of()))).substring(0, 16);
                         String id = task.id() + "|" + seed + "|" + hash + "|" + planHash;
                         Row row = done.get(id);
@@ -160,9 +160,11 @@ public final class RecipeBench {
                             row = execute(plan, v, task, seed, hash, planHash, size, data, model, file, work, cacheDir);
                             append(results, row);
                             done.put(id, row);
-                            w.printf(Locale.ROOT, "[%s s%d] %-15s %s%s  batch %d, %d epochs max, patience %d: %d epochs (best %d), train %.1f s, test %.4f%n",
+                            w.printf(Locale.ROOT, "[%s s%d] %-15s %s%s  batch %d, %d epochs max, patience %d: %d epochs (%s), train %.1f s, test %.4f%n",
                                     task.id(), seed, v.id(), plan.strategy(), plan.cutoffLayer() == null ? "" : " at " + plan.cutoffLayer(), row.batch(),
-                                    row.maxEpochs(), row.patience(), row.epochsRun(), row.bestEpoch(), row.trainSeconds(), row.testAccuracy());
+                                    row.maxEpochs(), row.patience(), row.epochsRun(),
+                                    plan.ensembleMembers().isEmpty() ? "best " + row.bestEpoch() : plan.ensembleMembers().size() + " members' summed",
+                                    row.trainSeconds(), row.testAccuracy());
                             w.flush();
                         }
                         if (row != null) {
@@ -185,6 +187,18 @@ public final class RecipeBench {
         return new Result(md, report);
     }
 
+    /**
+     * The plan under recipe {@code v}: its hyperparameters edited, and an ENSEMBLE's members' too (each member trains with its own
+     * hyperparameters; the ensemble's own copy is not used), as `advisor execute --epochs / --lr` reach every member.
+     */
+    static Plan withRecipe(Plan base, Variant v, SuiteSpec.Task task) {
+        Plan plan = base.withHyperparameters(v.edit().apply(base.hyperparameters(), task));
+        if (base.ensembleMembers().isEmpty()) {
+            return plan;
+        }
+        return plan.withEnsembleMembers(base.ensembleMembers().stream().map(m -> withRecipe(m, v, task)).toList());
+    }
+
     private static Row execute(Plan plan, Variant v, SuiteSpec.Task task, long seed, String hash, String planHash, String size, LoadedDataset data,
                                SourceModel model, Path suiteFile, Path work, Path cacheDir) {
         RunInputs in = new RunInputs(data, name -> model, suiteFile.toAbsolutePath().normalize(), null, null);
@@ -194,10 +208,36 @@ public final class RecipeBench {
                 new PrintWriter(Writer.nullWriter()));
         var m = r.metrics();
         double train = m.phases().getOrDefault("train", 0.0);
+        int epochs = m.epochsRun();
+        int best = m.bestEpoch();
+        if (m.members() != null && !m.members().isEmpty()) {
+            // an ENSEMBLE trains nothing itself: its members train one after the other, each with its own metrics.json
+            double[] summed = memberTraining(dir, m.members());
+            train = summed[0];
+            epochs = (int) summed[1];
+            best = 0;
+        }
         io.transferadvisor.util.Trees.deleteTree(dir);
         Hyperparameters h = plan.hyperparameters();
         return new Row("recipe", task.id(), seed, hash, v.id(), planHash, plan.strategy().name(), plan.cutoffLayer(), size, h.batchSize(),
-                h.maxEpochs(), h.patience(), m.epochsRun(), m.bestEpoch(), train, m.test().accuracy(), m.test().images());
+                h.maxEpochs(), h.patience(), epochs, best, train, m.test().accuracy(), m.test().images());
+    }
+
+    /** [train seconds, epochs run] of an ENSEMBLE run's members, summed from each member's metrics.json in {@code dir}. */
+    static double[] memberTraining(Path dir, List<io.transferadvisor.report.RunMetrics.Member> members) {
+        double train = 0;
+        int epochs = 0;
+        for (var member : members) {
+            Path f = dir.resolve(member.folder()).resolve(io.transferadvisor.execute.RunFolder.METRICS);
+            try {
+                var node = io.transferadvisor.util.Json.json().readTree(f.toFile());
+                train += node.path("phases").path("train").asDouble(0);
+                epochs += node.path("epochsRun").asInt(0);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the ensemble member's " + f, e);
+            }
+        }
+        return new double[] {train, epochs};
     }
 
     static Map<String, Row> read(Path file) throws IOException {
@@ -239,7 +279,7 @@ public final class RecipeBench {
                 .append("and under each recipe below (only the epoch schedule, the batch or the learning-rate schedule changes; strategy, cut, base rates, batch-norm policy and augmentation ")
                 .append("stay). ")
                 .append("Train seconds are the executor's `train` phase (the frozen features are computed once per run and are the same work in every ")
-                .append("recipe), without checkpoints, as the suite's oracle trials ran. Differences are paired by task and seed; intervals are 95% ")
+                .append("recipe; an ENSEMBLE's are its members' train phases summed, and its epochs run their epochs summed), without checkpoints, as the suite's oracle trials ran. Differences are paired by task and seed; intervals are 95% ")
                 .append("bootstrap intervals over the runs. The rows are appended to the results file by `advisor bench recipe` as each plan finishes ")
                 .append("and keyed by the executed plan's hash; `--report-only` rebuilds these tables from them for the current rules' plans (rules ")
                 .append("that write other plans find no rows until those plans are measured). A recipe added later is timed in a later session ")

@@ -65,4 +65,40 @@ class RecipeBenchTest {
         assertThatThrownBy(() -> RecipeBench.read(f)).hasMessageContaining("line 2");
         assertThat(RecipeBench.read(dir.resolve("none.jsonl"))).isEmpty();
     }
+
+    @Test
+    void anEnsemblesTrainSecondsAndEpochsAreItsMembersSummed(@TempDir Path dir) throws Exception {
+        // the ensemble's own metrics hold no train phase and 0 epochs (it trains nothing itself): the members' metrics.json do
+        Files.createDirectories(dir.resolve("member-1"));
+        Files.createDirectories(dir.resolve("member-2"));
+        Files.writeString(dir.resolve("member-1/metrics.json"), "{\"epochsRun\": 12, \"phases\": {\"features\": 0.5, \"train\": 1.25}}");
+        Files.writeString(dir.resolve("member-2/metrics.json"), "{\"epochsRun\": 30, \"phases\": {\"train\": 2.5, \"evaluate\": 0.1}}");
+        var members = List.of(new io.transferadvisor.report.RunMetrics.Member("member-1", "m", "FINETUNE_ABOVE", 0.5, 0.6),
+                new io.transferadvisor.report.RunMetrics.Member("member-2", "m", "FROM_SCRATCH", 0.5, 0.6));
+        assertThat(RecipeBench.memberTraining(dir, members)).containsExactly(3.75, 42.0);
+        var missing = List.of(new io.transferadvisor.report.RunMetrics.Member("member-3", "m", "FROM_SCRATCH", 0.5, 0.6));
+        assertThatThrownBy(() -> RecipeBench.memberTraining(dir, missing)).hasMessageContaining("member-3");
+    }
+
+    @Test
+    void aRecipeReachesEveryEnsembleMember() {
+        Hyperparameters h = new Hyperparameters(1e-2, 1e-3, 30, 15, 16, 5e-4, BatchNormPolicy.TRAIN, Augmentation.NONE, ClassWeighting.NONE);
+        Hyperparameters other = new Hyperparameters(1e-2, 0.0, 40, 20, 16, 5e-4, BatchNormPolicy.FROZEN, Augmentation.NONE, ClassWeighting.NONE);
+        io.transferadvisor.plan.Plan a = new io.transferadvisor.plan.Plan(io.transferadvisor.plan.Plan.SCHEMA_VERSION, "d", List.of("m"),
+                io.transferadvisor.plan.Strategy.FINETUNE_ABOVE, "b1_pool", io.transferadvisor.plan.HeadType.SOFTMAX, 0, h, null, List.of(), 42, 10,
+                List.of());
+        io.transferadvisor.plan.Plan b = new io.transferadvisor.plan.Plan(io.transferadvisor.plan.Plan.SCHEMA_VERSION, "d", List.of("m"),
+                io.transferadvisor.plan.Strategy.LINEAR_FROZEN, "fc1_relu", io.transferadvisor.plan.HeadType.SOFTMAX, 0, other, null, List.of(), 42, 10,
+                List.of());
+        io.transferadvisor.plan.Plan ens = new io.transferadvisor.plan.Plan(io.transferadvisor.plan.Plan.SCHEMA_VERSION, "d", List.of("m"),
+                io.transferadvisor.plan.Strategy.ENSEMBLE, null, io.transferadvisor.plan.HeadType.SOFTMAX, 0, h, null, List.of(a, b), 42, 10, List.of());
+        SuiteSpec.Task task = new SuiteSpec.Task("t", "f", "fashion", List.of("0", "1"), null, null, 4, 25, 0);
+        io.transferadvisor.plan.Plan edited = RecipeBench.withRecipe(ens, RecipeBench.VARIANTS.get(3), task); // suite-schedule: cap 25, patience 8
+        assertThat(edited.hyperparameters().maxEpochs()).isEqualTo(25);
+        assertThat(edited.ensembleMembers()).extracting(m -> m.hyperparameters().maxEpochs()).containsExactly(25, 25);
+        assertThat(edited.ensembleMembers()).extracting(m -> m.hyperparameters().patience()).containsExactly(8, 8);
+        // what the recipe does not change stays each member's own
+        assertThat(edited.ensembleMembers().get(1).hyperparameters().batchNorm()).isEqualTo(BatchNormPolicy.FROZEN);
+        assertThat(RecipeBench.withRecipe(a, RecipeBench.VARIANTS.get(0), task)).isEqualTo(a);
+    }
 }
