@@ -212,9 +212,9 @@ public final class RecipeBench {
         int best = m.bestEpoch();
         if (m.members() != null && !m.members().isEmpty()) {
             // an ENSEMBLE trains nothing itself: its members train one after the other, each with its own metrics.json
-            double[] summed = memberTraining(dir, m.members());
-            train = summed[0];
-            epochs = (int) summed[1];
+            MemberTraining summed = memberTraining(dir, m.members());
+            train = summed.trainSeconds();
+            epochs = summed.epochsRun();
             best = 0;
         }
         io.transferadvisor.util.Trees.deleteTree(dir);
@@ -223,8 +223,11 @@ public final class RecipeBench {
                 h.maxEpochs(), h.patience(), epochs, best, train, m.test().accuracy(), m.test().images());
     }
 
-    /** [train seconds, epochs run] of an ENSEMBLE run's members, summed from each member's metrics.json in {@code dir}. */
-    static double[] memberTraining(Path dir, List<io.transferadvisor.report.RunMetrics.Member> members) {
+    /** An ENSEMBLE run's members' train phases and epochs run, summed. */
+    record MemberTraining(double trainSeconds, int epochsRun) {}
+
+    /** The train seconds and epochs of an ENSEMBLE run's members, summed from each member's metrics.json in {@code dir}. */
+    static MemberTraining memberTraining(Path dir, List<io.transferadvisor.report.RunMetrics.Member> members) {
         double train = 0;
         int epochs = 0;
         for (var member : members) {
@@ -237,7 +240,7 @@ public final class RecipeBench {
                 throw new java.io.UncheckedIOException("cannot read the ensemble member's " + f, e);
             }
         }
-        return new double[] {train, epochs};
+        return new MemberTraining(train, epochs);
     }
 
     static Map<String, Row> read(Path file) throws IOException {

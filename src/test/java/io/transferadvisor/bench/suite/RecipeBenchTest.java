@@ -75,7 +75,7 @@ class RecipeBenchTest {
         Files.writeString(dir.resolve("member-2/metrics.json"), "{\"epochsRun\": 30, \"phases\": {\"train\": 2.5, \"evaluate\": 0.1}}");
         var members = List.of(new io.transferadvisor.report.RunMetrics.Member("member-1", "m", "FINETUNE_ABOVE", 0.5, 0.6),
                 new io.transferadvisor.report.RunMetrics.Member("member-2", "m", "FROM_SCRATCH", 0.5, 0.6));
-        assertThat(RecipeBench.memberTraining(dir, members)).containsExactly(3.75, 42.0);
+        assertThat(RecipeBench.memberTraining(dir, members)).isEqualTo(new RecipeBench.MemberTraining(3.75, 42));
         var missing = List.of(new io.transferadvisor.report.RunMetrics.Member("member-3", "m", "FROM_SCRATCH", 0.5, 0.6));
         assertThatThrownBy(() -> RecipeBench.memberTraining(dir, missing)).hasMessageContaining("member-3");
     }
