@@ -54,7 +54,9 @@ def evidence(p):
          "LogME (best layer)": max(l["logme"]["value"] for l in layers if l.get("logme")),
          "probe accuracy (best layer)": max(l["probeAccuracy"]["value"] for l in layers if l.get("probeAccuracy")),
          "source confidence": p["sourceView"]["meanMaxSoftmax"],
-         "low source entropy": -p["sourceView"]["normalizedEntropy"]}
+         "low source entropy": -p["sourceView"]["normalizedEntropy"],
+         # how much target classes map one-to-one onto source classes under the source classifier (stop 44)
+         "label overlap": p["sourceView"]["labelOverlap"]}
     for i, l in enumerate(layers):  # cuts by position: the two models name their fourth cut differently
         f[f"similarity at cut {i + 1} of {len(layers)}"] = l["similarity"]
     return f
