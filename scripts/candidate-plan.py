@@ -18,6 +18,7 @@ regret less the candidate's, paired by task, 95% bootstrap interval (10,000 resa
 """
 import collections
 import csv
+import functools
 import json
 import os
 import random
@@ -27,6 +28,7 @@ import sys
 HOME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+@functools.lru_cache(maxsize=None)  # asked once per run: read the file once
 def threshold(name):
     with open(os.path.join(HOME, 'rules', 'thresholds.csv')) as f:
         for row in csv.DictReader(f):
@@ -35,9 +37,10 @@ def threshold(name):
     raise SystemExit('no threshold ' + name + ' in rules/thresholds.csv')
 
 
+@functools.lru_cache(maxsize=None)  # asked once per run: read each profile once
 def cuts(model):
     with open(os.path.join(HOME, 'profiles', model + '.json')) as f:
-        return json.load(f)['candidateCuts']
+        return tuple(json.load(f)['candidateCuts'])
 
 
 def member(strategy, cut, grow=0):
