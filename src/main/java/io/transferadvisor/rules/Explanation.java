@@ -206,12 +206,14 @@ public record Explanation(String decision, List<String> reasons, List<String> ad
         List<String> asked = t.firings().stream().filter(x -> x.inserted().stream().anyMatch(v -> v.type().equals("MemberPlan")))
                 .map(Audit.Firing::rule).distinct().toList();
         int n = plan.ensembleMembers().size();
+        long heads = plan.ensembleMembers().stream().filter(m -> m.strategy() == Strategy.LINEAR_FROZEN).count();
         boolean familiar = firingInserting(t, "FamiliarDomain") != null;
         return "ENSEMBLE of this model's plans: " + String.join(", ", plan.ensembleMembers().stream().map(Recommender::signature).toList())
                 + " are trained and their probabilities averaged, since "
                 + (familiar ? "on a familiar domain the average lost less to the suite's oracle than the fine-tuning alone"
                         : "nothing measured before training tells them apart")
                 + "; cost: " + n + " networks to train and to run on every image, about " + n + "x one plan's time"
+                + (heads == 0 ? "" : " or less (" + (heads == 1 ? "one of them a linear head" : heads + " of them linear heads") + " on the frozen features, the cheapest to train)")
                 + (asked.isEmpty() ? "" : " [" + String.join(", ", asked) + "]");
     }
 

@@ -36,7 +36,7 @@ class EnsemblePlansRulesTest {
         assertThat(p.ensembleMembers()).allSatisfy(x -> assertThat(x.models()).isEqualTo(p.models()));
         List<Plan> m = p.ensembleMembers();
         assertThat(m).extracting(Plan::strategy).containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
-                Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW);
+                Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.LINEAR_FROZEN);
         // the first member is the plan the rules chose for the data, unchanged, and the ensemble's own settings are its
         assertThat(m.get(0).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
         assertThat(p.hyperparameters()).isEqualTo(m.get(0).hyperparameters());
@@ -56,15 +56,21 @@ class EnsemblePlansRulesTest {
         assertThat(m.get(4).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() - 2));
         assertThat(m.get(4).growBlocks()).isEqualTo(1);
         assertThat(m.get(4).hyperparameters().backboneLearningRate()).isEqualTo(0.0);
+        // the sixth (ensemble-plans-tiny-linear-top): a softmax head on the frozen top cut, nothing below it trained
+        assertThat(m.get(5).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(FMNIST_CUTS.size() - 1));
+        assertThat(m.get(5).head()).isEqualTo(io.transferadvisor.plan.HeadType.SOFTMAX);
+        assertThat(m.get(5).growBlocks()).isZero();
+        assertThat(m.get(5).hyperparameters().backboneLearningRate()).isEqualTo(0.0);
         // the members in the order the suite's trial key lists them, so the advised plan is the ensemble the suite measured
-        assertThat(io.transferadvisor.bench.suite.TrialKey.of(p)).isEqualTo(io.transferadvisor.bench.suite.TrialKey.planEnsembles(FMNIST_CUTS).get(7));
+        assertThat(io.transferadvisor.bench.suite.TrialKey.of(p)).isEqualTo(io.transferadvisor.bench.suite.TrialKey.planEnsembles(FMNIST_CUTS).get(8));
+        assertThat(io.transferadvisor.bench.suite.TrialKey.of(p)).isEqualTo(io.transferadvisor.bench.suite.TrialKey.tinyLinear(FMNIST_CUTS));
         // no augmentation for any member, as the suite ran them
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().augmentation().enabled()).isFalse());
         // the rules' TINY schedule for every member
         assertThat(m).allSatisfy(x -> assertThat(x.hyperparameters().maxEpochs()).isEqualTo(m.get(0).hyperparameters().maxEpochs()));
-        assertThat(fired(d)).contains("ensemble-plans", "ensemble-plans-tiny-late", "ensemble-plans-tiny-grow-late", "cutoff-ensemble-first-cut")
-                .doesNotContain("cutoff-tiny-first-cut");
-        assertThat(d.members()).hasSize(4);
+        assertThat(fired(d)).contains("ensemble-plans", "ensemble-plans-tiny-late", "ensemble-plans-tiny-grow-late", "ensemble-plans-tiny-linear-top",
+                "cutoff-ensemble-first-cut").doesNotContain("cutoff-tiny-first-cut");
+        assertThat(d.members()).hasSize(5);
         assertThat(firedIn(d.members().get(0))).contains("guard-member-request", "cutoff-member-request", "bn-frozen-member", "lr-frozen-backbone")
                 .doesNotContain("ensemble-plans", "cutoff-latest-low-shift", "cutoff-first-layer");
         assertThat(firedIn(d.members().get(1))).contains("guard-member-request", "lr-from-scratch-member").doesNotContain("lr-from-scratch");
@@ -73,6 +79,9 @@ class EnsemblePlansRulesTest {
                 .doesNotContain("cutoff-tiny-first-cut", "ensemble-plans", "ensemble-plans-tiny-late");
         assertThat(firedIn(d.members().get(3))).contains("guard-member-request", "cutoff-member-request")
                 .doesNotContain("cutoff-tiny-first-cut", "ensemble-plans-tiny-grow-late");
+        // the head on the top cut is asked for as itself: the rules evaluated again propose it at that cut, no ensemble inside it
+        assertThat(firedIn(d.members().get(4))).contains("guard-member-request", "cutoff-member-request")
+                .doesNotContain("ensemble-plans", "ensemble-plans-tiny-linear-top");
     }
 
     @Test
@@ -93,7 +102,8 @@ class EnsemblePlansRulesTest {
                     .containsExactly(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
             assertThat(d.plan().ensembleMembers().get(0).cutoffLayer()).isEqualTo(FMNIST_CUTS.get(0));
             assertThat(fired(d)).contains("ensemble-plans", "cutoff-ensemble-first-cut")
-                    .doesNotContain("cutoff-new-labels-below-competitive", "cutoff-latest-low-shift", "ensemble-plans-tiny-late");
+                    .doesNotContain("cutoff-new-labels-below-competitive", "cutoff-latest-low-shift", "ensemble-plans-tiny-late",
+                            "ensemble-plans-tiny-linear-top");
         }
     }
 
@@ -142,7 +152,7 @@ class EnsemblePlansRulesTest {
         var other = RuleTesting.recommender().recommend(List.of(profile().model("model-a").perClass(5).similarity(familiar - 0.01).build(),
                 profile().model("model-b").perClass(5).similarity(familiar - 0.005).accuracyOffset(-0.01).build()), Recommender.Request.defaults("d"));
         assertThat(other.plan().models()).containsExactly("model-b");
-        assertThat(other.plan().ensembleMembers()).hasSize(5).extracting(p -> p.models().get(0)).containsOnly("model-b");
+        assertThat(other.plan().ensembleMembers()).hasSize(6).extracting(p -> p.models().get(0)).containsOnly("model-b");
     }
 
     @Test
@@ -176,9 +186,9 @@ class EnsemblePlansRulesTest {
             var picked = RuleTesting.recommender().decide(two, Recommender.Request.defaults("d"));
             assertThat(picked.plan().strategy()).isEqualTo(Strategy.ENSEMBLE);
             assertThat(picked.plan().models()).containsOnly("model-a");
-            assertThat(picked.plan().ensembleMembers()).hasSize(5).extracting(x -> x.models().get(0)).containsOnly("model-a");
+            assertThat(picked.plan().ensembleMembers()).hasSize(6).extracting(x -> x.models().get(0)).containsOnly("model-a");
             assertThat(Recommender.ofOneModel(picked.plan())).isTrue();
-            assertThat(picked.members()).hasSize(4);
+            assertThat(picked.members()).hasSize(5);
         }
     }
 
@@ -186,18 +196,20 @@ class EnsemblePlansRulesTest {
     void theAuditTracesEveryMemberAndTheExplanationStatesTheCost() {
         var rec = RuleTesting.recommender().recommend(List.of(profile().perClass(5).similarity(0.85).build()),
                 Recommender.Request.defaults("dataset.yaml"));
-        assertThat(rec.audit().traces()).hasSize(5);
+        assertThat(rec.audit().traces()).hasSize(6);
         assertThat(rec.audit().traces().get(1).model()).contains("ensemble member 2: TRUNCATE_GROW " + FMNIST_CUTS.get(2));
         // the members are not alternatives the plan rejected
         assertThat(rec.audit().rejected()).noneSatisfy(r -> assertThat(r.strategy()).isIn(Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH,
                 Strategy.FINETUNE_ABOVE));
         Explanation e = Explanation.of(rec.audit());
         assertThat(e.decision()).startsWith("ENSEMBLE").contains("FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW")
-                .contains("+ FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " + TRUNCATE_GROW " + FMNIST_CUTS.get(3) + " +1 block(s) on ");
-        assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("5 networks to train")
-                .contains("[ensemble-plans, ensemble-plans-tiny-late, ensemble-plans-tiny-grow-late]"));
+                .contains("+ FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " + TRUNCATE_GROW " + FMNIST_CUTS.get(3) + " +1 block(s) + LINEAR_FROZEN "
+                        + FMNIST_CUTS.get(4) + " on ");
+        assertThat(e.reasons()).anySatisfy(r -> assertThat(r).startsWith("ENSEMBLE of this model's plans").contains("6 networks to train")
+                .contains("[ensemble-plans, ensemble-plans-tiny-late, ensemble-plans-tiny-grow-late, ensemble-plans-tiny-linear-top]"));
         assertThat(Recommender.signature(rec.plan())).isEqualTo("ENSEMBLE of FINETUNE_ABOVE " + FMNIST_CUTS.get(0) + " + TRUNCATE_GROW "
-                + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " + TRUNCATE_GROW " + FMNIST_CUTS.get(3) + " +1 block(s)");
+                + FMNIST_CUTS.get(2) + " +1 block(s) + FROM_SCRATCH + FINETUNE_ABOVE " + FMNIST_CUTS.get(3) + " + TRUNCATE_GROW " + FMNIST_CUTS.get(3) + " +1 block(s)"
+                + " + LINEAR_FROZEN " + FMNIST_CUTS.get(4));
     }
 
     @Test

@@ -117,10 +117,10 @@ class RulesPropertyTest {
                 assertThat(all).containsExactlyInAnyOrder(Strategy.values());
             } else if (expected) {
                 // TINY data adds a fourth member (ensemble-plans-tiny-late), fine-tuning above the cut below the top, and a fifth
-                // (ensemble-plans-tiny-grow-late), a block grown at that cut
+                // (ensemble-plans-tiny-grow-late), a block grown at that cut, and a sixth (ensemble-plans-tiny-linear-top)
                 boolean tiny = sizeLevel == io.transferadvisor.rules.facts.SizeLevel.TINY;
                 List<Strategy> members = tiny ? List.of(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH, Strategy.FINETUNE_ABOVE,
-                        Strategy.TRUNCATE_GROW)
+                        Strategy.TRUNCATE_GROW, Strategy.LINEAR_FROZEN)
                         : List.of(Strategy.FINETUNE_ABOVE, Strategy.TRUNCATE_GROW, Strategy.FROM_SCRATCH);
                 assertThat(ens.ensembleMembers()).as(as).extracting(Plan::strategy).containsExactlyElementsOf(members);
                 assertThat(ens.ensembleMembers().get(0).cutoffLayer()).isEqualTo(layers.get(0));
@@ -130,6 +130,9 @@ class RulesPropertyTest {
                     assertThat(ens.ensembleMembers().get(3).cutoffLayer()).as(as).isEqualTo(layers.get(layers.size() - 2));
                     assertThat(ens.ensembleMembers().get(4).cutoffLayer()).as(as).isEqualTo(layers.get(layers.size() - 2));
                     assertThat(ens.ensembleMembers().get(4).growBlocks()).as(as).isEqualTo(1);
+                    // and since stop 45 a sixth (ensemble-plans-tiny-linear-top), a softmax head on the frozen top cut
+                    assertThat(ens.ensembleMembers().get(5).cutoffLayer()).as(as).isEqualTo(layers.get(layers.size() - 1));
+                    assertThat(ens.ensembleMembers().get(5).head()).as(as).isEqualTo(io.transferadvisor.plan.HeadType.SOFTMAX);
                 }
                 Set<Strategy> all = EnumSet.of(ens.strategy());
                 ens.ensembleMembers().forEach(m -> all.add(m.strategy()));

@@ -158,11 +158,11 @@ public final class SuiteBench {
         Map<String, Integer> kinds = rulesEnsembleKinds(analyses, cutsByModel, sizeOf, decisions);
         md += "\n## A familiar domain: two plans instead of the ensemble\n\n" + SuiteFamiliar.markdown(analyses, cutsByModel, sizeOf,
                 rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
-        md += "\n## Which ensemble of one model's plans (every model)\n\n" + SuitePlanEnsembles.markdown(analyses, cutsByModel, sizeOf,
-                rules.thresholdOr("similarity.familiar", Double.NaN), kinds);
         // each run's model choice, made once (a rule evaluation with every model's profile per run) for the decisions file and the report
         List<SuiteModelChoice.Pair> pairs = decisionsFile != null || !others.isEmpty()
                 ? SuiteModelChoice.pairs(analyses, store, decisions.recommender, advisedMembers(decisions)) : List.of();
+        md += "\n## Which ensemble of one model's plans (every model)\n\n" + SuitePlanEnsembles.markdown(analyses, cutsByModel, sizeOf,
+                rules.thresholdOr("similarity.familiar", Double.NaN), kinds, others.isEmpty() ? List.of() : pairs, plans(analyses, decisions, sizeOf));
         if (decisionsFile != null) {
             writeDecisions(decisionsFile, pairs, analyses, decisions);
         }
@@ -232,6 +232,28 @@ public final class SuiteBench {
         Map<String, Integer> out = new LinkedHashMap<>();
         counts.forEach((g, byKind) -> out.put(g, byKind.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey()));
         return out;
+    }
+
+    /** The rules' plan and size class of each model's run, looked up by a complete run's task and seed (SuitePlanEnsembles' whole plan). */
+    private static SuitePlanEnsembles.Plans plans(Map<String, SuiteAnalysis> analyses, Decisions decisions,
+                                                  java.util.function.Function<SuiteAnalysis.Run, String> size) {
+        Map<String, SuiteAnalysis.Run> byRun = new HashMap<>();
+        analyses.forEach((m, a) -> a.runs().forEach(r -> byRun.put(m + "|" + r.task().id() + "|" + r.taskRun().seed(), r)));
+        return new SuitePlanEnsembles.Plans() {
+            @Override
+            public TrialKey advised(SuiteModelChoice.Pair p, String model) {
+                return decisions.of(run(p, model).taskRun().profile()).key();
+            }
+
+            @Override
+            public String size(SuiteModelChoice.Pair p, String model) {
+                return size.apply(run(p, model));
+            }
+
+            private SuiteAnalysis.Run run(SuiteModelChoice.Pair p, String model) {
+                return byRun.get(model + "|" + p.task().id() + "|" + p.seed());
+            }
+        };
     }
 
     /** Each model's advised trial: the rules' plan for that model's profile alone. */

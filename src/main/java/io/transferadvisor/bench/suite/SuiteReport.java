@@ -210,6 +210,10 @@ public final class SuiteReport {
                 r -> r.taskRun().profile().size().trainPerClass() < SuiteRunner.TINY_PER_CLASS);
         sizes.put(String.format(Locale.ROOT, "%d and more", SuiteRunner.TINY_PER_CLASS),
                 r -> r.taskRun().profile().size().trainPerClass() >= SuiteRunner.TINY_PER_CLASS);
+        // the ensembles every run of a size holds: the six members of TINY data only below TINY_PER_CLASS
+        Map<String, List<TrialKey>> trained = new LinkedHashMap<>();
+        trained.put(sizes.keySet().iterator().next(), ens);
+        trained.put(new ArrayList<>(sizes.keySet()).get(1), ens.stream().filter(k -> !k.equals(TrialKey.tinyLinear(cuts))).toList());
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "On every run the suite also trains ENSEMBLE plans of the suite's model alone (each member a trial plan, "
                 + "their probabilities averaged; until 2026-11-30 only on runs under %d training images per class): %s. Regret against the "
@@ -217,7 +221,7 @@ public final class SuiteReport {
                 + "them), mean over tasks with the worst task in brackets, by training images per class: the advisor (the current rules), "
                 + "fine-tuning above the first cut, a block grown on the middle cut (the two plans the probe's measured trial chose between "
                 + "until 2026-11-30), a perfect pick of the two, and each ensemble. The rules train the second ensemble from %d "
-                + "images per class up and, with ensemble-plans-tiny-late and ensemble-plans-tiny-grow-late, the eighth below: set on every model's calibration runs (section \"Which "
+                + "images per class up and, with ensemble-plans-tiny-late, ensemble-plans-tiny-grow-late and ensemble-plans-tiny-linear-top, the ninth below (trained only there): set on every model's calibration runs (section \"Which "
                 + "ensemble of one model's plans\"), this table being the suite's main model alone.%n%n",
                 SuiteRunner.TINY_PER_CLASS, String.join("; ", ens.stream().map(TrialKey::label).toList()), SuiteRunner.TINY_PER_CLASS));
         md.append("| split | images per class | against | runs |");
@@ -233,9 +237,9 @@ public final class SuiteReport {
                     StringBuilder row = new StringBuilder();
                     int runs = -1;
                     for (var e : pol.entrySet()) {
-                        SuiteAnalysis.Score sc = a.scoreWithEnsembles(e.getKey(), e.getValue(), split, ens, size.getValue(), perTask);
+                        SuiteAnalysis.Score sc = a.scoreWithEnsembles(e.getKey(), e.getValue(), split, trained.get(size.getKey()), size.getValue(), perTask);
                         runs = Math.max(runs, sc.runs());
-                        row.append(String.format(Locale.ROOT, " %.2f (%.1f) |", sc.meanRegret(), sc.worstTask()));
+                        row.append(Double.isNaN(sc.meanRegret()) ? " - |" : String.format(Locale.ROOT, " %.2f (%.1f) |", sc.meanRegret(), sc.worstTask()));
                     }
                     if (runs > 0) {
                         md.append("| ").append(split).append(" | ").append(size.getKey()).append(perTask ? " | oracle per task | " : " | oracle per run | ")
@@ -247,13 +251,16 @@ public final class SuiteReport {
         StringBuilder time = new StringBuilder();
         for (String split : List.of(SuiteSpec.CALIBRATION, SuiteSpec.HELD_OUT)) {
             for (var size : sizes.entrySet()) {
-                List<Run> rs = a.runs(split).stream().filter(r -> size.getValue().test(r) && ens.stream().allMatch(k -> r.trials().containsKey(k.id()))).toList();
+                // every kind the suite trains at this size (the six members of TINY data only below TINY_PER_CLASS): "-" for the others
+                List<Run> rs = a.runs(split).stream().filter(r -> size.getValue().test(r) && ens.stream()
+                        .allMatch(k -> r.trials().containsKey(k.id()) || k.equals(TrialKey.tinyLinear(cuts)))).toList();
                 if (rs.isEmpty()) {
                     continue;
                 }
                 time.append(' ').append(split).append(", ").append(size.getKey()).append(':');
                 for (TrialKey k : ens) {
-                    time.append(String.format(Locale.ROOT, " %.1f,", rs.stream().mapToDouble(r -> r.trials().get(k.id()).seconds()).average().orElseThrow()));
+                    var secs = rs.stream().filter(r -> r.trials().containsKey(k.id())).mapToDouble(r -> r.trials().get(k.id()).seconds()).average();
+                    time.append(secs.isPresent() ? String.format(Locale.ROOT, " %.1f,", secs.getAsDouble()) : " -,");
                 }
                 time.setLength(time.length() - 1);
                 time.append(';');

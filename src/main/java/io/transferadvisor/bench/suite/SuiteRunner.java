@@ -98,7 +98,12 @@ public final class SuiteRunner {
             keys.add(advised);
         }
         if (planEnsembles()) {
-            keys.addAll(TrialKey.planEnsembles(model.profile().candidateCuts()));
+            TrialKey tinyOnly = TrialKey.tinyLinear(model.profile().candidateCuts());
+            for (TrialKey k : TrialKey.planEnsembles(model.profile().candidateCuts())) {
+                if (!k.equals(tinyOnly) || tr.profile().size().trainPerClass() < TINY_PER_CLASS) {
+                    keys.add(k);
+                }
+            }
             keys.add(TrialKey.familiarPair(model.profile().candidateCuts()));
         }
         List<TrialKey> todo = new ArrayList<>();

@@ -125,8 +125,27 @@ public record TrialKey(Strategy strategy, String cut, int grow, HeadType head) {
         if (!growDeep.equals(grow)) {
             out.add(ensemble(List.of(fine, grow, scratch, growDeep)));
             out.add(ensemble(List.of(fine, grow, scratch, deep, growDeep)));
+            out.add(tinyLinear(cuts));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Since stop 45 (guards.drl ensemble-plans-tiny-linear-top, docs/design/suite.md "A sixth member on TINY data"): the five
+     * members of TINY data and a softmax head on the frozen top cut, their probabilities averaged; null where the model has no cut
+     * between the middle and the top. The last of {@link #planEnsembles}; the suite trains it only on runs under
+     * SuiteRunner#TINY_PER_CLASS training images per class, the only data the rules train it on.
+     */
+    public static TrialKey tinyLinear(List<String> cuts) {
+        TrialKey grow = new TrialKey(Strategy.TRUNCATE_GROW, cuts.get(cuts.size() / 2), 1, HeadType.SOFTMAX);
+        TrialKey growDeep = new TrialKey(Strategy.TRUNCATE_GROW, cuts.get(cuts.size() - 2), 1, HeadType.SOFTMAX);
+        if (growDeep.equals(grow)) {
+            return null;
+        }
+        return ensemble(List.of(new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(0), 0, HeadType.SOFTMAX), grow,
+                new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX),
+                new TrialKey(Strategy.FINETUNE_ABOVE, cuts.get(cuts.size() - 2), 0, HeadType.SOFTMAX), growDeep,
+                new TrialKey(Strategy.LINEAR_FROZEN, cuts.get(cuts.size() - 1), 0, HeadType.SOFTMAX)));
     }
 
     /**

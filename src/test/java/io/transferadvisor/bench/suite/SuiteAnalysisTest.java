@@ -182,7 +182,7 @@ class SuiteAnalysisTest {
     @Test
     void anEnsembleKeyRoundTripsWithItsMembersAndNamesThemInItsLabel() {
         List<TrialKey> ens = TrialKey.planEnsembles(CUTS);
-        assertThat(ens).hasSize(8);
+        assertThat(ens).hasSize(9);
         TrialKey pair = ens.get(0);
         assertThat(pair.strategy()).isEqualTo(Strategy.ENSEMBLE);
         assertThat(pair.members()).containsExactly(new TrialKey(Strategy.FINETUNE_ABOVE, "b1_pool", 0, HeadType.SOFTMAX),
@@ -201,8 +201,13 @@ class SuiteAnalysisTest {
                 new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX), growDeep);
         assertThat(ens.get(7).members()).containsExactly(pair.members().get(0), pair.members().get(1),
                 new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX), deep, growDeep);
+        // since stop 45 the five and a softmax head on the frozen top cut (TINY data only)
+        assertThat(ens.get(8).members()).containsExactly(pair.members().get(0), pair.members().get(1),
+                new TrialKey(Strategy.FROM_SCRATCH, null, 0, HeadType.SOFTMAX), deep, growDeep, LIN_TOP);
+        assertThat(ens.get(8)).isEqualTo(TrialKey.tinyLinear(CUTS));
         // a model whose cut below the top is its middle one has no such ensembles (the grown block would be there twice)
         assertThat(TrialKey.planEnsembles(List.of("a", "b", "c"))).hasSize(6);
+        assertThat(TrialKey.tinyLinear(List.of("a", "b", "c"))).isNull();
         for (TrialKey k : ens) {
             assertThat(TrialKey.parse(k.id())).isEqualTo(k);
             assertThat(TrialKey.parse(k.id()).members()).isEqualTo(k.members());
