@@ -292,8 +292,8 @@ public final class SuitePlanEnsembles {
             List<Step> steps = steps(analyses, cuts, size, familiar, group, anyCuts);
             appendSteps(md, kinds, group, steps);
             int c = chosen(steps);
-            md.append("Chosen on calibration for ").append(group).append(" data").append(whole ? ", each model against its own oracle: " : ": ")
-                    .append(c < 0 ? "none" : name(kinds.get(c)));
+            md.append(whole ? "Per model (shown; the whole plan below is what the rules are held to), calibration's choice for " : "Chosen on calibration for ")
+                    .append(group).append(" data: ").append(c < 0 ? "none" : name(kinds.get(c)));
             md.append(whole ? ".\n" : rulesAgainst(kinds, rules.get(group), c));
         }
         if (!whole) {
